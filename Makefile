@@ -1,0 +1,119 @@
+# Signpost.  `make run` and `make test` are the two commands a new user needs;
+# both install what is missing, build, and set up a local PostgreSQL cluster.
+
+CC	?= cc
+BUILD	?= build/release
+SAN	?=
+PKGS	 = libmicrohttpd libpq proj libcjson libsodium zlib
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2
+CFLAGS	+= -std=c11 -g -O2 $(WARN) $(SAN)
+CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iapp -I$(BUILD) \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDFLAGS	+= $(SAN)
+
+APP_SRCS = $(wildcard app/*.c)
+APP_OBJS = $(APP_SRCS:app/%.c=$(BUILD)/app/%.o) $(BUILD)/assets_data.o
+LIB_OBJS = $(filter-out $(BUILD)/app/main.o,$(APP_OBJS))
+ASSETS	 = $(shell find assets -type f 2>/dev/null | LC_ALL=C sort) \
+	   $(shell find node_modules/leaflet/dist -type f \( -name '*.js' -o \
+	   -name '*.css' -o -name '*.png' \) 2>/dev/null | LC_ALL=C sort)
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+INTEG_SRCS = $(wildcard tests/integration/test_*.c)
+INTEG_BINS = $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
+
+ASAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+
+# The project-local cluster; DATABASE_URL set by the user wins.
+PGDIR	 = $(CURDIR)/var/pg
+LOCAL_DB = host=$(PGDIR)/run dbname=signpost user=signpost
+export SIGNPOST_ROOT = $(CURDIR)
+
+.PHONY: all deps build run db test unit unit-asan integration \
+	integration-asan browser fuzz bench clean distclean format
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: $(BUILD)/signpost
+
+$(BUILD)/signpost: $(APP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJS) $(LDLIBS)
+
+$(BUILD)/app/%.o: app/%.c app/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed-assets: scripts/embed-assets.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
+
+$(BUILD)/assets_data.c: $(BUILD)/embed-assets $(ASSETS)
+	$(BUILD)/embed-assets $@ $(ASSETS)
+
+$(BUILD)/assets_data.o: $(BUILD)/assets_data.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
+	    $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(shell pkg-config --libs cmocka libcurl libcjson)
+
+unit-bins: $(UNIT_BINS)
+integration-bins: $(INTEG_BINS) $(BUILD)/signpost
+
+db: deps build
+	@if [ -z "$$DATABASE_URL" ]; then scripts/pg start $(PGDIR); fi
+	@DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DB)}" scripts/setup-db $(BUILD)/signpost \
+	    $$( [ -z "$$DATABASE_URL" ] && echo --local )
+
+run: db
+	@DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DB)}" exec $(BUILD)/signpost serve
+
+unit: deps
+	@$(MAKE) --no-print-directory unit-bins
+	@scripts/run-unit $(UNIT_BINS)
+
+unit-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN="$(ASAN)" unit-bins
+	@scripts/run-unit $(UNIT_BINS:$(BUILD)/%=build/asan/%)
+
+integration: deps
+	@$(MAKE) --no-print-directory integration-bins
+	@scripts/run-integration $(BUILD)/signpost $(INTEG_BINS)
+
+integration-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN="$(ASAN)" integration-bins
+	@scripts/run-integration build/asan/signpost \
+	    $(INTEG_BINS:$(BUILD)/%=build/asan/%)
+
+test: deps build
+	@scripts/run-tests
+
+fuzz: deps
+	@scripts/fuzz
+
+bench: deps build
+	@scripts/bench $(BENCH)
+
+format:
+	clang-format -i app/*.c app/*.h
+
+clean:
+	rm -rf build
+
+distclean: clean
+	@if [ -d var/pg ]; then scripts/pg stop $(PGDIR) || true; fi
+	rm -rf var node_modules

@@ -1,0 +1,285 @@
+/*
+ * Growable buffers and escaping.  Escaping lives here, next to the buffer,
+ * so that no page or feed has a reason to write its own.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+void
+buf_init(struct buf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->oom = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+static int
+buf_grow(struct buf *b, size_t need)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (b->oom)
+		return (-1);
+	if (need > SIZE_MAX - b->len - 1)
+		goto fail;
+	if (b->len + need + 1 <= b->cap)
+		return (0);
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->len + need + 1) {
+		if (cap > SIZE_MAX / 2)
+			goto fail;
+		cap *= 2;
+	}
+	if ((p = realloc(b->data, cap)) == NULL)
+		goto fail;
+	b->data = p;
+	b->cap = cap;
+	return (0);
+fail:
+	b->oom = 1;
+	return (-1);
+}
+
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_grow(b, n) == -1)
+		return (-1);
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return (0);
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return (buf_append(b, s, strlen(s)));
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (buf_grow(b, 128) == -1)
+		return (-1);
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->data[b->len] = '\0';
+		return (-1);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		if (buf_grow(b, (size_t)n) == -1)
+			return (-1);
+		va_start(ap, fmt);
+		n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return (-1);
+	}
+	b->len += (size_t)n;
+	return (0);
+}
+
+int
+buf_html(struct buf *b, const char *s)
+{
+	const char	*start;
+
+	if (s == NULL)
+		return (0);
+	for (start = s; *s != '\0'; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		buf_append(b, start, (size_t)(s - start));
+		buf_puts(b, rep);
+		start = s + 1;
+	}
+	buf_append(b, start, (size_t)(s - start));
+	return (b->oom ? -1 : 0);
+}
+
+int
+buf_url(struct buf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+
+	if (s == NULL)
+		return (0);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+			buf_append(b, s, 1);
+		} else {
+			char	e[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+			buf_append(b, e, 3);
+		}
+	}
+	return (b->oom ? -1 : 0);
+}
+
+int
+buf_json_str(struct buf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 c;
+
+	buf_append(b, "\"", 1);
+	for (; s != NULL && *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			char	e[2] = { '\\', (char)c };
+
+			buf_append(b, e, 2);
+		} else if (c == '\n') {
+			buf_append(b, "\\n", 2);
+		} else if (c == '\r') {
+			buf_append(b, "\\r", 2);
+		} else if (c == '\t') {
+			buf_append(b, "\\t", 2);
+		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+			/* <>& escaped too: the string may end up in a <script>. */
+			char	e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+			    hex[c & 15] };
+
+			buf_append(b, e, 6);
+		} else
+			buf_append(b, s, 1);
+	}
+	buf_append(b, "\"", 1);
+	return (b->oom ? -1 : 0);
+}
+
+const char *
+buf_cstr(struct buf *b)
+{
+	return (b->data != NULL && !b->oom ? b->data : "");
+}
+
+char *
+buf_release(struct buf *b)
+{
+	char	*p;
+
+	if (b->oom) {
+		buf_free(b);
+		return (NULL);
+	}
+	if (b->data == NULL && buf_grow(b, 0) == -1)
+		return (NULL);
+	if (b->len == 0)
+		b->data[0] = '\0';
+	p = b->data;
+	buf_init(b);
+	return (p);
+}
+
+int
+str_to_ll(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+int
+str_to_double(const char *s, double min, double max, double *out)
+{
+	char	*end;
+	double	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+int
+str_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t	n;
+
+	if (dstlen == 0)
+		return (-1);
+	n = strlen(src);
+	if (n >= dstlen) {
+		dst[0] = '\0';
+		return (-1);
+	}
+	memcpy(dst, src, n + 1);
+	return (0);
+}
+
+char *
+str_trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		memmove(s, s + 1, strlen(s));
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return (s);
+}

@@ -1,0 +1,40 @@
+/*
+ * config: conf/signpost.conf ("key = value" lines) overlaid by environment
+ * variables (SIGNPOST_<KEY>, and DATABASE_URL).  Loaded once at start-up;
+ * read-only afterwards, so any thread may read the global without locks.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char		listen_address[64];
+	int		port;
+	int		workers;
+	char		database_url[1024];
+	char		crs[32];
+	char		proj_grid_dir[1024];
+	char		user[64];
+	size_t		max_body_bytes;
+	size_t		max_uri_bytes;
+	size_t		max_header_bytes;
+	int		connection_timeout;
+	int		max_connections;
+	int		max_connections_per_ip;
+	int		access_log;
+	char		public_url[256];
+	char		tile_url[512];
+	char		tile_attribution[512];
+	int		review_months;
+};
+
+extern struct config config;
+
+void	config_defaults(struct config *);
+/* 0, or -1 with a message naming the file, line and key in err. */
+int	config_load_file(struct config *, const char *, char *, size_t);
+int	config_load_env(struct config *, char *, size_t);
+int	config_set(struct config *, const char *, const char *, char *, size_t);
+
+#endif

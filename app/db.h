@@ -1,0 +1,66 @@
+/*
+ * db: the only file that includes <libpq-fe.h>.  Each thread owns one
+ * connection, opened on first use with every registered statement
+ * prepared, and re-opened on the next call after it is lost.  Results are
+ * owned by the caller (db_free).  Statements are registered at start-up,
+ * before threads start; SQL is never assembled from user input.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stddef.h>
+
+enum db_status {
+	DB_OK,
+	DB_ERROR,	/* the statement failed; db_sqlstate() says why */
+	DB_UNAVAILABLE	/* no connection: the caller answers 503 */
+};
+
+struct db_stmt {
+	const char	*name;
+	const char	*sql;
+};
+
+struct db_result;
+
+void	db_setup(const char *);
+void	db_register(const struct db_stmt *, size_t);
+
+enum db_status	db_exec(const char *, int, const char *const *,
+		    struct db_result **);
+/* One-off SQL with no parameters (migrations, admin commands). */
+enum db_status	db_script(const char *, struct db_result **);
+enum db_status	db_ping(void);
+
+int		 db_rows(const struct db_result *);
+int		 db_cols(const struct db_result *);
+int		 db_colnum(const struct db_result *, const char *);
+const char	*db_colname(const struct db_result *, int);
+/* NULL for SQL NULL. */
+const char	*db_value(const struct db_result *, int, int);
+int		 db_isnull(const struct db_result *, int, int);
+/* Number of rows an INSERT/UPDATE/DELETE touched. */
+long long	 db_affected(const struct db_result *);
+void		 db_free(struct db_result *);
+
+/* COPY ... FROM STDIN for bulk loads: begin, put any number, end. */
+enum db_status	db_copy_begin(const char *);
+enum db_status	db_copy_put(const char *, size_t);
+enum db_status	db_copy_end(void);
+
+/*
+ * Streaming a large result row by row (single-row mode) with constant
+ * memory.  db_stream_next returns 1 with a one-row result, 0 at the end,
+ * -1 on error.  Only one stream per thread at a time.
+ */
+enum db_status	db_stream_begin(const char *, int, const char *const *);
+int		db_stream_next(struct db_result **);
+void		db_stream_cancel(void);
+
+/* The last error on this thread: SQLSTATE ("23505") and message, for logs. */
+const char	*db_sqlstate(void);
+const char	*db_errmsg(void);
+/* Close this thread's connection (at thread exit it happens by itself). */
+void		 db_close(void);
+
+#endif

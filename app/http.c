@@ -1,0 +1,965 @@
+/*
+ * The HTTP layer.  The first half is pure (request object, parameter
+ * parsing, response helpers) and is what unit tests and fuzzers drive; the
+ * second half is the libmicrohttpd glue, the only code in the tree that
+ * knows about MHD.  Limits are enforced here so no handler can forget them.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netdb.h>
+#include <limits.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+
+void
+http_request_init(struct http_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	buf_init(&req->body);
+	buf_init(&req->resp);
+	req->status = 200;
+}
+
+void
+http_request_free(struct http_request *req)
+{
+	free(req->method_str);
+	free(req->path);
+	free(req->raw_query);
+	http_kv_free(&req->query);
+	http_kv_free(&req->form);
+	http_kv_free(&req->headers);
+	http_kv_free(&req->cookies);
+	http_kv_free(&req->route);
+	http_kv_free(&req->resp_headers);
+	buf_free(&req->body);
+	buf_free(&req->resp);
+	if (req->stream_free != NULL && req->stream_arg != NULL)
+		req->stream_free(req->stream_arg);
+	memset(req, 0, sizeof(*req));
+}
+
+int
+http_kv_add(struct http_kvlist *l, const char *k, const char *v)
+{
+	struct http_kv	*nv;
+	size_t		 cap;
+
+	if (l->n == l->cap) {
+		cap = l->cap ? l->cap * 2 : 8;
+		if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL)
+			return (-1);
+		l->v = nv;
+		l->cap = cap;
+	}
+	if ((l->v[l->n].key = strdup(k)) == NULL)
+		return (-1);
+	if ((l->v[l->n].value = strdup(v != NULL ? v : "")) == NULL) {
+		free(l->v[l->n].key);
+		return (-1);
+	}
+	l->n++;
+	return (0);
+}
+
+const char *
+http_kv_get(const struct http_kvlist *l, const char *k)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, k) == 0)
+			return (l->v[i].value);
+	return (NULL);
+}
+
+const char *
+http_kv_get_case(const struct http_kvlist *l, const char *k)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i].key, k) == 0)
+			return (l->v[i].value);
+	return (NULL);
+}
+
+void
+http_kv_free(struct http_kvlist *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+int
+http_url_decode(char *s, int plus)
+{
+	char	*r, *w;
+	int	 hi, lo;
+
+	for (r = w = s; *r != '\0'; r++) {
+		if (*r == '%') {
+			if ((hi = hexval((unsigned char)r[1])) == -1 ||
+			    (lo = hexval((unsigned char)r[2])) == -1)
+				return (-1);
+			/* A decoded NUL would cut the value short silently. */
+			if (hi == 0 && lo == 0)
+				return (-1);
+			*w++ = (char)(hi << 4 | lo);
+			r += 2;
+		} else if (plus && *r == '+')
+			*w++ = ' ';
+		else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return (0);
+}
+
+int
+http_parse_urlencoded(struct http_kvlist *l, const char *s, size_t len)
+{
+	char	*copy, *p, *pair, *eq;
+	int	 rc = -1;
+
+	if ((copy = strndup(s, len)) == NULL)
+		return (-1);
+	/* strndup stops at a NUL byte: a body holding one is malformed. */
+	if (strlen(copy) != len)
+		goto out;
+	p = copy;
+	while ((pair = strsep(&p, "&")) != NULL) {
+		if (*pair == '\0')
+			continue;
+		if ((eq = strchr(pair, '=')) != NULL)
+			*eq++ = '\0';
+		if (http_url_decode(pair, 1) == -1 ||
+		    (eq != NULL && http_url_decode(eq, 1) == -1))
+			goto out;
+		if (*pair == '\0')
+			continue;
+		if (http_kv_add(l, pair, eq != NULL ? eq : "") == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return (rc);
+}
+
+int
+http_parse_cookies(struct http_kvlist *l, const char *s)
+{
+	char	*copy, *p, *pair, *eq;
+	int	 rc = -1;
+
+	if ((copy = strdup(s)) == NULL)
+		return (-1);
+	p = copy;
+	while ((pair = strsep(&p, ";")) != NULL) {
+		pair = str_trim(pair);
+		if ((eq = strchr(pair, '=')) == NULL || eq == pair)
+			continue;
+		*eq++ = '\0';
+		if (http_kv_add(l, str_trim(pair), str_trim(eq)) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return (rc);
+}
+
+const char *
+http_header(const struct http_request *req, const char *name)
+{
+	return (http_kv_get_case(&req->headers, name));
+}
+
+const char *
+http_cookie(const struct http_request *req, const char *name)
+{
+	return (http_kv_get(&req->cookies, name));
+}
+
+const char *
+http_route_param(const struct http_request *req, const char *name)
+{
+	return (http_kv_get(&req->route, name));
+}
+
+const char *
+http_param(const struct http_request *req, const char *name)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < req->query.n; i++) {
+		v = req->query.v[i].value;
+		if (strcmp(req->query.v[i].key, name) == 0 && *v != '\0')
+			return (v);
+	}
+	for (i = 0; i < req->form.n; i++) {
+		v = req->form.v[i].value;
+		if (strcmp(req->form.v[i].key, name) == 0 && *v != '\0')
+			return (v);
+	}
+	return (NULL);
+}
+
+size_t
+http_param_all(const struct http_request *req, const char *name,
+    const char **out, size_t max)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < req->query.n && n < max; i++)
+		if (strcmp(req->query.v[i].key, name) == 0 &&
+		    *req->query.v[i].value != '\0')
+			out[n++] = req->query.v[i].value;
+	for (i = 0; i < req->form.n && n < max; i++)
+		if (strcmp(req->form.v[i].key, name) == 0 &&
+		    *req->form.v[i].value != '\0')
+			out[n++] = req->form.v[i].value;
+	return (n);
+}
+
+void
+http_param_error(struct http_request *req, const char *name, const char *fmt,
+    ...)
+{
+	va_list	ap;
+
+	str_copy(req->err_param, sizeof(req->err_param), name);
+	va_start(ap, fmt);
+	vsnprintf(req->err_detail, sizeof(req->err_detail), fmt, ap);
+	va_end(ap);
+}
+
+enum http_param
+http_param_str(struct http_request *req, const char *name, size_t maxlen,
+    const char **out)
+{
+	const char	*v;
+	const unsigned char *p;
+
+	*out = NULL;
+	if ((v = http_param(req, name)) == NULL)
+		return (HTTP_PARAM_ABSENT);
+	if (strlen(v) > maxlen) {
+		http_param_error(req, name, "%s must be at most %zu characters",
+		    name, maxlen);
+		return (HTTP_PARAM_BAD);
+	}
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    *p == 0x7f) {
+			http_param_error(req, name,
+			    "%s contains control characters", name);
+			return (HTTP_PARAM_BAD);
+		}
+	*out = v;
+	return (HTTP_PARAM_OK);
+}
+
+enum http_param
+http_param_int(struct http_request *req, const char *name, long long min,
+    long long max, long long *out)
+{
+	const char	*v;
+
+	if ((v = http_param(req, name)) == NULL)
+		return (HTTP_PARAM_ABSENT);
+	if (str_to_ll(v, min, max, out) == -1) {
+		http_param_error(req, name,
+		    "%s must be a whole number from %lld to %lld", name, min,
+		    max);
+		return (HTTP_PARAM_BAD);
+	}
+	return (HTTP_PARAM_OK);
+}
+
+enum http_param
+http_param_double(struct http_request *req, const char *name, double min,
+    double max, double *out)
+{
+	const char	*v;
+
+	if ((v = http_param(req, name)) == NULL)
+		return (HTTP_PARAM_ABSENT);
+	if (str_to_double(v, min, max, out) == -1) {
+		http_param_error(req, name, "%s must be a number from %g to %g",
+		    name, min, max);
+		return (HTTP_PARAM_BAD);
+	}
+	return (HTTP_PARAM_OK);
+}
+
+enum http_param
+http_param_bool(struct http_request *req, const char *name, int *out)
+{
+	const char	*v;
+
+	if ((v = http_param(req, name)) == NULL)
+		return (HTTP_PARAM_ABSENT);
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "on") == 0 || strcmp(v, "yes") == 0)
+		*out = 1;
+	else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "off") == 0 || strcmp(v, "no") == 0)
+		*out = 0;
+	else {
+		http_param_error(req, name, "%s must be true or false", name);
+		return (HTTP_PARAM_BAD);
+	}
+	return (HTTP_PARAM_OK);
+}
+
+int
+http_is_uuid(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || strlen(s) != 36)
+		return (0);
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return (0);
+		} else if (!isxdigit((unsigned char)s[i]))
+			return (0);
+	}
+	return (1);
+}
+
+enum http_param
+http_param_uuid(struct http_request *req, const char *name, const char **out)
+{
+	const char	*v;
+
+	*out = NULL;
+	if ((v = http_param(req, name)) == NULL)
+		return (HTTP_PARAM_ABSENT);
+	if (!http_is_uuid(v)) {
+		http_param_error(req, name, "%s must be a UUID", name);
+		return (HTTP_PARAM_BAD);
+	}
+	*out = v;
+	return (HTTP_PARAM_OK);
+}
+
+enum http_param
+http_param_enum(struct http_request *req, const char *name,
+    const char *const *choices, int *out)
+{
+	const char	*v;
+	struct buf	 list;
+	int		 i;
+
+	if ((v = http_param(req, name)) == NULL)
+		return (HTTP_PARAM_ABSENT);
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(choices[i], v) == 0) {
+			*out = i;
+			return (HTTP_PARAM_OK);
+		}
+	buf_init(&list);
+	for (i = 0; choices[i] != NULL; i++)
+		buf_printf(&list, "%s%s", i ? ", " : "", choices[i]);
+	http_param_error(req, name, "%s must be one of: %s", name,
+	    buf_cstr(&list));
+	buf_free(&list);
+	return (HTTP_PARAM_BAD);
+}
+
+void
+http_header_set(struct http_request *req, const char *k, const char *v)
+{
+	size_t	i;
+
+	for (i = 0; i < req->resp_headers.n; i++)
+		if (strcasecmp(req->resp_headers.v[i].key, k) == 0) {
+			char	*nv;
+
+			if ((nv = strdup(v)) == NULL)
+				return;
+			free(req->resp_headers.v[i].value);
+			req->resp_headers.v[i].value = nv;
+			return;
+		}
+	(void)http_kv_add(&req->resp_headers, k, v);
+}
+
+void
+http_respond(struct http_request *req, int status, const char *ctype)
+{
+	req->status = status;
+	if (ctype != NULL)
+		http_header_set(req, "Content-Type", ctype);
+}
+
+void
+http_respond_data(struct http_request *req, int status, const char *ctype,
+    const void *data, size_t len)
+{
+	buf_reset(&req->resp);
+	buf_append(&req->resp, data, len);
+	http_respond(req, status, ctype);
+}
+
+void
+http_respond_json(struct http_request *req, int status, cJSON *json)
+{
+	char	*s;
+
+	if ((s = cJSON_PrintUnformatted(json)) == NULL) {
+		http_respond_data(req, 500, "text/plain; charset=utf-8",
+		    "out of memory\n", 14);
+		return;
+	}
+	buf_reset(&req->resp);
+	buf_puts(&req->resp, s);
+	cJSON_free(s);
+	http_respond(req, status, "application/json");
+}
+
+void
+http_problem(struct http_request *req, int status, const char *title,
+    const char *detail, const char *param)
+{
+	cJSON	*p;
+
+	if ((p = cJSON_CreateObject()) == NULL) {
+		http_respond_data(req, 500, "text/plain; charset=utf-8",
+		    "out of memory\n", 14);
+		return;
+	}
+	cJSON_AddStringToObject(p, "type", "about:blank");
+	cJSON_AddStringToObject(p, "title", title != NULL ? title :
+	    http_status_text(status));
+	cJSON_AddNumberToObject(p, "status", status);
+	if (detail != NULL)
+		cJSON_AddStringToObject(p, "detail", detail);
+	if (param != NULL)
+		cJSON_AddStringToObject(p, "parameter", param);
+	if (req->path != NULL)
+		cJSON_AddStringToObject(p, "instance", req->path);
+	http_respond_json(req, status, p);
+	http_header_set(req, "Content-Type", "application/problem+json");
+	cJSON_Delete(p);
+}
+
+void
+http_redirect(struct http_request *req, int status, const char *location)
+{
+	buf_reset(&req->resp);
+	http_header_set(req, "Location", location);
+	http_respond(req, status, "text/plain; charset=utf-8");
+}
+
+void
+http_stream(struct http_request *req, int status, const char *ctype,
+    http_stream_fn fn, void *arg, void (*freefn)(void *))
+{
+	req->stream = fn;
+	req->stream_arg = arg;
+	req->stream_free = freefn;
+	http_respond(req, status, ctype);
+}
+
+int
+http_etag(struct http_request *req, const char *etag)
+{
+	const char	*inm, *p, *q;
+	size_t		 elen;
+
+	http_header_set(req, "ETag", etag);
+	if ((inm = http_header(req, "If-None-Match")) == NULL)
+		return (0);
+	elen = strlen(etag);
+	for (p = inm; *p != '\0'; p = q) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '*')
+			goto match;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		for (q = p; *q != '\0' && *q != ','; q++)
+			;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if ((size_t)(q - p) == elen && memcmp(p, etag, elen) == 0)
+			goto match;
+		while (*q != '\0' && *q != ',')
+			q++;
+	}
+	return (0);
+match:
+	buf_reset(&req->resp);
+	req->status = 304;
+	return (1);
+}
+
+const char *
+http_status_text(int status)
+{
+	switch (status) {
+	case 200: return ("OK");
+	case 201: return ("Created");
+	case 204: return ("No Content");
+	case 301: return ("Moved Permanently");
+	case 302: return ("Found");
+	case 303: return ("See Other");
+	case 304: return ("Not Modified");
+	case 400: return ("Bad Request");
+	case 401: return ("Unauthorized");
+	case 403: return ("Forbidden");
+	case 404: return ("Not Found");
+	case 405: return ("Method Not Allowed");
+	case 409: return ("Conflict");
+	case 413: return ("Content Too Large");
+	case 414: return ("URI Too Long");
+	case 415: return ("Unsupported Media Type");
+	case 422: return ("Unprocessable Content");
+	case 429: return ("Too Many Requests");
+	case 431: return ("Request Header Fields Too Large");
+	case 500: return ("Internal Server Error");
+	case 503: return ("Service Unavailable");
+	default: return ("Unknown");
+	}
+}
+
+/*
+ * libmicrohttpd glue.  A connection's state is made in the URI log
+ * callback (the only place that sees the raw request target, needed for
+ * the 414 check) and freed in the completion callback, which also writes
+ * the access log line.
+ */
+
+struct http_server {
+	struct MHD_Daemon	*daemon;
+};
+
+struct conn {
+	struct http_request	 req;
+	struct timespec		 start;
+	size_t			 uri_len;
+	int			 started;
+	int			 too_large;
+	int			 queued;
+	unsigned long long	 bytes;
+};
+
+static http_handler_fn	 handler;
+static http_error_fn	 error_handler;
+
+static void *
+uri_log_cb(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	struct conn	*c;
+	const char	*q;
+
+	(void)cls;
+	(void)mc;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	http_request_init(&c->req);
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	c->uri_len = strlen(uri);
+	if ((q = strchr(uri, '?')) != NULL)
+		c->req.raw_query = strdup(q + 1);
+	return (c);
+}
+
+static enum MHD_Result
+header_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	struct http_request	*req = cls;
+
+	switch (kind) {
+	case MHD_HEADER_KIND:
+		(void)http_kv_add(&req->headers, k, v);
+		break;
+	case MHD_GET_ARGUMENT_KIND:
+		(void)http_kv_add(&req->query, k, v);
+		break;
+	case MHD_COOKIE_KIND:
+		(void)http_kv_add(&req->cookies, k, v);
+		break;
+	default:
+		break;
+	}
+	return (MHD_YES);
+}
+
+static enum MHD_Result
+post_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *ctype, const char *enc,
+    const char *data, uint64_t off, size_t size)
+{
+	struct http_request	*req = cls;
+	struct http_kv		*last;
+	char			*nv;
+	size_t			 old;
+
+	(void)kind;
+	(void)filename;
+	(void)ctype;
+	(void)enc;
+	/* Long values arrive in pieces; later pieces continue the last one. */
+	if (off > 0 && req->form.n > 0 &&
+	    strcmp((last = &req->form.v[req->form.n - 1])->key, key) == 0) {
+		old = strlen(last->value);
+		if ((nv = realloc(last->value, old + size + 1)) == NULL)
+			return (MHD_NO);
+		memcpy(nv + old, data, size);
+		nv[old + size] = '\0';
+		last->value = nv;
+		return (MHD_YES);
+	}
+	if ((nv = strndup(data, size)) == NULL)
+		return (MHD_NO);
+	if (http_kv_add(&req->form, key, nv) == -1) {
+		free(nv);
+		return (MHD_NO);
+	}
+	free(nv);
+	return (MHD_YES);
+}
+
+static enum http_method
+method_of(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return (HTTP_GET);
+	if (strcmp(m, "HEAD") == 0)
+		return (HTTP_HEAD);
+	if (strcmp(m, "POST") == 0)
+		return (HTTP_POST);
+	if (strcmp(m, "PUT") == 0)
+		return (HTTP_PUT);
+	if (strcmp(m, "DELETE") == 0)
+		return (HTTP_DELETE);
+	if (strcmp(m, "OPTIONS") == 0)
+		return (HTTP_OPTIONS);
+	return (HTTP_OTHER);
+}
+
+static ssize_t
+stream_cb(void *cls, uint64_t pos, char *dst, size_t max)
+{
+	struct conn	*c = cls;
+	ssize_t		 n;
+
+	(void)pos;
+	n = c->req.stream(c->req.stream_arg, dst, max);
+	if (n == 0)
+		return (MHD_CONTENT_READER_END_OF_STREAM);
+	if (n < 0)
+		return (MHD_CONTENT_READER_END_WITH_ERROR);
+	c->bytes += (unsigned long long)n;
+	return (n);
+}
+
+static enum MHD_Result
+queue(struct conn *c, struct MHD_Connection *mc)
+{
+	struct http_request	*req = &c->req;
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+	size_t			 i, len;
+	char			*data;
+
+	if (req->stream != NULL) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    64 * 1024, stream_cb, c, NULL);
+	} else if (req->static_body != NULL && req->status != 304) {
+		r = MHD_create_response_from_buffer(req->static_len,
+		    (void *)(uintptr_t)req->static_body,
+		    MHD_RESPMEM_PERSISTENT);
+		c->bytes = req->static_len;
+	} else {
+		if (req->status == 304)
+			buf_reset(&req->resp);
+		len = req->resp.oom ? 0 : req->resp.len;
+		if ((data = buf_release(&req->resp)) == NULL)
+			return (MHD_NO);
+		r = MHD_create_response_from_buffer(len, data,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			free(data);
+		c->bytes = len;
+	}
+	if (r == NULL)
+		return (MHD_NO);
+	for (i = 0; i < req->resp_headers.n; i++)
+		MHD_add_response_header(r, req->resp_headers.v[i].key,
+		    req->resp_headers.v[i].value);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	ret = MHD_queue_response(mc, (unsigned int)req->status, r);
+	MHD_destroy_response(r);
+	c->queued = 1;
+	return (ret);
+}
+
+static enum MHD_Result
+fail_early(struct conn *c, struct MHD_Connection *mc, int status,
+    const char *detail)
+{
+	error_handler(&c->req, status, detail);
+	http_header_set(&c->req, "Connection", "close");
+	return (queue(c, mc));
+}
+
+static size_t
+header_bytes(const struct http_request *req)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < req->headers.n; i++)
+		n += strlen(req->headers.v[i].key) +
+		    strlen(req->headers.v[i].value) + 4;
+	return (n);
+}
+
+static int
+parse_body(struct conn *c, struct MHD_Connection *mc)
+{
+	struct http_request	*req = &c->req;
+	struct MHD_PostProcessor *pp;
+	const char		*ct;
+	enum MHD_Result		 r;
+
+	if (req->body.len == 0 || (ct = http_header(req, "Content-Type")) ==
+	    NULL)
+		return (0);
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+		return (http_parse_urlencoded(&req->form, buf_cstr(&req->body),
+		    req->body.len));
+	if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if ((pp = MHD_create_post_processor(mc, 16 * 1024, post_cb,
+		    req)) == NULL)
+			return (-1);
+		r = MHD_post_process(pp, req->body.data, req->body.len);
+		MHD_destroy_post_processor(pp);
+		return (r == MHD_YES ? 0 : -1);
+	}
+	return (0);
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *mc, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct conn		*c = *con_cls;
+	struct http_request	*req;
+	const char		*cl;
+	long long		 clen;
+
+	(void)cls;
+	(void)version;
+	if (c == NULL)
+		return (MHD_NO);
+	req = &c->req;
+	if (c->queued) {
+		/* An early error was queued: swallow the rest of the body. */
+		*upload_size = 0;
+		return (MHD_YES);
+	}
+	if (!c->started) {
+		c->started = 1;
+		req->method = method_of(method);
+		if ((req->method_str = strdup(method)) == NULL ||
+		    (req->path = strdup(url)) == NULL)
+			return (MHD_NO);
+		MHD_get_connection_values(mc, MHD_HEADER_KIND |
+		    MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND, header_cb, req);
+		if (c->uri_len > config.max_uri_bytes)
+			return (fail_early(c, mc, 414, "The address is too "
+			    "long."));
+		if (header_bytes(req) > config.max_header_bytes)
+			return (fail_early(c, mc, 431, "The request headers "
+			    "are too large."));
+		cl = http_header(req, "Content-Length");
+		if (cl != NULL && (str_to_ll(cl, 0, LLONG_MAX, &clen) == -1 ||
+		    (unsigned long long)clen > config.max_body_bytes))
+			return (fail_early(c, mc, 413, "The request body is "
+			    "too large."));
+		return (MHD_YES);
+	}
+	if (*upload_size > 0) {
+		/*
+		 * Chunked bodies have no length up front: count, keep
+		 * consuming, and answer 413 at the end (MHD cannot queue a
+		 * response in the middle of an upload).
+		 */
+		if (!c->too_large && req->body.len + *upload_size >
+		    config.max_body_bytes) {
+			c->too_large = 1;
+			buf_free(&req->body);
+		}
+		if (!c->too_large)
+			buf_append(&req->body, upload, *upload_size);
+		*upload_size = 0;
+		return (MHD_YES);
+	}
+	if (c->too_large)
+		return (fail_early(c, mc, 413, "The request body is too "
+		    "large."));
+	if (req->body.oom) {
+		error_handler(req, 500, "Out of memory.");
+		return (queue(c, mc));
+	}
+	if (parse_body(c, mc) == -1) {
+		error_handler(req, 400, "The form data could not be read.");
+		return (queue(c, mc));
+	}
+	handler(req);
+	return (queue(c, mc));
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct conn	*c = *con_cls;
+	struct timespec	 now;
+	unsigned long long usec;
+
+	(void)cls;
+	(void)mc;
+	(void)toe;
+	if (c == NULL)
+		return;
+	if (config.access_log && c->started) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		usec = (unsigned long long)(now.tv_sec - c->start.tv_sec) *
+		    1000000ULL + (unsigned long long)(now.tv_nsec -
+		    c->start.tv_nsec) / 1000ULL;
+		log_access(c->req.method_str, c->req.path, c->queued ?
+		    c->req.status : 0, c->bytes, usec);
+	}
+	http_request_free(&c->req);
+	free(c);
+	*con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	log_vwarn(fmt, ap);
+}
+
+int
+http_server_start(struct http_server **out, http_handler_fn h,
+    http_error_fn eh, char *err, size_t errlen)
+{
+	struct http_server	*s;
+	struct addrinfo		 hints, *ai = NULL;
+	char			 port[8];
+	unsigned int		 flags;
+	int			 gai;
+
+	handler = h;
+	error_handler = eh;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", config.port);
+	if ((gai = getaddrinfo(config.listen_address, port, &hints, &ai)) !=
+	    0) {
+		snprintf(err, errlen, "listen_address %s: %s",
+		    config.listen_address, gai_strerror(gai));
+		return (-1);
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		freeaddrinfo(ai);
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(flags, (uint16_t)config.port, NULL, NULL,
+	    access_cb, NULL,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)config.workers,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config.max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)config.max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)config.connection_timeout,
+	    /* Above our own URI and header limits so that our checks,
+	     * with their clearer answers, run first. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 32768),
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (s->daemon == NULL) {
+		snprintf(err, errlen, "cannot listen on %s port %d (in use, "
+		    "or not an address of this machine?)",
+		    config.listen_address, config.port);
+		free(s);
+		return (-1);
+	}
+	*out = s;
+	return (0);
+}
+
+int
+http_server_port(struct http_server *s)
+{
+	const union MHD_DaemonInfo	*i;
+
+	if ((i = MHD_get_daemon_info(s->daemon,
+	    MHD_DAEMON_INFO_BIND_PORT)) == NULL)
+		return (-1);
+	return (i->port);
+}
+
+void
+http_server_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}

@@ -1,0 +1,270 @@
+/*
+ * Start-up: subcommands, configuration, signals and privilege drop.  The
+ * only place where fatal() is fine: nothing is being served yet.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "asset.h"
+#include "config.h"
+#include "db.h"
+#include "geo.h"
+#include "http.h"
+#include "log.h"
+#include "migrate.h"
+#include "postcode.h"
+#include "route.h"
+
+#define SIGNPOST_VERSION	"0.1.0"
+
+static char	root[PATH_MAX];
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: signpost [-c file] command [arguments]\n"
+	    "\n"
+	    "commands:\n"
+	    "  serve                   serve HTTP (see conf/signpost.conf)\n"
+	    "  migrate                 apply the database migrations in sql/\n"
+	    "  import-postcodes FILE   load Code-Point Open CSV (.csv or .csv.gz)\n"
+	    "  version                 print the version\n"
+	    "\n"
+	    "options:\n"
+	    "  -c file                 configuration file (default "
+	    "conf/signpost.conf)\n"
+	    "\n"
+	    "Settings can be overridden with SIGNPOST_<KEY> environment\n"
+	    "variables and the database with DATABASE_URL.\n");
+}
+
+/* Paths in the configuration are relative to the project root. */
+static void
+resolve(char *path, size_t len)
+{
+	char	tmp[PATH_MAX];
+
+	if (path[0] == '/' || path[0] == '\0')
+		return;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", root, path) >= len)
+		fatal("path too long: %s/%s", root, path);
+	str_copy(path, len, tmp);
+}
+
+static void
+load_config(const char *file)
+{
+	char	 err[1024], path[PATH_MAX];
+	const char *r;
+
+	if ((r = getenv("SIGNPOST_ROOT")) != NULL && *r != '\0') {
+		if (str_copy(root, sizeof(root), r) == -1)
+			fatal("SIGNPOST_ROOT too long");
+	} else if (getcwd(root, sizeof(root)) == NULL)
+		fatal("getcwd: %s", strerror(errno));
+	config_defaults(&config);
+	if (file == NULL) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/conf/signpost.conf",
+		    root) >= sizeof(path))
+			fatal("project path too long: %s", root);
+		file = path;
+	}
+	if (config_load_file(&config, file, err, sizeof(err)) == -1 ||
+	    config_load_env(&config, err, sizeof(err)) == -1)
+		fatal("configuration: %s", err);
+	resolve(config.proj_grid_dir, sizeof(config.proj_grid_dir));
+}
+
+static void
+need_database(void)
+{
+	if (config.database_url[0] == '\0')
+		fatal("no database configured: set database_url in "
+		    "conf/signpost.conf or DATABASE_URL (\"make run\" does "
+		    "this for the local cluster)");
+	db_setup(config.database_url);
+	migrate_init();
+	postcode_init();
+}
+
+static void
+init_geo(void)
+{
+	char	err[512], op[512];
+
+	if (geo_init(config.crs, config.proj_grid_dir, err, sizeof(err), op,
+	    sizeof(op)) == -1)
+		fatal("geography: %s", err);
+	log_info("geo: WGS84 to %s via \"%s\"", config.crs, op);
+	if (strstr(op, "OSTN15") == NULL && strcmp(config.crs,
+	    "EPSG:27700") == 0)
+		log_warn("geo: the OSTN15 grid was not used (looked in %s); "
+		    "positions may be off by up to 5 m", config.proj_grid_dir);
+}
+
+static void
+drop_privileges(void)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0)
+		return;
+	if ((pw = getpwnam(config.user)) == NULL)
+		fatal("running as root, and user \"%s\" (config \"user\") "
+		    "does not exist to switch to", config.user);
+	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1)
+		fatal("cannot switch to user %s: %s", config.user,
+		    strerror(errno));
+	if (setuid(0) != -1)
+		fatal("privileges could be regained after dropping them");
+	log_info("running as user %s", config.user);
+}
+
+static int
+cmd_serve(void)
+{
+	struct http_server	*srv;
+	sigset_t		 set;
+	char			 err[512];
+	int			 sig;
+
+	need_database();
+	init_geo();
+	if (asset_init() == -1)
+		fatal("assets: cannot initialise libsodium");
+	if (db_ping() != DB_OK)
+		log_warn("database not reachable yet (%s); requests get 503 "
+		    "until it is", db_errmsg());
+	db_close();
+
+	/* Workers inherit this mask, so only sigwait below sees these. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (http_server_start(&srv, route_dispatch, route_error, err,
+	    sizeof(err)) == -1)
+		fatal("%s", err);
+	drop_privileges();
+	log_info("Signpost %s is running at http://%s:%d/ with %d workers "
+	    "(Ctrl-C to stop)", SIGNPOST_VERSION, config.listen_address,
+	    http_server_port(srv), config.workers);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			continue;
+		break;
+	}
+	log_info("shutting down: finishing requests in progress");
+	http_server_stop(srv);
+	geo_thread_close();
+	log_info("stopped");
+	return (0);
+}
+
+static int
+cmd_migrate(void)
+{
+	char	err[1024], dir[PATH_MAX];
+	int	applied;
+
+	need_database();
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/sql", root) >= sizeof(dir))
+		fatal("project path too long: %s", root);
+	if (migrate_run(dir, &applied, err, sizeof(err)) == -1) {
+		log_warn("migrate: %s", err);
+		return (1);
+	}
+	log_info("migrate: %d applied, database up to date", applied);
+	db_close();
+	return (0);
+}
+
+static int
+cmd_import_postcodes(const char *file)
+{
+	char	err[1024];
+
+	need_database();
+	init_geo();
+	if (postcode_import(file, err, sizeof(err)) == -1) {
+		log_warn("import-postcodes: %s", err);
+		return (1);
+	}
+	db_close();
+	geo_thread_close();
+	return (0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*conf = NULL, *cmd;
+	int		 ch;
+
+	while ((ch = getopt(argc, argv, "+c:h")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return (2);
+	}
+	cmd = argv[0];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return (0);
+	}
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return (0);
+	}
+	if (strcmp(cmd, "version") == 0 && argc == 1) {
+		printf("signpost %s\n", SIGNPOST_VERSION);
+		return (0);
+	}
+	if (strcmp(cmd, "serve") == 0 && argc == 1) {
+		load_config(conf);
+		return (cmd_serve());
+	}
+	if (strcmp(cmd, "migrate") == 0 && argc == 1) {
+		load_config(conf);
+		return (cmd_migrate());
+	}
+	if (strcmp(cmd, "import-postcodes") == 0 && argc == 2) {
+		load_config(conf);
+		return (cmd_import_postcodes(argv[1]));
+	}
+	fprintf(stderr, "signpost: unknown command or wrong arguments: %s\n\n",
+	    cmd);
+	usage(stderr);
+	return (2);
+}

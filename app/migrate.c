@@ -1,0 +1,142 @@
+/*
+ * Schema migrations.  Files are named NNN_words.sql and applied in name
+ * order; a file is never edited once applied anywhere, so a new change is
+ * always a new file.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+
+static const struct db_stmt stmts[] = {
+	{ "migrate_is_applied",
+	  "SELECT 1 FROM schema_migrations WHERE version = $1" },
+	{ "migrate_record",
+	  "INSERT INTO schema_migrations (version) VALUES ($1)" },
+};
+
+void
+migrate_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+static int
+is_migration(const struct dirent *d)
+{
+	regex_t	re;
+	int	ok;
+
+	if (regcomp(&re, "^[0-9]{3}_[a-z0-9_]+\\.sql$", REG_EXTENDED |
+	    REG_NOSUB) != 0)
+		return (0);
+	ok = regexec(&re, d->d_name, 0, NULL, 0) == 0;
+	regfree(&re);
+	return (ok);
+}
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	FILE	*f;
+	char	 chunk[8192];
+	size_t	 n;
+	int	 rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(b, chunk, n);
+	if (ferror(f) || b->oom)
+		rc = -1;
+	fclose(f);
+	return (rc);
+}
+
+static int
+apply(const char *dir, const char *name, char *err, size_t errlen)
+{
+	struct buf		 sql;
+	struct db_result	*r = NULL;
+	char			 path[4096], version[256];
+	const char		*p[1];
+	int			 rc = -1;
+
+	buf_init(&sql);
+	snprintf(version, sizeof(version), "%.*s",
+	    (int)(strlen(name) - 4), name);
+	p[0] = version;
+	if (db_exec("migrate_is_applied", 1, p, &r) != DB_OK) {
+		snprintf(err, errlen, "%s: %s", name, db_errmsg());
+		goto out;
+	}
+	if (db_rows(r) > 0) {
+		rc = 0;
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (read_file(path, &sql) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (db_script("BEGIN", NULL) != DB_OK)
+		goto dberr;
+	if (db_script(buf_cstr(&sql), NULL) != DB_OK ||
+	    db_exec("migrate_record", 1, p, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s: %s", name, db_errmsg());
+		(void)db_script("ROLLBACK", NULL);
+		goto out;
+	}
+	if (db_script("COMMIT", NULL) != DB_OK)
+		goto dberr;
+	log_info("migrate: applied %s", name);
+	rc = 1;
+	goto out;
+dberr:
+	snprintf(err, errlen, "%s: %s", name, db_errmsg());
+out:
+	db_free(r);
+	buf_free(&sql);
+	return (rc);
+}
+
+int
+migrate_run(const char *dir, int *applied, char *err, size_t errlen)
+{
+	struct dirent	**list = NULL;
+	int		  n, i, r, rc = -1;
+
+	*applied = 0;
+	if (db_script("CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version text PRIMARY KEY, "
+	    "applied_at timestamptz NOT NULL DEFAULT now())", NULL) != DB_OK ||
+	    db_script("SELECT pg_advisory_lock(7270001)", NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		return (-1);
+	}
+	if ((n = scandir(dir, &list, is_migration, alphasort)) == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = apply(dir, list[i]->d_name, err, errlen)) == -1)
+			goto out;
+		*applied += r;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	(void)db_script("SELECT pg_advisory_unlock(7270001)", NULL);
+	return (rc);
+}

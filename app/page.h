@@ -1,0 +1,27 @@
+/*
+ * page: the HTML frame every page shares (head, header, skip link, footer
+ * with data attribution), the error page, and the static information
+ * pages.  Pages are written into req->resp; all text goes through
+ * buf_html.  Thread-safe: no state.
+ */
+#ifndef PAGE_H
+#define PAGE_H
+
+#include "buf.h"
+
+struct http_request;
+
+#define PAGE_MAP	0x01	/* load Leaflet's CSS and JS */
+#define PAGE_NOINDEX	0x02
+
+void	page_begin(struct http_request *, const char *, unsigned int);
+void	page_end(struct http_request *, unsigned int);
+/* Finish with status and the HTML content type and security headers. */
+void	page_send(struct http_request *, int);
+void	page_error(struct http_request *, int, const char *);
+/* Attribution lines required by the data licences, as HTML. */
+void	page_attribution(struct buf *);
+
+void	page_about_data(struct http_request *);
+
+#endif

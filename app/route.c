@@ -1,0 +1,141 @@
+/*
+ * The map of the product.  Reading the table tells a newcomer every URL
+ * and the function behind it.  HEAD is answered by GET routes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "asset.h"
+#include "http.h"
+#include "log.h"
+#include "page.h"
+#include "postcode.h"
+#include "route.h"
+
+struct route {
+	enum http_method	 method;
+	const char		*pattern;
+	void			(*fn)(struct http_request *);
+};
+
+static const struct route routes[] = {
+	{ HTTP_GET,	"/healthz",			api_healthz },
+	{ HTTP_GET,	"/api/postcodes/{postcode}",	postcode_api_get },
+	{ HTTP_GET,	"/assets/*",			asset_serve },
+	{ HTTP_GET,	"/about/data",			page_about_data },
+};
+
+int
+route_match(const char *pattern, const char *path, struct http_kvlist *cap)
+{
+	const char	*p = pattern, *s = path, *pe, *se;
+	char		 name[64], value[1024];
+	size_t		 n;
+
+	while (*p != '\0' && *s != '\0') {
+		if (p[0] == '*' && p[1] == '\0')
+			return (1);
+		if (*p == '{') {
+			if ((pe = strchr(p, '}')) == NULL)
+				return (0);
+			for (se = s; *se != '\0' && *se != '/'; se++)
+				;
+			n = (size_t)(pe - p - 1);
+			if (se == s || n >= sizeof(name) ||
+			    (size_t)(se - s) >= sizeof(value))
+				return (0);
+			memcpy(name, p + 1, n);
+			name[n] = '\0';
+			memcpy(value, s, (size_t)(se - s));
+			value[se - s] = '\0';
+			if (cap != NULL && http_kv_add(cap, name, value) == -1)
+				return (0);
+			p = pe + 1;
+			s = se;
+			continue;
+		}
+		if (*p != *s)
+			return (0);
+		p++;
+		s++;
+	}
+	if (p[0] == '*' && p[1] == '\0')
+		return (1);
+	return (*p == '\0' && *s == '\0');
+}
+
+int
+route_is_api(const struct http_request *req)
+{
+	return (req->path != NULL && (strncmp(req->path, "/api/", 5) == 0 ||
+	    strcmp(req->path, "/api") == 0 ||
+	    strcmp(req->path, "/healthz") == 0));
+}
+
+void
+route_error(struct http_request *req, int status, const char *detail)
+{
+	buf_reset(&req->resp);
+	req->static_body = NULL;
+	if (route_is_api(req))
+		http_problem(req, status, http_status_text(status), detail,
+		    NULL);
+	else
+		page_error(req, status, detail);
+}
+
+void
+route_bad_param(struct http_request *req)
+{
+	buf_reset(&req->resp);
+	if (route_is_api(req))
+		http_problem(req, 400, "Bad Request", req->err_detail,
+		    req->err_param);
+	else
+		page_error(req, 400, req->err_detail);
+}
+
+void
+route_db_error(struct http_request *req, enum db_status st)
+{
+	if (st == DB_UNAVAILABLE) {
+		log_warn("db unavailable: %s", db_errmsg());
+		http_header_set(req, "Retry-After", "10");
+		route_error(req, 503, "The directory's database cannot be "
+		    "reached just now. Please try again in a minute.");
+	} else {
+		log_warn("db error %s: %s", db_sqlstate(), db_errmsg());
+		route_error(req, 500, "Something went wrong on our side. "
+		    "It has been logged; please try again.");
+	}
+}
+
+void
+route_dispatch(struct http_request *req)
+{
+	const struct route	*r;
+	size_t			 i;
+	int			 path_matched = 0;
+	enum http_method	 m;
+
+	m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		r = &routes[i];
+		http_kv_free(&req->route);
+		if (!route_match(r->pattern, req->path, &req->route))
+			continue;
+		path_matched = 1;
+		if (r->method != m)
+			continue;
+		r->fn(req);
+		return;
+	}
+	http_kv_free(&req->route);
+	if (path_matched) {
+		route_error(req, 405, "That method is not allowed here.");
+		return;
+	}
+	route_error(req, 404, "We could not find that page. It may have "
+	    "moved, or the address may be mistyped.");
+}
