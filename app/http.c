@@ -916,6 +916,7 @@ http_server_start(struct http_server **out, http_handler_fn h,
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(flags, (uint16_t)config.port, NULL, NULL,
 	    access_cb, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)config.workers,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config.max_connections,
@@ -929,7 +930,6 @@ http_server_start(struct http_server **out, http_handler_fn h,
 	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 32768),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);

@@ -5,7 +5,20 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <errno.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "db.h"
+#include "geo.h"
+#include "http.h"
+#include "log.h"
 #include "postcode.h"
+#include "route.h"
 
 /*
  * The format rules are those of Wikipedia, "Postcodes in the United
@@ -161,4 +174,391 @@ postcode_parse(const char *in, char *out, size_t outlen)
 		return (POSTCODE_INVALID);
 	memcpy(out, s, n + 1);
 	return (POSTCODE_OUTWARD);
+}
+
+/*
+ * Look-up.  Area names come from the area table; codes with no name there
+ * (a few English ones near the border) are given as the code alone.
+ */
+static const struct db_stmt stmts[] = {
+	{ "postcode_get",
+	  "SELECT p.postcode, p.latitude, p.longitude, p.easting, p.northing,"
+	  " p.council_area_code, ca.name, p.health_board_code, hb.name,"
+	  " p.ward_code, w.name"
+	  " FROM postcode p"
+	  " LEFT JOIN area ca ON ca.code = p.council_area_code"
+	  " LEFT JOIN area hb ON hb.code = p.health_board_code"
+	  " LEFT JOIN area w ON w.code = p.ward_code"
+	  " WHERE p.postcode = $1" },
+	{ "postcode_district_get",
+	  "SELECT d.outward, d.latitude, d.longitude, round(d.easting),"
+	  " round(d.northing),"
+	  " d.council_area_code, ca.name, d.health_board_code, hb.name,"
+	  " NULL, NULL"
+	  " FROM postcode_district d"
+	  " LEFT JOIN area ca ON ca.code = d.council_area_code"
+	  " LEFT JOIN area hb ON hb.code = d.health_board_code"
+	  " WHERE d.outward = $1" },
+	{ "postcode_stage_rows",
+	  "SELECT postcode, pqi, easting, northing, country, health_board,"
+	  " council_area, ward FROM postcode_stage" },
+	{ "postcode_district_rows",
+	  "SELECT outward, easting, northing FROM postcode_district" },
+	{ "postcode_district_set_latlon",
+	  "UPDATE postcode_district SET latitude = $2, longitude = $3"
+	  " WHERE outward = $1" },
+	{ "postcode_count",
+	  "SELECT count(*) FROM postcode" },
+};
+
+void
+postcode_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+static void
+copy_field(char *dst, size_t len, const struct db_result *r, int col)
+{
+	const char	*v = db_value(r, 0, col);
+
+	if (v == NULL || str_copy(dst, len, v) == -1)
+		dst[0] = '\0';
+}
+
+enum postcode_lookup
+postcode_lookup(const char *input, struct postcode_info *out)
+{
+	struct db_result	*r = NULL;
+	char			 canon[POSTCODE_MAX];
+	const char		*p[1];
+	enum postcode_kind	 kind;
+	enum postcode_lookup	 rc;
+	enum db_status		 st;
+
+	memset(out, 0, sizeof(*out));
+	if ((kind = postcode_parse(input, canon, sizeof(canon))) ==
+	    POSTCODE_INVALID)
+		return (POSTCODE_MALFORMED);
+	p[0] = canon;
+	st = db_exec(kind == POSTCODE_FULL ? "postcode_get" :
+	    "postcode_district_get", 1, p, &r);
+	if (st != DB_OK)
+		return (st == DB_UNAVAILABLE ? POSTCODE_DB_DOWN :
+		    POSTCODE_DB_ERROR);
+	if (db_rows(r) == 0) {
+		rc = POSTCODE_NOT_FOUND;
+		goto out;
+	}
+	copy_field(out->postcode, sizeof(out->postcode), r, 0);
+	out->is_district = kind == POSTCODE_OUTWARD;
+	if (str_to_double(db_value(r, 0, 1), -90, 90, &out->latitude) == -1 ||
+	    str_to_double(db_value(r, 0, 2), -180, 180, &out->longitude) ==
+	    -1 ||
+	    str_to_double(db_value(r, 0, 3), -1e7, 1e7, &out->easting) == -1 ||
+	    str_to_double(db_value(r, 0, 4), -1e7, 1e7, &out->northing) ==
+	    -1) {
+		rc = POSTCODE_DB_ERROR;
+		goto out;
+	}
+	copy_field(out->council_area_code, sizeof(out->council_area_code),
+	    r, 5);
+	copy_field(out->council_area, sizeof(out->council_area), r, 6);
+	copy_field(out->health_board_code, sizeof(out->health_board_code),
+	    r, 7);
+	copy_field(out->health_board, sizeof(out->health_board), r, 8);
+	copy_field(out->ward_code, sizeof(out->ward_code), r, 9);
+	copy_field(out->ward, sizeof(out->ward), r, 10);
+	rc = POSTCODE_FOUND;
+out:
+	db_free(r);
+	return (rc);
+}
+
+static void
+add_area(cJSON *o, const char *key, const char *name, const char *code)
+{
+	char	k[64];
+
+	if (code[0] == '\0')
+		return;
+	cJSON_AddStringToObject(o, key, name[0] != '\0' ? name : code);
+	snprintf(k, sizeof(k), "%s_code", key);
+	cJSON_AddStringToObject(o, k, code);
+}
+
+void
+postcode_api_get(struct http_request *req)
+{
+	struct postcode_info	 pi;
+	const char		*in;
+	cJSON			*o;
+
+	in = http_route_param(req, "postcode");
+	switch (postcode_lookup(in != NULL ? in : "", &pi)) {
+	case POSTCODE_MALFORMED:
+		http_problem(req, 400, "Bad Request", "not a UK postcode: "
+		    "enter a postcode like G12 8QQ, or a district like G12",
+		    "postcode");
+		return;
+	case POSTCODE_NOT_FOUND:
+		http_problem(req, 404, "Not Found", "postcode not found",
+		    "postcode");
+		return;
+	case POSTCODE_DB_DOWN:
+		route_db_error(req, DB_UNAVAILABLE);
+		return;
+	case POSTCODE_DB_ERROR:
+		route_db_error(req, DB_ERROR);
+		return;
+	case POSTCODE_FOUND:
+		break;
+	}
+	if ((o = cJSON_CreateObject()) == NULL) {
+		route_error(req, 500, "out of memory");
+		return;
+	}
+	cJSON_AddStringToObject(o, "postcode", pi.postcode);
+	cJSON_AddStringToObject(o, "kind", pi.is_district ? "district" :
+	    "postcode");
+	cJSON_AddNumberToObject(o, "latitude", pi.latitude);
+	cJSON_AddNumberToObject(o, "longitude", pi.longitude);
+	cJSON_AddNumberToObject(o, "easting", pi.easting);
+	cJSON_AddNumberToObject(o, "northing", pi.northing);
+	add_area(o, "council_area", pi.council_area, pi.council_area_code);
+	add_area(o, "health_board", pi.health_board, pi.health_board_code);
+	add_area(o, "ward", pi.ward, pi.ward_code);
+	http_header_set(req, "Cache-Control", "public, max-age=86400");
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	http_respond_json(req, 200, o);
+	cJSON_Delete(o);
+}
+
+/*
+ * Import.  PostgreSQL parses the CSV (COPY into a staging table); this
+ * code normalises postcodes, converts grid references to WGS84 with PROJ,
+ * and COPYs the result into postcode, replacing the old rows in one
+ * transaction so a failed import leaves the previous data untouched.
+ */
+
+struct import_stats {
+	long	read;
+	long	loaded;
+	long	no_coords;	/* positional quality 90 */
+	long	rejected;
+};
+
+static int
+stage_file(const char *path, char *err, size_t errlen)
+{
+	gzFile	 f;
+	char	 chunk[65536], first[16];
+	int	 n, header = -1;
+
+	if ((f = gzopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (db_script("CREATE TEMP TABLE postcode_stage (postcode text, "
+	    "pqi text, easting text, northing text, country text, "
+	    "nhs_region text, health_board text, county text, "
+	    "council_area text, ward text)", NULL) != DB_OK)
+		goto dberr;
+	while ((n = gzread(f, chunk, sizeof(chunk))) > 0) {
+		if (header == -1) {
+			/* OS ships the files without a header; copies may add one. */
+			snprintf(first, sizeof(first), "%.*s", n, chunk);
+			header = strncasecmp(first, "Postcode,", 9) == 0 ||
+			    strncasecmp(first, "\"Postcode\"", 10) == 0;
+			if (db_copy_begin(header ?
+			    "COPY postcode_stage FROM STDIN (FORMAT csv, "
+			    "HEADER true)" :
+			    "COPY postcode_stage FROM STDIN (FORMAT csv)") !=
+			    DB_OK)
+				goto dberr;
+		}
+		if (db_copy_put(chunk, (size_t)n) != DB_OK)
+			goto dberr;
+	}
+	if (n < 0) {
+		int	 e;
+
+		snprintf(err, errlen, "%s: %s", path, gzerror(f, &e));
+		(void)db_copy_end();
+		gzclose(f);
+		return (-1);
+	}
+	gzclose(f);
+	if (header == -1) {
+		snprintf(err, errlen, "%s: the file is empty", path);
+		return (-1);
+	}
+	if (db_copy_end() != DB_OK) {
+		snprintf(err, errlen, "%s is not Code-Point Open CSV (10 "
+		    "columns): %s", path, db_errmsg());
+		return (-1);
+	}
+	return (0);
+dberr:
+	gzclose(f);
+	snprintf(err, errlen, "%s", db_errmsg());
+	return (-1);
+}
+
+static void
+copy_text(struct buf *b, const char *v)
+{
+	/* Area codes are checked against ^[A-Z][0-9]{8}$ by the table. */
+	if (v == NULL || *v == '\0')
+		buf_puts(b, "\\N");
+	else
+		for (; *v != '\0'; v++)
+			if (*v != '\t' && *v != '\n' && *v != '\\' &&
+			    *v != '\r')
+				buf_append(b, v, 1);
+}
+
+static int
+convert_rows(struct buf *out, struct import_stats *s, char *err,
+    size_t errlen)
+{
+	struct db_result	*r = NULL;
+	char			 canon[POSTCODE_MAX];
+	const char		*pc;
+	long long		 pqi;
+	double			 e, n, lat, lon;
+	int			 i, rows;
+
+	if (db_exec("postcode_stage_rows", 0, NULL, &r) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		return (-1);
+	}
+	rows = db_rows(r);
+	for (i = 0; i < rows; i++) {
+		s->read++;
+		pc = db_value(r, i, 0);
+		if (str_to_ll(db_value(r, i, 1), 0, 100, &pqi) == 0 &&
+		    pqi == 90) {
+			s->no_coords++;
+			continue;
+		}
+		if (pc == NULL || postcode_parse(pc, canon, sizeof(canon)) !=
+		    POSTCODE_FULL ||
+		    (pqi != 10 && pqi != 20 && pqi != 30 && pqi != 40 &&
+		    pqi != 50 && pqi != 60) ||
+		    str_to_double(db_value(r, i, 2), 1, 1e7, &e) == -1 ||
+		    str_to_double(db_value(r, i, 3), 1, 1e7, &n) == -1 ||
+		    geo_to_wgs84(e, n, &lat, &lon) == -1) {
+			if (s->rejected++ < 5)
+				log_warn("import-postcodes: skipping row %d "
+				    "(%s): not a valid postcode row", i + 1,
+				    pc != NULL ? pc : "no postcode");
+			continue;
+		}
+		buf_printf(out, "%s\t%.*s\t%lld\t%.0f\t%.0f\t%.7f\t%.7f\t"
+		    "(%.0f,%.0f)\t", canon, (int)strcspn(canon, " "), canon,
+		    pqi, e, n, lat, lon, e, n);
+		copy_text(out, db_value(r, i, 4));
+		buf_puts(out, "\t");
+		copy_text(out, db_value(r, i, 5));
+		buf_puts(out, "\t");
+		copy_text(out, db_value(r, i, 6));
+		buf_puts(out, "\t");
+		copy_text(out, db_value(r, i, 7));
+		buf_puts(out, "\n");
+		s->loaded++;
+	}
+	db_free(r);
+	if (out->oom) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	return (0);
+}
+
+/* District centroids: the mean grid position, converted by PROJ. */
+static int
+district_latlon(char *err, size_t errlen)
+{
+	struct db_result	*r = NULL;
+	char			 la[32], lo[32];
+	const char		*p[3];
+	double			 e, n, lat, lon;
+	int			 i, rc = -1;
+
+	if (db_exec("postcode_district_rows", 0, NULL, &r) != DB_OK)
+		goto dberr;
+	for (i = 0; i < db_rows(r); i++) {
+		if (str_to_double(db_value(r, i, 1), 0, 1e7, &e) == -1 ||
+		    str_to_double(db_value(r, i, 2), 0, 1e7, &n) == -1 ||
+		    geo_to_wgs84(e, n, &lat, &lon) == -1) {
+			snprintf(err, errlen, "district %s: cannot convert "
+			    "its centroid", db_value(r, i, 0));
+			goto out;
+		}
+		snprintf(la, sizeof(la), "%.7f", lat);
+		snprintf(lo, sizeof(lo), "%.7f", lon);
+		p[0] = db_value(r, i, 0);
+		p[1] = la;
+		p[2] = lo;
+		if (db_exec("postcode_district_set_latlon", 3, p, NULL) !=
+		    DB_OK)
+			goto dberr;
+	}
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "%s", db_errmsg());
+out:
+	db_free(r);
+	return (rc);
+}
+
+int
+postcode_import(const char *path, char *err, size_t errlen)
+{
+	struct import_stats	 s;
+	struct buf		 rows;
+	int			 rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	buf_init(&rows);
+	if (db_script("BEGIN", NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		return (-1);
+	}
+	if (stage_file(path, err, errlen) == -1 ||
+	    convert_rows(&rows, &s, err, errlen) == -1)
+		goto out;
+	if (s.loaded == 0) {
+		snprintf(err, errlen, "%s: no postcode rows with coordinates; "
+		    "nothing changed", path);
+		goto out;
+	}
+	if (db_script("DELETE FROM postcode", NULL) != DB_OK ||
+	    db_copy_begin("COPY postcode (postcode, outward, "
+	    "positional_quality, easting, northing, latitude, longitude, "
+	    "grid, country_code, health_board_code, council_area_code, "
+	    "ward_code) FROM STDIN") != DB_OK ||
+	    db_copy_put(rows.data, rows.len) != DB_OK ||
+	    db_copy_end() != DB_OK ||
+	    db_script("SELECT postcode_district_refresh()", NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto out;
+	}
+	if (district_latlon(err, errlen) == -1)
+		goto out;
+	if (db_script("COMMIT", NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto out;
+	}
+	log_info("import-postcodes: %ld rows read, %ld loaded, %ld without "
+	    "coordinates skipped (positional quality 90), %ld rejected",
+	    s.read, s.loaded, s.no_coords, s.rejected);
+	rc = 0;
+out:
+	if (rc == -1)
+		(void)db_script("ROLLBACK", NULL);
+	buf_free(&rows);
+	return (rc);
 }

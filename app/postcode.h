@@ -39,7 +39,8 @@ enum postcode_lookup {
 	POSTCODE_FOUND,
 	POSTCODE_NOT_FOUND,
 	POSTCODE_MALFORMED,
-	POSTCODE_DB_DOWN
+	POSTCODE_DB_DOWN,
+	POSTCODE_DB_ERROR
 };
 
 void	postcode_init(void);
