@@ -69,7 +69,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 $(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(shell pkg-config --libs cmocka libcurl libcjson)
+	    $(shell pkg-config --libs cmocka libcurl libcjson libpq)
 
 unit-bins: $(UNIT_BINS)
 integration-bins: $(INTEG_BINS) $(BUILD)/signpost

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "asset.h"
@@ -218,6 +219,12 @@ main(int argc, char *argv[])
 	const char	*conf = NULL, *cmd;
 	int		 ch;
 
+	/*
+	 * Opening times are Scottish wall-clock times: every localtime()
+	 * in the process means Europe/London, whatever the host says.
+	 */
+	setenv("TZ", "Europe/London", 1);
+	tzset();
 	while ((ch = getopt(argc, argv, "+c:h")) != -1) {
 		switch (ch) {
 		case 'c':

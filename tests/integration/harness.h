@@ -1,0 +1,219 @@
+/*
+ * Integration test helpers: HTTP against the real server started by
+ * scripts/run-integration (SIGNPOST_TEST_URL), and SQL against its
+ * throw-away database (DATABASE_URL) for fixtures.  Header-only so each
+ * test is one file; include it once per test program.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <libpq-fe.h>
+
+struct resp {
+	long	 status;
+	char	*body;
+	size_t	 len;
+	char	*headers;	/* raw header block of the final response */
+	size_t	 hlen;
+};
+
+static size_t
+h_write(char *p, size_t sz, size_t n, void *arg)
+{
+	char	**bufp = arg;
+	size_t	 *lenp = (size_t *)((char *)arg + sizeof(char *));
+	char	 *nb;
+
+	if ((nb = realloc(*bufp, *lenp + sz * n + 1)) == NULL)
+		return (0);
+	memcpy(nb + *lenp, p, sz * n);
+	*lenp += sz * n;
+	nb[*lenp] = '\0';
+	*bufp = nb;
+	return (sz * n);
+}
+
+static size_t
+h_header(char *p, size_t sz, size_t n, void *arg)
+{
+	struct resp	*r = arg;
+
+	/* A new status line starts a new response (after 100 Continue). */
+	if (sz * n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		free(r->headers);
+		r->headers = NULL;
+		r->hlen = 0;
+	}
+	return (h_write(p, sz, n, &r->headers));
+}
+
+static const char *
+test_url(void)
+{
+	const char	*u = getenv("SIGNPOST_TEST_URL");
+
+	return (u != NULL ? u : "http://127.0.0.1:8080");
+}
+
+/*
+ * One request.  method NULL means GET; body may be NULL; extra is a
+ * NULL-terminated list of "Header: value" strings.
+ */
+static int
+http_do(struct resp *r, const char *method, const char *path,
+    const char *body, size_t bodylen, const char *const *extra)
+{
+	CURL			*c;
+	struct curl_slist	*hl = NULL;
+	char			 url[8192];
+	CURLcode		 rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(url, sizeof(url), "%s%s", test_url(), path);
+	if ((c = curl_easy_init()) == NULL)
+		return (-1);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, h_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, h_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	if (method != NULL && strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else if (method != NULL)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)bodylen);
+	}
+	for (; extra != NULL && *extra != NULL; extra++)
+		hl = curl_slist_append(hl, *extra);
+	if (hl != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	if (r->body == NULL && (r->body = calloc(1, 1)) == NULL)
+		return (-1);
+	return (rc == CURLE_OK ? 0 : -1);
+}
+
+static struct resp
+http_get(const char *path)
+{
+	struct resp	r;
+
+	(void)http_do(&r, NULL, path, NULL, 0, NULL);
+	return (r);
+}
+
+static struct resp
+http_post_form(const char *path, const char *form)
+{
+	struct resp		 r;
+	const char *const	 h[] = {
+	    "Content-Type: application/x-www-form-urlencoded", NULL };
+
+	(void)http_do(&r, "POST", path, form, strlen(form), h);
+	return (r);
+}
+
+static void
+resp_free(struct resp *r)
+{
+	free(r->body);
+	free(r->headers);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The value of a response header (case-insensitive), copied into out. */
+static int
+resp_header(const struct resp *r, const char *name, char *out, size_t len)
+{
+	const char	*p = r->headers;
+	size_t		 n = strlen(name), vl;
+
+	out[0] = '\0';
+	while (p != NULL && *p != '\0') {
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			vl = strcspn(p, "\r\n");
+			snprintf(out, len, "%.*s", (int)vl, p);
+			return (0);
+		}
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return (-1);
+}
+
+static cJSON *
+resp_json(const struct resp *r)
+{
+	return (cJSON_Parse(r->body));
+}
+
+/* SQL for fixtures.  Aborts the test on error: a fixture must work. */
+static PGconn *
+test_db(void)
+{
+	static PGconn	*conn;
+
+	if (conn == NULL) {
+		conn = PQconnectdb(getenv("DATABASE_URL") != NULL ?
+		    getenv("DATABASE_URL") : "");
+		if (PQstatus(conn) != CONNECTION_OK)
+			fail_msg("cannot connect to DATABASE_URL: %s",
+			    PQerrorMessage(conn));
+	}
+	return (conn);
+}
+
+static PGresult *
+test_sql(const char *sql, int n, const char *const *params)
+{
+	PGresult	*r;
+
+	r = PQexecParams(test_db(), sql, n, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("fixture SQL failed: %s\n%s",
+		    PQresultErrorMessage(r), sql);
+	return (r);
+}
+
+/* Run the group and print the line scripts/run-integration adds up. */
+static int
+run_group(const char *name, const struct CMUnitTest *t, size_t n)
+{
+	int	failed;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	failed = _cmocka_run_group_tests(name, t, n, NULL, NULL);
+	curl_global_cleanup();
+	printf("%zu passed, %d failed\n", n - (size_t)failed, failed);
+	return (failed != 0);
+}
+
+#define RUN_TESTS(name, t)	run_group(name, t, sizeof(t) / sizeof((t)[0]))
+
+#endif
