@@ -274,12 +274,15 @@ str_copy(char *dst, size_t dstlen, const char *src)
 char *
 str_trim(char *s)
 {
-	char	*e;
+	char	*b, *e;
 
-	while (isspace((unsigned char)*s))
-		memmove(s, s + 1, strlen(s));
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
+	for (b = s; isspace((unsigned char)*b); b++)
+		;
+	e = b + strlen(b);
+	while (e > b && isspace((unsigned char)e[-1]))
+		e--;
+	/* One move: a move per leading space is quadratic on form input. */
+	memmove(s, b, (size_t)(e - b));
+	s[e - b] = '\0';
 	return (s);
 }
