@@ -247,6 +247,9 @@ str_to_double(const char *s, double min, double max, double *out)
 
 	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
 		return (-1);
+	/* strtod also reads hex floats ("0x1p4"), "inf" and "nan". */
+	if (s[strspn(s, "0123456789+-.eE")] != '\0')
+		return (-1);
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)

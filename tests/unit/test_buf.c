@@ -356,6 +356,26 @@ test_str_to_double_rejects_junk_space_and_non_finite(void **state)
 	assert_float_equal(v, 1234, 0);
 }
 
+/*
+ * strtod() also reads C99 hexadecimal floats: "0x1p4" is 16.  Nobody types
+ * a distance or a latitude that way; taking it would let odd input through
+ * as a different number than a person reading the URL would think.
+ */
+static void
+test_str_to_double_rejects_hexadecimal(void **state)
+{
+	static const char *const bad[] = { "0x10", "0X1A", "0x1p4", "-0x1",
+	    "0x.8", NULL };
+	double		v = 1234;
+	size_t		i;
+
+	(void)state;
+	for (i = 0; bad[i] != NULL; i++)
+		if (str_to_double(bad[i], -1e6, 1e6, &v) != -1)
+			fail_msg("str_to_double(\"%s\") accepted as %g", bad[i],
+			    v);
+}
+
 static void
 test_str_copy_reports_truncation(void **state)
 {
@@ -446,6 +466,7 @@ main(void)
 		    test_str_to_double_rejects_out_of_range_and_overflow),
 		cmocka_unit_test(
 		    test_str_to_double_rejects_junk_space_and_non_finite),
+		cmocka_unit_test(test_str_to_double_rejects_hexadecimal),
 		cmocka_unit_test(test_str_copy_reports_truncation),
 		cmocka_unit_test(test_str_trim_trims_both_ends),
 		cmocka_unit_test(test_str_trim_is_linear_in_leading_space),
