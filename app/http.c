@@ -266,12 +266,43 @@ http_param_error(struct http_request *req, const char *name, const char *fmt,
 	va_end(ap);
 }
 
+/* The length of the UTF-8 sequence at p, or 0 if it is not well-formed. */
+static size_t
+utf8_seq(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return (1);
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return ((p[1] & 0xc0) == 0x80 ? 2 : 0);
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return (0);
+		/* Overlong forms, and the UTF-16 surrogates. */
+		if ((p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] > 0x9f))
+			return (0);
+		return (3);
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
+			return (0);
+		/* Overlong forms, and above U+10FFFF. */
+		if ((p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] > 0x8f))
+			return (0);
+		return (4);
+	}
+	return (0);
+}
+
 enum http_param
 http_param_str(struct http_request *req, const char *name, size_t maxlen,
     const char **out)
 {
 	const char	*v;
 	const unsigned char *p;
+	size_t		 n;
 
 	*out = NULL;
 	if ((v = http_param(req, name)) == NULL)
@@ -281,13 +312,20 @@ http_param_str(struct http_request *req, const char *name, size_t maxlen,
 		    name, maxlen);
 		return (HTTP_PARAM_BAD);
 	}
-	for (p = (const unsigned char *)v; *p != '\0'; p++)
+	for (p = (const unsigned char *)v; *p != '\0'; p += n) {
+		/* The database is UTF-8 and would fail the whole statement. */
+		if ((n = utf8_seq(p)) == 0) {
+			http_param_error(req, name,
+			    "%s is not valid UTF-8 text", name);
+			return (HTTP_PARAM_BAD);
+		}
 		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
 		    *p == 0x7f) {
 			http_param_error(req, name,
 			    "%s contains control characters", name);
 			return (HTTP_PARAM_BAD);
 		}
+	}
 	*out = v;
 	return (HTTP_PARAM_OK);
 }
