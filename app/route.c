@@ -111,6 +111,35 @@ route_db_error(struct http_request *req, enum db_status st)
 	}
 }
 
+/* RFC 9110: a 405 lists the methods the path does answer. */
+static void
+set_allow(struct http_request *req)
+{
+	static const char *const names[] = {
+		[HTTP_GET] = "GET, HEAD", [HTTP_POST] = "POST",
+		[HTTP_PUT] = "PUT", [HTTP_DELETE] = "DELETE",
+		[HTTP_OPTIONS] = "OPTIONS"
+	};
+	const struct route	*r;
+	struct buf		 allow;
+	unsigned int		 seen = 0;
+	size_t			 i;
+
+	buf_init(&allow);
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		r = &routes[i];
+		if ((size_t)r->method >= sizeof(names) / sizeof(names[0]) ||
+		    names[r->method] == NULL || (seen & 1u << r->method) ||
+		    !route_match(r->pattern, req->path, NULL))
+			continue;
+		seen |= 1u << r->method;
+		buf_printf(&allow, "%s%s", allow.len > 0 ? ", " : "",
+		    names[r->method]);
+	}
+	http_header_set(req, "Allow", buf_cstr(&allow));
+	buf_free(&allow);
+}
+
 void
 route_dispatch(struct http_request *req)
 {
@@ -133,6 +162,7 @@ route_dispatch(struct http_request *req)
 	}
 	http_kv_free(&req->route);
 	if (path_matched) {
+		set_allow(req);
 		route_error(req, 405, "That method is not allowed here.");
 		return;
 	}
