@@ -21,6 +21,7 @@
 #include "db.h"
 #include "geo.h"
 #include "http.h"
+#include "ical.h"
 #include "log.h"
 #include "migrate.h"
 #include "postcode.h"
@@ -97,6 +98,7 @@ need_database(void)
 	db_setup(config.database_url);
 	migrate_init();
 	postcode_init();
+	ical_init();
 }
 
 static void

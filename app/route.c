@@ -8,6 +8,7 @@
 #include "api.h"
 #include "asset.h"
 #include "http.h"
+#include "ical.h"
 #include "log.h"
 #include "page.h"
 #include "postcode.h"
@@ -24,6 +25,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,	"/api/postcodes/{postcode}",	postcode_api_get },
 	{ HTTP_GET,	"/assets/*",			asset_serve },
 	{ HTTP_GET,	"/about/data",			page_about_data },
+	{ HTTP_GET,	"/services/{id}/calendar.ics",	ical_service },
 };
 
 int
