@@ -19,6 +19,7 @@
 #include "asset.h"
 #include "config.h"
 #include "db.h"
+#include "demo.h"
 #include "geo.h"
 #include "http.h"
 #include "ical.h"
@@ -41,6 +42,9 @@ usage(FILE *f)
 	    "  serve                   serve HTTP (see conf/signpost.conf)\n"
 	    "  migrate                 apply the database migrations in sql/\n"
 	    "  import-postcodes FILE   load Code-Point Open CSV (.csv or .csv.gz)\n"
+	    "  load-demo [--if-empty]  load (or replace) the demo listings in\n"
+	    "                          sql/demo/; --if-empty: only into a\n"
+	    "                          directory with no services yet\n"
 	    "  version                 print the version\n"
 	    "\n"
 	    "options:\n"
@@ -98,6 +102,7 @@ need_database(void)
 	db_setup(config.database_url);
 	migrate_init();
 	postcode_init();
+	demo_init();
 	ical_init();
 }
 
@@ -267,6 +272,12 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "migrate") == 0 && argc == 1) {
 		load_config(conf);
 		return (cmd_migrate());
+	}
+	if (strcmp(cmd, "load-demo") == 0 && (argc == 1 || (argc == 2 &&
+	    strcmp(argv[1], "--if-empty") == 0))) {
+		load_config(conf);
+		need_database();
+		return (demo_main(root, argc == 2));
 	}
 	if (strcmp(cmd, "import-postcodes") == 0 && argc == 2) {
 		load_config(conf);
