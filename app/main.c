@@ -20,6 +20,7 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "feed.h"
 #include "geo.h"
 #include "http.h"
 #include "ical.h"
@@ -103,6 +104,7 @@ need_database(void)
 	migrate_init();
 	postcode_init();
 	demo_init();
+	feed_init();
 	ical_init();
 }
 

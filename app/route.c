@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "asset.h"
+#include "feed.h"
 #include "http.h"
 #include "ical.h"
 #include "log.h"
@@ -23,6 +24,20 @@ struct route {
 static const struct route routes[] = {
 	{ HTTP_GET,	"/healthz",			api_healthz },
 	{ HTTP_GET,	"/api/postcodes/{postcode}",	postcode_api_get },
+	{ HTTP_GET,	"/api",				feed_root },
+	{ HTTP_GET,	"/api/",			feed_root },
+	{ HTTP_GET,	"/api/openapi.json",		feed_openapi },
+	{ HTTP_GET,	"/api/services",		feed_services },
+	{ HTTP_GET,	"/api/services.geojson",	feed_services_geojson },
+	{ HTTP_GET,	"/api/services/{id}",		feed_service },
+	{ HTTP_GET,	"/api/service_at_locations",	feed_service_at_locations },
+	{ HTTP_GET,	"/api/service_at_locations/{id}",	feed_service_at_location },
+	{ HTTP_GET,	"/api/taxonomies",		feed_taxonomies },
+	{ HTTP_GET,	"/api/taxonomies/{id}",		feed_taxonomy },
+	{ HTTP_GET,	"/api/taxonomy_terms",		feed_taxonomy_terms },
+	{ HTTP_GET,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
+	{ HTTP_GET,	"/api/organizations",		feed_organizations },
+	{ HTTP_GET,	"/api/organizations/{id}",	feed_organization },
 	{ HTTP_GET,	"/assets/*",			asset_serve },
 	{ HTTP_GET,	"/about/data",			page_about_data },
 	{ HTTP_GET,	"/services/{id}/calendar.ics",	ical_service },
