@@ -26,6 +26,8 @@
 #include "ical.h"
 #include "log.h"
 #include "migrate.h"
+#include "page_service.h"
+#include "page_shortlist.h"
 #include "postcode.h"
 #include "route.h"
 
@@ -106,6 +108,8 @@ need_database(void)
 	demo_init();
 	feed_init();
 	ical_init();
+	page_service_init();
+	page_shortlist_init();
 }
 
 static void

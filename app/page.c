@@ -33,6 +33,8 @@ page_begin(struct http_request *req, const char *title, unsigned int flags)
 		    asset_url("/assets/leaflet/leaflet.css"));
 	buf_printf(b, "<script src=\"%s\" defer></script>\n",
 	    asset_url("/assets/js/site.js"));
+	buf_printf(b, "<script src=\"%s\" defer></script>\n",
+	    asset_url("/assets/js/shortlist.js"));
 	if (flags & PAGE_MAP)
 		buf_printf(b, "<script src=\"%s\" defer></script>\n",
 		    asset_url("/assets/leaflet/leaflet.js"));

@@ -12,6 +12,8 @@
 #include "ical.h"
 #include "log.h"
 #include "page.h"
+#include "page_service.h"
+#include "page_shortlist.h"
 #include "postcode.h"
 #include "route.h"
 
@@ -41,6 +43,13 @@ static const struct route routes[] = {
 	{ HTTP_GET,	"/assets/*",			asset_serve },
 	{ HTTP_GET,	"/about/data",			page_about_data },
 	{ HTTP_GET,	"/services/{id}/calendar.ics",	ical_service },
+	{ HTTP_GET,	"/services/{id}",		page_service },
+	{ HTTP_GET,	"/services/{id}/report",	page_service_report_form },
+	{ HTTP_POST,	"/services/{id}/report",	page_service_report_post },
+	{ HTTP_GET,	"/services/{id}/report/sent",	page_service_report_sent },
+	{ HTTP_GET,	"/organisations/{id}",		page_organisation },
+	{ HTTP_GET,	"/shortlist",			page_shortlist },
+	{ HTTP_GET,	"/shortlist/toggle",		page_shortlist_toggle },
 };
 
 int
