@@ -31,7 +31,7 @@ ASAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # The project-local cluster; DATABASE_URL set by the user wins.
 PGDIR	 = $(CURDIR)/var/pg
-LOCAL_DB = host=$(PGDIR)/run dbname=signpost user=signpost
+LOCAL_DB = $(shell scripts/pg url $(PGDIR))
 export SIGNPOST_ROOT = $(CURDIR)
 
 .PHONY: all deps build run db test unit unit-asan integration \
@@ -42,7 +42,9 @@ all: build
 deps:
 	@scripts/install-deps
 
-build: $(BUILD)/signpost
+# A sub-make, so that files deps brings (node_modules/leaflet) are seen.
+build: deps
+	@$(MAKE) --no-print-directory $(BUILD)/signpost
 
 $(BUILD)/signpost: $(APP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJS) $(LDLIBS)
@@ -74,7 +76,7 @@ $(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h
 unit-bins: $(UNIT_BINS)
 integration-bins: $(INTEG_BINS) $(BUILD)/signpost
 
-db: deps build
+db: build
 	@if [ -z "$$DATABASE_URL" ]; then scripts/pg start $(PGDIR); fi
 	@DATABASE_URL="$${DATABASE_URL:-$(LOCAL_DB)}" scripts/setup-db $(BUILD)/signpost \
 	    $$( [ -z "$$DATABASE_URL" ] && echo --local )
@@ -99,13 +101,21 @@ integration-asan: deps
 	@scripts/run-integration build/asan/signpost \
 	    $(INTEG_BINS:$(BUILD)/%=build/asan/%)
 
-test: deps build
-	@scripts/run-tests
+# The same setup as `make run`, then every suite (each on its own throw-away
+# cluster).  A local cluster this started is stopped again afterwards.
+test: build
+	@was_running=0; \
+	if [ -z "$$DATABASE_URL" ] && scripts/pg status $(PGDIR) >/dev/null 2>&1; \
+	then was_running=1; fi; \
+	$(MAKE) --no-print-directory db && scripts/run-tests; rc=$$?; \
+	if [ -z "$$DATABASE_URL" ] && [ $$was_running = 0 ]; then \
+		scripts/pg stop $(PGDIR) >/dev/null 2>&1; fi; \
+	exit $$rc
 
 fuzz: deps
 	@scripts/fuzz
 
-bench: deps build
+bench: build
 	@scripts/bench $(BENCH)
 
 format:
