@@ -21,7 +21,6 @@
 #include "schedule.h"
 
 #define LINE_MAX_OCTETS	75
-#define MAX_SCHEDULES	200
 
 static const struct db_stmt stmts[] = {
 	{ "ical_service",
@@ -34,7 +33,8 @@ static const struct db_stmt stmts[] = {
 	 * A schedule belongs to the service directly or through one of its
 	 * service_at_location rows.  Its place is that row's location, else
 	 * its own location_id, else the service's only location if it has
-	 * exactly one.
+	 * exactly one.  200 bounds the work for a bad row set; real services
+	 * have a handful.
 	 */
 	{ "ical_schedules",
 	  "SELECT " SCHEDULE_COLUMNS ", l.name,"

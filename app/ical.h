@@ -3,7 +3,8 @@
  * RFC 5545 calendar (one recurring VEVENT per schedule, times in a full
  * Europe/London VTIMEZONE).  A service with no schedules, or not active,
  * gets a valid calendar with no events: subscribers keep working and see
- * nothing rather than an error.  Thread-safe: no state.
+ * nothing rather than an error.  A malformed id is a 400 page, an unknown
+ * one a 404 page.  Thread-safe: no state.
  */
 #ifndef ICAL_H
 #define ICAL_H
