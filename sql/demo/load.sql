@@ -71,24 +71,26 @@ ON CONFLICT (id) DO NOTHING;
 INSERT INTO accessibility (id, location_id, description, details)
 SELECT md5('demo-accessibility-' || x.venue || '-' || x.feature)::uuid,
     l.id, x.feature,
-    concat_ws(' ', x.details, 'Sample information for demonstration: '
-	'check with the venue before visiting.')
+    concat_ws(' ', x.details,
+	'Sample information: check with the venue before visiting.')
 FROM demo_accessibility x
 JOIN location l ON l.id = md5('demo-location-' || x.venue)::uuid
 ON CONFLICT (id) DO NOTHING;
 
-INSERT INTO service (id, organization_id, name, description, status, kind,
-    eligibility_description, minimum_age, maximum_age, is_free,
+-- Contact details are the (fictional) organisation's.
+INSERT INTO service (id, organization_id, name, description, url, email,
+    status, kind, eligibility_description, minimum_age, maximum_age, is_free,
     cost_description, self_referral, professional_referral, drop_in,
     booking_required, referral_description, last_reviewed, review_due,
     is_demo)
 SELECT md5('demo-service-' || s.key)::uuid,
     md5('demo-organization-' || s.org)::uuid, s.name, s.description,
-    'active', s.kind, s.eligibility, s.minimum_age, s.maximum_age,
+    o.website, o.email, 'active', s.kind, s.eligibility, s.minimum_age, s.maximum_age,
     s.is_free, s.cost, s.self_referral, s.professional_referral, s.drop_in,
     s.booking_required, s.referral, current_date - s.reviewed_days_ago,
     current_date - s.reviewed_days_ago + 365, true
 FROM demo_service s
+JOIN demo_org o ON o.key = s.org
 WHERE s.venue IS NULL
     OR EXISTS (SELECT 1 FROM location l
 	WHERE l.id = md5('demo-location-' || s.venue)::uuid);
@@ -166,11 +168,14 @@ JOIN service x ON x.id = md5('demo-service-' || s.key)::uuid
 LEFT JOIN area a ON a.code = s.area_code
 WHERE s.area_code IS NOT NULL;
 
+-- A remote service's own line, else its organisation's.
 INSERT INTO phone (id, service_id, number, type)
-SELECT md5('demo-service-phone-' || s.key)::uuid, x.id, s.phone, 'voice'
+SELECT md5('demo-service-phone-' || s.key)::uuid, x.id,
+    coalesce(s.phone, o.phone), 'voice'
 FROM demo_service s
+JOIN demo_org o ON o.key = s.org
 JOIN service x ON x.id = md5('demo-service-' || s.key)::uuid
-WHERE s.phone IS NOT NULL;
+WHERE coalesce(s.phone, o.phone) IS NOT NULL;
 
 -- The summary `signpost load-demo` prints: one row.
 SELECT
