@@ -15,6 +15,7 @@
 
 static const struct db_stmt stmts[] = {
 	{ "demo_has_service", "SELECT EXISTS (SELECT 1 FROM service)" },
+	{ "demo_has_postcode", "SELECT EXISTS (SELECT 1 FROM postcode)" },
 };
 
 static const char *const files[] = { "demo-data.sql", "load.sql" };
@@ -45,6 +46,23 @@ append_file(struct buf *b, const char *path)
 	return (rc);
 }
 
+/* 1 if the one-value statement says true, 0 if false, -1 on error. */
+static int
+ask(const char *stmt)
+{
+	struct db_result	*r = NULL;
+	const char		*v;
+	int			 rc = -1;
+
+	if (db_exec(stmt, 0, NULL, &r) == DB_OK && db_rows(r) == 1 &&
+	    (v = db_value(r, 0, 0)) != NULL)
+		rc = strcmp(v, "t") == 0;
+	else
+		log_warn("load-demo: %s", db_errmsg());
+	db_free(r);
+	return (rc);
+}
+
 static const char *
 col(struct db_result *r, const char *name)
 {
@@ -63,26 +81,29 @@ demo_main(const char *root, int if_empty)
 	struct db_result	*r = NULL;
 	struct buf		 sql;
 	char			 path[4096];
-	const char		*v;
 	size_t			 i;
-	int			 rc = 1;
+	int			 found, rc = 1;
 
 	buf_init(&sql);
 	if (if_empty) {
-		if (db_exec("demo_has_service", 0, NULL, &r) != DB_OK) {
-			log_warn("load-demo: %s", db_errmsg());
+		if ((found = ask("demo_has_service")) == -1)
 			goto out;
-		}
-		v = db_value(r, 0, 0);
-		if (v != NULL && strcmp(v, "t") == 0) {
+		if (found) {
 			printf("load-demo: the directory already has services; "
 			    "demo data not loaded (run \"signpost load-demo\" "
 			    "to replace the demo listings)\n");
 			rc = 0;
 			goto out;
 		}
-		db_free(r);
-		r = NULL;
+	}
+	/* Without postcodes every venue would be skipped: say why instead. */
+	if ((found = ask("demo_has_postcode")) == -1)
+		goto out;
+	if (!found) {
+		log_warn("load-demo: no postcodes loaded, so no venue can be "
+		    "placed; run \"signpost import-postcodes "
+		    "sql/data/codepoint_open_2025-10_scotland.csv.gz\" first");
+		goto out;
 	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/sql/demo/%s", root,
