@@ -30,6 +30,7 @@
 #include "page_shortlist.h"
 #include "postcode.h"
 #include "route.h"
+#include "search.h"
 
 #define SIGNPOST_VERSION	"0.1.0"
 
@@ -110,6 +111,7 @@ need_database(void)
 	ical_init();
 	page_service_init();
 	page_shortlist_init();
+	search_init();
 }
 
 static void

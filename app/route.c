@@ -12,6 +12,7 @@
 #include "ical.h"
 #include "log.h"
 #include "page.h"
+#include "page_search.h"
 #include "page_service.h"
 #include "page_shortlist.h"
 #include "postcode.h"
@@ -24,6 +25,8 @@ struct route {
 };
 
 static const struct route routes[] = {
+	{ HTTP_GET,	"/",				page_search_home },
+	{ HTTP_GET,	"/search",			page_search_results },
 	{ HTTP_GET,	"/healthz",			api_healthz },
 	{ HTTP_GET,	"/api/postcodes/{postcode}",	postcode_api_get },
 	{ HTTP_GET,	"/api",				feed_root },

@@ -1,0 +1,335 @@
+-- 007: what the search page needs from the database besides the indexes
+-- of 003: a word list for correcting typos, the query parser that
+-- corrects and expands synonyms, an exact short-range geodesic distance,
+-- and the schedule tests behind the day / time / open-now filters.
+-- app/search.c calls these; change them together.
+
+-- The words that typos are corrected to: every word of a service name, a
+-- category name or a synonym (the pg_trgm documentation's approach, kept
+-- up to date by triggers instead of a periodic ts_stat).  Words are never
+-- removed: a stale word costs at worst a correction that finds nothing.
+CREATE TABLE search_word (
+	word	text PRIMARY KEY CHECK (word ~ '^[[:alpha:]]{3,40}$')
+);
+
+-- Nearest word by trigram distance: ORDER BY word <-> $1 LIMIT 1.
+CREATE INDEX search_word_trgm_idx ON search_word
+    USING gist (word gist_trgm_ops);
+
+CREATE FUNCTION search_words_add(p_text text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO search_word (word)
+	SELECT DISTINCT w
+	FROM unnest(tsvector_to_array(to_tsvector('simple',
+	    coalesce(p_text, '')))) w
+	WHERE w ~ '^[[:alpha:]]{3,40}$'
+	ON CONFLICT DO NOTHING
+$$;
+
+-- Statement-level on INSERT so that a bulk load adds its words in one go.
+CREATE FUNCTION search_word_insert_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO search_word (word)
+	SELECT DISTINCT w
+	FROM new_rows,
+	    unnest(tsvector_to_array(to_tsvector('simple', new_rows.name))) w
+	WHERE w ~ '^[[:alpha:]]{3,40}$'
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION search_word_update_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM search_words_add(NEW.name);
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER service_search_word_insert AFTER INSERT ON service
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_word_insert_trigger();
+CREATE TRIGGER service_search_word_update AFTER UPDATE OF name ON service
+    FOR EACH ROW EXECUTE FUNCTION search_word_update_trigger();
+CREATE TRIGGER taxonomy_term_search_word_insert AFTER INSERT ON taxonomy_term
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_word_insert_trigger();
+CREATE TRIGGER taxonomy_term_search_word_update
+    AFTER UPDATE OF name ON taxonomy_term
+    FOR EACH ROW EXECUTE FUNCTION search_word_update_trigger();
+
+CREATE FUNCTION search_synonym_word_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM search_words_add(NEW.term || ' ' || NEW.synonym);
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER search_synonym_word AFTER INSERT OR UPDATE ON search_synonym
+    FOR EACH ROW EXECUTE FUNCTION search_synonym_word_trigger();
+
+SELECT search_words_add(name) FROM service;
+SELECT search_words_add(name) FROM taxonomy_term;
+SELECT search_words_add(term) FROM search_synonym;
+
+-- One query word as the search should use it.  A word is left alone when
+-- it is short, not all letters, a stop word, a synonym term, or matches
+-- some active service already (stemmed, as the search matches it: this
+-- keeps words found only in descriptions, which the word list lacks).
+-- Otherwise it becomes the nearest listed word by trigram similarity, if
+-- one is similar enough (0.45: "welbeing" -> "wellbeing" is 0.73,
+-- "fodbank" -> "foodbank" 0.70, "rent" -> "parent" 0.33).
+CREATE FUNCTION search_correct_word(p_word text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	q	tsquery;
+	best	text;
+BEGIN
+	IF length(p_word) < 4 OR p_word !~ '^[[:alpha:]]+$' THEN
+		RETURN p_word;
+	END IF;
+	-- to_tsvector first: plainto_tsquery of a stop word raises a NOTICE.
+	IF to_tsvector('english', p_word) = ''::tsvector THEN
+		RETURN p_word;
+	END IF;
+	q := plainto_tsquery('english', p_word);
+	IF EXISTS (SELECT 1 FROM search_synonym
+	    WHERE term = p_word) OR EXISTS (SELECT 1 FROM service
+	    WHERE search_vector @@ q AND status = 'active') THEN
+		RETURN p_word;
+	END IF;
+	SELECT word INTO best
+	FROM (SELECT word FROM search_word ORDER BY word <-> p_word, word
+	    LIMIT 1) nearest
+	WHERE similarity(word, p_word) >= 0.45;
+	RETURN coalesce(best, p_word);
+END;
+$$;
+
+-- The text query: lower-cased words (at most 10, each cut to 40
+-- characters), each corrected, then grouped into units -- two words that
+-- form a synonym term ("food bank") are one unit -- and each unit matched
+-- as a phrase or as any of its synonyms.  Units are ANDed.
+--   query      what to match (NULL when only stop words were given)
+--   exact      the corrected words alone, to rank true matches first
+--   corrected  the corrected words, for "Showing results for ..."
+--   changed    whether a correction changed any word
+CREATE FUNCTION search_parse(p_q text, OUT query tsquery, OUT exact tsquery,
+    OUT corrected text, OUT changed boolean)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	words	text[];
+	w	text[] := '{}';
+	n	integer;
+	i	integer;
+	unit	text;
+	uq	tsquery;
+	alt	text;
+BEGIN
+	words := array_remove(regexp_split_to_array(lower(coalesce(p_q, '')),
+	    '[^[:alnum:]]+'), '');
+	n := least(coalesce(array_length(words, 1), 0), 10);
+	FOR i IN 1 .. n LOOP
+		w := w || search_correct_word(left(words[i], 40));
+	END LOOP;
+	corrected := array_to_string(w, ' ');
+	changed := corrected <> array_to_string(words[1:n], ' ');
+	IF to_tsvector('english', corrected) <> ''::tsvector THEN
+		exact := plainto_tsquery('english', corrected);
+	END IF;
+	i := 1;
+	WHILE i <= n LOOP
+		unit := w[i];
+		IF i < n AND EXISTS (SELECT 1 FROM search_synonym
+		    WHERE term = w[i] || ' ' || w[i + 1]) THEN
+			unit := w[i] || ' ' || w[i + 1];
+			i := i + 2;
+		ELSE
+			i := i + 1;
+		END IF;
+		CONTINUE WHEN to_tsvector('english', unit) = ''::tsvector;
+		uq := phraseto_tsquery('english', unit);
+		FOR alt IN SELECT synonym FROM search_synonym WHERE term = unit
+		    ORDER BY synonym LOOP
+			uq := uq || phraseto_tsquery('english', alt);
+		END LOOP;
+		query := CASE WHEN query IS NULL THEN uq ELSE query && uq END;
+	END LOOP;
+END;
+$$;
+
+-- Geodesic distance in metres on WGS84 between two points up to about
+-- 50 km apart, without PostGIS: the straight-line (chord) distance c
+-- between the points on the ellipsoid, lengthened to the arc with
+--	s = c + c^3 / (24 R^2)
+-- where R is the Gaussian mean radius sqrt(M N) at the mean latitude.
+-- Against Karney's algorithm (PROJ's geod_inverse, `geod -I`) the error
+-- is under 0.1 mm at 25 km, so a filter that uses it is as exact as the
+-- distance the page shows.  Not for long distances (0.3 m off at 500 km).
+-- One expression with no FROM and not STRICT, so that the planner
+-- inlines it: as a function call it costs some 50 microseconds a row.
+-- a = 6378137, e^2 = 0.00669437999014.
+CREATE FUNCTION geodesic_distance_short(lat1 double precision,
+    lon1 double precision, lat2 double precision, lon2 double precision)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT sqrt(
+	    power(cosd(lat1) * cosd(lon1)
+		/ sqrt(1 - 0.00669437999014 * sind(lat1) * sind(lat1))
+		- cosd(lat2) * cosd(lon2)
+		/ sqrt(1 - 0.00669437999014 * sind(lat2) * sind(lat2)), 2)
+	    + power(cosd(lat1) * sind(lon1)
+		/ sqrt(1 - 0.00669437999014 * sind(lat1) * sind(lat1))
+		- cosd(lat2) * sind(lon2)
+		/ sqrt(1 - 0.00669437999014 * sind(lat2) * sind(lat2)), 2)
+	    + power((1 - 0.00669437999014) * (sind(lat1)
+		/ sqrt(1 - 0.00669437999014 * sind(lat1) * sind(lat1))
+		- sind(lat2)
+		/ sqrt(1 - 0.00669437999014 * sind(lat2) * sind(lat2))), 2))
+	    * 6378137.0
+	    * (1 + (power(cosd(lat1) * cosd(lon1)
+		/ sqrt(1 - 0.00669437999014 * sind(lat1) * sind(lat1))
+		- cosd(lat2) * cosd(lon2)
+		/ sqrt(1 - 0.00669437999014 * sind(lat2) * sind(lat2)), 2)
+	    + power(cosd(lat1) * sind(lon1)
+		/ sqrt(1 - 0.00669437999014 * sind(lat1) * sind(lat1))
+		- cosd(lat2) * sind(lon2)
+		/ sqrt(1 - 0.00669437999014 * sind(lat2) * sind(lat2)), 2)
+	    + power((1 - 0.00669437999014) * (sind(lat1)
+		/ sqrt(1 - 0.00669437999014 * sind(lat1) * sind(lat1))
+		- sind(lat2)
+		/ sqrt(1 - 0.00669437999014 * sind(lat2) * sind(lat2))), 2))
+	    * power(1 - 0.00669437999014 * sind((lat1 + lat2) / 2)
+		* sind((lat1 + lat2) / 2), 2)
+	    / (24 * (1 - 0.00669437999014)))
+$$;
+
+-- Weekday codes as RFC 5545 writes them, 0 = Sunday (extract(dow)).
+CREATE FUNCTION search_weekday_code(p_dow integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	SELECT (ARRAY['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'])[p_dow + 1]
+$$;
+
+-- Does a rule run on weekday p_code ('TU') at all, ignoring seasons, as
+-- schedule_runs_on() in app/schedule.c: any BYDAY entry for that day,
+-- with or without an ordinal; no BYDAY means the weekday of dtstart (or
+-- valid_from); a rule by month day only has no fixed weekday.
+CREATE FUNCTION search_schedule_weekday(p_freq text, p_byday text,
+    p_bymonthday text, p_dtstart date, p_valid_from date, p_code text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT p_freq IS NOT NULL AND CASE
+	    WHEN p_byday IS NOT NULL THEN
+		p_byday ~ ('(^|,)[+-]?[1-5]?' || p_code || '(,|$)')
+	    WHEN p_freq = 'MONTHLY' AND p_bymonthday IS NOT NULL THEN false
+	    ELSE search_weekday_code(extract(dow FROM
+		coalesce(p_dtstart, p_valid_from))::integer) = p_code
+	END
+$$;
+
+-- Does a rule have a session on date p_day?  Seasons, intervals
+-- (counting weeks from the Monday of dtstart, else valid_from, else
+-- Monday 5 January 1970, and months likewise, as app/schedule.c does),
+-- BYDAY ordinals (1TU, -1FR) and BYMONTHDAY (15, -1) included.
+CREATE FUNCTION search_schedule_on(p_freq text, p_interval integer,
+    p_byday text, p_bymonthday text, p_dtstart date, p_valid_from date,
+    p_valid_to date, p_day date)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	WITH d AS (
+		SELECT search_weekday_code(extract(dow FROM p_day)::integer)
+		    AS code,
+		    (extract(day FROM p_day)::integer - 1) / 7 + 1 AS nth,
+		    extract(month FROM p_day + 7) <> extract(month FROM p_day)
+		    AS last_week,
+		    extract(day FROM p_day)::integer AS dom,
+		    extract(day FROM (date_trunc('month', p_day)
+			+ interval '1 month - 1 day'))::integer AS days,
+		    coalesce(p_dtstart, p_valid_from, date '1970-01-05') AS base
+	)
+	SELECT p_freq IS NOT NULL
+	    AND (p_valid_from IS NULL OR p_day >= p_valid_from)
+	    AND (p_dtstart IS NULL OR p_day >= p_dtstart)
+	    AND (p_valid_to IS NULL OR p_day <= p_valid_to)
+	    AND CASE p_freq
+		WHEN 'WEEKLY' THEN
+		    ((p_day - date_trunc('week', d.base)::date) / 7)
+			% p_interval = 0
+		    AND CASE WHEN p_byday IS NOT NULL THEN
+			p_byday ~ ('(^|,)\+?' || d.code || '(,|$)')
+		    ELSE extract(dow FROM d.base) = extract(dow FROM p_day) END
+		ELSE
+		    ((extract(year FROM p_day) - extract(year FROM d.base)) * 12
+			+ extract(month FROM p_day) - extract(month FROM d.base))
+			::integer % p_interval = 0
+		    AND (p_byday IS NULL OR p_byday ~ ('(^|,)(\+?(' || d.nth
+			|| ')?' || CASE WHEN d.last_week THEN '|-1' ELSE '' END
+			|| ')' || d.code || '(,|$)'))
+		    AND (p_bymonthday IS NULL OR p_bymonthday ~ ('(^|,)('
+			|| d.dom || '|-' || (d.days - d.dom + 1) || ')(,|$)'))
+		    AND (p_byday IS NOT NULL OR p_bymonthday IS NOT NULL
+			OR extract(day FROM d.base) = d.dom)
+	    END
+	FROM d
+$$;
+
+-- The schedule filters for one service, over its own schedules and those
+-- of its service_at_location rows; a schedule with no rule (a description
+-- such as "by appointment") never matches.  Each argument may be NULL
+-- (no such filter):
+--   p_code         runs on this weekday ('TU'), seasons ignored
+--   p_from, p_to   has opening hours overlapping [p_from, p_to); no
+--                  times is all day, no closing time open until midnight
+--   p_on           has a session on this date (open now: p_on today and
+--                  [p_from, p_to) the current minute)
+CREATE FUNCTION search_service_runs(p_service uuid, p_code text,
+    p_from time, p_to time, p_on date) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT EXISTS (
+		SELECT 1
+		FROM (
+			SELECT sch.freq, sch."interval", sch.byday,
+			    sch.bymonthday, sch.dtstart, sch.valid_from,
+			    sch.valid_to, sch.opens_at, sch.closes_at
+			FROM schedule sch
+			WHERE sch.service_id = p_service
+		UNION ALL
+			SELECT sch.freq, sch."interval", sch.byday,
+			    sch.bymonthday, sch.dtstart, sch.valid_from,
+			    sch.valid_to, sch.opens_at, sch.closes_at
+			FROM service_at_location sal
+			JOIN schedule sch ON sch.service_at_location_id = sal.id
+			WHERE sal.service_id = p_service
+		) sch
+		WHERE sch.freq IS NOT NULL
+		    AND (p_code IS NULL OR search_schedule_weekday(sch.freq,
+			sch.byday, sch.bymonthday, sch.dtstart, sch.valid_from,
+			p_code))
+		    AND (p_on IS NULL OR search_schedule_on(sch.freq,
+			sch."interval", sch.byday, sch.bymonthday, sch.dtstart,
+			sch.valid_from, sch.valid_to, p_on))
+		    AND (p_from IS NULL OR ((sch.opens_at IS NULL
+			OR sch.opens_at < p_to) AND (sch.closes_at IS NULL
+			OR sch.closes_at > p_from)))
+	)
+$$;
+
+-- Every one of the features (accessibility.description) is recorded at
+-- some venue of the service.
+CREATE FUNCTION search_service_has_access(p_service uuid,
+    p_features text[]) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT NOT EXISTS (
+		SELECT 1
+		FROM unnest(p_features) f
+		WHERE NOT EXISTS (
+			SELECT 1
+			FROM service_at_location sal
+			JOIN accessibility a ON a.location_id = sal.location_id
+			WHERE sal.service_id = p_service AND a.description = f
+		)
+	)
+$$;
