@@ -885,6 +885,16 @@ schedule_rrule(const struct schedule *s, struct buf *b)
 }
 
 int
+schedule_has_ended(const struct schedule *s, time_t now)
+{
+	long	to;
+
+	if (parse_date(s->valid_to, &to) == -1 || to == NO_DAY)
+		return (0);
+	return (to < local_day(now));
+}
+
+int
 schedule_runs_on(const struct schedule *s, int wday)
 {
 	struct rule	r;

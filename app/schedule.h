@@ -100,6 +100,9 @@ int	schedule_rrule(const struct schedule *, struct buf *);
 int	schedule_runs_on(const struct schedule *, int);
 int	schedule_open_at(const struct schedule *, int, int);
 
+/* 1 if valid_to is before the local date of `now' (the season is over). */
+int	schedule_has_ended(const struct schedule *, time_t);
+
 /* "HH:MM" to minutes after midnight; -1 if malformed. */
 int	schedule_parse_time(const char *);
 

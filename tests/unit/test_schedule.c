@@ -475,6 +475,18 @@ test_schedule_describe_names_the_season(void **state)
 }
 
 static void
+test_schedule_has_ended_after_valid_to_day(void **state)
+{
+	struct schedule	s = mk("WEEKLY", 1, "SA", "", 600, 720);
+
+	(void)state;
+	assert_false(schedule_has_ended(&s, at(2030, 1, 1, 0, 0)));
+	snprintf(s.valid_to, sizeof(s.valid_to), "2026-09-30");
+	assert_false(schedule_has_ended(&s, at(2026, 9, 30, 23, 59)));
+	assert_true(schedule_has_ended(&s, at(2026, 10, 1, 0, 0)));
+}
+
+static void
 test_schedule_rrule_strings(void **state)
 {
 	struct schedule	s;
@@ -606,6 +618,7 @@ main(void)
 		cmocka_unit_test(
 		    test_schedule_describe_says_it_in_plain_english),
 		cmocka_unit_test(test_schedule_describe_names_the_season),
+		cmocka_unit_test(test_schedule_has_ended_after_valid_to_day),
 		cmocka_unit_test(test_schedule_rrule_strings),
 		cmocka_unit_test(test_schedule_runs_on_and_open_at_for_filters),
 		cmocka_unit_test(test_schedule_formats_sessions_and_dates),
