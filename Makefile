@@ -112,7 +112,7 @@ test: build
 		scripts/pg stop $(PGDIR) >/dev/null 2>&1; fi; \
 	exit $$rc
 
-fuzz: deps
+fuzz: build
 	@scripts/fuzz
 
 bench: build

@@ -3,7 +3,7 @@
  * contract for every buffer size, and a differential check against the
  * format rules written as one POSIX regular expression.
  */
-/* fuzz-sources: app/postcode.c */
+/* fuzz-sources: app */
 #include <assert.h>
 #include <regex.h>
 #include <stddef.h>
