@@ -1,0 +1,1008 @@
+/*
+ * Integration tests for the server core against the real server and a
+ * real PostgreSQL cluster (scripts/run-integration): /healthz, the
+ * postcode API checked against Code-Point Open values, error answers
+ * (404 page vs problem JSON, 405, 413, 414, 431), ETag revalidation,
+ * HEAD, the access log, PostgreSQL stopped and restarted under the
+ * running server, the idle-connection timeout and the per-IP cap.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <regex.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/*
+ * Expected values, copied from
+ * /work/shared/data/os-codepoint-open-scotland/
+ *   codepoint_open_2025-10_scotland_areas_with_etrs89_latlon.csv
+ * (OS Code-Point Open, October 2025; latitude/longitude there were
+ * computed with OSTN15 by the pure-Python osgb package, independently of
+ * PROJ and of this code base):
+ *
+ * G12 8QQ,10,256916,666655,S92000003,S08000031,S12000049,S13002977,55.871746,-4.288345
+ * G82 1AB,10,240962,674567,S92000003,S08000031,S12000039,S13003124,55.937761,-4.547708
+ *
+ * and the G12 district: the mean of its 658 rows (none without
+ * coordinates), computed with awk over the same file: easting 256182.450,
+ * northing 667661.748, latitude 55.8805655, longitude -4.3005941.
+ * Area names from codelist_codes_used.csv in the same folder.
+ */
+struct expect {
+	const char	*postcode;
+	double		 easting, northing, lat, lon;
+	const char	*council_code, *council, *hb_code, *ward_code, *ward;
+};
+
+static const struct expect g12_8qq = { "G12 8QQ", 256916, 666655,
+    55.871746, -4.288345, "S12000049", "Glasgow City", "S08000031",
+    "S13002977", "Hillhead Ward" };
+static const struct expect g82_1ab = { "G82 1AB", 240962, 674567,
+    55.937761, -4.547708, "S12000039", "West Dunbartonshire", "S08000031",
+    "S13003124", "Dumbarton Ward" };
+
+/*
+ * Squared metres between two nearby WGS84 points around Glasgow: plain
+ * equirectangular, with cos(55.9 deg) fixed (the test links no libm).
+ */
+static double
+metres2_apart(double lat1, double lon1, double lat2, double lon2)
+{
+	double	dy = (lat1 - lat2) * 111195.0;
+	double	dx = (lon1 - lon2) * 111195.0 * 0.5606;
+
+	return (dx * dx + dy * dy);
+}
+
+static const char *
+jstr(const cJSON *o, const char *k)
+{
+	const char	*s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
+
+	if (s == NULL)
+		fail_msg("no string \"%s\" in the JSON", k);
+	return (s);
+}
+
+static double
+jnum(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItem(o, k);
+
+	if (!cJSON_IsNumber(v))
+		fail_msg("no number \"%s\" in the JSON", k);
+	return (cJSON_GetNumberValue(v));
+}
+
+static int
+header_starts(const struct resp *r, const char *name, const char *prefix)
+{
+	char	v[512];
+
+	return (resp_header(r, name, v, sizeof(v)) == 0 &&
+	    strncmp(v, prefix, strlen(prefix)) == 0);
+}
+
+/* A problem+json answer with this status; the caller frees the JSON. */
+static cJSON *
+problem(const struct resp *r, long status)
+{
+	cJSON	*j;
+
+	if (r->status != status)
+		fail_msg("status %ld, want %ld; body: %.300s", r->status,
+		    status, r->body);
+	assert_true(header_starts(r, "Content-Type",
+	    "application/problem+json"));
+	assert_non_null(j = resp_json(r));
+	assert_int_equal(jnum(j, "status"), status);
+	(void)jstr(j, "title");
+	(void)jstr(j, "detail");
+	return (j);
+}
+
+static void
+assert_html(const struct resp *r, long status)
+{
+	if (r->status != status)
+		fail_msg("status %ld, want %ld; body: %.300s", r->status,
+		    status, r->body);
+	assert_true(header_starts(r, "Content-Type", "text/html"));
+	assert_non_null(strstr(r->body, "<!doctype html>"));
+}
+
+/* /healthz */
+
+static void
+test_healthz_is_ok_with_database(void **state)
+{
+	struct resp	r;
+	cJSON		*j;
+
+	(void)state;
+	r = http_get("/healthz");
+	assert_int_equal(r.status, 200);
+	assert_true(header_starts(&r, "Content-Type", "application/json"));
+	assert_non_null(j = resp_json(&r));
+	assert_string_equal(jstr(j, "status"), "ok");
+	assert_string_equal(jstr(j, "database"), "ok");
+	cJSON_Delete(j);
+	resp_free(&r);
+}
+
+/* /api/postcodes */
+
+static void
+assert_postcode(const char *path, const struct expect *e)
+{
+	struct resp	r;
+	cJSON		*j;
+	double		 d;
+
+	r = http_get(path);
+	if (r.status != 200)
+		fail_msg("%s: status %ld: %.300s", path, r.status, r.body);
+	assert_true(header_starts(&r, "Content-Type", "application/json"));
+	assert_non_null(j = resp_json(&r));
+	assert_string_equal(jstr(j, "postcode"), e->postcode);
+	assert_string_equal(jstr(j, "kind"), "postcode");
+	assert_float_equal(jnum(j, "easting"), e->easting, 0.5);
+	assert_float_equal(jnum(j, "northing"), e->northing, 0.5);
+	d = metres2_apart(jnum(j, "latitude"), jnum(j, "longitude"), e->lat,
+	    e->lon);
+	if (d > 1.0)
+		fail_msg("%s is %.2f m^2 from the OSTN15 position", path, d);
+	assert_string_equal(jstr(j, "council_area_code"), e->council_code);
+	assert_string_equal(jstr(j, "council_area"), e->council);
+	assert_string_equal(jstr(j, "health_board_code"), e->hb_code);
+	assert_string_equal(jstr(j, "health_board"),
+	    "Greater Glasgow and Clyde");
+	assert_string_equal(jstr(j, "ward_code"), e->ward_code);
+	assert_string_equal(jstr(j, "ward"), e->ward);
+	cJSON_Delete(j);
+	resp_free(&r);
+}
+
+static void
+test_postcode_matches_code_point_open(void **state)
+{
+	(void)state;
+	assert_postcode("/api/postcodes/G12%208QQ", &g12_8qq);
+	assert_postcode("/api/postcodes/G82%201AB", &g82_1ab);
+}
+
+static void
+test_postcode_any_spacing_and_case(void **state)
+{
+	(void)state;
+	assert_postcode("/api/postcodes/g128qq", &g12_8qq);
+	assert_postcode("/api/postcodes/G12%20%208QQ", &g12_8qq);
+	assert_postcode("/api/postcodes/%20g12%208Qq%20", &g12_8qq);
+	assert_postcode("/api/postcodes/g821ab", &g82_1ab);
+}
+
+static void
+test_outward_code_gives_district_centroid(void **state)
+{
+	struct resp	r;
+	cJSON		*j;
+	double		 d;
+
+	(void)state;
+	r = http_get("/api/postcodes/g12");
+	assert_int_equal(r.status, 200);
+	assert_non_null(j = resp_json(&r));
+	assert_string_equal(jstr(j, "postcode"), "G12");
+	assert_string_equal(jstr(j, "kind"), "district");
+	/* Rounded to the metre, like Code-Point itself. */
+	assert_float_equal(jnum(j, "easting"), 256182, 0.5);
+	assert_float_equal(jnum(j, "northing"), 667662, 0.5);
+	d = metres2_apart(jnum(j, "latitude"), jnum(j, "longitude"),
+	    55.8805655, -4.3005941);
+	if (d > 1.0)
+		fail_msg("G12 centroid is %.2f m^2 from the mean of its "
+		    "postcodes", d);
+	assert_string_equal(jstr(j, "council_area_code"), "S12000049");
+	assert_null(cJSON_GetObjectItem(j, "ward_code"));
+	cJSON_Delete(j);
+	resp_free(&r);
+}
+
+static void
+test_unknown_postcode_is_404_problem(void **state)
+{
+	static const char *const paths[] = { "/api/postcodes/G12%209ZZ",
+	    "/api/postcodes/G99", NULL };
+	struct resp	r;
+	PGresult	*res;
+	cJSON		*j;
+	size_t		 i;
+
+	(void)state;
+	/* Well-formed but not live: make sure the data agrees. */
+	res = test_sql("SELECT (SELECT count(*) FROM postcode WHERE postcode ="
+	    " 'G12 9ZZ') + (SELECT count(*) FROM postcode_district WHERE"
+	    " outward = 'G99')", 0, NULL);
+	assert_string_equal(PQgetvalue(res, 0, 0), "0");
+	PQclear(res);
+	for (i = 0; paths[i] != NULL; i++) {
+		r = http_get(paths[i]);
+		j = problem(&r, 404);
+		assert_string_equal(jstr(j, "detail"), "postcode not found");
+		assert_string_equal(jstr(j, "parameter"), "postcode");
+		cJSON_Delete(j);
+		resp_free(&r);
+	}
+}
+
+static void
+test_malformed_postcode_is_400_problem(void **state)
+{
+	static const char *const paths[] = { "/api/postcodes/NOTAPOSTCODE",
+	    "/api/postcodes/G12%208Q", "/api/postcodes/12%208QQ",
+	    "/api/postcodes/G12%208QQ%3Cscript%3E", "/api/postcodes/%C3%A9",
+	    "/api/postcodes/%FF", NULL };
+	struct resp	r;
+	cJSON		*j;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; paths[i] != NULL; i++) {
+		r = http_get(paths[i]);
+		j = problem(&r, 400);
+		assert_non_null(strstr(jstr(j, "detail"), "not a UK postcode"));
+		assert_string_equal(jstr(j, "parameter"), "postcode");
+		cJSON_Delete(j);
+		resp_free(&r);
+	}
+}
+
+/* Errors */
+
+static void
+test_unknown_page_is_404_html(void **state)
+{
+	struct resp	r;
+
+	(void)state;
+	r = http_get("/no/such/page");
+	assert_html(&r, 404);
+	assert_non_null(strstr(r.body, "Page not found"));
+	resp_free(&r);
+}
+
+static void
+test_unknown_api_path_is_404_problem(void **state)
+{
+	struct resp	r;
+	cJSON		*j;
+
+	(void)state;
+	r = http_get("/api/nope");
+	j = problem(&r, 404);
+	assert_string_equal(jstr(j, "instance"), "/api/nope");
+	cJSON_Delete(j);
+	resp_free(&r);
+}
+
+static void
+test_wrong_method_is_405_with_allow(void **state)
+{
+	struct resp	r;
+	char		allow[128];
+
+	(void)state;
+	(void)http_do(&r, "DELETE", "/about/data", NULL, 0, NULL);
+	assert_html(&r, 405);
+	assert_int_equal(resp_header(&r, "Allow", allow, sizeof(allow)), 0);
+	assert_string_equal(allow, "GET, HEAD");
+	resp_free(&r);
+	(void)http_do(&r, "PUT", "/api/postcodes/G12", "x", 1, NULL);
+	cJSON_Delete(problem(&r, 405));
+	resp_free(&r);
+}
+
+static void
+test_malformed_form_body_is_400(void **state)
+{
+	struct resp	r;
+
+	(void)state;
+	r = http_post_form("/about/data", "name=%zz");
+	assert_html(&r, 400);
+	resp_free(&r);
+	r = http_post_form("/about/data", "name=a%00b");
+	assert_html(&r, 400);
+	resp_free(&r);
+}
+
+/* Raw sockets, for what libcurl will not send. */
+
+static int
+server_port(void)
+{
+	const char	*u = test_url(), *p;
+
+	if ((p = strrchr(u, ':')) == NULL || atoi(p + 1) <= 0)
+		fail_msg("cannot find the port in %s", u);
+	return (atoi(p + 1));
+}
+
+static int
+raw_connect_to(int port, int timeout_secs)
+{
+	struct sockaddr_in	sin;
+	struct timeval		tv;
+	int			fd;
+
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		fail_msg("connect: %s", strerror(errno));
+	tv.tv_sec = timeout_secs;
+	tv.tv_usec = 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return (fd);
+}
+
+static int
+raw_connect(int timeout_secs)
+{
+	return (raw_connect_to(server_port(), timeout_secs));
+}
+
+static int
+send_all(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = send(fd, p, n, MSG_NOSIGNAL)) <= 0)
+			return (-1);
+		p += w;
+		n -= (size_t)w;
+	}
+	return (0);
+}
+
+/*
+ * Read until the end of the headers (or EOF): returns the status code,
+ * 0 on EOF before any answer, -1 on error or timeout.
+ */
+static int
+read_status(int fd, char *out, size_t outlen)
+{
+	size_t	n = 0;
+	ssize_t	r;
+	int	status;
+
+	out[0] = '\0';
+	while (n < outlen - 1) {
+		if ((r = recv(fd, out + n, outlen - 1 - n, 0)) < 0)
+			return (-1);
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		out[n] = '\0';
+		if (strstr(out, "\r\n\r\n") != NULL)
+			break;
+	}
+	if (n == 0)
+		return (0);
+	if (sscanf(out, "HTTP/1.%*d %d", &status) != 1)
+		return (-1);
+	return (status);
+}
+
+/* Limits */
+
+static void
+test_body_over_1mib_is_413_by_content_length(void **state)
+{
+	static const char	 big_head[] = "POST /api/x HTTP/1.1\r\n"
+	    "Host: t\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 5000000000\r\n\r\n";
+	struct resp		 r;
+	char			*body, head[4096];
+	const char *const	 h[] = { "Content-Type: text/plain", NULL };
+	int			 fd;
+
+	(void)state;
+	assert_non_null(body = malloc(1024 * 1024 + 1));
+	memset(body, 'a', 1024 * 1024 + 1);
+	(void)http_do(&r, "POST", "/about/data", body, 1024 * 1024 + 1, h);
+	assert_html(&r, 413);
+	resp_free(&r);
+	/* Exactly the limit is fine: the route then says 405. */
+	(void)http_do(&r, "POST", "/about/data", body, 1024 * 1024, h);
+	assert_html(&r, 405);
+	resp_free(&r);
+	free(body);
+
+	/* Answered from the header alone, before any body is sent. */
+	fd = raw_connect(10);
+	assert_int_equal(send_all(fd, big_head, sizeof(big_head) - 1), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 413);
+	close(fd);
+}
+
+static void
+test_chunked_body_over_1mib_is_413(void **state)
+{
+	static const char	 hdr[] = "POST /about/data HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
+	char			 chunk[65536 + 16], head[4096];
+	size_t			 sent;
+	int			 fd, n;
+
+	(void)state;
+	fd = raw_connect(20);
+	assert_int_equal(send_all(fd, hdr, sizeof(hdr) - 1), 0);
+	n = snprintf(chunk, sizeof(chunk), "%x\r\n", 65536);
+	memset(chunk + n, 'b', 65536);
+	memcpy(chunk + n + 65536, "\r\n", 2);
+	for (sent = 0; sent <= 1024 * 1024; sent += 65536)
+		assert_int_equal(send_all(fd, chunk, (size_t)n + 65536 + 2), 0);
+	assert_int_equal(send_all(fd, "0\r\n\r\n", 5), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 413);
+	close(fd);
+
+	/* A small chunked body is read normally (and POST here is 405). */
+	fd = raw_connect(20);
+	assert_int_equal(send_all(fd, hdr, sizeof(hdr) - 1), 0);
+	assert_int_equal(send_all(fd, "5\r\nhello\r\n0\r\n\r\n", 15), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 405);
+	close(fd);
+}
+
+static void
+test_uri_over_2kib_is_414(void **state)
+{
+	struct resp	r;
+	char		path[2200];
+
+	(void)state;
+	memcpy(path, "/about/data?q=", 14);
+	memset(path + 14, 'a', sizeof(path) - 15);
+	path[sizeof(path) - 1] = '\0';
+	r = http_get(path);
+	assert_html(&r, 414);
+	resp_free(&r);
+	/* Just under the limit is served. */
+	path[2048] = '\0';
+	r = http_get(path);
+	assert_html(&r, 200);
+	resp_free(&r);
+}
+
+static void
+test_headers_over_8kib_are_431(void **state)
+{
+	struct resp	 r;
+	char		*big;
+	const char	*h[] = { NULL, NULL };
+
+	(void)state;
+	assert_non_null(big = malloc(70000));
+	memcpy(big, "X-Big: ", 7);
+	memset(big + 7, 'h', 9000);
+	big[7 + 9000] = '\0';
+	h[0] = big;
+	(void)http_do(&r, NULL, "/about/data", NULL, 0, h);
+	assert_html(&r, 431);
+	resp_free(&r);
+	/* Far past the connection's memory: libmicrohttpd answers itself. */
+	memset(big + 7, 'h', 65000);
+	big[7 + 65000] = '\0';
+	(void)http_do(&r, NULL, "/about/data", NULL, 0, h);
+	assert_int_equal(r.status, 431);
+	resp_free(&r);
+	free(big);
+	r = http_get("/healthz");
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+}
+
+/* Caching and HEAD */
+
+#define ASSET	"/assets/leaflet/leaflet.css"
+
+/* The body is byte for byte the file under SIGNPOST_TEST_ROOT. */
+static int
+same_as_file(const struct resp *r, const char *rel)
+{
+	const char	*root = getenv("SIGNPOST_TEST_ROOT");
+	char		 path[4096], *data;
+	FILE		*f;
+	long		 n;
+	int		 same;
+
+	snprintf(path, sizeof(path), "%s/%s", root != NULL ? root : ".", rel);
+	if ((f = fopen(path, "rb")) == NULL)
+		fail_msg("%s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	assert_non_null(data = malloc((size_t)n + 1));
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	same = (size_t)n == r->len && memcmp(data, r->body, r->len) == 0;
+	free(data);
+	return (same);
+}
+
+static void
+test_asset_etag_gives_304(void **state)
+{
+	struct resp	 r;
+	char		 etag[128], inm[160], ctype[128];
+	const char	*h[] = { inm, NULL };
+
+	(void)state;
+	/* Leaflet's stylesheet: pinned, never empty, and on disk to compare. */
+	r = http_get(ASSET);
+	assert_int_equal(r.status, 200);
+	assert_true(r.len > 0);
+	assert_true(same_as_file(&r, "node_modules/leaflet/dist/leaflet.css"));
+	assert_int_equal(resp_header(&r, "ETag", etag, sizeof(etag)), 0);
+	assert_int_equal(resp_header(&r, "Content-Type", ctype,
+	    sizeof(ctype)), 0);
+	assert_string_equal(ctype, "text/css; charset=utf-8");
+	resp_free(&r);
+
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.len, 0);
+	assert_int_equal(resp_header(&r, "ETag", ctype, sizeof(ctype)), 0);
+	assert_string_equal(ctype, etag);
+	resp_free(&r);
+
+	snprintf(inm, sizeof(inm), "If-None-Match: \"stale\", W/%s", etag);
+	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
+	assert_int_equal(r.status, 304);
+	resp_free(&r);
+
+	snprintf(inm, sizeof(inm), "If-None-Match: \"stale\"");
+	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
+	assert_int_equal(r.status, 200);
+	assert_true(r.len > 0);
+	resp_free(&r);
+}
+
+static void
+test_head_is_answered_without_a_body(void **state)
+{
+	struct resp	r, g;
+	char		len[32], glen[32];
+
+	(void)state;
+	g = http_get("/about/data");
+	assert_html(&g, 200);
+	(void)http_do(&r, "HEAD", "/about/data", NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, 0);
+	assert_true(header_starts(&r, "Content-Type", "text/html"));
+	/* The length of the body a GET would get. */
+	assert_int_equal(resp_header(&r, "Content-Length", len, sizeof(len)),
+	    0);
+	snprintf(glen, sizeof(glen), "%zu", g.len);
+	assert_string_equal(len, glen);
+	resp_free(&r);
+	resp_free(&g);
+	(void)http_do(&r, "HEAD", "/healthz", NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, 0);
+	resp_free(&r);
+}
+
+/* Access log */
+
+/* Wait up to 3 s for a line of the server log to match re. */
+static int
+log_has(const char *re_src, char *line, size_t linelen)
+{
+	const char	*path = getenv("SIGNPOST_TEST_SERVER_LOG");
+	regex_t		 re;
+	FILE		*f;
+	int		 tries, found = 0;
+
+	if (path == NULL)
+		fail_msg("SIGNPOST_TEST_SERVER_LOG is not set");
+	assert_int_equal(regcomp(&re, re_src, REG_EXTENDED | REG_NOSUB), 0);
+	for (tries = 0; tries < 30 && !found; tries++) {
+		if ((f = fopen(path, "r")) == NULL)
+			fail_msg("%s: %s", path, strerror(errno));
+		while (fgets(line, (int)linelen, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if (regexec(&re, line, 0, NULL, 0) == 0) {
+				found = 1;
+				break;
+			}
+		}
+		fclose(f);
+		if (!found)
+			usleep(100000);
+	}
+	regfree(&re);
+	return (found);
+}
+
+static void
+test_access_log_line_format(void **state)
+{
+	struct resp	r;
+	char		path[64], re[256], line[1024];
+
+	(void)state;
+	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
+	snprintf(path, sizeof(path), "/core-log-test-%08lx", random());
+	r = http_get(path);
+	assert_int_equal(r.status, 404);
+	snprintf(re, sizeof(re), "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
+	    "[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z GET %s 404 %zu [0-9]+us$", path,
+	    r.len);
+	if (!log_has(re, line, sizeof(line)))
+		fail_msg("no access log line matching %s", re);
+	resp_free(&r);
+
+	/* A decoded newline must not forge a second log line. */
+	snprintf(path, sizeof(path), "/core-log-%08lx%%0Aforged", random());
+	r = http_get(path);
+	assert_int_equal(r.status, 404);
+	snprintf(re, sizeof(re), "Z GET /core-log-%.8s\\?forged 404 ",
+	    path + 10);
+	if (!log_has(re, line, sizeof(line)))
+		fail_msg("no access log line matching %s", re);
+	resp_free(&r);
+}
+
+/* PostgreSQL going away under the running server */
+
+static int
+pg(const char *cmd)
+{
+	const char	*script = getenv("SIGNPOST_TEST_PG");
+	const char	*dir = getenv("SIGNPOST_TEST_PGDIR");
+	char		 line[2048];
+
+	if (script == NULL || dir == NULL)
+		fail_msg("SIGNPOST_TEST_PG and SIGNPOST_TEST_PGDIR must be "
+		    "set (scripts/run-integration does)");
+	snprintf(line, sizeof(line), "'%s' %s '%s' >/dev/null 2>&1", script,
+	    cmd, dir);
+	return (system(line));
+}
+
+static void
+assert_healthz_down(void)
+{
+	struct resp	r;
+	cJSON		*j;
+
+	r = http_get("/healthz");
+	if (r.status != 503)
+		fail_msg("healthz with the database stopped: %ld %.200s",
+		    r.status, r.body);
+	assert_non_null(j = resp_json(&r));
+	assert_string_equal(jstr(j, "database"), "unreachable");
+	cJSON_Delete(j);
+	resp_free(&r);
+}
+
+static void
+assert_all_up(int n)
+{
+	struct resp	r;
+	int		i;
+
+	for (i = 0; i < n; i++) {
+		r = http_get("/healthz");
+		if (r.status != 200)
+			fail_msg("healthz %d after restart: %ld %.200s", i,
+			    r.status, r.body);
+		resp_free(&r);
+		r = http_get("/api/postcodes/G12%208QQ");
+		if (r.status != 200)
+			fail_msg("postcode %d after restart: %ld %.200s", i,
+			    r.status, r.body);
+		resp_free(&r);
+	}
+}
+
+static void
+test_database_restart_gives_503_then_recovers(void **state)
+{
+	struct resp	r;
+	cJSON		*j;
+	char		retry[32];
+	int		i;
+
+	(void)state;
+	/* Every worker thread holds an open connection first. */
+	assert_all_up(12);
+	assert_int_equal(pg("stop"), 0);
+	for (i = 0; i < 12; i++) {
+		assert_healthz_down();
+		r = http_get("/api/postcodes/G12%208QQ");
+		j = problem(&r, 503);
+		cJSON_Delete(j);
+		assert_int_equal(resp_header(&r, "Retry-After", retry,
+		    sizeof(retry)), 0);
+		resp_free(&r);
+		/* Pages that need no database still work. */
+		r = http_get("/about/data");
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+	}
+	assert_int_equal(pg("start"), 0);
+	assert_all_up(12);
+}
+
+static int
+restart_pg(void **state)
+{
+	(void)state;
+	/* Whatever happened above, leave the database running. */
+	if (pg("status") != 0)
+		(void)pg("start");
+	return (0);
+}
+
+/*
+ * Connections.  These run against a second server of their own, started
+ * here with a 2 s idle timeout and a cap of 8 connections per address, so
+ * that the shared server keeps its ordinary limits for every other test.
+ */
+
+#define OWN_TIMEOUT	2
+#define OWN_PER_IP	8
+
+struct own_server {
+	pid_t	pid;
+	int	port;
+	char	log[64];
+};
+
+static struct own_server	own;
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static int
+own_start(void **state)
+{
+	const char	*bin = getenv("SIGNPOST_TEST_BIN");
+	char		 line[1024], timeout[16], per_ip[16];
+	const char	*p;
+	FILE		*f;
+	double		 t0;
+	int		 fd;
+
+	(void)state;
+	memset(&own, 0, sizeof(own));
+	if (bin == NULL) {
+		fprintf(stderr, "SIGNPOST_TEST_BIN is not set\n");
+		return (-1);
+	}
+	snprintf(own.log, sizeof(own.log), "/tmp/signpost-core-srv.XXXXXX");
+	if ((fd = mkstemp(own.log)) == -1)
+		return (-1);
+	snprintf(timeout, sizeof(timeout), "%d", OWN_TIMEOUT);
+	snprintf(per_ip, sizeof(per_ip), "%d", OWN_PER_IP);
+	if ((own.pid = fork()) == -1)
+		return (-1);
+	if (own.pid == 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		setenv("SIGNPOST_PORT", "0", 1);
+		setenv("SIGNPOST_WORKERS", "2", 1);
+		setenv("SIGNPOST_CONNECTION_TIMEOUT", timeout, 1);
+		setenv("SIGNPOST_MAX_CONNECTIONS_PER_IP", per_ip, 1);
+		execl(bin, bin, "serve", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	/* It logs the port it bound. */
+	for (t0 = now(); own.port == 0 && now() - t0 < 20; usleep(50000)) {
+		if ((f = fopen(own.log, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL)
+			if ((p = strstr(line, "running at http://")) != NULL &&
+			    (p = strchr(p + 18, ':')) != NULL)
+				own.port = atoi(p + 1);
+		fclose(f);
+	}
+	if (own.port <= 0) {
+		fprintf(stderr, "the second server did not start (%s)\n",
+		    own.log);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Stop it: it must exit 0 on SIGTERM with no sanitizer report. */
+static int
+own_stop(void **state)
+{
+	char	 line[1024];
+	FILE	*f;
+	double	 t0;
+	pid_t	 w = 0;
+	int	 status = 0, bad = 0;
+
+	(void)state;
+	if (own.pid > 0) {
+		kill(own.pid, SIGTERM);
+		for (t0 = now(); now() - t0 < 20; usleep(50000))
+			if ((w = waitpid(own.pid, &status, WNOHANG)) != 0)
+				break;
+		if (w == 0) {
+			kill(own.pid, SIGKILL);
+			waitpid(own.pid, &status, 0);
+			fprintf(stderr, "the second server ignored SIGTERM\n");
+			bad = 1;
+		} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "the second server exited with status "
+			    "%d\n", status);
+			bad = 1;
+		}
+	}
+	if ((f = fopen(own.log, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			if (strstr(line, "ERROR: AddressSanitizer") != NULL ||
+			    strstr(line, "ERROR: LeakSanitizer") != NULL ||
+			    strstr(line, "runtime error:") != NULL)
+				bad = 1;
+			if (bad)
+				fputs(line, stderr);
+		}
+		fclose(f);
+	}
+	unlink(own.log);
+	memset(&own, 0, sizeof(own));
+	return (bad ? -1 : 0);
+}
+
+/* The server must hang up on fd after about the configured timeout. */
+static void
+assert_dropped_after_timeout(int fd)
+{
+	char	b[512];
+	double	t0, waited;
+	ssize_t	n;
+
+	t0 = now();
+	n = recv(fd, b, sizeof(b), 0);
+	waited = now() - t0;
+	if (n > 0)
+		fail_msg("the server answered a half request: %.*s", (int)n,
+		    b);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		fail_msg("still connected after %.1f s (timeout %d s)",
+		    waited, OWN_TIMEOUT);
+	if (waited < OWN_TIMEOUT - 0.5)
+		fail_msg("dropped after %.1f s, before the %d s timeout",
+		    waited, OWN_TIMEOUT);
+}
+
+static void
+test_slow_client_is_disconnected(void **state)
+{
+	static const char	 req[] = "GET /about/data HTTP/1.1\r\n"
+	    "Host: t\r\n\r\n";
+	char			 head[4096];
+	int			 fd;
+
+	(void)state;
+	/* Half a request line. */
+	fd = raw_connect_to(own.port, OWN_TIMEOUT + 5);
+	assert_int_equal(send_all(fd, "GET /heal", 9), 0);
+	assert_dropped_after_timeout(fd);
+	close(fd);
+	/* A request line and half the headers. */
+	fd = raw_connect_to(own.port, OWN_TIMEOUT + 5);
+	assert_int_equal(send_all(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n"
+	    "X-Slow: ", 40), 0);
+	assert_dropped_after_timeout(fd);
+	close(fd);
+	/* Half a body. */
+	fd = raw_connect_to(own.port, OWN_TIMEOUT + 5);
+	assert_int_equal(send_all(fd, "POST /about/data HTTP/1.1\r\nHost: t"
+	    "\r\nContent-Length: 100\r\n\r\nabc", 63), 0);
+	assert_dropped_after_timeout(fd);
+	close(fd);
+	/* Meanwhile, and after, others are served. */
+	fd = raw_connect_to(own.port, OWN_TIMEOUT + 5);
+	assert_int_equal(send_all(fd, req, sizeof(req) - 1), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 200);
+	close(fd);
+}
+
+static void
+test_connections_per_ip_are_capped(void **state)
+{
+	static const char	 req[] = "HEAD /about/data HTTP/1.1\r\n"
+	    "Host: t\r\n\r\n";
+	int			 fds[OWN_PER_IP], fd, i, st;
+	char			 head[4096];
+
+	(void)state;
+	for (i = 0; i < OWN_PER_IP; i++) {
+		fds[i] = raw_connect_to(own.port, 5);
+		assert_int_equal(send_all(fds[i], req, sizeof(req) - 1), 0);
+		if ((st = read_status(fds[i], head, sizeof(head))) != 200)
+			fail_msg("connection %d of %d got %d", i + 1,
+			    OWN_PER_IP, st);
+	}
+	/* One more from the same address is closed unanswered. */
+	fd = raw_connect_to(own.port, 5);
+	(void)send_all(fd, req, sizeof(req) - 1);
+	st = read_status(fd, head, sizeof(head));
+	close(fd);
+	if (st > 0)
+		fail_msg("connection %d got an answer (%d)", OWN_PER_IP + 1,
+		    st);
+	/* The open ones still work, and a freed slot can be used again. */
+	assert_int_equal(send_all(fds[0], req, sizeof(req) - 1), 0);
+	assert_int_equal(read_status(fds[0], head, sizeof(head)), 200);
+	close(fds[OWN_PER_IP - 1]);
+	usleep(300000);
+	fd = raw_connect_to(own.port, 5);
+	assert_int_equal(send_all(fd, req, sizeof(req) - 1), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 200);
+	close(fd);
+	for (i = 0; i < OWN_PER_IP - 1; i++)
+		close(fds[i]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_healthz_is_ok_with_database),
+		cmocka_unit_test(test_postcode_matches_code_point_open),
+		cmocka_unit_test(test_postcode_any_spacing_and_case),
+		cmocka_unit_test(test_outward_code_gives_district_centroid),
+		cmocka_unit_test(test_unknown_postcode_is_404_problem),
+		cmocka_unit_test(test_malformed_postcode_is_400_problem),
+		cmocka_unit_test(test_unknown_page_is_404_html),
+		cmocka_unit_test(test_unknown_api_path_is_404_problem),
+		cmocka_unit_test(test_wrong_method_is_405_with_allow),
+		cmocka_unit_test(test_malformed_form_body_is_400),
+		cmocka_unit_test(test_body_over_1mib_is_413_by_content_length),
+		cmocka_unit_test(test_chunked_body_over_1mib_is_413),
+		cmocka_unit_test(test_uri_over_2kib_is_414),
+		cmocka_unit_test(test_headers_over_8kib_are_431),
+		cmocka_unit_test(test_asset_etag_gives_304),
+		cmocka_unit_test(test_head_is_answered_without_a_body),
+		cmocka_unit_test(test_access_log_line_format),
+		cmocka_unit_test_teardown(
+		    test_database_restart_gives_503_then_recovers, restart_pg),
+		cmocka_unit_test_setup_teardown(
+		    test_slow_client_is_disconnected, own_start, own_stop),
+		cmocka_unit_test_setup_teardown(
+		    test_connections_per_ip_are_capped, own_start, own_stop),
+	};
+
+	return (RUN_TESTS("core", tests));
+}
