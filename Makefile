@@ -71,7 +71,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 $(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(shell pkg-config --libs cmocka libcurl libcjson libpq)
+	    $(shell pkg-config --libs cmocka libcurl libcjson libpq) -lm
 
 unit-bins: $(UNIT_BINS)
 integration-bins: $(INTEG_BINS) $(BUILD)/signpost

@@ -382,15 +382,28 @@ option(struct buf *b, const char *value, const char *label,
 }
 
 static void
-check(struct buf *b, const char *id, const char *name, const char *value,
-    const char *label, int on)
+check(struct buf *b, const struct form *f, const char *id, const char *name,
+    const char *value, const char *label, int on)
 {
-	buf_printf(b, "<div class=\"checkbox\"><input type=\"checkbox\" "
-	    "id=\"%s\" name=\"%s\" value=\"", id, name);
+	const char	*e = f != NULL ? field_error(f, id) : NULL;
+
+	buf_printf(b, "<div class=\"checkbox%s\">", e != NULL ?
+	    " field-error" : "");
+	if (e != NULL) {
+		buf_printf(b, "<p class=\"error-message\" id=\"%s-error\">"
+		    "<span class=\"visually-hidden\">Error:</span> ", id);
+		buf_html(b, e);
+		buf_puts(b, "</p>");
+	}
+	buf_printf(b, "<input type=\"checkbox\" id=\"%s\" name=\"%s\" "
+	    "value=\"", id, name);
 	buf_html(b, value);
 	buf_puts(b, "\"");
 	if (on)
 		buf_puts(b, " checked");
+	if (e != NULL)
+		buf_printf(b, " aria-describedby=\"%s-error\" "
+		    "aria-invalid=\"true\"", id);
 	buf_printf(b, "><label for=\"%s\">", id);
 	buf_html(b, label);
 	buf_puts(b, "</label></div>");
@@ -551,12 +564,12 @@ search_form(struct buf *b, struct http_request *req, const struct form *f,
 	option(b, "afternoon", "Afternoon (12:00 to 17:00)", f->time);
 	option(b, "evening", "Evening (after 17:00)", f->time);
 	buf_puts(b, "</select></div>");
-	check(b, "open", "open", "1", "Open now", is_on(f->open));
+	check(b, f, "open", "open", "1", "Open now", is_on(f->open));
 	buf_puts(b, "</fieldset>");
 
 	buf_puts(b, "<fieldset class=\"fieldset\"><legend>Cost and who it is "
 	    "for</legend>");
-	check(b, "free", "free", "1", "Free only", is_on(f->free_));
+	check(b, f, "free", "free", "1", "Free only", is_on(f->free_));
 	field_start(b, f, "age", "Age of the person (optional)", "In years, "
 	    "for example 67");
 	buf_puts(b, "<input class=\"input input-short\" id=\"age\" "
@@ -565,9 +578,9 @@ search_form(struct buf *b, struct http_request *req, const struct form *f,
 	buf_puts(b, "\"");
 	described_by(b, f, "age", 1);
 	buf_puts(b, "></div>");
-	check(b, "self", "self", "1", "They can refer themselves",
+	check(b, f, "self", "self", "1", "They can refer themselves",
 	    is_on(f->self));
-	check(b, "walking", "walking", "1", "Walking groups only",
+	check(b, f, "walking", "walking", "1", "Walking groups only",
 	    is_on(f->walking));
 	buf_puts(b, "</fieldset>");
 
@@ -587,7 +600,7 @@ search_form(struct buf *b, struct http_request *req, const struct form *f,
 				if (strcmp(f->access[j], cat->features[i]) == 0)
 					on = 1;
 			snprintf(label, sizeof(label), "access-%zu", i + 1);
-			check(b, label, "access", cat->features[i],
+			check(b, NULL, label, "access", cat->features[i],
 			    cat->features[i], on);
 		}
 		buf_puts(b, "</fieldset>");
