@@ -52,15 +52,20 @@
 		return p.has("ids") ? parse(p.get("ids")) : null;
 	}
 
-	/* Put ids into a URL (string), replacing any there. */
+	/*
+	 * Put ids into a URL (string), replacing any there.  The commas stay
+	 * as they are (URLSearchParams would write %2C), so the address is
+	 * the same one the server writes.
+	 */
 	function withIds(href, ids) {
 		var u = new URL(href, window.location.href);
+		var q;
 
+		u.searchParams.delete("ids");
+		q = u.searchParams.toString();
 		if (ids.length)
-			u.searchParams.set("ids", ids.join(","));
-		else
-			u.searchParams.delete("ids");
-		return u.pathname + u.search + u.hash;
+			q += (q ? "&" : "") + "ids=" + ids.join(",");
+		return u.pathname + (q ? "?" + q : "") + u.hash;
 	}
 
 	var live;
