@@ -7,6 +7,7 @@
  * its connection dead is retried once on a fresh one.
  */
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -482,6 +483,49 @@ db_stream_cancel(void)
 		PQfreeCancel(c);
 	}
 	stream_drain(t);
+}
+
+enum db_status
+db_listen(const char *channel)
+{
+	char		 sql[96];
+	const char	*c;
+
+	for (c = channel; *c != '\0'; c++)
+		if ((*c < 'a' || *c > 'z') && *c != '_')
+			return (DB_ERROR);
+	if (snprintf(sql, sizeof(sql), "LISTEN %s", channel) >=
+	    (int)sizeof(sql))
+		return (DB_ERROR);
+	return (db_script(sql, NULL));
+}
+
+int
+db_wait_notify(int timeout_ms, char *payload, size_t len)
+{
+	struct db_thread	*t = thread_state();
+	struct pollfd		 pfd;
+	PGnotify		*n;
+	int			 count = 0;
+
+	if (t->conn == NULL || PQstatus(t->conn) != CONNECTION_OK)
+		return (-1);
+	pfd.fd = PQsocket(t->conn);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0 || poll(&pfd, 1, timeout_ms) == -1)
+		return (-1);
+	if (PQconsumeInput(t->conn) == 0) {
+		set_error(t, "08006", PQerrorMessage(t->conn));
+		drop_conn(t);
+		return (-1);
+	}
+	while ((n = PQnotifies(t->conn)) != NULL) {
+		if (len > 0)
+			snprintf(payload, len, "%s", n->extra);
+		PQfreemem(n);
+		count++;
+	}
+	return (count);
 }
 
 const char *

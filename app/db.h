@@ -57,6 +57,17 @@ enum db_status	db_stream_begin(const char *, int, const char *const *);
 int		db_stream_next(struct db_result **);
 void		db_stream_cancel(void);
 
+/*
+ * LISTEN/NOTIFY on this thread's connection, for a thread that does
+ * nothing else.  db_listen takes a channel name that is a constant
+ * identifier ([a-z_]+), never user input.  db_wait_notify waits up to
+ * the timeout (ms) and returns how many notifications arrived (0 on
+ * timeout) with the last one's payload copied into the buffer, or -1
+ * when the connection is lost: listen again then.
+ */
+enum db_status	db_listen(const char *);
+int		db_wait_notify(int, char *, size_t);
+
 /* The last error on this thread: SQLSTATE ("23505") and message, for logs. */
 const char	*db_sqlstate(void);
 const char	*db_errmsg(void);

@@ -1,9 +1,9 @@
 /*
  * The partner feed.  Every GET goes: parse and check the parameters (a
- * bad one is a 400 naming it), read the directory version (one tiny
- * prepared SELECT), answer 304 if the client's copy is current, else copy
- * the body from the cache, else render it with prepared statements and
- * keep it.  ETag is a hash of the normalised URL and the version, so it
+ * bad one is a 400 naming it), take the directory version (kept in memory
+ * by a LISTEN thread, see ver_listener), answer 304 if the client's copy
+ * is current, else copy the body from the cache, else render it with
+ * prepared statements and keep it.  ETag is a hash of the normalised URL and the version, so it
  * changes exactly when the directory does.  Unknown query parameters are
  * ignored, as Open Referral UK clients expect; they do not reach the
  * cache key, so they cannot be used to fill the cache.
@@ -13,11 +13,13 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -396,6 +398,122 @@ read_version(uint64_t *version, time_t *changed)
 }
 
 /*
+ * What the server knows of directory_version.  A listener thread keeps it
+ * current: LISTEN directory_version (sql/008 notifies at each commit that
+ * changes the directory) and a re-read at least once a second in case a
+ * notification is lost.  While the listener is not connected (start-up, a
+ * database restart), every request asks the database itself.  So a cached
+ * page costs no SQL at all, and a change shows within milliseconds.
+ */
+static pthread_mutex_t	 ver_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t	 ver_once = PTHREAD_ONCE_INIT;
+static uint64_t		 ver_version;
+static time_t		 ver_changed;
+static int		 ver_live;
+
+static void
+ver_store(int live, uint64_t version, time_t changed)
+{
+	pthread_mutex_lock(&ver_lock);
+	ver_live = live;
+	/* A re-read racing a notification must not step back. */
+	if (live && version >= ver_version) {
+		ver_version = version;
+		ver_changed = changed;
+	}
+	pthread_mutex_unlock(&ver_lock);
+}
+
+/* A notification's payload, "version epoch-seconds"; 0 or -1. */
+static int
+ver_parse(char *s, uint64_t *version, time_t *changed)
+{
+	char		*sp;
+	long long	 v, t;
+
+	if ((sp = strchr(s, ' ')) == NULL)
+		return (-1);
+	*sp++ = '\0';
+	if (str_to_ll(s, 1, INT64_MAX, &v) == -1 ||
+	    str_to_ll(sp, 0, INT64_MAX, &t) == -1)
+		return (-1);
+	*version = (uint64_t)v;
+	*changed = (time_t)t;
+	return (0);
+}
+
+static void *
+ver_listener(void *arg)
+{
+	uint64_t	v;
+	time_t		c;
+	char		payload[64];
+	int		n, warned = 0;
+
+	(void)arg;
+	for (;;) {
+		/* LISTEN before reading, so no commit falls in between. */
+		if (db_listen("directory_version") == DB_OK) {
+			while (read_version(&v, &c) == 0) {
+				ver_store(1, v, c);
+				warned = 0;
+				/*
+				 * Take versions from the notifications as
+				 * they come; re-read after a quiet second,
+				 * or a payload we cannot parse.
+				 */
+				while ((n = db_wait_notify(1000, payload,
+				    sizeof(payload))) > 0 &&
+				    ver_parse(payload, &v, &c) == 0)
+					ver_store(1, v, c);
+				if (n == -1)
+					break;
+			}
+		}
+		ver_store(0, 0, 0);
+		if (!warned)
+			log_warn("feed: change listener lost the database "
+			    "(%s); checking the version on every request "
+			    "until it is back", db_errmsg());
+		warned = 1;
+		db_close();
+		sleep(1);
+	}
+	return (NULL);
+}
+
+static void
+ver_start(void)
+{
+	pthread_t	t;
+	pthread_attr_t	a;
+
+	if (pthread_attr_init(&a) != 0)
+		return;
+	(void)pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &a, ver_listener, NULL) != 0)
+		log_warn("feed: cannot start the change listener; checking "
+		    "the version on every request");
+	pthread_attr_destroy(&a);
+}
+
+/* 0, -1 (database error) or -2 (database unavailable). */
+static int
+current_version(uint64_t *version, time_t *changed)
+{
+	int	live;
+
+	(void)pthread_once(&ver_once, ver_start);
+	pthread_mutex_lock(&ver_lock);
+	if ((live = ver_live)) {
+		*version = ver_version;
+		*changed = ver_changed;
+	}
+	pthread_mutex_unlock(&ver_lock);
+	return (live ? 0 : read_version(version, changed));
+}
+
+/*
  * A renderer writes a 200 body into out and its content type into ctype
  * and returns 0; or answers the request itself (404, database error) and
  * returns -1.
@@ -416,7 +534,7 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	crypto_generichash_state gs;
 	int		 rc;
 
-	if ((rc = read_version(&version, &changed)) != 0) {
+	if ((rc = current_version(&version, &changed)) != 0) {
 		if (rc == -1)
 			log_warn("feed: cannot read directory_version: %s",
 			    db_errmsg());

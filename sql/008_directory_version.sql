@@ -19,12 +19,20 @@ CREATE TABLE directory_version (
 INSERT INTO directory_version DEFAULT VALUES;
 
 -- clock_timestamp(), not now(): Last-Modified should not predate a long
--- transaction's last statement.
+-- transaction's last statement.  The NOTIFY, delivered at commit, carries
+-- "version epoch-seconds" so that the server learns of a change without
+-- asking on every request (app/feed.c, ver_listener).
 CREATE FUNCTION directory_version_bump() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+	v	bigint;
+	t	timestamptz;
 BEGIN
 	UPDATE directory_version
-	SET version = version + 1, changed_at = clock_timestamp();
+	SET version = version + 1, changed_at = clock_timestamp()
+	RETURNING version, changed_at INTO v, t;
+	PERFORM pg_notify('directory_version',
+	    v || ' ' || floor(extract(epoch FROM t))::bigint);
 	RETURN NULL;
 END;
 $$;
