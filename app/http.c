@@ -613,6 +613,7 @@ struct conn {
 	struct timespec		 start;
 	size_t			 uri_len;
 	int			 started;
+	int			 nul_in_uri;
 	int			 too_large;
 	int			 queued;
 	unsigned long long	 bytes;
@@ -636,6 +637,10 @@ uri_log_cb(void *cls, const char *uri, struct MHD_Connection *mc)
 	c->uri_len = strlen(uri);
 	if ((q = strchr(uri, '?')) != NULL)
 		c->req.raw_query = strdup(q + 1);
+	/* libmicrohttpd decodes %00 in place, which cuts the URL short. */
+	for (q = uri; (q = strchr(q, '%')) != NULL; q++)
+		if (q[1] == '0' && q[2] == '0')
+			c->nul_in_uri = 1;
 	return (c);
 }
 
@@ -846,6 +851,9 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 		if (c->uri_len > config.max_uri_bytes)
 			return (fail_early(c, mc, 414, "The address is too "
 			    "long."));
+		if (c->nul_in_uri)
+			return (fail_early(c, mc, 400, "The address contains "
+			    "%00 (a NUL character), which is not allowed."));
 		if (header_bytes(req) > config.max_header_bytes)
 			return (fail_early(c, mc, 431, "The request headers "
 			    "are too large."));

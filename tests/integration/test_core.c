@@ -325,6 +325,34 @@ test_malformed_form_body_is_400(void **state)
 	resp_free(&r);
 }
 
+/*
+ * libmicrohttpd decodes %00 into the path and query, where it would cut
+ * the string short: "/api/postcodes/G12%008QQ" must not become a look-up
+ * of "G12".
+ */
+static void
+test_nul_in_address_is_400(void **state)
+{
+	static const char *const paths[] = { "/api/postcodes/G12%008QQ",
+	    "/about/data%00.html", "/about/data?q=a%00b", NULL };
+	struct resp	r;
+	size_t		i;
+
+	(void)state;
+	for (i = 0; paths[i] != NULL; i++) {
+		r = http_get(paths[i]);
+		if (r.status != 400)
+			fail_msg("%s: %ld, want 400", paths[i], r.status);
+		resp_free(&r);
+	}
+	r = http_get("/api/postcodes/G12%008QQ");
+	cJSON_Delete(problem(&r, 400));
+	resp_free(&r);
+	r = http_get("/about/data%00.html");
+	assert_html(&r, 400);
+	resp_free(&r);
+}
+
 /* Raw sockets, for what libcurl will not send. */
 
 static int
@@ -989,6 +1017,7 @@ main(void)
 		cmocka_unit_test(test_unknown_api_path_is_404_problem),
 		cmocka_unit_test(test_wrong_method_is_405_with_allow),
 		cmocka_unit_test(test_malformed_form_body_is_400),
+		cmocka_unit_test(test_nul_in_address_is_400),
 		cmocka_unit_test(test_body_over_1mib_is_413_by_content_length),
 		cmocka_unit_test(test_chunked_body_over_1mib_is_413),
 		cmocka_unit_test(test_uri_over_2kib_is_414),
