@@ -924,8 +924,16 @@ completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	char	msg[1024];
+	size_t	n;
+
 	(void)cls;
-	log_vwarn(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Its messages end in a newline; a log line must not. */
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_warn("%s", msg);
 }
 
 int

@@ -698,6 +698,38 @@ test_access_log_line_format(void **state)
 	resp_free(&r);
 }
 
+/*
+ * libmicrohttpd's own messages end in a newline; the log promises one
+ * line per event, so they must not leave empty lines behind.
+ */
+static void
+test_library_messages_are_single_log_lines(void **state)
+{
+	static const char	 bad[] = "POST /about/data HTTP/1.1\r\n"
+	    "Host: t\r\nContent-Length: abc\r\n\r\n";
+	const char		*path = getenv("SIGNPOST_TEST_SERVER_LOG");
+	char			 head[4096], line[4096];
+	FILE			*f;
+	int			 fd, lineno = 0;
+
+	(void)state;
+	fd = raw_connect(10);
+	assert_int_equal(send_all(fd, bad, sizeof(bad) - 1), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 400);
+	close(fd);
+	if (!log_has("warning: .*Content-Length", line, sizeof(line)))
+		fail_msg("libmicrohttpd's message did not reach the log");
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (line[0] == '\n') {
+			fclose(f);
+			fail_msg("%s:%d is empty", path, lineno);
+		}
+	}
+	fclose(f);
+}
+
 /* PostgreSQL going away under the running server */
 
 static int
@@ -1025,6 +1057,7 @@ main(void)
 		cmocka_unit_test(test_asset_etag_gives_304),
 		cmocka_unit_test(test_head_is_answered_without_a_body),
 		cmocka_unit_test(test_access_log_line_format),
+		cmocka_unit_test(test_library_messages_are_single_log_lines),
 		cmocka_unit_test_teardown(
 		    test_database_restart_gives_503_then_recovers, restart_pg),
 		cmocka_unit_test_setup_teardown(
