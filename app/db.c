@@ -173,6 +173,16 @@ find_stmt(const char *name)
 	return (-1);
 }
 
+const char *
+db_stmt_sql(const char *name)
+{
+	int	i;
+
+	if ((i = find_stmt(name)) == -1)
+		return (NULL);
+	return (stmts[i]->sql);
+}
+
 static enum db_status
 exec_once(struct db_thread *t, int idx, int n, const char *const *params,
     struct db_result **out)

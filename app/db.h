@@ -25,6 +25,11 @@ struct db_result;
 
 void	db_setup(const char *);
 void	db_register(const struct db_stmt *, size_t);
+/*
+ * The SQL text of a registered statement, or NULL if there is none by
+ * that name: for `signpost sql`, so that benchmarks run what we run.
+ */
+const char	*db_stmt_sql(const char *);
 
 enum db_status	db_exec(const char *, int, const char *const *,
 		    struct db_result **);

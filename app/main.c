@@ -49,6 +49,8 @@ usage(FILE *f)
 	    "  load-demo [--if-empty]  load (or replace) the demo listings in\n"
 	    "                          sql/demo/; --if-empty: only into a\n"
 	    "                          directory with no services yet\n"
+	    "  sql NAME                print the SQL of the named prepared\n"
+	    "                          statement (scripts/bench runs it)\n"
 	    "  version                 print the version\n"
 	    "\n"
 	    "options:\n"
@@ -96,6 +98,8 @@ load_config(const char *file)
 	resolve(config.proj_grid_dir, sizeof(config.proj_grid_dir));
 }
 
+static void	register_statements(void);
+
 static void
 need_database(void)
 {
@@ -104,6 +108,13 @@ need_database(void)
 		    "conf/signpost.conf or DATABASE_URL (\"make run\" does "
 		    "this for the local cluster)");
 	db_setup(config.database_url);
+	register_statements();
+}
+
+/* Every module's named statements; no connection is made here. */
+static void
+register_statements(void)
+{
 	migrate_init();
 	postcode_init();
 	demo_init();
@@ -231,7 +242,7 @@ cmd_import_postcodes(const char *file)
 int
 main(int argc, char *argv[])
 {
-	const char	*conf = NULL, *cmd;
+	const char	*conf = NULL, *cmd, *sql;
 	int		 ch;
 
 	/*
@@ -286,6 +297,16 @@ main(int argc, char *argv[])
 		load_config(conf);
 		need_database();
 		return (demo_main(root, argc == 2));
+	}
+	if (strcmp(cmd, "sql") == 0 && argc == 2) {
+		register_statements();
+		if ((sql = db_stmt_sql(argv[1])) == NULL) {
+			fprintf(stderr, "signpost: no statement named %s\n",
+			    argv[1]);
+			return (1);
+		}
+		printf("%s\n", sql);
+		return (0);
 	}
 	if (strcmp(cmd, "import-postcodes") == 0 && argc == 2) {
 		load_config(conf);
