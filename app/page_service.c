@@ -466,7 +466,7 @@ section_walk(struct buf *b, const struct db_result *r, const char *id,
 		buf_puts(b, " <a class=\"calendar-link\" href=\"/services/");
 		buf_html(b, id);
 		buf_puts(b, "/calendar.ics\">Add to calendar"
-		    "<span class=\"sl-vh\"> (iCalendar file)</span></a>");
+		    "<span class=\"visually-hidden\"> (iCalendar file)</span></a>");
 	} else
 		buf_puts(b, "None listed: contact the group");
 	buf_puts(b, "</dd></dl>\n</section>\n");
@@ -1190,8 +1190,8 @@ email_ok(const char *s)
 static void
 error_line(struct buf *b, const char *field, const char *msg)
 {
-	buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">"
-	    "<span class=\"sl-vh\">Error: </span>", field);
+	buf_printf(b, "<p class=\"error-message\" id=\"%s-error\">"
+	    "<span class=\"visually-hidden\">Error: </span>", field);
 	buf_html(b, msg);
 	buf_puts(b, "</p>");
 }
@@ -1250,7 +1250,7 @@ report_page(struct http_request *req, const char *id, const char *name,
 	buf_puts(b, "\">");
 	shortlist_hidden_input(b, req);
 
-	buf_printf(b, "\n<div class=\"field%s\"><fieldset%s>"
+	buf_printf(b, "\n<div class=\"field%s\"><fieldset class=\"fieldset\"%s>"
 	    "<legend>What is wrong?</legend>",
 	    f->err_problem ? " has-error" : "",
 	    f->err_problem ? " aria-describedby=\"problem-error\"" : "");
@@ -1266,14 +1266,15 @@ report_page(struct http_request *req, const char *id, const char *name,
 	}
 	buf_puts(b, "</fieldset></div>\n");
 
-	buf_printf(b, "<div class=\"field%s\"><label for=\"details\">"
-	    "Details</label><p class=\"hint\" id=\"details-hint\">What "
+	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
+	    "for=\"details\">Details</label><p class=\"hint\" id=\"details-hint\">What "
 	    "should it say instead? Needed for &ldquo;Something else&rdquo;."
 	    " Up to 2,000 characters.</p>",
 	    f->err_details ? " has-error" : "");
 	if (f->err_details != NULL)
 		error_line(b, "details", f->err_details);
-	buf_printf(b, "<textarea id=\"details\" name=\"details\" rows=\"6\" "
+	buf_printf(b, "<textarea class=\"input textarea\" id=\"details\" "
+	    "name=\"details\" rows=\"6\" "
 	    "aria-describedby=\"details-hint%s\"%s>",
 	    f->err_details ? " details-error" : "",
 	    f->err_details ? " aria-invalid=\"true\"" : "");
@@ -1283,13 +1284,14 @@ report_page(struct http_request *req, const char *id, const char *name,
 	buf_html(b, f->details);
 	buf_puts(b, "</textarea></div>\n");
 
-	buf_printf(b, "<div class=\"field%s\"><label for=\"email\">Your email"
-	    " (optional)</label><p class=\"hint\" id=\"email-hint\">Only if "
+	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
+	    "for=\"email\">Your email (optional)</label><p class=\"hint\" id=\"email-hint\">Only if "
 	    "you would like to hear back. We use it for nothing else.</p>",
 	    f->err_email ? " has-error" : "");
 	if (f->err_email != NULL)
 		error_line(b, "email", f->err_email);
-	buf_printf(b, "<input type=\"email\" id=\"email\" name=\"email\" "
+	buf_printf(b, "<input class=\"input\" type=\"email\" id=\"email\" "
+	    "name=\"email\" "
 	    "autocomplete=\"email\" spellcheck=\"false\" "
 	    "aria-describedby=\"email-hint%s\"%s value=\"",
 	    f->err_email ? " email-error" : "",

@@ -317,7 +317,7 @@ page_shortlist(struct http_request *req)
 	buf_puts(b, "<div class=\"sheet-actions no-print\">"
 	    "<button type=\"button\" class=\"button\" data-print hidden>"
 	    "Print this sheet</button> "
-	    "<a class=\"button-link\" href=\"#send\">Text or email it</a>"
+	    "<a href=\"#send\">Text or email it</a>"
 	    "</div>\n");
 
 	if (found.n > 0)
@@ -460,9 +460,9 @@ page_shortlist(struct http_request *req)
 	shortlist_sms_size(buf_cstr(&sms), &sz);
 	buf_puts(b, "<section id=\"send\" class=\"send no-print\" "
 	    "aria-labelledby=\"h-send\"><h2 id=\"h-send\">Send it</h2>\n"
-	    "<h3>As a text message</h3>\n<label for=\"sms-text\">Text to "
-	    "send (select it and copy)</label>\n<textarea id=\"sms-text\" "
-	    "class=\"sms-text\" readonly rows=\"10\" "
+	    "<h3>As a text message</h3>\n<label class=\"label\" "
+	    "for=\"sms-text\">Text to send (select it and copy)</label>\n"
+	    "<textarea id=\"sms-text\" class=\"input sms-text\" readonly rows=\"10\" "
 	    "aria-describedby=\"sms-size\">");
 	buf_html(b, buf_cstr(&sms));
 	buf_printf(b, "</textarea>\n<p id=\"sms-size\" class=\"hint\">"
@@ -501,8 +501,9 @@ page_shortlist(struct http_request *req)
 		t.data[--t.len] = '\0';
 	buf_puts(&t, "/shortlist?ids=");
 	shortlist_encode(&found, &t);
-	buf_puts(b, "<h3>As a link</h3>\n<label for=\"share-url\">Link to "
-	    "this list</label>\n<input id=\"share-url\" class=\"share-url\" "
+	buf_puts(b, "<h3>As a link</h3>\n<label class=\"label\" for=\"share-url\">"
+	    "Link to this list</label>\n<input id=\"share-url\" "
+	    "class=\"input share-url\" "
 	    "type=\"url\" readonly value=\"");
 	buf_html(b, buf_cstr(&t));
 	buf_puts(b, "\">\n<p><button type=\"button\" class=\"button\" "

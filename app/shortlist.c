@@ -270,7 +270,7 @@ shortlist_button(struct buf *b, const struct http_request *req,
 	buf_puts(b, "\" data-shortlist-name=\"");
 	buf_html(b, name);
 	buf_printf(b, "\"><span data-shortlist-label>%s</span>"
-	    "<span class=\"sl-vh\">: ", in ? "Remove from shortlist" :
+	    "<span class=\"visually-hidden\">: ", in ? "Remove from shortlist" :
 	    "Add to shortlist");
 	buf_html(b, name);
 	buf_puts(b, "</span></button></form>");

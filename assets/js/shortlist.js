@@ -73,7 +73,7 @@
 	function announce(msg) {
 		if (!live) {
 			live = document.createElement("div");
-			live.className = "sl-vh";
+			live.className = "visually-hidden";
 			live.setAttribute("role", "status");
 			live.setAttribute("aria-live", "polite");
 			document.body.appendChild(live);

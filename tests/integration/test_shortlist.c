@@ -232,7 +232,7 @@ test_shortlist_share_link_is_absolute(void **state)
 	    strncmp(p + 7, "https://", 8) == 0);
 	snprintf(want, sizeof(want), "/shortlist?ids=%s,%s\"", a, b);
 	assert_true(contains(p, want));
-	assert_true(contains(r.body, "<label for=\"share-url\">"));
+	assert_true(contains(r.body, "for=\"share-url\">Link to this list"));
 	resp_free(&r);
 }
 
