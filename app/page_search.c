@@ -331,7 +331,7 @@ field_start(struct buf *b, const struct form *f, const char *id,
 {
 	const char	*e = f != NULL ? field_error(f, id) : NULL;
 
-	buf_printf(b, "<div class=\"field%s\">", e != NULL ? " field-error" :
+	buf_printf(b, "<div class=\"field%s\">", e != NULL ? " has-error" :
 	    "");
 	buf_printf(b, "<label class=\"label\" for=\"%s\">", id);
 	buf_html(b, label);
@@ -388,7 +388,7 @@ check(struct buf *b, const struct form *f, const char *id, const char *name,
 	const char	*e = f != NULL ? field_error(f, id) : NULL;
 
 	buf_printf(b, "<div class=\"checkbox%s\">", e != NULL ?
-	    " field-error" : "");
+	    " has-error" : "");
 	if (e != NULL) {
 		buf_printf(b, "<p class=\"error-message\" id=\"%s-error\">"
 		    "<span class=\"visually-hidden\">Error:</span> ", id);
@@ -876,13 +876,12 @@ results_page(struct http_request *req, struct form *f,
 	buf_init(&title);
 	buf_printf(&title, "Services near %s", f->place);
 	page_begin(req, buf_cstr(&title), PAGE_MAP | PAGE_NOINDEX);
+	/* Results first, then the form: the same order on every screen. */
 	buf_puts(b, "<div class=\"search-layout\">\n<div class=\"search-"
-	    "panel\"><h2 class=\"panel-title\">Change your search</h2>");
-	search_form(b, req, f, cat);
-	buf_puts(b, "</div>\n<div class=\"search-results\" id=\"results\" "
-	    "tabindex=\"-1\">\n<h1>");
+	    "results\" id=\"results\" tabindex=\"-1\">\n<h1>");
 	buf_html(b, buf_cstr(&title));
-	buf_puts(b, "</h1>\n");
+	buf_puts(b, "</h1>\n<p class=\"change-link\"><a href=\"#search-form\">"
+	    "Change your search</a></p>\n");
 	if (res->was_corrected && res->corrected != NULL) {
 		buf_puts(b, "<p class=\"corrected\">Showing results for "
 		    "<strong>");
@@ -945,6 +944,9 @@ results_page(struct http_request *req, struct form *f,
 		buf_puts(b, "</ol>\n");
 	pagination(b, req, f, q, res->total);
 	map_block(b, q, res, first);
+	buf_puts(b, "</div>\n<div class=\"search-panel\"><h2 "
+	    "class=\"panel-title\">Change your search</h2>");
+	search_form(b, req, f, cat);
 	buf_puts(b, "</div>\n</div>\n");
 	page_end(req, PAGE_MAP);
 	page_send(req, 200);
