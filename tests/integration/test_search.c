@@ -187,7 +187,7 @@ index_of(char ids[][37], int n, const char *id)
 	return (-1);
 }
 
-/* The HTML of one result item (up to the next one), copied. */
+/* The HTML of one result item, copied. */
 static char *
 result_html(const char *body, const char *id)
 {
@@ -198,7 +198,8 @@ result_html(const char *body, const char *id)
 	snprintf(key, sizeof(key), "id=\"r-%s\"", id);
 	if ((s = strstr(body, key)) == NULL)
 		return (NULL);
-	if ((e = strstr(s + 1, "class=\"result\" id=\"r-")) == NULL)
+	/* Items hold no lists of their own: the first </li> ends one. */
+	if ((e = strstr(s, "</li>")) == NULL)
 		e = s + strlen(s);
 	out = strndup(s, (size_t)(e - s));
 	assert_non_null(out);
