@@ -55,14 +55,11 @@ static const struct db_stmt stmts[] = {
 	{ "feed_svc_count",
 	  "SELECT count(*) FROM service s WHERE " FILTER },
 	{ "feed_svc_page",
-	  "SELECT " SERVICE_JSON " " FROM_SERVICES "WHERE " FILTER
-	  ORDER_SERVICES "LIMIT $11 OFFSET $12" },
+	  PAGE_SERVICES "SELECT " SERVICE_JSON " " FROM_PAGE_SERVICES },
 	{ "feed_svc_page_full",
-	  "SELECT " SERVICE_FULL_JSON " " FROM_SERVICES "WHERE " FILTER
-	  ORDER_SERVICES "LIMIT $11 OFFSET $12" },
+	  PAGE_SERVICES "SELECT " SERVICE_FULL_JSON " " FROM_PAGE_SERVICES },
 	{ "feed_svc_page_min",
-	  "SELECT " MINIMAL_JSON " FROM service s WHERE " FILTER
-	  ORDER_SERVICES "LIMIT $11 OFFSET $12" },
+	  PAGE_SERVICES "SELECT " MINIMAL_JSON " " FROM_PAGE_SERVICES },
 	/* NDJSON: keyset batches in id order, $11 the last id sent. */
 	{ "feed_svc_after",
 	  "SELECT s.id, " SERVICE_JSON " " FROM_SERVICES "WHERE " FILTER
@@ -84,12 +81,17 @@ static const struct db_stmt stmts[] = {
 	{ "feed_sal_count_near",
 	  "SELECT count(*) " FROM_SAL "WHERE " FILTER NEAR },
 	{ "feed_sal_page",
-	  "SELECT " SAL_JSON("NULL::numeric") " " FROM_SAL "WHERE " FILTER
-	  "ORDER BY s.name, l.name, sal.id LIMIT $11 OFFSET $12" },
+	  "WITH page AS (SELECT sal.id, s.name AS sname, l.name AS lname "
+	  FROM_SAL "WHERE " FILTER "ORDER BY s.name, l.name, sal.id "
+	  "LIMIT $11 OFFSET $12) "
+	  "SELECT " SAL_JSON("NULL::numeric") " " FROM_PAGE_SAL
+	  "ORDER BY page.sname, page.lname, page.id" },
 	{ "feed_sal_page_near",
-	  "SELECT " SAL_JSON(DISTANCE) " " FROM_SAL "WHERE " FILTER NEAR
-	  "ORDER BY l.grid <-> point($11, $12), sal.id "
-	  "LIMIT $14 OFFSET $15" },
+	  "WITH page AS (SELECT sal.id, l.grid <-> point($11, $12) AS d "
+	  FROM_SAL "WHERE " FILTER NEAR "ORDER BY d, sal.id "
+	  "LIMIT $14 OFFSET $15) "
+	  "SELECT " SAL_JSON(DISTANCE) " " FROM_PAGE_SAL
+	  "ORDER BY page.d, page.id" },
 	{ "feed_sal_one",
 	  "SELECT json_strip_nulls(json_build_object('id', sal.id, "
 	  "'service_id', sal.service_id, 'location_id', sal.location_id, "

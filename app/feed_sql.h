@@ -29,15 +29,15 @@
 #define FILTER \
 	"($1::text IS NULL OR s.search_vector @@ " \
 	"    websearch_to_tsquery('english', $1)) " \
-	"AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM service_taxonomy st " \
-	"    WHERE st.service_id = s.id AND st.taxonomy_term_id IN (" \
+	"AND ($2::uuid IS NULL OR s.id IN (SELECT st.service_id " \
+	"    FROM service_taxonomy st WHERE st.taxonomy_term_id IN (" \
 	"    WITH RECURSIVE sub (id, depth) AS (SELECT $2::uuid, 0 UNION ALL " \
 	"    SELECT t.id, sub.depth + 1 FROM taxonomy_term t JOIN sub " \
 	"    ON t.parent_id = sub.id WHERE sub.depth < 10) " \
 	"    SELECT id FROM sub))) " \
-	"AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM service_taxonomy st " \
-	"    JOIN taxonomy_term t ON t.id = st.taxonomy_term_id " \
-	"    WHERE st.service_id = s.id AND t.taxonomy_id = $3)) " \
+	"AND ($3::uuid IS NULL OR s.id IN (SELECT st.service_id " \
+	"    FROM service_taxonomy st JOIN taxonomy_term t " \
+	"    ON t.id = st.taxonomy_term_id WHERE t.taxonomy_id = $3)) " \
 	"AND ($4::uuid IS NULL OR s.organization_id = $4) " \
 	"AND ($5::timestamptz IS NULL OR s.updated_at >= $5) " \
 	"AND ($6::int IS NULL OR (coalesce(s.minimum_age, 0) <= $6 " \
@@ -45,19 +45,29 @@
 	"AND ($7::int IS NULL OR (coalesce(s.minimum_age, 0) <= $7 " \
 	"    AND coalesce(s.maximum_age, 130) >= $7)) " \
 	"AND (($8::text IS NULL AND $9::time IS NULL AND $10::time IS NULL) " \
-	"    OR EXISTS (SELECT 1 FROM schedule sc " \
-	"    WHERE (sc.service_id = s.id OR sc.service_at_location_id IN " \
-	"    (SELECT x.id FROM service_at_location x " \
-	"    WHERE x.service_id = s.id)) " \
-	"    AND ($8 IS NULL OR (sc.freq IS NOT NULL AND sc.byday ~ " \
+	"    OR s.id IN (SELECT coalesce(sc.service_id, x.service_id) " \
+	"    FROM schedule sc LEFT JOIN service_at_location x " \
+	"    ON x.id = sc.service_at_location_id " \
+	"    WHERE ($8 IS NULL OR (sc.freq IS NOT NULL AND sc.byday ~ " \
 	"    ('(^|,)[+-]?[1-5]?' || $8 || '(,|$)'))) " \
 	"    AND ($9 IS NULL OR sc.closes_at > $9) " \
 	"    AND ($10 IS NULL OR sc.opens_at < $10))) "
 
-#define ORDER_SERVICES \
-	"ORDER BY CASE WHEN $1::text IS NULL THEN 0 ELSE " \
-	"ts_rank(s.search_vector, websearch_to_tsquery('english', $1)) END " \
-	"DESC, s.name, s.id "
+/*
+ * A page is chosen by id first and documents are built for its rows only:
+ * with the JSON in the same SELECT as the OFFSET, PostgreSQL would build
+ * and throw away a document for every row skipped.
+ */
+#define PAGE_SERVICES \
+	"WITH page AS (SELECT s.id, s.name, CASE WHEN $1::text IS NULL " \
+	"THEN 0 ELSE ts_rank(s.search_vector, " \
+	"websearch_to_tsquery('english', $1)) END AS rank " \
+	"FROM service s WHERE " FILTER \
+	"ORDER BY rank DESC, s.name, s.id LIMIT $11 OFFSET $12) "
+#define FROM_PAGE_SERVICES \
+	"FROM page JOIN service s ON s.id = page.id " \
+	"JOIN organization o ON o.id = s.organization_id " \
+	"ORDER BY page.rank DESC, page.name, page.id"
 
 /* o: organization.  description is required by ORUK: fall back to name. */
 #define ORG_JSON \
@@ -213,6 +223,11 @@
  */
 #define FROM_SAL \
 	"FROM service_at_location sal " \
+	"JOIN service s ON s.id = sal.service_id " \
+	"JOIN organization o ON o.id = s.organization_id " \
+	"JOIN location l ON l.id = sal.location_id "
+#define FROM_PAGE_SAL \
+	"FROM page JOIN service_at_location sal ON sal.id = page.id " \
 	"JOIN service s ON s.id = sal.service_id " \
 	"JOIN organization o ON o.id = s.organization_id " \
 	"JOIN location l ON l.id = sal.location_id "
