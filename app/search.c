@@ -461,15 +461,18 @@ search_country_of(const char *code)
 void
 search_format_distance(double m, struct buf *b)
 {
+	long	tenths;
+
 	if (m < 0)
 		m = 0;
-	/* Rounded to what a person walking can use. */
+	/* Rounded half up, to what a person walking can use. */
 	if (m < 950)
-		buf_printf(b, "%d m", (int)(m / 10 + 0.5) * 10);
-	else if (m < 9950)
-		buf_printf(b, "%.1f km", m / 1000);
-	else
-		buf_printf(b, "%d km", (int)(m / 1000 + 0.5));
+		buf_printf(b, "%ld m", (long)(m / 10 + 0.5) * 10);
+	else if (m < 9950) {
+		tenths = (long)(m / 100 + 0.5);
+		buf_printf(b, "%ld.%ld km", tenths / 10, tenths % 10);
+	} else
+		buf_printf(b, "%ld km", (long)(m / 1000 + 0.5));
 }
 
 enum db_status

@@ -285,7 +285,7 @@ test_search_orders_by_distance(void **state)
 	static const char *const pcs[] = { "G12 8QQ", "G11 5LN", "G20 7QF",
 	    "G3 6NE", "G12 0XE", "G1 1XQ", "G13 1HB" };
 	PGresult	*r;
-	char		 tok[16], name[64], ids[8][37], got[64][37], want[16];
+	char		 tok[16], name[64], ids[8][37], got[64][37], want[64];
 	char		*html;
 	double		 clat, clon, lat, lon, d[8];
 	int		 i, j, n = 0, k, order[8], t;
@@ -331,8 +331,9 @@ test_search_orders_by_distance(void **state)
 			snprintf(want, sizeof(want), "> %d m",
 			    (int)(d[order[i]] / 10 + 0.5) * 10);
 		else
-			snprintf(want, sizeof(want), "> %.1f km",
-			    d[order[i]] / 1000);
+			snprintf(want, sizeof(want), "> %ld.%ld km",
+			    lround(d[order[i]] / 100) / 10,
+			    lround(d[order[i]] / 100) % 10);
 		if (strstr(html, want) == NULL)
 			fail_msg("%s: want \"%s\" in %s", ids[order[i]], want,
 			    html);
