@@ -819,6 +819,8 @@ restart_pg(void **state)
 	/* Whatever happened above, leave the database running. */
 	if (pg("status") != 0)
 		(void)pg("start");
+	/* The fixture connection died with the old server process. */
+	PQreset(test_db());
 	return (0);
 }
 
