@@ -1224,8 +1224,10 @@ report_page(struct http_request *req, const char *id, const char *name,
 	page_begin(req, buf_cstr(&title), PAGE_NOINDEX);
 	buf_free(&title);
 	if (errors) {
+		/* data-error-summary: site.js focuses it and its links. */
 		buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
-		    "tabindex=\"-1\" aria-labelledby=\"error-summary-title\">"
+		    "tabindex=\"-1\" aria-labelledby=\"error-summary-title\" "
+		    "data-error-summary>"
 		    "<h2 id=\"error-summary-title\">There is a problem</h2>"
 		    "<ul>");
 		if (f->err_form != NULL) {

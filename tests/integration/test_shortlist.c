@@ -208,6 +208,9 @@ test_shortlist_mailto_is_percent_encoded(void **state)
 	snprintf(want, sizeof(want), "body=Mail%%20%%26%%20%%3CCo%%3E%%20Club"
 	    "%%20%s", sfx);
 	assert_true(contains(href, want));
+	/* The name is escaped on the sheet and in the text box. */
+	assert_null(strstr(r.body, "<Co>"));
+	assert_true(contains(r.body, "Mail &amp; &lt;Co&gt; Club"));
 	resp_free(&r);
 }
 

@@ -295,6 +295,31 @@ test_shortlist_button_removes_when_listed(void **state)
 }
 
 static void
+test_shortlist_link_query_and_hidden_input_carry_valid_ids(void **state)
+{
+	struct http_request	req;
+	struct buf		b;
+
+	(void)state;
+	http_request_init(&req);
+	req.method = HTTP_GET;
+	req.path = strdup("/");
+	buf_init(&b);
+	shortlist_link_query(&b, &req, '?');
+	shortlist_hidden_input(&b, &req);
+	assert_string_equal(buf_cstr(&b), "");
+	add_query(&req, "ids", B ",junk");
+	shortlist_link_query(&b, &req, '&');
+	assert_string_equal(buf_cstr(&b), "&ids=" B);
+	buf_reset(&b);
+	shortlist_hidden_input(&b, &req);
+	assert_string_equal(buf_cstr(&b),
+	    "<input type=\"hidden\" name=\"ids\" value=\"" B "\">");
+	buf_free(&b);
+	http_request_free(&req);
+}
+
+static void
 test_shortlist_sms_size_gsm_boundaries(void **state)
 {
 	struct sms_size	 sz;
@@ -471,6 +496,8 @@ main(void)
 		cmocka_unit_test(
 		    test_shortlist_button_adds_with_name_in_accessible_label),
 		cmocka_unit_test(test_shortlist_button_removes_when_listed),
+		cmocka_unit_test(
+		    test_shortlist_link_query_and_hidden_input_carry_valid_ids),
 		cmocka_unit_test(test_shortlist_sms_size_gsm_boundaries),
 		cmocka_unit_test(
 		    test_shortlist_sms_size_counts_extension_characters_twice),
