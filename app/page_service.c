@@ -1369,9 +1369,15 @@ page_service_report_post(struct http_request *req)
 	hp = http_param_str(req, "details", DETAILS_MAX * 4, &v);
 	f.details = http_param(req, "details");
 	if (hp == HTTP_PARAM_BAD) {
-		f.err_details = strstr(req->err_detail, "at most") != NULL ?
-		    "Details must be 2,000 characters or fewer" :
-		    "Details can only contain ordinary text";
+		if (strstr(req->err_detail, "at most") != NULL)
+			f.err_details = "Details must be 2,000 characters or "
+			    "fewer";
+		else {
+			f.err_details = "Details can only contain ordinary "
+			    "text: please type them again";
+			/* Bytes that are not text cannot be shown back. */
+			f.details = NULL;
+		}
 	} else if (v != NULL) {
 		buf_puts(&details, v);
 		if (details.len > 0)
@@ -1389,10 +1395,12 @@ page_service_report_post(struct http_request *req)
 
 	hp = http_param_str(req, "email", EMAIL_MAX + 64, &v);
 	f.email = http_param(req, "email");
-	if (hp == HTTP_PARAM_BAD)
+	if (hp == HTTP_PARAM_BAD) {
 		f.err_email = "Enter an email address like name@example.com, "
 		    "or leave it empty";
-	else if (v != NULL) {
+		if (strstr(req->err_detail, "at most") == NULL)
+			f.email = NULL;
+	} else if (v != NULL) {
 		buf_puts(&email, v);
 		if (email.len > 0)
 			str_trim(email.data);

@@ -222,6 +222,41 @@ test_detail_recently_checked_is_not_flagged(void **state)
 }
 
 static void
+test_detail_closed_service_and_empty_organisation(void **state)
+{
+	char		 sid[37], oid[37], org[128], name[128], path[128];
+	const char	*p[2];
+	struct resp	 r;
+
+	(void)state;
+	init_suffix();
+	snprintf(org, sizeof(org), "Closing Org %s", sfx);
+	snprintf(name, sizeof(name), "Closed Cafe %s", sfx);
+	p[0] = org;
+	p[1] = name;
+	sql_value("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	    " RETURNING id) INSERT INTO service (organization_id, name, status,"
+	    " alert) SELECT id, $2, 'defunct', 'Moved to the library' FROM o"
+	    " RETURNING id", 2, p, 0, sid, sizeof(sid));
+	snprintf(path, sizeof(path), "/services/%s", sid);
+	r = http_get(path);
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "listed as no longer running"));
+	assert_true(contains(r.body, "Moved to the library"));
+	resp_free(&r);
+
+	snprintf(org, sizeof(org), "Empty Org %s", sfx);
+	sql_value("INSERT INTO organization (name) VALUES ($1) RETURNING id",
+	    1, p, 0, oid, sizeof(oid));
+	snprintf(path, sizeof(path), "/organisations/%s", oid);
+	r = http_get(path);
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "<h2>Services (0)</h2>"));
+	assert_true(contains(r.body, "No services are listed"));
+	resp_free(&r);
+}
+
+static void
 test_detail_walking_group_shows_walk_fields(void **state)
 {
 	char		 sid[37], org[128], name[128], path[128], want[160];
@@ -559,6 +594,15 @@ test_report_validation_errors_reshow_the_form(void **state)
 	assert_true(contains(r.body, "aria-invalid=\"true\""));
 	resp_free(&r);
 
+	/* Bytes that are not UTF-8 are refused, not stored or echoed. */
+	snprintf(body, sizeof(body), "csrf=%s&problem=other&details=ab%%FFcd",
+	    tok);
+	r = post_report(sid, cookie, body);
+	assert_int_equal(r.status, 400);
+	assert_true(contains(r.body, "Details can only contain ordinary text"));
+	assert_null(strstr(r.body, "ab\xff"));
+	resp_free(&r);
+
 	/* A made-up problem kind. */
 	snprintf(body, sizeof(body), "csrf=%s&problem=bogus&details=x", tok);
 	r = post_report(sid, cookie, body);
@@ -655,6 +699,8 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_detail_shows_every_field_escaped),
 		cmocka_unit_test(test_detail_recently_checked_is_not_flagged),
+		cmocka_unit_test(
+		    test_detail_closed_service_and_empty_organisation),
 		cmocka_unit_test(test_detail_walking_group_shows_walk_fields),
 		cmocka_unit_test(
 		    test_detail_next_sessions_are_three_in_date_order),
