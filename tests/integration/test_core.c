@@ -836,6 +836,7 @@ restart_pg(void **state)
 struct own_server {
 	pid_t	pid;
 	int	port;
+	int	idle_fd;	/* left open for the shutdown to deal with */
 	char	log[64];
 };
 
@@ -862,6 +863,7 @@ own_start(void **state)
 
 	(void)state;
 	memset(&own, 0, sizeof(own));
+	own.idle_fd = -1;
 	if (bin == NULL) {
 		fprintf(stderr, "SIGNPOST_TEST_BIN is not set\n");
 		return (-1);
@@ -923,6 +925,10 @@ own_stop(void **state)
 			waitpid(own.pid, &status, 0);
 			fprintf(stderr, "the second server ignored SIGTERM\n");
 			bad = 1;
+		} else if (now() - t0 > 5) {
+			fprintf(stderr, "the second server took %.1f s to "
+			    "stop\n", now() - t0);
+			bad = 1;
 		} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			fprintf(stderr, "the second server exited with status "
 			    "%d\n", status);
@@ -940,6 +946,8 @@ own_stop(void **state)
 		}
 		fclose(f);
 	}
+	if (own.idle_fd != -1)
+		close(own.idle_fd);
 	unlink(own.log);
 	memset(&own, 0, sizeof(own));
 	return (bad ? -1 : 0);
@@ -998,6 +1006,10 @@ test_slow_client_is_disconnected(void **state)
 	assert_int_equal(send_all(fd, req, sizeof(req) - 1), 0);
 	assert_int_equal(read_status(fd, head, sizeof(head)), 200);
 	close(fd);
+	/* SIGTERM (in own_stop) must not wait for a half request. */
+	own.idle_fd = raw_connect_to(own.port, OWN_TIMEOUT + 5);
+	assert_int_equal(send_all(own.idle_fd, "GET /about/data HTTP/1.1\r\n",
+	    26), 0);
 }
 
 static void
