@@ -1131,8 +1131,10 @@ csrf_token(struct http_request *req, char *tok, size_t len)
 	}
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(tok, len, raw, sizeof(raw));
+	/* Secure whenever the site is served over HTTPS. */
 	snprintf(hdr, sizeof(hdr), "%s=%s; Path=/services; HttpOnly; "
-	    "SameSite=Lax", CSRF_COOKIE, tok);
+	    "SameSite=Lax%s", CSRF_COOKIE, tok,
+	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
 	http_header_set(req, "Set-Cookie", hdr);
 }
 
