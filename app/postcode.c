@@ -294,6 +294,8 @@ postcode_api_get(struct http_request *req)
 	const char		*in;
 	cJSON			*o;
 
+	/* Errors too: a partner page must be able to read the reason. */
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	in = http_route_param(req, "postcode");
 	switch (postcode_lookup(in != NULL ? in : "", &pi)) {
 	case POSTCODE_MALFORMED:
@@ -329,7 +331,6 @@ postcode_api_get(struct http_request *req)
 	add_area(o, "health_board", pi.health_board, pi.health_board_code);
 	add_area(o, "ward", pi.ward, pi.ward_code);
 	http_header_set(req, "Cache-Control", "public, max-age=86400");
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	http_respond_json(req, 200, o);
 	cJSON_Delete(o);
 }

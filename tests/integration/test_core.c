@@ -152,6 +152,7 @@ assert_postcode(const char *path, const struct expect *e)
 	if (r.status != 200)
 		fail_msg("%s: status %ld: %.300s", path, r.status, r.body);
 	assert_true(header_starts(&r, "Content-Type", "application/json"));
+	assert_true(header_starts(&r, "Access-Control-Allow-Origin", "*"));
 	assert_non_null(j = resp_json(&r));
 	assert_string_equal(jstr(j, "postcode"), e->postcode);
 	assert_string_equal(jstr(j, "kind"), "postcode");
@@ -237,6 +238,9 @@ test_unknown_postcode_is_404_problem(void **state)
 	for (i = 0; paths[i] != NULL; i++) {
 		r = http_get(paths[i]);
 		j = problem(&r, 404);
+		/* Partner sites can read the reason, not just a CORS error. */
+		assert_true(header_starts(&r, "Access-Control-Allow-Origin",
+		    "*"));
 		assert_string_equal(jstr(j, "detail"), "postcode not found");
 		assert_string_equal(jstr(j, "parameter"), "postcode");
 		cJSON_Delete(j);
@@ -259,6 +263,8 @@ test_malformed_postcode_is_400_problem(void **state)
 	for (i = 0; paths[i] != NULL; i++) {
 		r = http_get(paths[i]);
 		j = problem(&r, 400);
+		assert_true(header_starts(&r, "Access-Control-Allow-Origin",
+		    "*"));
 		assert_non_null(strstr(jstr(j, "detail"), "not a UK postcode"));
 		assert_string_equal(jstr(j, "parameter"), "postcode");
 		cJSON_Delete(j);
