@@ -9,11 +9,13 @@
 #include "config.h"
 #include "http.h"
 #include "page.h"
+#include "shortlist.h"
 
 void
 page_begin(struct http_request *req, const char *title, unsigned int flags)
 {
-	struct buf	*b = &req->resp;
+	struct buf		*b = &req->resp;
+	struct shortlist	 sl;
 
 	buf_reset(b);
 	buf_puts(b, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n"
@@ -43,9 +45,17 @@ page_begin(struct http_request *req, const char *title, unsigned int flags)
 	    "<header class=\"site-header\"><div class=\"wrap\">"
 	    "<a class=\"brand\" href=\"/\">Signpost</a>"
 	    "<nav aria-label=\"Main\"><ul>"
-	    "<li><a href=\"/\">Find services</a></li>"
-	    "<li><a href=\"/shortlist\" data-shortlist-link>Shortlist"
-	    "</a></li>"
+	    "<li><a href=\"/");
+	/* Without JavaScript the shortlist lives in the URL: keep it. */
+	shortlist_link_query(b, req, '?');
+	buf_puts(b, "\">Find services</a></li><li><a href=\"/shortlist");
+	shortlist_link_query(b, req, '?');
+	buf_puts(b, "\" data-shortlist-link>Shortlist");
+	(void)shortlist_from_request(req, &sl);
+	if (sl.n > 0)
+		buf_printf(b, "<span class=\"shortlist-count\" "
+		    "data-shortlist-count> (%zu)</span>", sl.n);
+	buf_puts(b, "</a></li>"
 	    "</ul></nav></div></header>\n"
 	    "<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
 }

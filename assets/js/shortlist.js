@@ -97,6 +97,22 @@
 			count.textContent = ids.length ? " (" + ids.length + ")" : "";
 			link.setAttribute("href", withIds("/shortlist", ids));
 		}
+		/*
+		 * Links and forms the server wrote with the list it was given
+		 * would bring an old list back on the next page: update them.
+		 */
+		document.querySelectorAll("a[href*='ids=']").forEach(function (a) {
+			var u = new URL(a.href, window.location.href);
+
+			if (u.origin === window.location.origin &&
+			    u.searchParams.has("ids"))
+				a.setAttribute("href", withIds(a.href, ids));
+		});
+		document.querySelectorAll("input[type=hidden][name=ids]").forEach(
+		    function (i) {
+			i.value = ids.join(",");
+			i.disabled = ids.length === 0;
+		});
 		document.querySelectorAll("form[data-shortlist-form]").forEach(
 		    function (f) {
 			var btn = f.querySelector("[data-shortlist-id]");

@@ -347,6 +347,11 @@ test_shortlist_toggle_adds_and_comes_back(void **state)
 	assert_true(contains(r.body, ">Remove from shortlist<"));
 	snprintf(want, sizeof(want), "name=\"ids\" value=\"%s,%s\"", b, a);
 	assert_true(contains(r.body, want));
+	/* Without JavaScript the header link keeps the list and counts it. */
+	snprintf(want, sizeof(want), "<a href=\"/shortlist?ids=%s,%s\" "
+	    "data-shortlist-link>Shortlist<span class=\"shortlist-count\" "
+	    "data-shortlist-count> (2)</span>", b, a);
+	assert_true(contains(r.body, want));
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/services/%s", a);
 	r = http_get(path);
