@@ -179,6 +179,8 @@ struct fixed {
 };
 
 static struct fixed	root_doc, openapi_doc;
+/* config.public_url without a trailing slash: links append "/api/...". */
+static char		site[sizeof(config.public_url)];
 
 static void
 fixed_etag(struct fixed *f)
@@ -200,7 +202,7 @@ make_root(void)
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		fatal("out of memory");
-	snprintf(url, sizeof(url), "%s/api/openapi.json", config.public_url);
+	snprintf(url, sizeof(url), "%s/api/openapi.json", site);
 	cJSON_AddStringToObject(o, "version", "HSDS-UK-3.0");
 	cJSON_AddStringToObject(o, "profile", PROFILE_URL);
 	cJSON_AddStringToObject(o, "openapi_url", url);
@@ -228,7 +230,7 @@ make_openapi(void)
 	if ((doc = cJSON_ParseWithLength((const char *)a->data, a->len)) ==
 	    NULL)
 		fatal("assets/openapi.json is not valid JSON");
-	snprintf(url, sizeof(url), "%s/api", config.public_url);
+	snprintf(url, sizeof(url), "%s/api", site);
 	cJSON_DeleteItemFromObject(doc, "servers");
 	if ((servers = cJSON_AddArrayToObject(doc, "servers")) == NULL ||
 	    (srv = cJSON_CreateObject()) == NULL)
@@ -245,7 +247,12 @@ make_openapi(void)
 void
 feed_init(void)
 {
+	size_t	n;
+
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+	str_copy(site, sizeof(site), config.public_url);
+	for (n = strlen(site); n > 0 && site[n - 1] == '/'; n--)
+		site[n - 1] = '\0';
 	make_root();
 	make_openapi();
 }
@@ -997,10 +1004,10 @@ render_geojson(struct http_request *req, const struct query *q,
 		p[10] = q->easting;
 		p[11] = q->northing;
 		p[12] = OPT(q->radius);
-		p[13] = config.public_url;
+		p[13] = site;
 		st = db_exec("feed_geo_near", 14, p, &r);
 	} else {
-		p[10] = config.public_url;
+		p[10] = site;
 		st = db_exec("feed_geo", 11, p, &r);
 	}
 	if (st != DB_OK) {
