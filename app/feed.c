@@ -787,6 +787,16 @@ get_filters(struct http_request *req, struct query *q)
 		    "than start_time");
 		return (-1);
 	}
+	if (http_param_enum(req, "format", formats, &fmt) == HTTP_PARAM_BAD)
+		return (-1);
+	q->ndjson = fmt == 1;
+	return (0);
+}
+
+/* The shapes of /api/services: minimal, full, and pages unless NDJSON. */
+static int
+get_shape(struct http_request *req, struct query *q)
+{
 	if (get_bool(req, "minimal", &q->minimal) == -1 ||
 	    get_bool(req, "full", &q->full) == -1)
 		return (-1);
@@ -795,10 +805,7 @@ get_filters(struct http_request *req, struct query *q)
 		    "used together");
 		return (-1);
 	}
-	if (http_param_enum(req, "format", formats, &fmt) == HTTP_PARAM_BAD)
-		return (-1);
-	q->ndjson = fmt == 1;
-	return (get_paging(req, q));
+	return (q->ndjson ? 0 : get_paging(req, q));
 }
 
 /* postcode and proximity: 0, -1 bad parameter, -2 database down. */
@@ -1262,7 +1269,7 @@ feed_services(struct http_request *req)
 	struct query	q;
 
 	memset(&q, 0, sizeof(q));
-	if (get_filters(req, &q) == -1) {
+	if (get_filters(req, &q) == -1 || get_shape(req, &q) == -1) {
 		bad(req);
 		return;
 	}
@@ -1272,13 +1279,15 @@ feed_services(struct http_request *req)
 		serve_query(req, &q, render_services);
 }
 
+/* paged: parse page and per_page (the GeoJSON is one collection). */
 static int
-sal_query(struct http_request *req, struct query *q)
+sal_query(struct http_request *req, struct query *q, int paged)
 {
 	int	rc;
 
 	memset(q, 0, sizeof(*q));
-	if (get_filters(req, q) == -1 || (rc = get_near(req, q)) == -1) {
+	if (get_filters(req, q) == -1 || (paged && get_paging(req, q) == -1) ||
+	    (rc = get_near(req, q)) == -1) {
 		bad(req);
 		return (-1);
 	}
@@ -1288,7 +1297,7 @@ sal_query(struct http_request *req, struct query *q)
 	}
 	if (q->ndjson) {
 		http_param_error(req, "format", "format=ndjson is offered on "
-		    "/api/services only");
+		    "/api/services only; this answer is JSON");
 		bad(req);
 		return (-1);
 	}
@@ -1300,7 +1309,7 @@ feed_service_at_locations(struct http_request *req)
 {
 	struct query	q;
 
-	if (sal_query(req, &q) == 0)
+	if (sal_query(req, &q, 1) == 0)
 		serve_query(req, &q, render_sals);
 }
 
@@ -1309,11 +1318,9 @@ feed_services_geojson(struct http_request *req)
 {
 	struct query	q;
 
-	if (sal_query(req, &q) == -1)
-		return;
 	/* One collection, not pages: page and per_page do not apply. */
-	q.page = q.per_page = 0;
-	serve_query(req, &q, render_geojson);
+	if (sal_query(req, &q, 0) == 0)
+		serve_query(req, &q, render_geojson);
 }
 
 void

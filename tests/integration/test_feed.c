@@ -427,6 +427,9 @@ test_feed_bad_parameters_are_400_naming_them(void **state)
 	expect_400("/api/service_at_locations?postcode=G12+8QQ&proximity=0",
 	    "proximity");
 	expect_400("/api/services.geojson?day=XX", "day");
+	expect_400("/api/services.geojson?format=ndjson", "format");
+	expect_400("/api/service_at_locations?format=ndjson", "format");
+	expect_400("/api/services?minimal=true&full=true", "minimal");
 	expect_400("/api/taxonomy_terms?parent_id=1", "parent_id");
 	expect_400("/api/taxonomy_terms?top_only=perhaps", "top_only");
 	expect_400("/api/organizations?page=x", "page");
@@ -744,8 +747,8 @@ test_feed_geojson_is_lon_lat_feature_collection(void **state)
 
 	(void)state;
 	make_fixture(&f);
-	r = get("/api/services.geojson?organization_id=%s&postcode=G12+8QQ",
-	    f.org);
+	r = get("/api/services.geojson?organization_id=%s&postcode=G12+8QQ"
+	    "&page=0&per_page=1", f.org);
 	j = json_ok(&r);
 	resp_header(&r, "Content-Type", h, sizeof(h));
 	assert_string_equal(h, "application/geo+json");
@@ -796,8 +799,9 @@ test_feed_ndjson_streams_every_match_unpaged(void **state)
 
 	(void)state;
 	make_fixture(&f);
-	r = get("/api/services?organization_id=%s&format=ndjson&per_page=1",
-	    f.org);
+	/* Not paged: page and per_page do not apply, even bad ones. */
+	r = get("/api/services?organization_id=%s&format=ndjson&per_page=1"
+	    "&page=x", f.org);
 	assert_int_equal(r.status, 200);
 	resp_header(&r, "Content-Type", h, sizeof(h));
 	assert_string_equal(h, "application/x-ndjson");
