@@ -342,8 +342,18 @@ load_schedules(const char *id, struct db_result **rp, struct schedule *sch,
 }
 
 static void
-section_when(struct buf *b, const struct db_result *sr,
-    const struct schedule *sch, const int *rows, size_t nsch,
+calendar_link(struct buf *b, const char *id)
+{
+	buf_puts(b, "<a class=\"calendar-link\" href=\"/services/");
+	buf_html(b, id);
+	buf_puts(b, "/calendar.ics\">Add to calendar"
+	    "<span class=\"visually-hidden\"> (iCalendar file)</span></a>");
+}
+
+/* cal: offer the calendar here (walks offer it by "Next walk"). */
+static void
+section_when(struct buf *b, const struct db_result *sr, const char *id,
+    int cal, const struct schedule *sch, const int *rows, size_t nsch,
     const struct session *ss, int nss)
 {
 	struct buf	t;
@@ -365,6 +375,11 @@ section_when(struct buf *b, const struct db_result *sr,
 			buf_puts(b, "</li>");
 		}
 		buf_puts(b, "</ul>\n");
+		if (cal) {
+			buf_puts(b, "<p>");
+			calendar_link(b, id);
+			buf_puts(b, "</p>\n");
+		}
 	} else if (sch[0].freq[0] != '\0')
 		buf_puts(b, "<p>No upcoming sessions are listed.</p>\n");
 	for (i = 0; i < nsch; i++)
@@ -463,10 +478,8 @@ section_walk(struct buf *b, const struct db_result *r, const char *id,
 	if (nss > 0) {
 		schedule_format_when(&ss[0], &t);
 		buf_html(b, buf_cstr(&t));
-		buf_puts(b, " <a class=\"calendar-link\" href=\"/services/");
-		buf_html(b, id);
-		buf_puts(b, "/calendar.ics\">Add to calendar"
-		    "<span class=\"visually-hidden\"> (iCalendar file)</span></a>");
+		buf_puts(b, " ");
+		calendar_link(b, id);
 	} else
 		buf_puts(b, "None listed: contact the group");
 	buf_puts(b, "</dd></dl>\n</section>\n");
@@ -903,7 +916,8 @@ page_service(struct http_request *req)
 	if ((v = col(r, 0, S_DESC)) != NULL)
 		paras(b, v, "description");
 
-	section_when(b, sr, sch, rows, nsch, ss, nss);
+	section_when(b, sr, id, col(r, 0, S_GRADE) == NULL, sch, rows, nsch,
+	    ss, nss);
 	section_walk(b, r, id, ss, nss);
 	section_where(b, rs[R_LOCS], rs[R_ACCESS], &with_map);
 	section_access(b, r);

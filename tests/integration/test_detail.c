@@ -157,6 +157,9 @@ test_detail_shows_every_field_escaped(void **state)
 	assert_true(contains(r.body, "<td>Every Tuesday, 10:00 to 11:30</td>"));
 	assert_true(contains(r.body, "Closed on public holidays"));
 	assert_true(contains(r.body, "<h3>Next sessions</h3>"));
+	snprintf(want, sizeof(want), "href=\"/services/%s/calendar.ics\">Add "
+	    "to calendar", sid);
+	assert_true(contains(r.body, want));
 	/* Where. */
 	assert_true(contains(r.body, "<h3>Hillhead Hall</h3>"));
 	assert_true(contains(r.body, "12 Test Street, Glasgow, G12 8QQ"));
@@ -294,6 +297,8 @@ test_detail_walking_group_shows_walk_fields(void **state)
 	snprintf(want, sizeof(want), "href=\"/services/%s/calendar.ics\">"
 	    "Add to calendar", sid);
 	assert_true(contains(r.body, want));
+	/* Once, by the next walk, not again under When. */
+	assert_int_equal(count_of(r.body, "/calendar.ics"), 1);
 	resp_free(&r);
 }
 
