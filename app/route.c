@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "asset.h"
+#include "embed.h"
 #include "feed.h"
 #include "http.h"
 #include "ical.h"
@@ -29,6 +30,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,	"/search",			page_search_results },
 	{ HTTP_GET,	"/healthz",			api_healthz },
 	{ HTTP_GET,	"/api/postcodes/{postcode}",	postcode_api_get },
+	{ HTTP_GET,	"/api/embed",			embed_api },
 	{ HTTP_GET,	"/api",				feed_root },
 	{ HTTP_GET,	"/api/",			feed_root },
 	{ HTTP_GET,	"/api/openapi.json",		feed_openapi },
@@ -45,6 +47,9 @@ static const struct route routes[] = {
 	{ HTTP_GET,	"/api/organizations/{id}",	feed_organization },
 	{ HTTP_GET,	"/assets/*",			asset_serve },
 	{ HTTP_GET,	"/about/data",			page_about_data },
+	{ HTTP_GET,	"/embed",			embed_page },
+	{ HTTP_GET,	"/embed.css",			embed_asset },
+	{ HTTP_GET,	"/embed.js",			embed_asset },
 	{ HTTP_GET,	"/services/{id}/calendar.ics",	ical_service },
 	{ HTTP_GET,	"/services/{id}",		page_service },
 	{ HTTP_GET,	"/services/{id}/report",	page_service_report_form },

@@ -1,0 +1,535 @@
+/*
+ * The partner widget.  One parser turns the parameters into a search and
+ * per-field messages; the iframe page renders it as HTML and /api/embed as
+ * JSON for embed.js.  Links in both are relative to this site: the iframe
+ * is on this origin, and embed.js prefixes the origin it was loaded from,
+ * so no configuration has to know the public address.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "asset.h"
+#include "buf.h"
+#include "db.h"
+#include "embed.h"
+#include "http.h"
+#include "page.h"
+#include "postcode.h"
+#include "route.h"
+#include "search.h"
+
+enum embed_field {
+	F_POSTCODE, F_Q, F_CATEGORY, F_RADIUS, F_LIMIT, F_COUNT
+};
+
+/* Between the parts of a result's second line; in the text, not in CSS,
+ * so that copied text and reader views keep it. */
+#define SEP	"<span class=\"sp-embed__sep\" aria-hidden=\"true\"> · </span>"
+
+static const char *const field_name[F_COUNT] = {
+	"postcode", "q", "category", "radius", "limit"
+};
+
+/* The form controls the iframe page shows; the others ride along hidden. */
+static const char *const field_id[F_COUNT] = {
+	"sp-embed-postcode", "sp-embed-q", NULL, NULL, NULL
+};
+
+struct embed_form {
+	const char		*value[F_COUNT];	/* as given, or NULL */
+	char			 err[F_COUNT][160];
+	int			 nerr;
+	long long		 limit;
+	const char		*radius_km;
+	struct postcode_info	 pc;
+	struct search_catalog	*cat;
+	struct search_query	 sq;
+};
+
+static void
+field_error(struct embed_form *f, enum embed_field i, const char *msg)
+{
+	if (f->err[i][0] != '\0')
+		return;
+	str_copy(f->err[i], sizeof(f->err[i]), msg);
+	f->nerr++;
+}
+
+/*
+ * Fill f from the request.  DB_OK with f->nerr == 0 and a postcode means
+ * f->sq is ready to run; no postcode at all is not an error (the page
+ * shows the empty form), the caller decides.
+ */
+static enum db_status
+embed_parse(struct http_request *req, struct embed_form *f)
+{
+	const char	*v;
+	enum db_status	 st;
+	int		 i, radius;
+
+	memset(f, 0, sizeof(*f));
+	f->limit = EMBED_LIMIT;
+	f->radius_km = EMBED_RADIUS;
+	for (i = 0; i < F_COUNT; i++)
+		f->value[i] = http_param(req, field_name[i]);
+
+	if (http_param_str(req, "postcode", 16, &v) == HTTP_PARAM_BAD)
+		field_error(f, F_POSTCODE, "Enter a postcode like G12 8QQ");
+	if (http_param_str(req, "q", SEARCH_Q_MAX, &v) == HTTP_PARAM_BAD)
+		field_error(f, F_Q, req->err_detail);
+	if (http_param_str(req, "category", 95, &v) == HTTP_PARAM_BAD)
+		field_error(f, F_CATEGORY, "Choose a category from the list");
+	if (http_param_str(req, "radius", 8, &v) == HTTP_PARAM_BAD)
+		field_error(f, F_RADIUS, "The distance is not one we offer");
+	if (http_param_int(req, "limit", 1, EMBED_LIMIT_MAX, &f->limit) ==
+	    HTTP_PARAM_BAD)
+		field_error(f, F_LIMIT, "limit must be a whole number from 1 "
+		    "to 20");
+	if (f->nerr > 0)
+		return (DB_OK);
+
+	if (f->value[F_RADIUS] != NULL)
+		f->radius_km = f->value[F_RADIUS];
+	if ((radius = search_parse_radius(f->radius_km)) == -1)
+		field_error(f, F_RADIUS, "radius must be one of 0.5, 1, 2, 5, "
+		    "10 or 25 (kilometres)");
+
+	if ((st = search_catalog_get(&f->cat)) != DB_OK)
+		return (st);
+	if (f->value[F_CATEGORY] != NULL &&
+	    (f->sq.category = search_catalog_term(f->cat,
+	    f->value[F_CATEGORY])) == NULL)
+		field_error(f, F_CATEGORY, "We do not know that category");
+
+	if (f->value[F_POSTCODE] != NULL && f->err[F_POSTCODE][0] == '\0') {
+		switch (postcode_lookup(f->value[F_POSTCODE], &f->pc)) {
+		case POSTCODE_FOUND:
+			break;
+		case POSTCODE_MALFORMED:
+			field_error(f, F_POSTCODE,
+			    "Enter a postcode like G12 8QQ");
+			break;
+		case POSTCODE_NOT_FOUND:
+			field_error(f, F_POSTCODE, "We cannot find that "
+			    "postcode: check it, or enter the first half "
+			    "only, like G12");
+			break;
+		case POSTCODE_DB_DOWN:
+			return (DB_UNAVAILABLE);
+		case POSTCODE_DB_ERROR:
+			return (DB_ERROR);
+		}
+	}
+
+	f->sq.lat = f->pc.latitude;
+	f->sq.lon = f->pc.longitude;
+	f->sq.east = f->pc.easting;
+	f->sq.north = f->pc.northing;
+	f->sq.nareas = 0;
+	if (f->pc.ward_code[0] != '\0')
+		f->sq.areas[f->sq.nareas++] = f->pc.ward_code;
+	if (f->pc.council_area_code[0] != '\0')
+		f->sq.areas[f->sq.nareas++] = f->pc.council_area_code;
+	if (f->pc.health_board_code[0] != '\0')
+		f->sq.areas[f->sq.nareas++] = f->pc.health_board_code;
+	if ((v = search_country_of(f->pc.council_area_code[0] != '\0' ?
+	    f->pc.council_area_code : f->pc.health_board_code)) != NULL)
+		f->sq.areas[f->sq.nareas++] = v;
+	f->sq.radius_m = radius;
+	f->sq.q = f->value[F_Q];
+	f->sq.wday = -1;
+	f->sq.tod = SEARCH_TOD_ANY;
+	f->sq.age = -1;
+	f->sq.sort = SEARCH_SORT_DISTANCE;
+	f->sq.page = 1;
+	return (DB_OK);
+}
+
+static void
+embed_form_free(struct embed_form *f)
+{
+	if (f->cat != NULL)
+		search_catalog_put(f->cat);
+	f->cat = NULL;
+}
+
+/* The same search on the full site, for "see all results". */
+static void
+search_link(struct buf *b, const struct embed_form *f)
+{
+	buf_puts(b, "/search?postcode=");
+	buf_url(b, f->pc.postcode);
+	if (f->value[F_Q] != NULL) {
+		buf_puts(b, "&q=");
+		buf_url(b, f->value[F_Q]);
+	}
+	if (f->value[F_CATEGORY] != NULL) {
+		buf_puts(b, "&category=");
+		buf_url(b, f->value[F_CATEGORY]);
+	}
+	buf_puts(b, "&radius=");
+	buf_url(b, f->radius_km);
+}
+
+static void
+where_text(struct buf *b, const struct search_item *it)
+{
+	if (it->local)
+		search_format_distance(it->dist_m, b);
+	else if (it->area != NULL) {
+		buf_puts(b, "Covers ");
+		buf_puts(b, it->area);
+	}
+}
+
+/* ---- /embed: the iframe page ------------------------------------- */
+
+static void
+hidden(struct buf *b, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+	buf_html(b, value);
+	buf_puts(b, "\">\n");
+}
+
+static void
+text_field(struct buf *b, const struct embed_form *f, enum embed_field i,
+    const char *label, const char *hint, const char *extra)
+{
+	const char	*id = field_id[i];
+
+	buf_printf(b, "<div class=\"sp-embed__field%s\">\n<label "
+	    "class=\"sp-embed__label\" for=\"%s\">", f->err[i][0] != '\0' ?
+	    " sp-embed__field--error" : "", id);
+	buf_html(b, label);
+	if (hint != NULL) {
+		buf_puts(b, " <span class=\"sp-embed__hint\">");
+		buf_html(b, hint);
+		buf_puts(b, "</span>");
+	}
+	buf_puts(b, "</label>\n");
+	if (f->err[i][0] != '\0') {
+		buf_printf(b, "<p class=\"sp-embed__error\" id=\"%s-error\">"
+		    "<span class=\"sp-embed__vh\">Error: </span>", id);
+		buf_html(b, f->err[i]);
+		buf_puts(b, "</p>\n");
+	}
+	buf_printf(b, "<input class=\"sp-embed__input\" id=\"%s\" name=\"%s\" "
+	    "type=\"text\" %s", id, field_name[i], extra);
+	if (f->err[i][0] != '\0')
+		buf_printf(b, " aria-invalid=\"true\" "
+		    "aria-describedby=\"%s-error\"", id);
+	buf_puts(b, " value=\"");
+	buf_html(b, f->value[i] != NULL ? f->value[i] : "");
+	buf_puts(b, "\">\n</div>\n");
+}
+
+static void
+render_form(struct buf *b, const struct embed_form *f)
+{
+	int	i;
+
+	if (f->nerr > 0) {
+		buf_puts(b, "<div class=\"sp-embed__summary\" role=\"alert\" "
+		    "tabindex=\"-1\" aria-labelledby=\"sp-embed-summary\">\n"
+		    "<h2 class=\"sp-embed__summary-title\" "
+		    "id=\"sp-embed-summary\">There is a problem</h2>\n<ul>\n");
+		for (i = 0; i < F_COUNT; i++) {
+			if (f->err[i][0] == '\0')
+				continue;
+			if (field_id[i] != NULL) {
+				buf_printf(b, "<li><a href=\"#%s\">",
+				    field_id[i]);
+				buf_html(b, f->err[i]);
+				buf_puts(b, "</a></li>\n");
+			} else {
+				buf_puts(b, "<li>");
+				buf_html(b, f->err[i]);
+				buf_puts(b, " (this is set by the site showing "
+				    "this search)</li>\n");
+			}
+		}
+		buf_puts(b, "</ul>\n</div>\n");
+	}
+	buf_puts(b, "<form class=\"sp-embed__form\" method=\"get\" "
+	    "action=\"/embed\" role=\"search\" "
+	    "aria-label=\"Find local services\" novalidate>\n");
+	text_field(b, f, F_POSTCODE, "Postcode", NULL,
+	    "autocomplete=\"postal-code\" spellcheck=\"false\" "
+	    "autocapitalize=\"characters\" maxlength=\"16\"");
+	text_field(b, f, F_Q, "What are you looking for?", "(optional)",
+	    "maxlength=\"200\"");
+	/* Set by the partner, not offered to change: kept as given. */
+	hidden(b, "category", f->value[F_CATEGORY]);
+	hidden(b, "radius", f->value[F_RADIUS]);
+	hidden(b, "limit", f->value[F_LIMIT]);
+	buf_puts(b, "<button class=\"sp-embed__button\" type=\"submit\">"
+	    "Search</button>\n</form>\n");
+}
+
+static void
+render_results(struct buf *b, const struct embed_form *f,
+    const struct search_results *r)
+{
+	const struct search_item	*it;
+	struct buf			 tmp;
+	size_t				 i;
+
+	buf_init(&tmp);
+	buf_puts(b, "<section class=\"sp-embed__results-wrap\" "
+	    "aria-labelledby=\"sp-embed-count\">\n<h2 class=\"sp-embed__count\" "
+	    "id=\"sp-embed-count\">");
+	if (r->total == 0)
+		buf_puts(b, "No services found");
+	else if (r->total == 1)
+		buf_puts(b, "1 service");
+	else
+		buf_printf(b, "%lld services", r->total);
+	buf_puts(b, " within ");
+	buf_html(b, f->radius_km);
+	buf_puts(b, " km of ");
+	buf_html(b, f->pc.postcode);
+	buf_puts(b, "</h2>\n");
+	if (r->was_corrected && r->corrected != NULL) {
+		buf_puts(b, "<p class=\"sp-embed__note\">Showing results for "
+		    "<strong>");
+		buf_html(b, r->corrected);
+		buf_puts(b, "</strong></p>\n");
+	}
+	if (r->n == 0)
+		buf_puts(b, "<p class=\"sp-embed__note\">Try other words, or "
+		    "search further away on the full site.</p>\n");
+	else
+		buf_puts(b, "<ol class=\"sp-embed__results\">\n");
+	for (i = 0; i < r->n && (long long)i < f->limit; i++) {
+		it = &r->items[i];
+		buf_printf(b, "<li class=\"sp-embed__result\">"
+		    "<a class=\"sp-embed__name\" href=\"/services/%s\" "
+		    "target=\"_blank\" rel=\"noopener\">", it->id);
+		buf_html(b, it->name);
+		buf_puts(b, "<span class=\"sp-embed__vh\"> (opens in a new "
+		    "tab)</span></a>\n<p class=\"sp-embed__meta\">");
+		if (it->org != NULL) {
+			buf_puts(b, "<span class=\"sp-embed__org\">");
+			buf_html(b, it->org);
+			buf_puts(b, "</span>" SEP);
+		}
+		buf_puts(b, "<span class=\"sp-embed__distance\">");
+		buf_reset(&tmp);
+		where_text(&tmp, it);
+		buf_html(b, buf_cstr(&tmp));
+		buf_puts(b, "</span>");
+		if (it->next != NULL) {
+			buf_puts(b, SEP "<span class=\"sp-embed__next\">Next: ");
+			buf_html(b, it->next);
+			buf_puts(b, "</span>");
+		}
+		if (it->is_demo)
+			buf_puts(b, " <span class=\"sp-embed__badge\">Demo "
+			    "listing</span>");
+		buf_puts(b, "</p></li>\n");
+	}
+	if (r->n > 0)
+		buf_puts(b, "</ol>\n");
+	buf_puts(b, "<p class=\"sp-embed__more\"><a href=\"");
+	buf_reset(&tmp);
+	search_link(&tmp, f);
+	buf_html(b, buf_cstr(&tmp));
+	buf_puts(b, "\" target=\"_blank\" rel=\"noopener\">");
+	if (r->total > f->limit)
+		buf_printf(b, "See all %lld results on Signpost", r->total);
+	else
+		buf_puts(b, "Search with more filters on Signpost");
+	buf_puts(b, "<span class=\"sp-embed__vh\"> (opens in a new tab)"
+	    "</span></a></p>\n</section>\n");
+	buf_free(&tmp);
+}
+
+void
+embed_page(struct http_request *req)
+{
+	struct embed_form	 f;
+	struct search_results	 r;
+	struct buf		*b = &req->resp;
+	enum db_status		 st;
+	int			 searched = 0, status = 200;
+
+	memset(&r, 0, sizeof(r));
+	if ((st = embed_parse(req, &f)) != DB_OK) {
+		embed_form_free(&f);
+		route_db_error(req, st);
+		return;
+	}
+	if (f.nerr == 0 && f.value[F_POSTCODE] != NULL) {
+		if ((st = search_run(&f.sq, time(NULL), &r)) != DB_OK) {
+			embed_form_free(&f);
+			route_db_error(req, st);
+			return;
+		}
+		searched = 1;
+	}
+	if (f.nerr > 0)
+		status = 400;
+
+	buf_reset(b);
+	buf_puts(b, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"robots\" content=\"noindex\">\n<title>");
+	if (f.nerr > 0)
+		buf_puts(b, "Error: ");
+	buf_puts(b, "Find local services – Signpost</title>\n");
+	buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n",
+	    asset_url("/assets/css/embed.css"));
+	buf_puts(b, "</head>\n<body class=\"sp-embed-page\">\n"
+	    "<main class=\"sp-embed\">\n"
+	    "<h1 class=\"sp-embed__title\">Find local services</h1>\n");
+	render_form(b, &f);
+	if (searched)
+		render_results(b, &f, &r);
+	buf_puts(b, "<p class=\"sp-embed__credit\">From <a href=\"/\" "
+	    "target=\"_blank\" rel=\"noopener\">Signpost<span "
+	    "class=\"sp-embed__vh\"> (opens in a new tab)</span></a>, the "
+	    "community directory. <a href=\"/about/data\" target=\"_blank\" "
+	    "rel=\"noopener\">Data sources and licences<span "
+	    "class=\"sp-embed__vh\"> (opens in a new tab)</span></a>.</p>\n"
+	    "</main>\n</body>\n</html>\n");
+	search_results_free(&r);
+	embed_form_free(&f);
+
+	page_send(req, status);
+	/* The one page other sites may frame; everything else says 'self'. */
+	http_header_set(req, "Content-Security-Policy",
+	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+	    "base-uri 'self'; form-action 'self'; frame-ancestors *");
+	/* Links out of the frame open our pages: send no partner URLs. */
+	http_header_set(req, "Referrer-Policy", "same-origin");
+}
+
+/* ---- /embed.js and /embed.css ------------------------------------ */
+
+/*
+ * The two files a partner's page loads, at short fixed URLs, open to
+ * every origin: the stylesheet too, so that tools in the partner's page
+ * (axe, print helpers) may read its rules through CORS.
+ */
+void
+embed_asset(struct http_request *req)
+{
+	const struct asset_file	*a;
+	const char		*path, *u, *v;
+	char			 etag[48];
+
+	if (strcmp(req->path, "/embed.js") == 0)
+		path = "/assets/js/embed.js";
+	else
+		path = "/assets/css/embed.css";
+	if ((a = asset_find(path)) == NULL) {
+		route_error(req, 404, "There is no such file.");
+		return;
+	}
+	/* Partners paste an unversioned URL: cache briefly, revalidate. */
+	u = asset_url(path);
+	v = strstr(u, "?v=");
+	snprintf(etag, sizeof(etag), "\"embed-%s\"", v != NULL ? v + 3 : "0");
+	http_header_set(req, "Content-Type", path[8] == 'j' ?
+	    "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+	http_header_set(req, "Cache-Control", "public, max-age=3600");
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	http_header_set(req, "Cross-Origin-Resource-Policy", "cross-origin");
+	if (http_etag(req, etag))
+		return;
+	req->status = 200;
+	req->static_body = a->data;
+	req->static_len = a->len;
+}
+
+/* ---- /api/embed: the JSON embed.js reads -------------------------- */
+
+static void
+json_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+}
+
+void
+embed_api(struct http_request *req)
+{
+	struct embed_form	 f;
+	struct search_results	 r;
+	struct buf		 tmp;
+	cJSON			*o = NULL, *items, *it;
+	enum db_status		 st;
+	size_t			 i;
+	int			 k;
+
+	memset(&r, 0, sizeof(r));
+	buf_init(&tmp);
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	if ((st = embed_parse(req, &f)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if (f.value[F_POSTCODE] == NULL && f.nerr == 0)
+		field_error(&f, F_POSTCODE, "Enter a postcode like G12 8QQ");
+	if (f.nerr > 0) {
+		for (k = 0; k < F_COUNT; k++)
+			if (f.err[k][0] != '\0')
+				break;
+		http_problem(req, 400, "Bad Request", f.err[k],
+		    field_name[k]);
+		goto out;
+	}
+	if ((st = search_run(&f.sq, time(NULL), &r)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    (items = cJSON_AddArrayToObject(o, "items")) == NULL) {
+		route_error(req, 500, "out of memory");
+		goto out;
+	}
+	cJSON_AddStringToObject(o, "postcode", f.pc.postcode);
+	cJSON_AddNumberToObject(o, "radius_km", f.sq.radius_m / 1000.0);
+	cJSON_AddNumberToObject(o, "total", (double)r.total);
+	if (r.was_corrected)
+		json_str(o, "corrected", r.corrected);
+	search_link(&tmp, &f);
+	cJSON_AddStringToObject(o, "search_url", buf_cstr(&tmp));
+	for (i = 0; i < r.n && (long long)i < f.limit; i++) {
+		const struct search_item *s = &r.items[i];
+
+		if ((it = cJSON_CreateObject()) == NULL)
+			break;
+		cJSON_AddItemToArray(items, it);
+		cJSON_AddStringToObject(it, "id", s->id);
+		json_str(it, "name", s->name);
+		json_str(it, "organisation", s->org);
+		buf_reset(&tmp);
+		buf_printf(&tmp, "/services/%s", s->id);
+		cJSON_AddStringToObject(it, "url", buf_cstr(&tmp));
+		if (s->local)
+			cJSON_AddNumberToObject(it, "distance_m",
+			    (double)(long long)(s->dist_m + 0.5));
+		buf_reset(&tmp);
+		where_text(&tmp, s);
+		cJSON_AddStringToObject(it, "where", buf_cstr(&tmp));
+		json_str(it, "next", s->next);
+		cJSON_AddBoolToObject(it, "is_free", s->is_free);
+		json_str(it, "cost", s->cost);
+		cJSON_AddBoolToObject(it, "is_demo", s->is_demo);
+	}
+	http_header_set(req, "Cache-Control", "public, max-age=60");
+	http_respond_json(req, 200, o);
+out:
+	cJSON_Delete(o);
+	buf_free(&tmp);
+	search_results_free(&r);
+	embed_form_free(&f);
+}
