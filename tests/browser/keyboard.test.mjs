@@ -1,0 +1,117 @@
+// The whole flow by keyboard alone: Tab, Shift+Tab, Enter and Space, with
+// a visible focus indicator at every stop (tabTo asserts it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+	BASE, launch, newContext, newPage, goto, tabTo, focusState,
+	assertNoProblems, makeFixtures, dropFixtures,
+} from './lib.mjs';
+
+let browser, ctx, page, fx;
+
+before(async () => {
+	fx = makeFixtures();
+	browser = await launch();
+	ctx = await newContext(browser);
+	await ctx.grantPermissions(['clipboard-read', 'clipboard-write'],
+	    { origin: BASE });
+	page = await newPage(ctx);
+});
+
+after(async () => {
+	await browser?.close();
+	if (fx)
+		dropFixtures(fx);
+});
+
+// In-page predicates for tabTo.
+const isField = (re) => {
+	const el = document.activeElement;
+	const lab = el.labels && el.labels[0] ? el.labels[0].innerText : '';
+	return new RegExp(re, 'i').test(lab);
+};
+const isControl = ([re, tags]) => {
+	const el = document.activeElement;
+	const name = (el.getAttribute('aria-label') || el.innerText ||
+	    el.value || '').trim();
+	return tags.includes(el.tagName) && new RegExp(re, 'i').test(name);
+};
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+test('the first Tab reaches a visible skip link that moves focus to main', async () => {
+	await goto(page, '/');
+	await page.keyboard.press('Tab');
+	const st = await focusState(page);
+	assert.ok(st.visible, `first stop not visible: ${st.desc}`);
+	assert.match(st.desc, /skip/i);
+	await page.keyboard.press('Enter');
+	assert.equal(await page.evaluate(() => location.hash), '#main');
+	assert.equal(await page.evaluate(() =>
+	    document.activeElement.closest('main') !== null), true,
+	    'focus moved into main');
+});
+
+test('search by keyboard: type a postcode and keywords, submit with Enter', async () => {
+	await goto(page, '/');
+	await tabTo(page, isField, 'postcode');
+	await page.keyboard.type('G12 8QQ');
+	await tabTo(page, isField, 'what they need|keyword|looking for');
+	await page.keyboard.type(fx.sfx);
+	await tabTo(page, isControl, ['^(search|find)', ['BUTTON', 'INPUT']]);
+	await Promise.all([page.waitForURL(/\/search\?/),
+	    page.keyboard.press('Enter')]);
+	await page.getByRole('link', { name: fx.walk.name, exact: true })
+	    .waitFor();
+});
+
+test('add two results to the shortlist with Space and Enter', async () => {
+	await tabTo(page, isControl,
+	    [`add.*${esc(fx.walk.name)}|add.*shortlist`, ['BUTTON']], 200);
+	// The first add button in reading order belongs to the nearest
+	// result, the walk.
+	const label = await page.evaluate(() =>
+	    document.activeElement.closest('li, article').innerText);
+	assert.match(label, new RegExp(esc(fx.walk.name)));
+	await page.keyboard.press('Space');
+	await page.locator('button').filter({ hasText: /remove/i }).first()
+	    .waitFor();
+	// Focus stays on (or returns to) the toggled control, not the top.
+	const st = await focusState(page);
+	assert.match(st.desc, /remove|shortlist|add/i,
+	    `focus after adding: ${st.desc}`);
+
+	await tabTo(page, isControl, [`add.*shortlist`, ['BUTTON']], 200);
+	const second = await page.evaluate(() =>
+	    document.activeElement.closest('li, article').innerText);
+	assert.match(second, new RegExp(esc(fx.advice.name)));
+	await page.keyboard.press('Enter');
+	await page.waitForFunction(() => [...document.querySelectorAll(
+	    'button')].filter((b) => /remove/i.test(b.innerText)).length >= 2);
+	assertNoProblems(page, 'results by keyboard');
+});
+
+test('open the shortlist and copy the SMS text by keyboard', async () => {
+	// Back to the top, then forward to the header's Shortlist link.
+	await page.keyboard.press('Control+Home');
+	await page.evaluate(() => document.activeElement.blur());
+	await tabTo(page, isControl, ['^shortlist', ['A']]);
+	await Promise.all([page.waitForURL(/\/shortlist/),
+	    page.keyboard.press('Enter')]);
+	const main = await page.locator('main').innerText();
+	assert.match(main, new RegExp(esc(fx.walk.name)));
+	assert.match(main, new RegExp(esc(fx.advice.name)));
+	await tabTo(page, isControl, ['copy', ['BUTTON']], 200);
+	await page.keyboard.press('Enter');
+	const clip = await page.evaluate(() => navigator.clipboard.readText());
+	assert.match(clip, new RegExp(esc(fx.walk.name)));
+});
+
+test('a service name link opens its detail page by Enter', async () => {
+	await page.evaluate(() => document.activeElement.blur());
+	await tabTo(page, isControl, [`^${esc(fx.walk.name)}$`, ['A']], 200);
+	await Promise.all([page.waitForURL(new RegExp(fx.walk.id)),
+	    page.keyboard.press('Enter')]);
+	await tabTo(page, isControl, ['report a problem', ['A', 'BUTTON']],
+	    200);
+	assertNoProblems(page, 'detail by keyboard');
+});
