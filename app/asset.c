@@ -118,9 +118,10 @@ asset_serve(struct http_request *req)
 		http_header_set(req, "Cache-Control",
 		    "public, max-age=300");
 	http_header_set(req, "Content-Type", content_type(req->path));
+	/* Set for a 304 too: it gives the 304 its Content-Length. */
+	req->static_body = asset_files[i].data;
+	req->static_len = asset_files[i].len;
 	if (http_etag(req, meta[i].etag))
 		return;
 	req->status = 200;
-	req->static_body = asset_files[i].data;
-	req->static_len = asset_files[i].len;
 }

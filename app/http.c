@@ -746,11 +746,16 @@ queue(struct conn *c, struct MHD_Connection *mc)
 	if (req->stream != NULL) {
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
 		    64 * 1024, stream_cb, c, NULL);
-	} else if (req->static_body != NULL && req->status != 304) {
+	} else if (req->static_body != NULL) {
+		/*
+		 * For a 304 (as for HEAD) libmicrohttpd sends the length of
+		 * the body, not the body: the Content-Length RFC 9110 asks of
+		 * a 304, where an empty buffer would say "0".
+		 */
 		r = MHD_create_response_from_buffer(req->static_len,
 		    (void *)(uintptr_t)req->static_body,
 		    MHD_RESPMEM_PERSISTENT);
-		c->bytes = req->static_len;
+		c->bytes = req->status == 304 ? 0 : req->static_len;
 	} else {
 		if (req->status == 304)
 			buf_reset(&req->resp);

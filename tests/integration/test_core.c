@@ -582,7 +582,7 @@ static void
 test_asset_etag_gives_304(void **state)
 {
 	struct resp	 r;
-	char		 etag[128], inm[160], ctype[128];
+	char		 etag[128], inm[160], ctype[128], len200[32], len304[32];
 	const char	*h[] = { inm, NULL };
 
 	(void)state;
@@ -595,12 +595,23 @@ test_asset_etag_gives_304(void **state)
 	assert_int_equal(resp_header(&r, "Content-Type", ctype,
 	    sizeof(ctype)), 0);
 	assert_string_equal(ctype, "text/css; charset=utf-8");
+
+	snprintf(len200, sizeof(len200), "%zu", r.len);
 	resp_free(&r);
 
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
 	assert_int_equal(r.status, 304);
 	assert_int_equal(r.len, 0);
+	/*
+	 * RFC 9110 8.6: a 304 may carry Content-Length only if it is the
+	 * length of the 200's content; "0" would tell caches the file is
+	 * empty.
+	 */
+	if (resp_header(&r, "Content-Length", len304, sizeof(len304)) == 0 &&
+	    strcmp(len304, len200) != 0)
+		fail_msg("304 with Content-Length %s; the 200 had %s", len304,
+		    len200);
 	assert_int_equal(resp_header(&r, "ETag", ctype, sizeof(ctype)), 0);
 	assert_string_equal(ctype, etag);
 	resp_free(&r);
