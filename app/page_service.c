@@ -684,12 +684,13 @@ section_cost(struct buf *b, const struct db_result *r,
     const struct db_result *costs)
 {
 	const char	*v;
-	int		 i;
+	int		 i, amount;
 
 	buf_puts(b, "<section class=\"detail-section\" "
 	    "aria-labelledby=\"h-cost\"><h2 id=\"h-cost\">Cost</h2>\n");
 	if (col_bool(r, 0, S_FREE) == 1)
-		buf_puts(b, "<p class=\"cost-free\"><strong>Free</strong></p>\n");
+		buf_puts(b, "<p class=\"cost-free\"><strong>Free</strong>"
+		    "</p>\n");
 	/* "Free" said twice reads like a mistake. */
 	if ((v = col(r, 0, S_COST)) != NULL && !(col_bool(r, 0, S_FREE) == 1 &&
 	    strcasecmp(v, "free") == 0))
@@ -712,9 +713,10 @@ section_cost(struct buf *b, const struct db_result *r,
 				buf_html(b, v);
 			}
 			if ((v = col(costs, i, 3)) != NULL) {
-				buf_puts(b, col(costs, i, 1) != NULL ? " (" : "");
+				amount = col(costs, i, 1) != NULL;
+				buf_puts(b, amount ? " (" : "");
 				buf_html(b, v);
-				buf_puts(b, col(costs, i, 1) != NULL ? ")" : "");
+				buf_puts(b, amount ? ")" : "");
 			}
 			buf_puts(b, "</li>");
 		}
@@ -966,7 +968,8 @@ out:
 static void
 excerpt(struct buf *b, const char *s, size_t max)
 {
-	size_t	n = strlen(s), cut;
+	struct buf	t;
+	size_t		n = strlen(s), cut;
 
 	if (n <= max) {
 		buf_html(b, s);
@@ -980,14 +983,10 @@ excerpt(struct buf *b, const char *s, size_t max)
 		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
 			cut--;
 	}
-	{
-		struct buf	t;
-
-		buf_init(&t);
-		buf_append(&t, s, cut);
-		buf_html(b, buf_cstr(&t));
-		buf_free(&t);
-	}
+	buf_init(&t);
+	buf_append(&t, s, cut);
+	buf_html(b, buf_cstr(&t));
+	buf_free(&t);
 	buf_puts(b, "&hellip;");
 }
 
@@ -1285,9 +1284,9 @@ report_page(struct http_request *req, const char *id, const char *name,
 	buf_puts(b, "</fieldset></div>\n");
 
 	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
-	    "for=\"details\">Details</label><p class=\"hint\" id=\"details-hint\">What "
-	    "should it say instead? Needed for &ldquo;Something else&rdquo;."
-	    " Up to 2,000 characters.</p>",
+	    "for=\"details\">Details</label><p class=\"hint\" "
+	    "id=\"details-hint\">What should it say instead? Needed for "
+	    "&ldquo;Something else&rdquo;. Up to 2,000 characters.</p>",
 	    f->err_details ? " has-error" : "");
 	if (f->err_details != NULL)
 		error_line(b, "details", f->err_details);
@@ -1303,8 +1302,9 @@ report_page(struct http_request *req, const char *id, const char *name,
 	buf_puts(b, "</textarea></div>\n");
 
 	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
-	    "for=\"email\">Your email (optional)</label><p class=\"hint\" id=\"email-hint\">Only if "
-	    "you would like to hear back. We use it for nothing else.</p>",
+	    "for=\"email\">Your email (optional)</label><p class=\"hint\" "
+	    "id=\"email-hint\">Only if you would like to hear back. We use "
+	    "it for nothing else.</p>",
 	    f->err_email ? " has-error" : "");
 	if (f->err_email != NULL)
 		error_line(b, "email", f->err_email);

@@ -324,7 +324,8 @@ page_shortlist(struct http_request *req)
 		buf_puts(b, "<ol class=\"sheet\">\n");
 	for (i = 0; i < nrows; i++) {
 		id = db_value(r, i, C_ID);
-		buf_puts(b, "<li class=\"sheet-item\"><h2><a href=\"/services/");
+		buf_puts(b, "<li class=\"sheet-item\"><h2>"
+		    "<a href=\"/services/");
 		buf_html(b, id);
 		buf_puts(b, "?ids=");
 		shortlist_encode(&found, b);
@@ -392,7 +393,8 @@ page_shortlist(struct http_request *req)
 				address_text(&texts[i].where, lr, j, 0);
 		}
 		if ((v = col(r, i, C_MEETING)) != NULL) {
-			buf_puts(b, nloc++ == 0 ? "<dt>Where</dt><dd>" : "<br>");
+			buf_puts(b, nloc++ == 0 ? "<dt>Where</dt><dd>" :
+			    "<br>");
 			buf_puts(b, "Meet: ");
 			buf_html(b, v);
 			if (texts[i].where.len == 0)
@@ -462,7 +464,8 @@ page_shortlist(struct http_request *req)
 	    "aria-labelledby=\"h-send\"><h2 id=\"h-send\">Send it</h2>\n"
 	    "<h3>As a text message</h3>\n<label class=\"label\" "
 	    "for=\"sms-text\">Text to send (select it and copy)</label>\n"
-	    "<textarea id=\"sms-text\" class=\"input sms-text\" readonly rows=\"10\" "
+	    "<textarea id=\"sms-text\" class=\"input sms-text\" readonly "
+	    "rows=\"10\" "
 	    "aria-describedby=\"sms-size\">");
 	buf_html(b, buf_cstr(&sms));
 	buf_printf(b, "</textarea>\n<p id=\"sms-size\" class=\"hint\">"
@@ -501,7 +504,8 @@ page_shortlist(struct http_request *req)
 		t.data[--t.len] = '\0';
 	buf_puts(&t, "/shortlist?ids=");
 	shortlist_encode(&found, &t);
-	buf_puts(b, "<h3>As a link</h3>\n<label class=\"label\" for=\"share-url\">"
+	buf_puts(b, "<h3>As a link</h3>\n<label class=\"label\" "
+	    "for=\"share-url\">"
 	    "Link to this list</label>\n<input id=\"share-url\" "
 	    "class=\"input share-url\" "
 	    "type=\"url\" readonly value=\"");

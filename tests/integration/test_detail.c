@@ -78,7 +78,8 @@ make_full_service(char *sid, char *oid, char *name, size_t namelen)
 	    "  SELECT id, $2, 'The Tuesday Tea',"
 	    "  E'A warm room and a hot drink.\\n\\nBring a friend.',"
 	    "  'https://example.org/tea', 'tea@example.org', false,"
-	    "  'Two pounds a session', 16, 25, 'Carers and people living alone',"
+	    "  'Two pounds a session', 16, 25,"
+	    "  'Carers and people living alone',"
 	    "  true, true, false, true, 'Phone to book a place',"
 	    "  'Fill in the short form at the desk',"
 	    "  '2025-01-10', '2025-06-01', true, 'Interpreters on request'"
@@ -338,7 +339,8 @@ test_detail_next_sessions_are_three_in_date_order(void **state)
 	assert_true(count_of(list, "<li>Mon ") >= 1);
 	assert_true(count_of(list, "<li>Thu ") >= 1);
 	assert_true(contains(r.body, "<td>Every Monday, 09:00 to 10:00</td>"));
-	assert_true(contains(r.body, "<td>Every Thursday, 18:00 to 19:00</td>"));
+	assert_true(contains(r.body,
+	    "<td>Every Thursday, 18:00 to 19:00</td>"));
 	resp_free(&r);
 }
 

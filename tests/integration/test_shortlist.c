@@ -464,7 +464,8 @@ int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
-		cmocka_unit_test(test_shortlist_sheet_has_each_service_in_order),
+		cmocka_unit_test(
+		    test_shortlist_sheet_has_each_service_in_order),
 		cmocka_unit_test(test_shortlist_sms_text_is_compact_and_sized),
 		cmocka_unit_test(test_shortlist_mailto_is_percent_encoded),
 		cmocka_unit_test(test_shortlist_share_link_is_absolute),

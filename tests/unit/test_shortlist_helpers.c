@@ -443,7 +443,8 @@ test_shortlist_sms_clean_makes_typography_gsm(void **state)
 	(void)state;
 	buf_init(&b);
 	shortlist_sms_clean(&b, "  Tue 10:00\xe2\x80\x93" "11:30,\n"
-	    "\xe2\x80\x9c" "Drop\xc2\xa0in\xe2\x80\x9d \xe2\x80\x98ok\xe2\x80\x99"
+	    "\xe2\x80\x9c" "Drop\xc2\xa0in\xe2\x80\x9d "
+	    "\xe2\x80\x98ok\xe2\x80\x99"
 	    "\xe2\x80\xa6" "  ");
 	assert_string_equal(buf_cstr(&b),
 	    "Tue 10:00-11:30, \"Drop in\" 'ok'...");
