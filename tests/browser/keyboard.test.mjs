@@ -95,8 +95,9 @@ test('open the shortlist and copy the SMS text by keyboard', async () => {
 	await page.keyboard.press('Control+Home');
 	await page.evaluate(() => document.activeElement.blur());
 	await tabTo(page, isControl, ['^shortlist', ['A']]);
-	await Promise.all([page.waitForURL(/\/shortlist/),
+	await Promise.all([page.waitForURL(/\/shortlist\?ids=/),
 	    page.keyboard.press('Enter')]);
+	await page.waitForLoadState();
 	const main = await page.locator('main').innerText();
 	assert.match(main, new RegExp(esc(fx.walk.name)));
 	assert.match(main, new RegExp(esc(fx.advice.name)));

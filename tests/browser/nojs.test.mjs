@@ -85,7 +85,7 @@ test('no JS: the shortlist page lists both with the SMS text', async () => {
 	assert.match(main, new RegExp(fx.advice.name));
 	assert.doesNotMatch(main, new RegExp(fx.cafe.name));
 	const sms = await page.getByRole('textbox',
-	    { name: /text message|sms/i }).inputValue();
+	    { name: /text to send|text message|sms/i }).inputValue();
 	assert.match(sms, new RegExp(fx.advice.name));
 	await screenshot(page, 'nojs-shortlist');
 });
