@@ -895,7 +895,8 @@ results_page(struct http_request *req, struct form *f,
 		buf_puts(b, "No services match this search. Try a larger "
 		    "distance, fewer filters or other words.");
 	} else {
-		buf_printf(b, "<strong>%lld</strong> %s within ", local,
+		buf_printf(b, "%s<strong>%lld</strong> %s within ",
+		    res->capped ? "More than " : "", local,
 		    local == 1 ? "service" : "services");
 		buf_html(b, f->radius != NULL ? f->radius : "5");
 		buf_puts(b, " km");
@@ -905,6 +906,10 @@ results_page(struct http_request *req, struct form *f,
 		buf_puts(b, ".");
 	}
 	buf_puts(b, "</p>\n");
+	if (res->capped)
+		buf_printf(b, "<p class=\"hint\">The nearest %lld are listed. "
+		    "To see others, add what they need or a filter, or choose "
+		    "a smaller distance.</p>\n", local);
 	if (res->total > 1 && q->q != NULL) {
 		buf_puts(b, "<p class=\"sort-links\">Sorted by ");
 		if (q->sort == SEARCH_SORT_RELEVANCE) {

@@ -3,24 +3,13 @@
  * and small pure helpers.
  *
  * One statement answers a page: it parses the keywords (typo correction
- * and synonyms, sql/007_search.sql), finds locations in the radius from
- * the GiST index on location.grid, adds services whose service area
- * covers the place, applies every filter, counts, and returns the page.
- * A second statement fetches the schedules of the services shown.
- *
- * The radius is exact: grid distance differs from true distance by the
- * projection's scale factor, between 0.9996 and about 1.0016 over Great
- * Britain (plus a little for the datum), so the index circle is made wide
- * enough for any of them, locations surely inside by grid distance are
- * taken as they are, and only those in the thin band between are tested
- * with the geodesic distance (geodesic_distance_short, exact to 0.1 mm).
- *
- * The order is by grid distance divided by the Transverse Mercator scale
- * factor at the midpoint's easting, k0 (1 + x^2 / 2R^2) with x from the
- * central meridian (E 400 000) and 1 / 2R^2 = 1.228e-14 per square metre
- * (k0 is common to all and left out): cheap per row, and it follows the
- * true distance to about a millimetre in 5 km, where plain grid distance
- * is off by up to 9 cm around Glasgow.  The distance shown is PROJ's.
+ * and synonyms), finds the matching services nearest first with an exact
+ * geodesic radius and every filter applied, adds services whose service
+ * area covers the place, counts, and returns the page; the SQL functions
+ * behind it are in sql/007_search.sql, with the reasoning about distances
+ * and index use.  A second statement fetches the schedules of the
+ * services shown.  At most SEARCH_CAP matches are read: a search with
+ * more says so and asks for a narrower one.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -35,9 +24,8 @@
 #include "schedule.h"
 #include "search.h"
 
-/* Grid distance / true distance lies within these anywhere in GB. */
-#define SCALE_MIN	"0.9994"
-#define SCALE_MAX	"1.0018"
+/* At most this many matches are read and counted (see search_page). */
+#define CAP_SQL	"400"
 
 /* How long the form's catalogue is reused before it is read again. */
 #define CATALOG_TTL	300
@@ -67,62 +55,25 @@ static const struct db_stmt stmts[] = {
 	 * $7 today, $8 keywords, $9 category ids, $10 age, $11 free,
 	 * $12 self-referral, $13 walking, $14 weekday code, $15 from,
 	 * $16 to, $17 on date, $18 accessibility, $19 relevance, $20 offset.
-	 * The first CTE is MATERIALIZED so that the planner starts from the
-	 * GiST index: with keywords it would otherwise pick the GIN index and
-	 * run several times slower (NOTES.md).
+	 * search_matches (sql/007_search.sql) finds at most CAP_SQL services
+	 * nearest first, from the GiST index, with every filter applied;
+	 * this keeps each service once (at its nearest venue), counts, and
+	 * cuts the page.
 	 */
 	{ "search_page",
 	  "WITH p AS MATERIALIZED ("
 	  "  SELECT query, exact, corrected, changed"
 	  "  FROM search_parse($8)),"
-	  " near AS MATERIALIZED ("
-	  "  SELECT x.service_id, min((x.grid <-> point($1, $2))"
-	  "   / (1 + power((x.grid[0] + $1) / 2 - 400000, 2) * 1.228e-14))"
-	  "   AS dist"
-	  "  FROM ("
-	  "   SELECT sal.service_id, l.latitude, l.longitude, l.grid"
-	  "   FROM location l"
-	  "   JOIN service_at_location sal ON sal.location_id = l.id"
-	  "   WHERE l.grid <@ circle(point($1, $2), $5 * " SCALE_MAX ")"
-	  "   UNION ALL"
-	  "   SELECT wd.service_id, l.latitude, l.longitude, l.grid"
-	  "   FROM location l"
-	  "   JOIN walk_detail wd ON wd.meeting_location_id = l.id"
-	  "   WHERE l.grid <@ circle(point($1, $2), $5 * " SCALE_MAX ")) x"
-	  "  WHERE x.grid <-> point($1, $2) <= $5 * " SCALE_MIN
-	  "   OR geodesic_distance_short($3, $4, x.latitude, x.longitude)"
-	  "   <= $5"
-	  "  GROUP BY x.service_id),"
-	  " cand AS ("
-	  "  SELECT service_id, dist FROM near"
-	  "  UNION ALL"
-	  "  SELECT DISTINCT sa.service_id, NULL::float8 FROM service_area sa"
-	  "  WHERE sa.area_code = ANY ($6::text[])"
-	  "   AND NOT EXISTS (SELECT 1 FROM near"
-	  "    WHERE near.service_id = sa.service_id)),"
+	  " m AS MATERIALIZED ("
+	  "  SELECT m.* FROM p, search_matches($1, $2, $3, $4, $5,"
+	  "   $6::text[], $7::date, p.query, p.exact, $9::uuid[], $10::int,"
+	  "   $11::bool, $12::bool, $13::bool, $14::text, $15::time,"
+	  "   $16::time, $17::date, $18::text[], " CAP_SQL ") m),"
 	  " hit AS MATERIALIZED ("
-	  "  SELECT s.id, s.name, c.dist,"
-	  "   coalesce(s.review_due < $7::date, false) AS stale,"
-	  "   CASE WHEN p.query IS NULL THEN 0 ELSE"
-	  "    ts_rank(s.search_vector, p.query)"
-	  "    + coalesce(ts_rank(s.search_vector, p.exact), 0) END AS rank"
-	  "  FROM cand c JOIN service s ON s.id = c.service_id CROSS JOIN p"
-	  "  WHERE s.status = 'active'"
-	  "   AND (p.query IS NULL OR s.search_vector @@ p.query)"
-	  "   AND ($9::uuid[] IS NULL OR EXISTS (SELECT 1"
-	  "    FROM service_taxonomy st WHERE st.service_id = s.id"
-	  "    AND st.taxonomy_term_id = ANY ($9::uuid[])))"
-	  "   AND ($10::int IS NULL OR (coalesce(s.minimum_age, 0) <= $10"
-	  "    AND coalesce(s.maximum_age, 130) >= $10))"
-	  "   AND (NOT $11::bool OR s.is_free)"
-	  "   AND (NOT $12::bool OR s.self_referral)"
-	  "   AND (NOT $13::bool OR s.kind = 'walking_group')"
-	  "   AND (($14::text IS NULL AND $15::time IS NULL"
-	  "    AND $17::date IS NULL)"
-	  "    OR search_service_runs(s.id, $14, $15, $16, $17))"
-	  "   AND ($18::text[] IS NULL"
-	  "    OR search_service_has_access(s.id, $18::text[])))"
-	  " SELECT n.total, n.covered, p.corrected, p.changed, pg.id, pg.dist, pg.stale,"
+	  "  SELECT DISTINCT ON (id) id, name, stale, dist, rank FROM m"
+	  "  ORDER BY id, dist NULLS LAST)"
+	  " SELECT n.total, n.covered, p.corrected, p.changed, n.capped,"
+	  "  pg.id, pg.dist, pg.stale,"
 	  "  s.name, o.name, s.is_free, s.cost_description, s.minimum_age,"
 	  "  s.maximum_age, s.eligibility_description,"
 	  "  to_char(s.last_reviewed, 'YYYY-MM-DD'), s.is_demo OR o.is_demo,"
@@ -141,7 +92,9 @@ static const struct db_stmt stmts[] = {
 	  "  concat_ws(', ', loc.name, loc.address_1, loc.city,"
 	  "   loc.postal_code)"
 	  " FROM (SELECT count(*) AS total,"
-	  "   count(*) FILTER (WHERE dist IS NULL) AS covered FROM hit) n"
+	  "   count(*) FILTER (WHERE dist IS NULL) AS covered,"
+	  "   (SELECT count(*) FROM m WHERE dist IS NOT NULL) >= " CAP_SQL
+	  "   AS capped FROM hit) n"
 	  " CROSS JOIN p"
 	  " LEFT JOIN LATERAL (SELECT * FROM hit ORDER BY dist IS NULL, stale,"
 	  "   CASE WHEN $19::bool THEN -rank END, dist, lower(name), id"
@@ -712,7 +665,8 @@ search_run(const struct search_query *q, time_t now,
 	res->covered = int_or(db_value(r, 0, 1), 0);
 	res->corrected = dup_or_null(db_value(r, 0, 2));
 	res->was_corrected = bool_or(db_value(r, 0, 3), 0);
-	if (rows > 0 && !db_isnull(r, 0, 4) &&
+	res->capped = bool_or(db_value(r, 0, 4), 0);
+	if (rows > 0 && !db_isnull(r, 0, 5) &&
 	    (res->items = calloc((size_t)rows, sizeof(*res->items))) == NULL) {
 		st = DB_ERROR;
 		goto out;
@@ -720,34 +674,34 @@ search_run(const struct search_query *q, time_t now,
 	for (i = 0; i < rows && res->items != NULL; i++) {
 		struct search_item	*it = &res->items[res->n];
 
-		if (db_isnull(r, i, 4) || str_copy(it->id, sizeof(it->id),
-		    db_value(r, i, 4)) == -1)
+		if (db_isnull(r, i, 5) || str_copy(it->id, sizeof(it->id),
+		    db_value(r, i, 5)) == -1)
 			continue;
-		it->local = !db_isnull(r, i, 5);
+		it->local = !db_isnull(r, i, 6);
 		it->dist_m = -1;
 		if (it->local)
-			(void)str_to_double(db_value(r, i, 5), 0, 1e8,
+			(void)str_to_double(db_value(r, i, 6), 0, 1e8,
 			    &it->dist_m);
-		it->stale = bool_or(db_value(r, i, 6), 0);
-		it->name = dup_or_null(db_value(r, i, 7));
-		it->org = dup_or_null(db_value(r, i, 8));
-		it->is_free = bool_or(db_value(r, i, 9), 0);
-		it->cost = dup_or_null(db_value(r, i, 10));
-		it->min_age = int_or(db_value(r, i, 11), -1);
-		it->max_age = int_or(db_value(r, i, 12), -1);
-		it->eligibility = dup_or_null(db_value(r, i, 13));
-		it->last_reviewed = dup_or_null(db_value(r, i, 14));
-		it->is_demo = bool_or(db_value(r, i, 15), 0);
-		it->kind = dup_or_null(db_value(r, i, 16));
-		it->self_referral = db_isnull(r, i, 17) ? -1 :
-		    bool_or(db_value(r, i, 17), 0);
-		it->drop_in = db_isnull(r, i, 18) ? -1 :
+		it->stale = bool_or(db_value(r, i, 7), 0);
+		it->name = dup_or_null(db_value(r, i, 8));
+		it->org = dup_or_null(db_value(r, i, 9));
+		it->is_free = bool_or(db_value(r, i, 10), 0);
+		it->cost = dup_or_null(db_value(r, i, 11));
+		it->min_age = int_or(db_value(r, i, 12), -1);
+		it->max_age = int_or(db_value(r, i, 13), -1);
+		it->eligibility = dup_or_null(db_value(r, i, 14));
+		it->last_reviewed = dup_or_null(db_value(r, i, 15));
+		it->is_demo = bool_or(db_value(r, i, 16), 0);
+		it->kind = dup_or_null(db_value(r, i, 17));
+		it->self_referral = db_isnull(r, i, 18) ? -1 :
 		    bool_or(db_value(r, i, 18), 0);
-		it->categories = dup_or_null(db_value(r, i, 19));
-		it->area = dup_or_null(db_value(r, i, 20));
-		if (!db_isnull(r, i, 21) && !db_isnull(r, i, 22) &&
-		    str_to_double(db_value(r, i, 21), -90, 90, &it->lat) == 0 &&
-		    str_to_double(db_value(r, i, 22), -180, 180,
+		it->drop_in = db_isnull(r, i, 19) ? -1 :
+		    bool_or(db_value(r, i, 19), 0);
+		it->categories = dup_or_null(db_value(r, i, 20));
+		it->area = dup_or_null(db_value(r, i, 21));
+		if (!db_isnull(r, i, 22) && !db_isnull(r, i, 23) &&
+		    str_to_double(db_value(r, i, 22), -90, 90, &it->lat) == 0 &&
+		    str_to_double(db_value(r, i, 23), -180, 180,
 		    &it->lon) == 0) {
 			it->has_point = 1;
 			/* PROJ's geodesic is the distance people are shown. */
@@ -755,8 +709,8 @@ search_run(const struct search_query *q, time_t now,
 				(void)geo_distance(q->lat, q->lon, it->lat,
 				    it->lon, &it->dist_m);
 		}
-		if (db_value(r, i, 23) != NULL && *db_value(r, i, 23) != '\0')
-			it->place = strdup(db_value(r, i, 23));
+		if (db_value(r, i, 24) != NULL && *db_value(r, i, 24) != '\0')
+			it->place = strdup(db_value(r, i, 24));
 		res->n++;
 		if (it->name == NULL || it->org == NULL) {
 			st = DB_ERROR;

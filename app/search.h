@@ -21,6 +21,7 @@
 #define SEARCH_MAX_ACCESS	8	/* accessibility needs in one search */
 #define SEARCH_MAX_AREAS	4	/* ward, council, health board, country */
 #define SEARCH_Q_MAX		200
+#define SEARCH_CAP		400	/* matches read; CAP_SQL in search.c */
 
 /* The category tree, in display order (parents before children). */
 struct search_term {
@@ -103,6 +104,7 @@ struct search_results {
 	long long		 covered;	/* of total, by area only */
 	char			*corrected;	/* the words searched, or NULL */
 	int			 was_corrected;
+	int			 capped;	/* SEARCH_CAP reached */
 	struct search_item	*items;
 	size_t			 n;
 };

@@ -333,3 +333,222 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 		)
 	)
 $$;
+
+-- Every filter of a search on one service row, ANDed; a NULL (or false)
+-- filter is not applied.  search_matches writes the same conditions out
+-- in its two busy queries (a function holding EXISTS is never inlined,
+-- and a call per row costs tens of microseconds); this is for the rare
+-- rows of its third.  Change the three together.
+CREATE FUNCTION search_service_ok(s service, p_query tsquery,
+    p_cats uuid[], p_age integer, p_free boolean, p_self boolean,
+    p_walking boolean, p_code text, p_from time, p_to time, p_on date,
+    p_access text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT s.status = 'active'
+	    AND (p_query IS NULL OR s.search_vector @@ p_query)
+	    AND (p_cats IS NULL OR EXISTS (SELECT 1 FROM service_taxonomy st
+		WHERE st.service_id = s.id
+		AND st.taxonomy_term_id = ANY (p_cats)))
+	    AND (p_age IS NULL OR (coalesce(s.minimum_age, 0) <= p_age
+		AND coalesce(s.maximum_age, 130) >= p_age))
+	    AND (NOT p_free OR s.is_free)
+	    AND (NOT p_self OR coalesce(s.self_referral, false))
+	    AND (NOT p_walking OR s.kind = 'walking_group')
+	    AND ((p_code IS NULL AND p_from IS NULL AND p_on IS NULL)
+		OR search_service_runs(s.id, p_code, p_from, p_to, p_on))
+	    AND (p_access IS NULL OR search_service_has_access(s.id, p_access))
+$$;
+
+-- The services that match a search, for app/search.c's search_page:
+-- first those with a venue within p_radius metres of the centre (grid
+-- point p_e, p_n; WGS84 p_lat, p_lon), nearest venue first, at most
+-- p_cap of them; then, if the radius held fewer than p_cap, those whose
+-- service area is one of p_areas (dist NULL), at most p_cap.  A service
+-- may come once per venue: the caller keeps the nearest.
+--
+-- The radius is exact: the grid distance differs from the true one by
+-- the projection's scale factor (0.9996 to about 1.0016 in Great Britain,
+-- a little more with the datum), so the index circle is widened to cover
+-- any of them, venues surely inside by grid distance pass as they are,
+-- and only the thin band between is tested with geodesic_distance_short.
+-- dist is the grid distance divided by the Transverse Mercator scale
+-- factor at the midpoint's easting, k0 (1 + x^2 / 2R^2) with x from the
+-- central meridian (E 400 000) and 1 / 2R^2 = 1.228e-14 (k0, common to
+-- all, left out): it follows true distance to about a millimetre in 5 km
+-- where raw grid distance is 9 cm off around Glasgow.  It orders; the
+-- page shows PROJ's geodesic distance.
+--
+-- Venues are read nearest first from the GiST index with every filter
+-- applied as they come, and reading stops at p_cap matches: a page costs
+-- the rows it needs, not every service in the radius (thousands within
+-- 25 km of Glasgow).  The planner's fixed estimate for <@ circle is a
+-- hundred rows, so left to itself it reads them all with a bitmap scan
+-- and sorts; the SET clauses make it use the index's distance order.
+-- Keywords are a filter on each service read, never a GIN scan first
+-- (NOTES.md: nine times slower).
+CREATE FUNCTION search_matches(p_e double precision, p_n double precision,
+    p_lat double precision, p_lon double precision,
+    p_radius double precision, p_areas text[], p_today date,
+    p_query tsquery, p_exact tsquery, p_cats uuid[], p_age integer,
+    p_free boolean, p_self boolean, p_walking boolean, p_code text,
+    p_from time, p_to time, p_on date, p_access text[], p_cap integer)
+RETURNS TABLE (id uuid, name text, stale boolean, dist double precision,
+    rank real)
+LANGUAGE plpgsql STABLE
+SET enable_bitmapscan = off
+SET enable_sort = off
+AS $$
+DECLARE
+	n	integer;
+BEGIN
+	RETURN QUERY
+	SELECT s.id, s.name, coalesce(s.review_due < p_today, false),
+	    (l.grid <-> point(p_e, p_n)) / (1 + power((l.grid[0] + p_e) / 2
+		- 400000, 2) * 1.228e-14),
+	    CASE WHEN p_query IS NULL THEN 0::real ELSE
+		ts_rank(s.search_vector, p_query)
+		+ coalesce(ts_rank(s.search_vector, p_exact), 0) END
+	FROM location l
+	JOIN service_at_location sal ON sal.location_id = l.id
+	JOIN service s ON s.id = sal.service_id
+	WHERE l.grid <@ circle(point(p_e, p_n), p_radius * 1.0018)
+	    AND (l.grid <-> point(p_e, p_n) <= p_radius * 0.9994
+		OR geodesic_distance_short(p_lat, p_lon, l.latitude,
+		l.longitude) <= p_radius)
+	    AND s.status = 'active'
+	    AND (p_query IS NULL OR s.search_vector @@ p_query)
+	    AND (p_cats IS NULL OR EXISTS (SELECT 1 FROM service_taxonomy st
+		WHERE st.service_id = s.id
+		AND st.taxonomy_term_id = ANY (p_cats)))
+	    AND (p_age IS NULL OR (coalesce(s.minimum_age, 0) <= p_age
+		AND coalesce(s.maximum_age, 130) >= p_age))
+	    AND (NOT p_free OR s.is_free)
+	    AND (NOT p_self OR coalesce(s.self_referral, false))
+	    AND (NOT p_walking OR s.kind = 'walking_group')
+	    AND ((p_code IS NULL AND p_from IS NULL AND p_on IS NULL)
+		OR EXISTS (SELECT 1 FROM (
+		    SELECT sch1.freq, sch1."interval", sch1.byday,
+			sch1.bymonthday, sch1.dtstart, sch1.valid_from,
+			sch1.valid_to, sch1.opens_at, sch1.closes_at
+		    FROM schedule sch1 WHERE sch1.service_id = s.id
+		    UNION ALL
+		    SELECT sch2.freq, sch2."interval", sch2.byday,
+			sch2.bymonthday, sch2.dtstart, sch2.valid_from,
+			sch2.valid_to, sch2.opens_at, sch2.closes_at
+		    FROM service_at_location sal2
+		    JOIN schedule sch2 ON sch2.service_at_location_id = sal2.id
+		    WHERE sal2.service_id = s.id) sch
+		WHERE sch.freq IS NOT NULL
+		AND (p_code IS NULL OR search_schedule_weekday(sch.freq,
+		    sch.byday, sch.bymonthday, sch.dtstart, sch.valid_from,
+		    p_code))
+		AND (p_on IS NULL OR search_schedule_on(sch.freq,
+		    sch."interval", sch.byday, sch.bymonthday, sch.dtstart,
+		    sch.valid_from, sch.valid_to, p_on))
+		AND (p_from IS NULL OR ((sch.opens_at IS NULL
+		    OR sch.opens_at < p_to) AND (sch.closes_at IS NULL
+		    OR sch.closes_at > p_from)))))
+	    AND (p_access IS NULL OR NOT EXISTS (SELECT 1
+		FROM unnest(p_access) f
+		WHERE NOT EXISTS (SELECT 1 FROM service_at_location sal3
+		    JOIN accessibility a ON a.location_id = sal3.location_id
+		    WHERE sal3.service_id = s.id AND a.description = f)))
+	ORDER BY l.grid <-> point(p_e, p_n)
+	LIMIT p_cap;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	-- Walk meeting points that are not also a venue of the walk: few,
+	-- so read from walk_detail (the location index would offer every
+	-- venue in the circle first).
+	RETURN QUERY
+	WITH w AS MATERIALIZED (
+		SELECT wd.service_id, l.grid, l.latitude, l.longitude
+		FROM walk_detail wd
+		JOIN location l ON l.id = wd.meeting_location_id
+		WHERE NOT EXISTS (SELECT 1 FROM service_at_location sal
+		    WHERE sal.service_id = wd.service_id
+		    AND sal.location_id = wd.meeting_location_id)
+	)
+	SELECT s.id, s.name, coalesce(s.review_due < p_today, false),
+	    (w.grid <-> point(p_e, p_n)) / (1 + power((w.grid[0] + p_e) / 2
+		- 400000, 2) * 1.228e-14),
+	    CASE WHEN p_query IS NULL THEN 0::real ELSE
+		ts_rank(s.search_vector, p_query)
+		+ coalesce(ts_rank(s.search_vector, p_exact), 0) END
+	FROM w
+	JOIN service s ON s.id = w.service_id
+	WHERE w.grid <@ circle(point(p_e, p_n), p_radius * 1.0018)
+	    AND (w.grid <-> point(p_e, p_n) <= p_radius * 0.9994
+		OR geodesic_distance_short(p_lat, p_lon, w.latitude,
+		w.longitude) <= p_radius)
+	    AND search_service_ok(s, p_query, p_cats, p_age, p_free, p_self,
+		p_walking, p_code, p_from, p_to, p_on, p_access)
+	LIMIT p_cap;
+	IF n >= p_cap THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT s.id, s.name, coalesce(s.review_due < p_today, false),
+	    NULL::double precision,
+	    CASE WHEN p_query IS NULL THEN 0::real ELSE
+		ts_rank(s.search_vector, p_query)
+		+ coalesce(ts_rank(s.search_vector, p_exact), 0) END
+	FROM service s
+	WHERE s.id IN (SELECT sa.service_id FROM service_area sa
+		WHERE sa.area_code = ANY (p_areas))
+	    AND NOT EXISTS (
+		SELECT 1 FROM service_at_location sal
+		JOIN location l ON l.id = sal.location_id
+		WHERE sal.service_id = s.id
+		AND l.grid <@ circle(point(p_e, p_n), p_radius * 1.0018)
+		AND (l.grid <-> point(p_e, p_n) <= p_radius * 0.9994
+		    OR geodesic_distance_short(p_lat, p_lon, l.latitude,
+		    l.longitude) <= p_radius)
+		UNION ALL
+		SELECT 1 FROM walk_detail wd
+		JOIN location l ON l.id = wd.meeting_location_id
+		WHERE wd.service_id = s.id
+		AND l.grid <@ circle(point(p_e, p_n), p_radius * 1.0018)
+		AND (l.grid <-> point(p_e, p_n) <= p_radius * 0.9994
+		    OR geodesic_distance_short(p_lat, p_lon, l.latitude,
+		    l.longitude) <= p_radius))
+	    AND s.status = 'active'
+	    AND (p_query IS NULL OR s.search_vector @@ p_query)
+	    AND (p_cats IS NULL OR EXISTS (SELECT 1 FROM service_taxonomy st
+		WHERE st.service_id = s.id
+		AND st.taxonomy_term_id = ANY (p_cats)))
+	    AND (p_age IS NULL OR (coalesce(s.minimum_age, 0) <= p_age
+		AND coalesce(s.maximum_age, 130) >= p_age))
+	    AND (NOT p_free OR s.is_free)
+	    AND (NOT p_self OR coalesce(s.self_referral, false))
+	    AND (NOT p_walking OR s.kind = 'walking_group')
+	    AND ((p_code IS NULL AND p_from IS NULL AND p_on IS NULL)
+		OR EXISTS (SELECT 1 FROM (
+		    SELECT sch1.freq, sch1."interval", sch1.byday,
+			sch1.bymonthday, sch1.dtstart, sch1.valid_from,
+			sch1.valid_to, sch1.opens_at, sch1.closes_at
+		    FROM schedule sch1 WHERE sch1.service_id = s.id
+		    UNION ALL
+		    SELECT sch2.freq, sch2."interval", sch2.byday,
+			sch2.bymonthday, sch2.dtstart, sch2.valid_from,
+			sch2.valid_to, sch2.opens_at, sch2.closes_at
+		    FROM service_at_location sal2
+		    JOIN schedule sch2 ON sch2.service_at_location_id = sal2.id
+		    WHERE sal2.service_id = s.id) sch
+		WHERE sch.freq IS NOT NULL
+		AND (p_code IS NULL OR search_schedule_weekday(sch.freq,
+		    sch.byday, sch.bymonthday, sch.dtstart, sch.valid_from,
+		    p_code))
+		AND (p_on IS NULL OR search_schedule_on(sch.freq,
+		    sch."interval", sch.byday, sch.bymonthday, sch.dtstart,
+		    sch.valid_from, sch.valid_to, p_on))
+		AND (p_from IS NULL OR ((sch.opens_at IS NULL
+		    OR sch.opens_at < p_to) AND (sch.closes_at IS NULL
+		    OR sch.closes_at > p_from)))))
+	    AND (p_access IS NULL OR NOT EXISTS (SELECT 1
+		FROM unnest(p_access) f
+		WHERE NOT EXISTS (SELECT 1 FROM service_at_location sal3
+		    JOIN accessibility a ON a.location_id = sal3.location_id
+		    WHERE sal3.service_id = s.id AND a.description = f)))
+	LIMIT p_cap;
+END;
+$$;
