@@ -359,34 +359,16 @@ LANGUAGE sql STABLE AS $$
 	    AND (p_access IS NULL OR search_service_has_access(s.id, p_access))
 $$;
 
--- The services that match a search, for app/search.c's search_page:
--- first those with a venue within p_radius metres of the centre (grid
--- point p_e, p_n; WGS84 p_lat, p_lon), nearest venue first, at most
--- p_cap of them; then, if the radius held fewer than p_cap, those whose
--- service area is one of p_areas (dist NULL), at most p_cap.  A service
--- may come once per venue: the caller keeps the nearest.
---
--- The radius is exact: the grid distance differs from the true one by
--- the projection's scale factor (0.9996 to about 1.0016 in Great Britain,
--- a little more with the datum), so the index circle is widened to cover
--- any of them, venues surely inside by grid distance pass as they are,
--- and only the thin band between is tested with geodesic_distance_short.
--- dist is the grid distance divided by the Transverse Mercator scale
--- factor at the midpoint's easting, k0 (1 + x^2 / 2R^2) with x from the
--- central meridian (E 400 000) and 1 / 2R^2 = 1.228e-14 (k0, common to
--- all, left out): it follows true distance to about a millimetre in 5 km
--- where raw grid distance is 9 cm off around Glasgow.  It orders; the
--- page shows PROJ's geodesic distance.
---
--- Venues are read nearest first from the GiST index with every filter
--- applied as they come, and reading stops at p_cap matches: a page costs
--- the rows it needs, not every service in the radius (thousands within
--- 25 km of Glasgow).  The planner's fixed estimate for <@ circle is a
--- hundred rows, so left to itself it reads them all with a bitmap scan
--- and sorts; the SET clauses make it use the index's distance order.
--- Keywords are a filter on each service read, never a GIN scan first
--- (NOTES.md: nine times slower).
-CREATE FUNCTION search_matches(p_e double precision, p_n double precision,
+-- search_matches' venues within the radius, nearest first from the GiST
+-- index, every filter applied as they come, at most p_cap.  The
+-- planner's fixed estimate for <@ circle is a hundred rows, so left to
+-- itself it reads every venue in the circle with a bitmap scan and sorts
+-- (thousands around Glasgow); the SET clauses make it follow the index's
+-- distance order and stop at p_cap.  The filters are written out here and
+-- in search_matches' area query: a function holding EXISTS is never
+-- inlined, and a call per row costs tens of microseconds.  Keep them the
+-- same as search_service_ok.
+CREATE FUNCTION search_near(p_e double precision, p_n double precision,
     p_lat double precision, p_lon double precision,
     p_radius double precision, p_areas text[], p_today date,
     p_query tsquery, p_exact tsquery, p_cats uuid[], p_age integer,
@@ -398,8 +380,6 @@ LANGUAGE plpgsql STABLE
 SET enable_bitmapscan = off
 SET enable_sort = off
 AS $$
-DECLARE
-	n	integer;
 BEGIN
 	RETURN QUERY
 	SELECT s.id, s.name, coalesce(s.review_due < p_today, false),
@@ -455,6 +435,83 @@ BEGIN
 		    WHERE sal3.service_id = s.id AND a.description = f)))
 	ORDER BY l.grid <-> point(p_e, p_n)
 	LIMIT p_cap;
+END;
+$$;
+
+-- The services that match a search, for app/search.c's search_page:
+-- first those with a venue within p_radius metres of the centre (grid
+-- point p_e, p_n; WGS84 p_lat, p_lon), nearest venue first, at most
+-- p_cap of them; then, if the radius held fewer than p_cap, those whose
+-- service area is one of p_areas (dist NULL), at most p_cap.  A service
+-- may come once per venue: the caller keeps the nearest.
+--
+-- The radius is exact: the grid distance differs from the true one by
+-- the projection's scale factor (0.9996 to about 1.0016 in Great Britain,
+-- a little more with the datum), so the index circle is widened to cover
+-- any of them, venues surely inside by grid distance pass as they are,
+-- and only the thin band between is tested with geodesic_distance_short.
+-- dist is the grid distance divided by the Transverse Mercator scale
+-- factor at the midpoint's easting, k0 (1 + x^2 / 2R^2) with x from the
+-- central meridian (E 400 000) and 1 / 2R^2 = 1.228e-14 (k0, common to
+-- all, left out): it follows true distance to about a millimetre in 5 km
+-- where raw grid distance is 9 cm off around Glasgow.  It orders; the
+-- page shows PROJ's geodesic distance.
+--
+-- Reading stops at p_cap matches, so a page costs the rows it needs, not
+-- every service in the radius.  Which index leads depends on the
+-- keywords: see search_near and the comment below.  (NOTES.md measured
+-- the GIN index first as nine times slower: for common words it is.)
+CREATE FUNCTION search_matches(p_e double precision, p_n double precision,
+    p_lat double precision, p_lon double precision,
+    p_radius double precision, p_areas text[], p_today date,
+    p_query tsquery, p_exact tsquery, p_cats uuid[], p_age integer,
+    p_free boolean, p_self boolean, p_walking boolean, p_code text,
+    p_from time, p_to time, p_on date, p_access text[], p_cap integer)
+RETURNS TABLE (id uuid, name text, stale boolean, dist double precision,
+    rank real)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	n	integer;
+	k	integer := 0;
+BEGIN
+	-- A rare keyword is best found from the GIN index first; a common
+	-- one (or none) from the places nearest.  Counting up to 1000 GIN
+	-- matches tells which, in well under a millisecond for rare words.
+	IF p_query IS NOT NULL THEN
+		SELECT count(*) INTO k FROM (SELECT 1 FROM service s
+		    WHERE s.search_vector @@ p_query LIMIT 1000) x;
+	END IF;
+	IF p_query IS NOT NULL AND k < 1000 THEN
+		RETURN QUERY
+		WITH kw AS MATERIALIZED (
+			SELECT s.id FROM service s
+			WHERE s.search_vector @@ p_query
+		)
+		SELECT s.id, s.name, coalesce(s.review_due < p_today, false),
+		    (l.grid <-> point(p_e, p_n)) / (1 + power((l.grid[0]
+			+ p_e) / 2 - 400000, 2) * 1.228e-14),
+		    ts_rank(s.search_vector, p_query)
+			+ coalesce(ts_rank(s.search_vector, p_exact), 0)
+		FROM kw
+		JOIN service_at_location sal ON sal.service_id = kw.id
+		JOIN location l ON l.id = sal.location_id
+		JOIN service s ON s.id = kw.id
+		WHERE l.grid <@ circle(point(p_e, p_n), p_radius * 1.0018)
+		    AND (l.grid <-> point(p_e, p_n) <= p_radius * 0.9994
+			OR geodesic_distance_short(p_lat, p_lon, l.latitude,
+			l.longitude) <= p_radius)
+		    AND search_service_ok(s, p_query, p_cats, p_age, p_free,
+			p_self, p_walking, p_code, p_from, p_to, p_on, p_access)
+		ORDER BY l.grid <-> point(p_e, p_n)
+		LIMIT p_cap;
+	ELSE
+		RETURN QUERY
+		SELECT * FROM search_near(p_e, p_n, p_lat, p_lon, p_radius,
+		    p_areas, p_today, p_query, p_exact, p_cats, p_age, p_free,
+		    p_self, p_walking, p_code, p_from, p_to, p_on, p_access,
+		    p_cap);
+	END IF;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	-- Walk meeting points that are not also a venue of the walk: few,
 	-- so read from walk_detail (the location index would offer every

@@ -219,7 +219,7 @@ test_search_radius_cutoff_is_geodesic(void **state)
 	char		 tok[16], name[64], ids[64][37], got[400][37];
 	char		 pcs[64][10];
 	double		 clat, clon, d[64], lat, lon, grid;
-	int		 i, n, k, found, inside = 0, outside = 0, trap = 0;
+	int		 i, n, k, found, inside, outside, trap = 0, pass;
 	struct resp	 res;
 
 	(void)state;
@@ -249,33 +249,51 @@ test_search_radius_cutoff_is_geodesic(void **state)
 	PQclear(r);
 	assert_true(n >= 10);
 	assert_true(trap >= 1);	/* the case a grid-only filter gets wrong */
+	/*
+	 * Filed under a category nothing else uses, so that a search with
+	 * no keywords (read from the places nearest, not the text index)
+	 * can be checked too.
+	 */
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "Ring %d %s", i, tok);
 		mk_service(ids[i], name, pcs[i], NULL);
+		sql1("INSERT INTO service_taxonomy (service_id,"
+		    " taxonomy_term_id) VALUES ($1,"
+		    " md5('aliss-category-12')::uuid)", ids[i]);
 	}
-	for (i = 1; ; i++) {
-		res = search("/search?postcode=G12+8QQ&radius=10&q=%s&page=%d",
-		    tok, i);
-		assert_int_equal(res.status, 200);
-		k = result_ids(res.body, got + (i - 1) * 20, 20);
-		resp_free(&res);
-		if (k < 20)
-			break;
-	}
-	k += (i - 1) * 20;
-	for (i = 0; i < n; i++) {
-		found = index_of(got, k, ids[i]) != -1;
-		if (d[i] <= 10000) {
-			inside++;
-			if (!found)
-				fail_msg("%s at %.4f m is missing", pcs[i], d[i]);
-		} else {
-			outside++;
-			if (found)
-				fail_msg("%s at %.4f m is listed", pcs[i], d[i]);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 1; ; i++) {
+			if (pass == 0)
+				res = search("/search?postcode=G12+8QQ&radius=10"
+				    "&q=%s&page=%d", tok, i);
+			else
+				res = search("/search?postcode=G12+8QQ&radius=10"
+				    "&category=body-dysmorphic-disorder&page=%d",
+				    i);
+			assert_int_equal(res.status, 200);
+			k = result_ids(res.body, got + (i - 1) * 20, 20);
+			resp_free(&res);
+			if (k < 20 || i == 20)
+				break;
 		}
+		k += (i - 1) * 20;
+		inside = outside = 0;
+		for (i = 0; i < n; i++) {
+			found = index_of(got, k, ids[i]) != -1;
+			if (d[i] <= 10000) {
+				inside++;
+				if (!found)
+					fail_msg("pass %d: %s at %.4f m is "
+					    "missing", pass, pcs[i], d[i]);
+			} else {
+				outside++;
+				if (found)
+					fail_msg("pass %d: %s at %.4f m is "
+					    "listed", pass, pcs[i], d[i]);
+			}
+		}
+		assert_true(inside > 0 && outside > 0);
 	}
-	assert_true(inside > 0 && outside > 0);
 }
 
 /* Nearest first, with the distance each one is shown at. */
@@ -352,32 +370,32 @@ struct fx {
  * ("all") that matches every filter, all at the same place.
  */
 static void
-filter_fixtures(struct fx *x, const char *tok)
+filter_fixtures(struct fx *x, const char *tok, const char *pc)
 {
 	char	name[96];
 
 	snprintf(name, sizeof(name), "Free %s", tok);
-	mk_service(x->free_, name, "G11 5LN", "is_free = true");
+	mk_service(x->free_, name, pc, "is_free = true");
 	snprintf(name, sizeof(name), "Adults %s", tok);
-	mk_service(x->adult, name, "G11 5LN",
+	mk_service(x->adult, name, pc,
 	    "minimum_age = 18, maximum_age = 64");
 	snprintf(name, sizeof(name), "Selfref %s", tok);
-	mk_service(x->selfref, name, "G11 5LN", "self_referral = true");
+	mk_service(x->selfref, name, pc, "self_referral = true");
 	snprintf(name, sizeof(name), "Walk %s", tok);
-	mk_service(x->walk, name, "G11 5LN", "kind = 'walking_group'");
+	mk_service(x->walk, name, pc, "kind = 'walking_group'");
 	snprintf(name, sizeof(name), "Category %s", tok);
-	mk_service(x->cat, name, "G11 5LN", NULL);
+	mk_service(x->cat, name, pc, NULL);
 	snprintf(name, sizeof(name), "Tuesday %s", tok);
-	mk_service(x->tue, name, "G11 5LN", NULL);
+	mk_service(x->tue, name, pc, NULL);
 	snprintf(name, sizeof(name), "Evening %s", tok);
-	mk_service(x->eve, name, "G11 5LN", NULL);
+	mk_service(x->eve, name, pc, NULL);
 	snprintf(name, sizeof(name), "Access %s", tok);
-	mk_service(x->access, name, "G11 5LN", NULL);
+	mk_service(x->access, name, pc, NULL);
 	snprintf(name, sizeof(name), "Everything %s", tok);
-	mk_service(x->all, name, "G11 5LN", "is_free = true, minimum_age = 18,"
+	mk_service(x->all, name, pc, "is_free = true, minimum_age = 18,"
 	    " maximum_age = 64, self_referral = true, kind = 'walking_group'");
 	snprintf(name, sizeof(name), "Plain %s", tok);
-	mk_service(x->plain, name, "G11 5LN", "minimum_age = 70");
+	mk_service(x->plain, name, pc, "minimum_age = 70");
 
 	/* Depression is under Mental Health Issues: a child category. */
 	sql1("INSERT INTO service_taxonomy (service_id, taxonomy_term_id)"
@@ -401,17 +419,29 @@ filter_fixtures(struct fx *x, const char *tok)
 	    " WHERE service_id = $1", x->all);
 }
 
-/* Exactly the services in want (NULL-terminated) are listed. */
+/*
+ * Exactly the services in want (NULL-terminated) are listed, searching
+ * around pc with the token as keyword (q) or without keywords.
+ */
 static void
-expect_set(const char *query, const char *tok, const char *const *want,
-    const char *const *all)
+expect_set(const char *query, const char *tok, const char *pc, int q,
+    const char *const *want, const char *const *all)
 {
 	struct resp	 res;
-	char		 got[64][37];
+	char		 got[64][37], pcq[16];
 	int		 k, i, in;
 	const char *const *w;
+	size_t		 j;
 
-	res = search("/search?postcode=G12+8QQ&radius=5&q=%s%s", tok, query);
+	snprintf(pcq, sizeof(pcq), "%s", pc);
+	for (j = 0; pcq[j] != '\0'; j++)
+		if (pcq[j] == ' ')
+			pcq[j] = '+';
+	if (q)
+		res = search("/search?postcode=%s&radius=5&q=%s%s", pcq, tok,
+		    query);
+	else
+		res = search("/search?postcode=%s&radius=0.5%s", pcq, query);
 	if (res.status != 200)
 		fail_msg("%s: status %ld", query, res.status);
 	k = result_ids(res.body, got, 64);
@@ -421,8 +451,8 @@ expect_set(const char *query, const char *tok, const char *const *want,
 			if (strcmp(*w, all[i]) == 0)
 				in = 1;
 		if (in != (index_of(got, k, all[i]) != -1))
-			fail_msg("%s: service %d %s", query, i, in ?
-			    "missing" : "listed");
+			fail_msg("%s (%s): service %d %s", query, q ? "keyword" :
+			    "no keyword", i, in ? "missing" : "listed");
 	}
 	resp_free(&res);
 }
@@ -432,11 +462,20 @@ test_search_filters_alone_and_combined(void **state)
 {
 	struct fx	 x;
 	char		 tok[16];
+	int		 pass;
 
 	(void)state;
 	new_token(tok, sizeof(tok));
-	filter_fixtures(&x, tok);
-	{
+	/*
+	 * Far from anything else, so that a search with no keywords lists
+	 * these alone: the keyword search finds them from the text index
+	 * first, the other from the places nearest, and both must filter
+	 * the same.
+	 */
+	filter_fixtures(&x, tok, "ZE2 9AA");
+#define EXPECT(query, want) \
+	expect_set((query), tok, "ZE2 9AA", pass, (want), all)
+	for (pass = 0; pass < 2; pass++) {
 		const char *const all[] = { x.free_, x.adult, x.selfref,
 		    x.walk, x.cat, x.tue, x.eve, x.access, x.all, x.plain,
 		    NULL };
@@ -460,26 +499,27 @@ test_search_filters_alone_and_combined(void **state)
 		const char *const w_every[] = { x.all, NULL };
 		const char *const w_nothing[] = { NULL };
 
-		expect_set("", tok, w_none, all);
-		expect_set("&free=1", tok, w_free, all);
-		expect_set("&age=30", tok, w_age, all);
-		expect_set("&age=10", tok, w_age10, all);
-		expect_set("&self=1", tok, w_self, all);
-		expect_set("&walking=1", tok, w_walk, all);
+		EXPECT("", w_none);
+		EXPECT("&free=1", w_free);
+		EXPECT("&age=30", w_age);
+		EXPECT("&age=10", w_age10);
+		EXPECT("&self=1", w_self);
+		EXPECT("&walking=1", w_walk);
 		/* The parent category finds services filed under a child. */
-		expect_set("&category=mental-health", tok, w_cat, all);
-		expect_set("&category=depression", tok, w_cat, all);
-		expect_set("&day=tue", tok, w_tue, all);
-		expect_set("&time=evening", tok, w_eve, all);
-		expect_set("&time=morning", tok, w_morn, all);
-		expect_set("&day=tue&time=evening", tok, w_tue_eve, all);
-		expect_set("&access=Hearing+loop", tok, w_acc, all);
-		expect_set("&free=1&age=30&self=1&walking=1"
+		EXPECT("&category=mental-health", w_cat);
+		EXPECT("&category=depression", w_cat);
+		EXPECT("&day=tue", w_tue);
+		EXPECT("&time=evening", w_eve);
+		EXPECT("&time=morning", w_morn);
+		EXPECT("&day=tue&time=evening", w_tue_eve);
+		EXPECT("&access=Hearing+loop", w_acc);
+		EXPECT("&free=1&age=30&self=1&walking=1"
 		    "&category=mental-health&day=tue&time=evening"
-		    "&access=Hearing+loop", tok, w_every, all);
+		    "&access=Hearing+loop", w_every);
 		/* AND, not OR: two filters no single service meets. */
-		expect_set("&free=1&day=thu", tok, w_nothing, all);
+		EXPECT("&free=1&day=thu", w_nothing);
 	}
+#undef EXPECT
 }
 
 /*
