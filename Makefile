@@ -101,6 +101,11 @@ integration-asan: deps
 	@scripts/run-integration build/asan/signpost \
 	    $(INTEG_BINS:$(BUILD)/%=build/asan/%)
 
+# Chromium (headless, /usr/bin/chromium) through playwright-core, against a
+# throw-away cluster and server like the integration tests.
+browser: deps build
+	@scripts/run-browser $(BUILD)/signpost
+
 # The same setup as `make run`, then every suite (each on its own throw-away
 # cluster).  A local cluster this started is stopped again afterwards.
 test: build

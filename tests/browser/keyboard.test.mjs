@@ -110,7 +110,9 @@ test('open the shortlist and copy the SMS text by keyboard', async () => {
 test('a service name link opens its detail page by Enter', async () => {
 	await page.evaluate(() => document.activeElement.blur());
 	await tabTo(page, isControl, [`^${esc(fx.walk.name)}$`, ['A']], 200);
-	await Promise.all([page.waitForURL(new RegExp(fx.walk.id)),
+	// The shortlist's own URL holds the id too: wait for the path.
+	await Promise.all([page.waitForURL(
+	    new RegExp(`/services/${fx.walk.id}`)),
 	    page.keyboard.press('Enter')]);
 	await tabTo(page, isControl, ['report a problem', ['A', 'BUTTON']],
 	    200);

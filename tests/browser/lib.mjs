@@ -64,6 +64,10 @@ export async function newContext(browser, opts = {}, allowOrigins = []) {
 export async function newPage(ctx) {
 	const page = await ctx.newPage();
 	page.problems = [];
+	if (process.env.SIGNPOST_TEST_DEBUG)
+		page.on('framenavigated', (f) => console.error(
+		    `navigated${f === page.mainFrame() ? '' : ' (frame)'}: ` +
+		    f.url()));
 	page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
 	page.on('console', (m) => {
 		if (m.type() !== 'error')
