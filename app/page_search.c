@@ -200,7 +200,7 @@ form_check(struct http_request *req, struct form *f,
 	}
 	if (f->page != NULL) {
 		if (str_to_ll(f->page, 1, SEARCH_MAX_PAGE, &v) == -1)
-			add_error(f, 400, "results", "Page must be a number "
+			add_error(f, 400, "search-form", "Page must be a number "
 			    "from 1 to %d", SEARCH_MAX_PAGE);
 		else
 			q->page = (int)v;
@@ -419,7 +419,10 @@ is_on(const char *v)
 static void
 error_summary(struct buf *b, const struct form *f)
 {
-	size_t	i;
+	static const char *const order[] = { "postcode", "q", "category",
+	    "radius", "day", "time", "open", "free", "age", "self",
+	    "walking", "access", "sort", "search-form" };
+	size_t	i, j;
 
 	if (f->nerr == 0)
 		return;
@@ -427,11 +430,15 @@ error_summary(struct buf *b, const struct form *f)
 	    "aria-labelledby=\"error-summary-title\" tabindex=\"-1\" "
 	    "data-error-summary><h2 id=\"error-summary-title\">There is a "
 	    "problem</h2><ul>");
-	for (i = 0; i < f->nerr; i++) {
-		buf_printf(b, "<li><a href=\"#%s\">", f->err[i].field);
-		buf_html(b, f->err[i].msg);
-		buf_puts(b, "</a></li>");
-	}
+	/* In the order the fields come on the page. */
+	for (j = 0; j < sizeof(order) / sizeof(order[0]); j++)
+		for (i = 0; i < f->nerr; i++) {
+			if (strcmp(f->err[i].field, order[j]) != 0)
+				continue;
+			buf_printf(b, "<li><a href=\"#%s\">", f->err[i].field);
+			buf_html(b, f->err[i].msg);
+			buf_puts(b, "</a></li>");
+		}
 	buf_puts(b, "</ul></div>\n");
 }
 

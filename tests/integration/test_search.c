@@ -937,7 +937,7 @@ expect_form_error(const char *query, long status, const char *field,
 	if (strstr(res.body, want) == NULL)
 		fail_msg("%s: no summary link %s", query, want);
 	snprintf(want, sizeof(want), "id=\"%s-error\"", field);
-	if (strcmp(field, "results") != 0 && strstr(res.body, want) == NULL)
+	if (strcmp(field, "search-form") != 0 && strstr(res.body, want) == NULL)
 		fail_msg("%s: no message by the field", query);
 	if (kept != NULL && strstr(res.body, kept) == NULL)
 		fail_msg("%s: input not kept (%s)", query, kept);
@@ -969,11 +969,24 @@ test_search_bad_input_reshows_form(void **state)
 	    "Tick", NULL);
 	expect_form_error("postcode=G12+8QQ&access=Moat", 400, "access",
 	    "Choose accessibility needs", NULL);
-	expect_form_error("postcode=G12+8QQ&page=0", 400, "results",
+	expect_form_error("postcode=G12+8QQ&page=0", 400, "search-form",
 	    "Page must be a number", NULL);
-	/* Two problems: both in the summary. */
+	/* Several problems: all in the summary, in the order of the form. */
 	expect_form_error("postcode=&radius=7&age=x", 400, "radius",
 	    "Choose a distance", "value=\"x\"");
+	{
+		struct resp	 res;
+		const char	*pc, *rad, *age;
+
+		res = search("/search?age=x&radius=7&postcode=G99+9ZZ");
+		assert_int_equal(res.status, 400);
+		pc = strstr(res.body, "<li><a href=\"#postcode\">");
+		rad = strstr(res.body, "<li><a href=\"#radius\">");
+		age = strstr(res.body, "<li><a href=\"#age\">");
+		assert_true(pc != NULL && rad != NULL && age != NULL);
+		assert_true(pc < rad && rad < age);
+		resp_free(&res);
+	}
 }
 
 static void
