@@ -39,8 +39,8 @@
 #define PER_PAGE_DEFAULT	50
 #define PER_PAGE_MAX		100
 #define PAGE_MAX		1000000
-#define STREAM_BATCH		"200"	/* rows per NDJSON batch; as text for SQL */
-#define STREAM_BATCH_N		200
+#define STREAM_RANGE		"500"	/* ids per NDJSON batch; text for SQL */
+#define STREAM_RANGE_N		500
 #define CACHE_CONTROL		"public, max-age=60"
 #define JSON_TYPE		"application/json"
 #define GEOJSON_TYPE		"application/geo+json"
@@ -60,19 +60,28 @@ static const struct db_stmt stmts[] = {
 	  PAGE_SERVICES "SELECT " SERVICE_FULL_JSON " " FROM_PAGE_SERVICES },
 	{ "feed_svc_page_min",
 	  PAGE_SERVICES "SELECT " MINIMAL_JSON " " FROM_PAGE_SERVICES },
-	/* NDJSON: keyset batches in id order, $11 the last id sent. */
-	{ "feed_svc_after",
-	  "SELECT s.id, " SERVICE_JSON " " FROM_SERVICES "WHERE " FILTER
-	  "AND ($11::uuid IS NULL OR s.id > $11) ORDER BY s.id "
-	  "LIMIT " STREAM_BATCH },
-	{ "feed_svc_after_full",
-	  "SELECT s.id, " SERVICE_FULL_JSON " " FROM_SERVICES "WHERE " FILTER
-	  "AND ($11::uuid IS NULL OR s.id > $11) ORDER BY s.id "
-	  "LIMIT " STREAM_BATCH },
-	{ "feed_svc_after_min",
-	  "SELECT s.id, " MINIMAL_JSON " FROM service s WHERE " FILTER
-	  "AND ($11::uuid IS NULL OR s.id > $11) ORDER BY s.id "
-	  "LIMIT " STREAM_BATCH },
+	/*
+ * NDJSON: the services are walked in id order, STREAM_RANGE ids at a
+ * time from $11 (exclusive; the nil UUID at first), and the filters are
+ * applied within each range.  Each row carries the range's last id (upto,
+ * NULL when the range is empty: the end) and its size (smaller than
+ * STREAM_RANGE: the last range); a range with no match gives one row
+ * with no document.  Filtering inside a fixed range keeps every batch
+ * cheap whatever the plan: with the filters and the LIMIT in one query a
+ * generic plan sorted the whole table for every batch.
+ */
+#define STREAM_SQL(doc) \
+	"WITH r AS MATERIALIZED (SELECT * FROM service " \
+	"WHERE id > $11::uuid ORDER BY id LIMIT " STREAM_RANGE "), " \
+	"m AS (SELECT (SELECT id FROM r ORDER BY id DESC LIMIT 1) AS upto, " \
+	"(SELECT count(*) FROM r) AS n) " \
+	"SELECT m.upto, m.n, x.id, x.doc FROM m LEFT JOIN LATERAL " \
+	"(SELECT s.id, " doc " AS doc FROM r s " \
+	"JOIN organization o ON o.id = s.organization_id WHERE " FILTER \
+	") x ON true ORDER BY x.id"
+	{ "feed_svc_after", STREAM_SQL(SERVICE_JSON) },
+	{ "feed_svc_after_full", STREAM_SQL(SERVICE_FULL_JSON) },
+	{ "feed_svc_after_min", STREAM_SQL(MINIMAL_JSON) },
 	{ "feed_svc_one",
 	  "SELECT " SERVICE_FULL_JSON " " FROM_SERVICES "WHERE s.id = $1" },
 
@@ -1160,7 +1169,7 @@ serve_id(struct http_request *req, render_fn fn)
 
 /*
  * NDJSON: every match, one document a line, fetched in keyset batches
- * of STREAM_BATCH as libmicrohttpd asks for more.  Not db_stream: that
+ * of STREAM_RANGE ids as libmicrohttpd asks for more.  Not db_stream: that
  * keeps the thread's connection busy between callbacks, and the same
  * thread serves other connections meanwhile.
  */
@@ -1189,32 +1198,46 @@ nd_free(void *arg)
 	free(nd);
 }
 
+/* Fills dst with whole and partial lines; 0 at the end, -1 to cut. */
 static ssize_t
 nd_read(void *arg, char *dst, size_t max)
 {
 	struct nd	*nd = arg;
 	enum db_status	 st;
-	size_t		 n;
+	long long	 range;
+	size_t		 n, out = 0;
 
-	while (nd->pending.len - nd->off == 0) {
+	while (out < max) {
+		if (nd->off < nd->pending.len) {
+			n = nd->pending.len - nd->off;
+			if (n > max - out)
+				n = max - out;
+			memcpy(dst + out, nd->pending.data + nd->off, n);
+			nd->off += n;
+			out += n;
+			continue;
+		}
 		buf_reset(&nd->pending);
 		nd->off = 0;
 		if (nd->res != NULL && nd->row < db_rows(nd->res)) {
-			str_copy(nd->last, sizeof(nd->last),
-			    db_value(nd->res, nd->row, 0));
-			buf_puts(&nd->pending, db_value(nd->res, nd->row, 1));
-			buf_puts(&nd->pending, "\n");
+			/* No document: no match in this range. */
+			if (!db_isnull(nd->res, nd->row, 3)) {
+				buf_puts(&nd->pending,
+				    db_value(nd->res, nd->row, 3));
+				buf_puts(&nd->pending, "\n");
+			}
 			nd->row++;
 			if (nd->pending.oom)
 				return (-1);
 			continue;
 		}
-		if (nd->done)
-			return (0);
+		/* Send what we have before waiting on the database. */
+		if (nd->done || out > 0)
+			break;
 		db_free(nd->res);
 		nd->res = NULL;
 		nd->row = 0;
-		nd->params[10] = nd->last[0] != '\0' ? nd->last : NULL;
+		nd->params[10] = nd->last;
 		if ((st = db_exec(nd->stmt, 11, nd->params, &nd->res)) !=
 		    DB_OK) {
 			/* The status line is gone: all we can do is cut. */
@@ -1222,15 +1245,15 @@ nd_read(void *arg, char *dst, size_t max)
 			nd->res = NULL;
 			return (-1);
 		}
-		if (db_rows(nd->res) < STREAM_BATCH_N)
+		if (db_rows(nd->res) < 1 || db_isnull(nd->res, 0, 0) ||
+		    str_to_ll(db_value(nd->res, 0, 1), 0, STREAM_RANGE_N,
+		    &range) == -1 || range < STREAM_RANGE_N)
 			nd->done = 1;
+		else
+			str_copy(nd->last, sizeof(nd->last),
+			    db_value(nd->res, 0, 0));
 	}
-	n = nd->pending.len - nd->off;
-	if (n > max)
-		n = max;
-	memcpy(dst, nd->pending.data + nd->off, n);
-	nd->off += n;
-	return ((ssize_t)n);
+	return ((ssize_t)out);
 }
 
 static void
@@ -1254,6 +1277,8 @@ stream_services(struct http_request *req, const struct query *q)
 		}
 		nd->params[i] = nd->strs[i];
 	}
+	str_copy(nd->last, sizeof(nd->last),
+	    "00000000-0000-0000-0000-000000000000");
 	nd->stmt = q->minimal ? "feed_svc_after_min" : q->full ?
 	    "feed_svc_after_full" : "feed_svc_after";
 	cors(req);
