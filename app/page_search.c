@@ -966,6 +966,20 @@ results_page(struct http_request *req, struct form *f,
 	buf_free(&title);
 }
 
+static int
+catalog_knows(const struct search_catalog *cat, const struct form *f)
+{
+	size_t	i;
+
+	if (f->category != NULL && search_catalog_term(cat,
+	    f->category) == NULL)
+		return (0);
+	for (i = 0; i < f->naccess; i++)
+		if (search_catalog_feature(cat, f->access[i]) == NULL)
+			return (0);
+	return (1);
+}
+
 void
 page_search_results(struct http_request *req)
 {
@@ -981,6 +995,18 @@ page_search_results(struct http_request *req)
 		return;
 	}
 	form_read(req, &f);
+	/*
+	 * A category or feature the cached catalogue lacks may have been
+	 * added since it was read: read it again (at most once a second)
+	 * before calling the value wrong.
+	 */
+	if (!catalog_knows(cat, &f)) {
+		search_catalog_put(cat);
+		if ((st = search_catalog_get_fresh(&cat, 1)) != DB_OK) {
+			route_db_error(req, st);
+			return;
+		}
+	}
 	if ((st = form_check(req, &f, cat, &q, areas)) != DB_OK) {
 		route_db_error(req, st);
 		goto out;

@@ -212,12 +212,18 @@ out:
 enum db_status
 search_catalog_get(struct search_catalog **out)
 {
+	return (search_catalog_get_fresh(out, CATALOG_TTL));
+}
+
+enum db_status
+search_catalog_get_fresh(struct search_catalog **out, int max_age)
+{
 	struct search_catalog	*c, *old = NULL;
 	enum db_status		 st;
 	time_t			 now = time(NULL);
 
 	pthread_mutex_lock(&cat_lock);
-	if (cat_current != NULL && now - cat_loaded < CATALOG_TTL) {
+	if (cat_current != NULL && now - cat_loaded < max_age) {
 		cat_current->refs++;
 		*out = cat_current;
 		pthread_mutex_unlock(&cat_lock);

@@ -113,6 +113,8 @@ void	search_init(void);
 
 /* The shared catalogue (never NULL after a successful call): release it. */
 enum db_status	search_catalog_get(struct search_catalog **);
+/* The same, read again if older than max_age seconds. */
+enum db_status	search_catalog_get_fresh(struct search_catalog **, int);
 void	search_catalog_put(struct search_catalog *);
 const struct search_term *search_catalog_term(const struct search_catalog *,
 	    const char *);
