@@ -127,8 +127,11 @@
 	button.type = 'submit';
 	form.appendChild(button);
 
-	/* Announces progress and the count; the list itself is not live. */
-	var status = el('p', 'sp-embed__status');
+	/*
+	 * Announces progress and the count to screen readers (the heading
+	 * shows the count); shown only when it has a message of its own.
+	 */
+	var status = el('p', 'sp-embed__status sp-embed__vh');
 	status.setAttribute('role', 'status');
 	root.appendChild(status);
 	var results = el('div', 'sp-embed__results-wrap');
@@ -273,6 +276,7 @@
 		busy = typeof AbortController === 'function' ?
 		    new AbortController() : null;
 		button.setAttribute('aria-disabled', 'true');
+		status.className = 'sp-embed__status sp-embed__vh';
 		status.textContent = 'Searching…';
 		fetch(base + '/api/embed?' + p.toString(), {
 			credentials: 'omit',
@@ -297,6 +301,7 @@
 			button.removeAttribute('aria-disabled');
 			results.textContent = '';
 			status.textContent = '';
+			status.className = 'sp-embed__status';
 			status.appendChild(document.createTextNode('Sorry, ' +
 			    'the search is not available just now. Try again ' +
 			    'in a minute, or '));

@@ -126,7 +126,7 @@ test('the script tag draws results on a partner page, nearest first', async () =
 	    'parts are separated in the text itself');
 	assert.match(items[1], new RegExp(fx.advice.name));
 	assertNear(items[1], 1600, 'advice');
-	assert.match(await box.getByRole('status').innerText(), /3 services/);
+	assert.match(await box.getByRole('status').textContent(), /3 services/);
 	// Inside the partner's <main>, right where the tag was.
 	assert.equal(await box.evaluate((e) =>
 	    e.previousElementSibling.tagName), 'SCRIPT');
@@ -174,6 +174,20 @@ test('the widget shows a bad postcode beside the field and recovers', async () =
 	await page.getByRole('link', { name: fx.walk.name }).waitFor();
 	assert.equal(await pc.getAttribute('aria-invalid'), null);
 	assertNoProblems(page, 'widget error');
+	await page.close();
+});
+
+test('the widget says so, with a way on, when our API cannot be reached', async () => {
+	const page = await newPage(ctx);
+	await page.route(`${BASE}/api/embed*`, (r) => r.abort('connectionrefused'));
+	await goto(page, partnerUrl({ postcode: 'G12 8QQ', q: fx.sfx }));
+	const status = page.locator('section.sp-embed').getByRole('status');
+	await status.filter({ hasText: /not available/ }).waitFor();
+	assert.ok(await status.isVisible(), 'the message is shown, not only announced');
+	const link = status.getByRole('link', { name: /search on Signpost/ });
+	const u = new URL(await link.getAttribute('href'));
+	assert.equal(u.origin + u.pathname, `${BASE}/search`);
+	assert.equal(u.searchParams.get('q'), fx.sfx);
 	await page.close();
 });
 
