@@ -671,12 +671,17 @@ parse_modified(const char *s, char *out, size_t len)
 		if (n == 0 || n > 9)
 			return (-1);
 	}
+	/* An unencoded "+01:00" arrives as " 01:00" (a + is a space). */
 	if (!((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') &&
-	    !((p[0] == '+' || p[0] == '-') && digits(p + 1, 2) &&
-	    p[3] == ':' && digits(p + 4, 2) && p[6] == '\0' &&
-	    num(p + 1, 2) <= 23 && num(p + 4, 2) <= 59))
+	    !((p[0] == '+' || p[0] == '-' || p[0] == ' ') &&
+	    digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2) &&
+	    p[6] == '\0' && num(p + 1, 2) <= 23 && num(p + 4, 2) <= 59))
 		return (-1);
-	return (str_copy(out, len, s));
+	if (str_copy(out, len, s) == -1)
+		return (-1);
+	if (p[0] == ' ')
+		out[p - s] = '+';
+	return (0);
 }
 
 static int

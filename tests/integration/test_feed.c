@@ -360,6 +360,11 @@ test_feed_filters_combine(void **state)
 	assert_int_equal(count_services(&f, "modified_after=2000-01-01"), 5);
 	assert_int_equal(count_services(&f,
 	    "modified_after=2000-01-01T00:00:00%2B01:00"), 5);
+	/* The same, with the + unencoded (so a space). */
+	assert_int_equal(count_services(&f,
+	    "modified_after=2999-01-01T00:00:00+01:00"), 0);
+	assert_int_equal(count_services(&f,
+	    "modified_after=2000-01-01T00:00:00.123-05:00"), 5);
 	/* Full-text search is stemmed: "debts" finds "Debt". */
 	r = get("/api/services?search=%s+debts", f.word);
 	j = json_ok(&r);
