@@ -118,3 +118,31 @@ test('a service name link opens its detail page by Enter', async () => {
 	    200);
 	assertNoProblems(page, 'detail by keyboard');
 });
+
+test('the extra filters open and tick by keyboard and narrow the results', async () => {
+	await goto(page, `/?q=${fx.sfx}`);
+	await tabTo(page, isField, 'postcode');
+	await page.keyboard.type('G12 8QQ');
+	// The <summary> of "More filters" opens with Enter.
+	await tabTo(page, isControl, ['more filters', ['SUMMARY']]);
+	await page.keyboard.press('Enter');
+	await tabTo(page, isField, '^free only');
+	await page.keyboard.press('Space');
+	await tabTo(page, isField, 'walking groups only');
+	await page.keyboard.press('Space');
+	await tabTo(page, isControl, ['^search$', ['BUTTON', 'INPUT']]);
+	await Promise.all([page.waitForURL(/\/search\?/),
+	    page.keyboard.press('Enter')]);
+	const u = new URL(page.url());
+	assert.equal(u.searchParams.get('free'), '1');
+	assert.equal(u.searchParams.get('walking'), '1');
+	const main = await page.locator('main').innerText();
+	assert.match(main, new RegExp(esc(fx.walk.name)));
+	assert.doesNotMatch(main, new RegExp(esc(fx.advice.name)),
+	    'not a walking group');
+	assert.doesNotMatch(main, new RegExp(esc(fx.cafe.name)),
+	    'neither free nor a walk');
+	// The ticked boxes stay ticked on the results page's form.
+	assert.equal(await page.getByLabel(/walking groups only/i).first()
+	    .isChecked(), true);
+});
