@@ -548,11 +548,11 @@ test_search_open_now(void **state)
 		skip();
 	new_token(tok, sizeof(tok));
 	snprintf(name, sizeof(name), "Open now %s", tok);
-	mk_service(now_id, name, "G11 5LN", NULL);
+	mk_service(now_id, name, "ZE2 9AB", NULL);
 	snprintf(name, sizeof(name), "Other day %s", tok);
-	mk_service(other_day, name, "G11 5LN", NULL);
+	mk_service(other_day, name, "ZE2 9AB", NULL);
 	snprintf(name, sizeof(name), "Other time %s", tok);
-	mk_service(other_time, name, "G11 5LN", NULL);
+	mk_service(other_time, name, "ZE2 9AB", NULL);
 	snprintf(sql, sizeof(sql), "INSERT INTO schedule (service_id, freq,"
 	    " byday, opens_at, closes_at) VALUES ($1, 'WEEKLY', '%s',"
 	    " localtime - interval '3 minutes', localtime + interval"
@@ -567,11 +567,19 @@ test_search_open_now(void **state)
 	    " '00:00', localtime - interval '4 minutes')",
 	    codes[tm.tm_wday]);
 	sql1(sql, other_time);
-	res = search("/search?postcode=G12+8QQ&q=%s&open=1", tok);
+	/* From the text index, and (no keywords) from the places nearest. */
+	res = search("/search?postcode=ZE2+9AB&q=%s&open=1", tok);
 	assert_int_equal(res.status, 200);
 	k = result_ids(res.body, got, 64);
 	assert_int_equal(k, 1);
 	assert_string_equal(got[0], now_id);
+	resp_free(&res);
+	res = search("/search?postcode=ZE2+9AB&radius=0.5&open=1");
+	assert_int_equal(res.status, 200);
+	k = result_ids(res.body, got, 64);
+	assert_int_not_equal(index_of(got, k, now_id), -1);
+	assert_int_equal(index_of(got, k, other_day), -1);
+	assert_int_equal(index_of(got, k, other_time), -1);
 	resp_free(&res);
 }
 
@@ -920,6 +928,47 @@ test_search_by_position(void **state)
 	resp_free(&res);
 }
 
+/*
+ * The search reads a table kept by triggers: changes to a service, its
+ * venue and its links show at once.
+ */
+static void
+test_search_follows_changes(void **state)
+{
+	char	 tok[16], name[96], id[37], got[64][37];
+	struct resp res;
+
+	(void)state;
+	new_token(tok, sizeof(tok));
+	snprintf(name, sizeof(name), "Moving %s", tok);
+	mk_service(id, name, "ZE2 9AD", NULL);
+	res = search("/search?postcode=ZE2+9AD&radius=0.5&free=1");
+	assert_int_equal(index_of(got, result_ids(res.body, got, 64), id), -1);
+	resp_free(&res);
+	sql1("UPDATE service SET is_free = true WHERE id = $1", id);
+	res = search("/search?postcode=ZE2+9AD&radius=0.5&free=1");
+	assert_int_not_equal(index_of(got, result_ids(res.body, got, 64), id),
+	    -1);
+	resp_free(&res);
+	/* The venue moves to Edinburgh. */
+	sql1("UPDATE location SET (latitude, longitude, grid) = (SELECT"
+	    " latitude, longitude, grid FROM postcode WHERE postcode ="
+	    " 'EH1 1YZ') WHERE id = (SELECT location_id FROM"
+	    " service_at_location WHERE service_id = $1)", id);
+	res = search("/search?postcode=ZE2+9AD&radius=0.5&free=1");
+	assert_int_equal(index_of(got, result_ids(res.body, got, 64), id), -1);
+	resp_free(&res);
+	res = search("/search?postcode=EH1+1YZ&radius=0.5&q=%s", tok);
+	assert_int_not_equal(index_of(got, result_ids(res.body, got, 64), id),
+	    -1);
+	resp_free(&res);
+	/* And stops being held there. */
+	sql1("DELETE FROM service_at_location WHERE service_id = $1", id);
+	res = search("/search?postcode=EH1+1YZ&radius=0.5&q=%s", tok);
+	assert_int_equal(index_of(got, result_ids(res.body, got, 64), id), -1);
+	resp_free(&res);
+}
+
 /* The form again, with the input kept, a summary and a message. */
 static void
 expect_form_error(const char *query, long status, const char *field,
@@ -1025,6 +1074,7 @@ main(void)
 		cmocka_unit_test(test_search_pages_of_twenty_keep_the_query),
 		cmocka_unit_test(test_search_demo_badge_and_map_data),
 		cmocka_unit_test(test_search_by_position),
+		cmocka_unit_test(test_search_follows_changes),
 		cmocka_unit_test(test_search_bad_input_reshows_form),
 	};
 
