@@ -607,6 +607,21 @@ BEGIN
 END;
 $$;
 
+-- How many services the planner expects to match a text query, from the
+-- statistics of service.search_vector.  EXECUTE ... USING plans with the
+-- value known, and nothing is pasted into the SQL.  VOLATILE only
+-- because PostgreSQL allows EXPLAIN in no other kind of function.
+CREATE FUNCTION search_estimate(p_query tsquery) RETURNS integer
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+	plan	json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM service'
+	    ' WHERE search_vector @@ $1' INTO plan USING p_query;
+	RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::integer;
+END;
+$$;
+
 -- The services that match a search, for app/search.c's search_page:
 -- first those with a venue within p_radius metres of the centre (grid
 -- point p_e, p_n; WGS84 p_lat, p_lon), nearest venue first, at most
@@ -645,11 +660,12 @@ DECLARE
 	k	integer := 0;
 BEGIN
 	-- A rare keyword is best found from the GIN index first; a common
-	-- one (or none) from the places nearest.  Counting up to 1000 GIN
-	-- matches tells which, in well under a millisecond for rare words.
+	-- one (or none) from the places nearest.  The planner's estimate of
+	-- how many services match, from the column's statistics, tells
+	-- which in a tenth of a millisecond (counting them took several for
+	-- a word in a few thousand).
 	IF p_query IS NOT NULL THEN
-		SELECT count(*) INTO k FROM (SELECT 1 FROM service s
-		    WHERE s.search_vector @@ p_query LIMIT 1000) x;
+		k := search_estimate(p_query);
 	END IF;
 	IF p_query IS NOT NULL AND k < 1000 THEN
 		RETURN QUERY
