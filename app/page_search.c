@@ -946,6 +946,10 @@ results_page(struct http_request *req, struct form *f,
 			    "chosen.</p>\n");
 		}
 		if (!open_list) {
+			/* Items are h3: each list needs an h2 above it. */
+			if (!in_area)
+				buf_puts(b, "<h2 class=\"visually-hidden\">"
+				    "Services nearby</h2>\n");
 			buf_printf(b, "<ol class=\"results\" start=\"%d\">\n",
 			    first + (int)i);
 			open_list = 1;

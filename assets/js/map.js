@@ -5,8 +5,7 @@
  * no inline script) and the tile URL and attribution as data attributes.
  * The section stays hidden unless Leaflet loaded; when tiles fail, the
  * markers still show and a note says so.  Numbered markers match the
- * numbers in the list (one marker per venue), and choosing one moves to
- * its first result in the list.
+ * numbers in the list (one marker per venue).
  */
 (function () {
 	"use strict";
@@ -81,9 +80,16 @@
 				return it.n + ". " + it.name;
 			}).join("; ");
 			var width = 14 + 8 * label.length;
+			/*
+			 * Labels, not controls: the list holds the same
+			 * links, and twenty markers would be twenty more tab
+			 * stops, often too close together to hit.
+			 */
 			var marker = L.marker([first.lat, first.lon], {
 				title: names,
 				alt: names,
+				interactive: false,
+				keyboard: false,
 				icon: L.divIcon({
 					className: "map-marker",
 					html: label,
@@ -91,19 +97,6 @@
 				})
 			});
 
-			marker.on("click keypress", function (ev) {
-				var li = document.getElementById("r-" + first.id);
-				var link = li && li.querySelector(".result-title a");
-
-				if (ev.type === "keypress" && ev.originalEvent &&
-				    ev.originalEvent.key !== "Enter")
-					return;
-				if (!li)
-					return;
-				li.scrollIntoView();
-				if (link)
-					link.focus({ preventScroll: true });
-			});
 			marker.addTo(map);
 			bounds.extend([first.lat, first.lon]);
 		});
