@@ -969,6 +969,47 @@ test_search_follows_changes(void **state)
 	resp_free(&res);
 }
 
+/*
+ * More matches than are read (SEARCH_CAP, 400): the nearest are listed,
+ * the page says there are more, and paging stops there.
+ */
+static void
+test_search_caps_a_crowded_search(void **state)
+{
+	char		 tok[16], name[64], id[37], got[64][37];
+	struct resp	 res;
+	PGresult	*r;
+	const char	*p[1];
+
+	(void)state;
+	new_token(tok, sizeof(tok));
+	snprintf(name, sizeof(name), "Crowd %s", tok);
+	mk_service(id, name, "ZE2 9AE", NULL);
+	/* 409 more at the same venue, in one statement. */
+	p[0] = id;
+	r = test_sql("WITH o AS (SELECT organization_id FROM service"
+	    " WHERE id = $1),"
+	    " s AS (INSERT INTO service (organization_id, name)"
+	    " SELECT o.organization_id, 'Crowd ' || g FROM o,"
+	    " generate_series(1, 409) g RETURNING id)"
+	    " INSERT INTO service_at_location (service_id, location_id)"
+	    " SELECT s.id, (SELECT location_id FROM service_at_location"
+	    " WHERE service_id = $1) FROM s", 1, p);
+	PQclear(r);
+	res = search("/search?postcode=ZE2+9AE&radius=0.5");
+	assert_int_equal(res.status, 200);
+	assert_non_null(strstr(res.body, "More than <strong>"));
+	assert_non_null(strstr(res.body, "The nearest "));
+	assert_int_equal(result_ids(res.body, got, 64), 20);
+	assert_non_null(strstr(res.body, "Page 1 of 20"));
+	resp_free(&res);
+	res = search("/search?postcode=ZE2+9AE&radius=0.5&page=20");
+	assert_int_equal(res.status, 200);
+	assert_true(result_ids(res.body, got, 64) > 0);
+	assert_null(strstr(res.body, "rel=\"next\""));
+	resp_free(&res);
+}
+
 /* The form again, with the input kept, a summary and a message. */
 static void
 expect_form_error(const char *query, long status, const char *field,
@@ -1075,6 +1116,7 @@ main(void)
 		cmocka_unit_test(test_search_demo_badge_and_map_data),
 		cmocka_unit_test(test_search_by_position),
 		cmocka_unit_test(test_search_follows_changes),
+		cmocka_unit_test(test_search_caps_a_crowded_search),
 		cmocka_unit_test(test_search_bad_input_reshows_form),
 	};
 
