@@ -5,7 +5,10 @@
  * Each test makes its own organisation with a random word in its names,
  * and filters on it, so demo data or other tests do not matter.
  */
+#include <sys/types.h>
+
 #include <ctype.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -826,6 +829,188 @@ test_feed_ndjson_streams_every_match_unpaged(void **state)
 	resp_free(&r);
 }
 
+/*
+ * The server's process: the one holding the listening socket of
+ * SIGNPOST_TEST_URL's port (other servers may run on this machine).
+ */
+static long
+server_pid(void)
+{
+	const char	*u = test_url(), *c;
+	char		 line[512], link[64], path[600], want[64];
+	unsigned long	 inode = 0;
+	unsigned int	 port, lport, st;
+	FILE		*f;
+	DIR		*d, *fd;
+	struct dirent	*p, *e;
+	long		 pid = -1;
+	ssize_t		 n;
+
+	if ((c = strrchr(u, ':')) == NULL || sscanf(c + 1, "%u", &port) != 1)
+		return (-1);
+	if ((f = fopen("/proc/net/tcp", "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof(line), f) != NULL)
+		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x "
+		    "%*u %*u %lu", &lport, &st, &inode) == 3 &&
+		    lport == port && st == 0x0A)
+			break;
+		else
+			inode = 0;
+	fclose(f);
+	if (inode == 0)
+		return (-1);
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	if ((d = opendir("/proc")) == NULL)
+		return (-1);
+	while (pid == -1 && (p = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		if ((fd = opendir(path)) == NULL)
+			continue;
+		while ((e = readdir(fd)) != NULL) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s",
+			    p->d_name, e->d_name);
+			if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+				continue;
+			link[n] = '\0';
+			if (strcmp(link, want) == 0) {
+				pid = strtol(p->d_name, NULL, 10);
+				break;
+			}
+		}
+		closedir(fd);
+	}
+	closedir(d);
+	return (pid);
+}
+
+/* AddressSanitizer holds freed memory in quarantine: RSS says nothing. */
+static int
+under_asan(long pid)
+{
+	char	 path[64], line[512];
+	int	 found = 0;
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/maps", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (0);
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, "libasan") != NULL;
+	fclose(f);
+	return (found);
+}
+
+static long
+rss_kb(long pid)
+{
+	char	 path[64], line[256];
+	long	 kb = -1;
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return (kb);
+}
+
+/*
+ * Counts the lines of a streamed body without keeping it, and samples the
+ * server's RSS as the bytes arrive: a server that built the whole body
+ * before sending would peak while it sends.
+ */
+struct watch {
+	long	pid;
+	long	peak_kb;
+	size_t	lines;
+	size_t	bytes;
+	size_t	next_sample;
+};
+
+static size_t
+watch_write(char *p, size_t sz, size_t n, void *arg)
+{
+	struct watch	*w = arg;
+	size_t		 i;
+	long		 kb;
+
+	for (i = 0; i < sz * n; i++)
+		if (p[i] == '\n')
+			w->lines++;
+	w->bytes += sz * n;
+	if (w->bytes >= w->next_sample) {
+		w->next_sample = w->bytes + 256 * 1024;
+		if ((kb = rss_kb(w->pid)) > w->peak_kb)
+			w->peak_kb = kb;
+	}
+	return (sz * n);
+}
+
+static void
+stream_watch(const char *path, struct watch *w)
+{
+	char	 url[512];
+	CURL	*c;
+
+	snprintf(url, sizeof(url), "%s%s", test_url(), path);
+	assert_non_null(c = curl_easy_init());
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, watch_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, w);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_cleanup(c);
+}
+
+/*
+ * NDJSON memory stays flat: 20 000 services (14 MB) streamed whole never
+ * lift the server's RSS by more than 4 MB over where it started.
+ */
+static void
+test_feed_ndjson_memory_stays_flat(void **state)
+{
+	struct fx	 f;
+	struct watch	 w;
+	char		 path[256];
+	const char	*p[1];
+	long		 pid, before;
+
+	(void)state;
+	if ((pid = server_pid()) == -1 || under_asan(pid))
+		skip();
+	make_fixture(&f);
+	p[0] = f.org;
+	exec_sql("INSERT INTO service (organization_id, name, description) "
+	    "SELECT $1, 'Bulk service ' || g, repeat('Generated text. ', 40) "
+	    "FROM generate_series(1, 20000) g", 1, p);
+	snprintf(path, sizeof(path), "/api/services?format=ndjson&"
+	    "organization_id=%s", f.org);
+	/* A first run warms the per-thread buffers and statement cache. */
+	memset(&w, 0, sizeof(w));
+	w.pid = pid;
+	stream_watch(path, &w);
+	assert_int_equal(w.lines, 20005);
+	before = rss_kb(pid);
+	memset(&w, 0, sizeof(w));
+	w.pid = pid;
+	stream_watch(path, &w);
+	assert_int_equal(w.lines, 20005);
+	assert_true(w.bytes > 10 * 1024 * 1024);
+	assert_true(before > 0 && w.peak_kb > 0);
+	if (w.peak_kb - before > 4096)
+		fail_msg("server RSS rose %ld kB streaming %zu bytes",
+		    w.peak_kb - before, w.bytes);
+	exec_sql("DELETE FROM service WHERE organization_id = $1", 1, p);
+}
+
 static void
 test_feed_taxonomy_terms_filter_by_parent_and_top(void **state)
 {
@@ -876,6 +1061,7 @@ main(void)
 		    test_feed_near_postcode_is_nearest_first_with_distances),
 		cmocka_unit_test(test_feed_geojson_is_lon_lat_feature_collection),
 		cmocka_unit_test(test_feed_ndjson_streams_every_match_unpaged),
+		cmocka_unit_test(test_feed_ndjson_memory_stays_flat),
 		cmocka_unit_test(
 		    test_feed_taxonomy_terms_filter_by_parent_and_top),
 	};
