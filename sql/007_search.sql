@@ -420,10 +420,10 @@ LANGUAGE sql STABLE AS $$
 	WHERE sch.freq IS NOT NULL
 $$;
 
--- (Re)write the points of one service.
-CREATE FUNCTION search_point_refresh(p_service uuid) RETURNS void
+-- (Re)write the points of some services.
+CREATE FUNCTION search_point_refresh(p_services uuid[]) RETURNS void
 LANGUAGE sql AS $$
-	DELETE FROM search_point WHERE service_id = p_service;
+	DELETE FROM search_point WHERE service_id = ANY (p_services);
 	INSERT INTO search_point
 	SELECT s.id, l.id, x.via, l.grid, l.latitude, l.longitude, s.name,
 	    s.status, s.kind, s.is_free, s.minimum_age, s.maximum_age,
@@ -434,25 +434,31 @@ LANGUAGE sql AS $$
 	    s.search_vector
 	FROM service s
 	JOIN (SELECT sal.service_id, sal.location_id, 'venue' AS via
-		FROM service_at_location sal WHERE sal.service_id = p_service
+		FROM service_at_location sal
+		WHERE sal.service_id = ANY (p_services)
 	    UNION
 	    SELECT wd.service_id, wd.meeting_location_id, 'meeting'
-		FROM walk_detail wd WHERE wd.service_id = p_service
+		FROM walk_detail wd
+		WHERE wd.service_id = ANY (p_services)
 		AND wd.meeting_location_id IS NOT NULL
 		AND NOT EXISTS (SELECT 1 FROM service_at_location sal
 		    WHERE sal.service_id = wd.service_id
 		    AND sal.location_id = wd.meeting_location_id)) x
 	    ON x.service_id = s.id
 	JOIN location l ON l.id = x.location_id
-	WHERE s.id = p_service AND l.grid IS NOT NULL
+	WHERE s.id = ANY (p_services) AND l.grid IS NOT NULL
 $$;
 
+-- The triggers.  Inserts and deletes are handled once per statement
+-- (a bulk load of 100 000 venues is one refresh, not 100 000); updates
+-- once per row.  Each is our own trigger, so a loader that disables
+-- 003's search triggers for speed still leaves search_point right.
+-- service_refresh_search's UPDATE after a category change comes through
+-- service_search_point as well.
 CREATE FUNCTION search_point_service_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	-- service_refresh_search's UPDATE (after a category change) comes
-	-- here too, which is what keeps categories current.
-	PERFORM search_point_refresh(NEW.id);
+	PERFORM search_point_refresh(ARRAY[NEW.id]);
 	RETURN NULL;
 END;
 $$;
@@ -460,61 +466,105 @@ $$;
 CREATE TRIGGER service_search_point AFTER UPDATE ON service
     FOR EACH ROW EXECUTE FUNCTION search_point_service_trigger();
 
-CREATE FUNCTION search_point_link_trigger() RETURNS trigger
+-- For service_at_location, walk_detail and service_taxonomy: rows with a
+-- service_id.
+CREATE FUNCTION search_point_rows_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		PERFORM search_point_refresh(OLD.service_id);
-	END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		PERFORM search_point_refresh(NEW.service_id);
+	IF TG_LEVEL = 'ROW' THEN
+		PERFORM search_point_refresh(ARRAY[OLD.service_id,
+		    NEW.service_id]);
+	ELSIF TG_OP = 'INSERT' THEN
+		PERFORM search_point_refresh(ARRAY(SELECT DISTINCT service_id
+		    FROM new_rows));
+	ELSE
+		PERFORM search_point_refresh(ARRAY(SELECT DISTINCT service_id
+		    FROM old_rows));
 	END IF;
 	RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER service_at_location_search_point
-    AFTER INSERT OR UPDATE OR DELETE ON service_at_location
-    FOR EACH ROW EXECUTE FUNCTION search_point_link_trigger();
-CREATE TRIGGER walk_detail_search_point
-    AFTER INSERT OR UPDATE OR DELETE ON walk_detail
-    FOR EACH ROW EXECUTE FUNCTION search_point_link_trigger();
+CREATE TRIGGER service_at_location_search_point_insert
+    AFTER INSERT ON service_at_location REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER service_at_location_search_point_delete
+    AFTER DELETE ON service_at_location REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER service_at_location_search_point_update
+    AFTER UPDATE ON service_at_location
+    FOR EACH ROW EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER walk_detail_search_point_insert
+    AFTER INSERT ON walk_detail REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER walk_detail_search_point_delete
+    AFTER DELETE ON walk_detail REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER walk_detail_search_point_update
+    AFTER UPDATE ON walk_detail
+    FOR EACH ROW EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER service_taxonomy_search_point_insert
+    AFTER INSERT ON service_taxonomy REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER service_taxonomy_search_point_delete
+    AFTER DELETE ON service_taxonomy REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_rows_trigger();
+CREATE TRIGGER service_taxonomy_search_point_update
+    AFTER UPDATE ON service_taxonomy
+    FOR EACH ROW EXECUTE FUNCTION search_point_rows_trigger();
 
+-- Schedules belong to a service directly or through a venue.
 CREATE FUNCTION search_point_schedule_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		PERFORM search_point_refresh(x.service_id)
-		FROM (SELECT OLD.service_id WHERE OLD.service_id IS NOT NULL
-		    UNION SELECT sal.service_id FROM service_at_location sal
-		    WHERE sal.id = OLD.service_at_location_id) x;
-	END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		PERFORM search_point_refresh(x.service_id)
-		FROM (SELECT NEW.service_id WHERE NEW.service_id IS NOT NULL
-		    UNION SELECT sal.service_id FROM service_at_location sal
-		    WHERE sal.id = NEW.service_at_location_id) x;
+	IF TG_LEVEL = 'ROW' THEN
+		PERFORM search_point_refresh(ARRAY(
+		    SELECT x FROM unnest(ARRAY[OLD.service_id,
+			NEW.service_id]) x WHERE x IS NOT NULL
+		    UNION
+		    SELECT sal.service_id FROM service_at_location sal
+		    WHERE sal.id IN (OLD.service_at_location_id,
+			NEW.service_at_location_id)));
+	ELSIF TG_OP = 'INSERT' THEN
+		PERFORM search_point_refresh(ARRAY(
+		    SELECT service_id FROM new_rows
+		    WHERE service_id IS NOT NULL
+		    UNION
+		    SELECT sal.service_id FROM new_rows n
+		    JOIN service_at_location sal
+			ON sal.id = n.service_at_location_id));
+	ELSE
+		PERFORM search_point_refresh(ARRAY(
+		    SELECT service_id FROM old_rows
+		    WHERE service_id IS NOT NULL
+		    UNION
+		    SELECT sal.service_id FROM old_rows o
+		    JOIN service_at_location sal
+			ON sal.id = o.service_at_location_id));
 	END IF;
 	RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER schedule_search_point
-    AFTER INSERT OR UPDATE OR DELETE ON schedule
+CREATE TRIGGER schedule_search_point_insert
+    AFTER INSERT ON schedule REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_schedule_trigger();
+CREATE TRIGGER schedule_search_point_delete
+    AFTER DELETE ON schedule REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_schedule_trigger();
+CREATE TRIGGER schedule_search_point_update
+    AFTER UPDATE ON schedule
     FOR EACH ROW EXECUTE FUNCTION search_point_schedule_trigger();
 
 CREATE FUNCTION search_point_location_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM search_point_refresh(sp.service_id)
-	FROM (SELECT DISTINCT service_id FROM search_point
-	    WHERE location_id = NEW.id
-	    UNION
+	PERFORM search_point_refresh(ARRAY(
 	    SELECT service_id FROM service_at_location
 	    WHERE location_id = NEW.id
 	    UNION
 	    SELECT service_id FROM walk_detail
-	    WHERE meeting_location_id = NEW.id) sp;
+	    WHERE meeting_location_id = NEW.id));
 	RETURN NULL;
 END;
 $$;
@@ -523,7 +573,7 @@ CREATE TRIGGER location_search_point
     AFTER UPDATE OF grid, latitude, longitude ON location
     FOR EACH ROW EXECUTE FUNCTION search_point_location_trigger();
 
-SELECT search_point_refresh(id) FROM service;
+SELECT search_point_refresh(ARRAY(SELECT id FROM service));
 
 -- search_matches' places within the radius, read from search_point
 -- nearest first along its GiST index with every filter applied as they
