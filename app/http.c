@@ -983,10 +983,13 @@ http_server_start(struct http_server **out, http_handler_fn h,
 	    (unsigned int)config.max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)config.connection_timeout,
-	    /* Above our own URI and header limits so that our checks,
-	     * with their clearer answers, run first. */
+	    /*
+	     * Above our own URI and header limits so that our checks, with
+	     * their clearer answers, run first; no larger, since MHD clears
+	     * the whole pool for every request.
+	     */
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 32768),
+	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 16384),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,

@@ -112,10 +112,12 @@ route_error(struct http_request *req, int status, const char *detail)
 {
 	buf_reset(&req->resp);
 	req->static_body = NULL;
-	if (route_is_api(req))
+	if (route_is_api(req)) {
+		/* Partner pages must be able to read why a call failed. */
 		http_problem(req, status, http_status_text(status), detail,
 		    NULL);
-	else
+		http_header_set(req, "Access-Control-Allow-Origin", "*");
+	} else
 		page_error(req, status, detail);
 }
 
@@ -123,10 +125,11 @@ void
 route_bad_param(struct http_request *req)
 {
 	buf_reset(&req->resp);
-	if (route_is_api(req))
+	if (route_is_api(req)) {
 		http_problem(req, 400, "Bad Request", req->err_detail,
 		    req->err_param);
-	else
+		http_header_set(req, "Access-Control-Allow-Origin", "*");
+	} else
 		page_error(req, 400, req->err_detail);
 }
 
