@@ -100,6 +100,15 @@ embed_parse(struct http_request *req, struct embed_form *f)
 	if ((st = search_catalog_get(&f->cat)) != DB_OK)
 		return (st);
 	if (f->value[F_CATEGORY] != NULL &&
+	    search_catalog_term(f->cat, f->value[F_CATEGORY]) == NULL) {
+		/* Maybe added since the catalogue was read: read it again. */
+		search_catalog_put(f->cat);
+		f->cat = NULL;
+		if ((st = search_catalog_get_fresh(&f->cat, 1)) != DB_OK)
+			return (st);
+	}
+	f->sq.catalog = f->cat;
+	if (f->value[F_CATEGORY] != NULL &&
 	    (f->sq.category = search_catalog_term(f->cat,
 	    f->value[F_CATEGORY])) == NULL)
 		field_error(f, F_CATEGORY, "We do not know that category");
@@ -229,8 +238,10 @@ text_field(struct buf *b, const struct embed_form *f, enum embed_field i,
 	buf_puts(b, "\">\n</div>\n");
 }
 
+/* title: the heading shown; given: the partner's title parameter, kept. */
 static void
-render_form(struct buf *b, const struct embed_form *f)
+render_form(struct buf *b, const struct embed_form *f, const char *title,
+    const char *given)
 {
 	int	i;
 
@@ -257,8 +268,9 @@ render_form(struct buf *b, const struct embed_form *f)
 		buf_puts(b, "</ul>\n</div>\n");
 	}
 	buf_puts(b, "<form class=\"sp-embed__form\" method=\"get\" "
-	    "action=\"/embed\" role=\"search\" "
-	    "aria-label=\"Find local services\" novalidate>\n");
+	    "action=\"/embed\" role=\"search\" aria-label=\"");
+	buf_html(b, title);
+	buf_puts(b, "\" novalidate>\n");
 	text_field(b, f, F_POSTCODE, "Postcode", NULL,
 	    "autocomplete=\"postal-code\" spellcheck=\"false\" "
 	    "autocapitalize=\"characters\" maxlength=\"16\"");
@@ -268,6 +280,7 @@ render_form(struct buf *b, const struct embed_form *f)
 	hidden(b, "category", f->value[F_CATEGORY]);
 	hidden(b, "radius", f->value[F_RADIUS]);
 	hidden(b, "limit", f->value[F_LIMIT]);
+	hidden(b, "title", given);
 	buf_puts(b, "<button class=\"sp-embed__button\" type=\"submit\">"
 	    "Search</button>\n</form>\n");
 }
@@ -350,31 +363,47 @@ render_results(struct buf *b, const struct embed_form *f,
 	buf_free(&tmp);
 }
 
+/* The one page other sites may frame; everything else says 'self'. */
+static void
+framable(struct http_request *req)
+{
+	http_header_set(req, "Content-Security-Policy",
+	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+	    "base-uri 'self'; form-action 'self'; frame-ancestors *");
+	/* Links out of the frame open our pages: send no partner URLs. */
+	http_header_set(req, "Referrer-Policy", "same-origin");
+}
+
 void
 embed_page(struct http_request *req)
 {
 	struct embed_form	 f;
 	struct search_results	 r;
 	struct buf		*b = &req->resp;
+	const char		*title, *given = NULL;
 	enum db_status		 st;
 	int			 searched = 0, status = 200;
 
 	memset(&r, 0, sizeof(r));
-	if ((st = embed_parse(req, &f)) != DB_OK) {
+	if ((st = embed_parse(req, &f)) == DB_OK && f.nerr == 0 &&
+	    f.value[F_POSTCODE] != NULL) {
+		st = search_run(&f.sq, time(NULL), &r);
+		searched = 1;
+	}
+	if (st != DB_OK) {
+		/* The site's error page, but shown inside the frame. */
+		search_results_free(&r);
 		embed_form_free(&f);
 		route_db_error(req, st);
+		framable(req);
 		return;
-	}
-	if (f.nerr == 0 && f.value[F_POSTCODE] != NULL) {
-		if ((st = search_run(&f.sq, time(NULL), &r)) != DB_OK) {
-			embed_form_free(&f);
-			route_db_error(req, st);
-			return;
-		}
-		searched = 1;
 	}
 	if (f.nerr > 0)
 		status = 400;
+	/* The partner's heading; a bad one is not worth an error. */
+	if (http_param_str(req, "title", 80, &given) != HTTP_PARAM_OK)
+		given = NULL;
+	title = given != NULL ? given : "Find local services";
 
 	buf_reset(b);
 	buf_puts(b, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n"
@@ -383,13 +412,15 @@ embed_page(struct http_request *req)
 	    "<meta name=\"robots\" content=\"noindex\">\n<title>");
 	if (f.nerr > 0)
 		buf_puts(b, "Error: ");
-	buf_puts(b, "Find local services – Signpost</title>\n");
+	buf_html(b, title);
+	buf_puts(b, " – Signpost</title>\n");
 	buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n",
 	    asset_url("/assets/css/embed.css"));
 	buf_puts(b, "</head>\n<body class=\"sp-embed-page\">\n"
-	    "<main class=\"sp-embed\">\n"
-	    "<h1 class=\"sp-embed__title\">Find local services</h1>\n");
-	render_form(b, &f);
+	    "<main class=\"sp-embed\">\n<h1 class=\"sp-embed__title\">");
+	buf_html(b, title);
+	buf_puts(b, "</h1>\n");
+	render_form(b, &f, title, given);
 	if (searched)
 		render_results(b, &f, &r);
 	buf_puts(b, "<p class=\"sp-embed__credit\">From <a href=\"/\" "
@@ -401,14 +432,8 @@ embed_page(struct http_request *req)
 	    "</main>\n</body>\n</html>\n");
 	search_results_free(&r);
 	embed_form_free(&f);
-
 	page_send(req, status);
-	/* The one page other sites may frame; everything else says 'self'. */
-	http_header_set(req, "Content-Security-Policy",
-	    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-	    "base-uri 'self'; form-action 'self'; frame-ancestors *");
-	/* Links out of the frame open our pages: send no partner URLs. */
-	http_header_set(req, "Referrer-Policy", "same-origin");
+	framable(req);
 }
 
 /* ---- /embed.js and /embed.css ------------------------------------ */

@@ -136,6 +136,43 @@ test('the script tag draws results on a partner page, nearest first', async () =
 	await page.close();
 });
 
+test('the partner\'s category, radius, limit and title shape the widget', async () => {
+	const page = await newPage(ctx);
+	const names = async () => {
+		await page.locator('.sp-embed__count').waitFor();
+		return page.locator('.sp-embed__result .sp-embed__name')
+		    .allInnerTexts();
+	};
+	await goto(page, partnerUrl({ postcode: 'G12 8QQ', q: fx.sfx,
+	    category: 'money' }));
+	assert.deepEqual(await names(), [fx.advice.name], 'category money');
+	await goto(page, partnerUrl({ postcode: 'G12 8QQ', q: fx.sfx,
+	    radius: '1' }));
+	assert.deepEqual(await names(), [fx.walk.name], 'within 1 km');
+	await goto(page, partnerUrl({ postcode: 'G12 8QQ', q: fx.sfx,
+	    limit: '2', title: 'Groups near you', 'heading-level': '3' }));
+	assert.deepEqual(await names(), [fx.walk.name, fx.advice.name]);
+	await page.getByRole('heading', { level: 3, name: 'Groups near you' })
+	    .waitFor();
+	const more = page.getByRole('link', { name: 'See all 3 results on Signpost' });
+	const u = new URL(await more.getAttribute('href'));
+	assert.equal(u.origin + u.pathname, `${BASE}/search`);
+	assert.equal(u.searchParams.get('q'), fx.sfx);
+	await checkA11y(page, 'widget with a partner title');
+	assertNoProblems(page, 'widget options');
+	await page.close();
+
+	// The iframe takes the same, as query parameters.
+	const r = await fetch(`${BASE}/embed?${new URLSearchParams({
+	    postcode: 'G12 8QQ', q: fx.sfx, category: 'money',
+	    title: 'Money help <near> you' })}`);
+	const html = await r.text();
+	assert.match(html, /<h1 class="sp-embed__title">Money help &lt;near&gt; you<\/h1>/);
+	assert.match(html, new RegExp(fx.advice.name));
+	assert.doesNotMatch(html, new RegExp(fx.walk.name));
+	assert.match(html, /<input type="hidden" name="category" value="money">/);
+});
+
 test('the widget takes the partner\'s colours and font', async () => {
 	const page = await newPage(ctx);
 	await goto(page, partnerUrl({ postcode: 'G12 8QQ', q: fx.sfx }));
