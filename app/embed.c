@@ -25,9 +25,12 @@ enum embed_field {
 	F_POSTCODE, F_Q, F_CATEGORY, F_RADIUS, F_LIMIT, F_COUNT
 };
 
-/* Between the parts of a result's second line; in the text, not in CSS,
- * so that copied text and reader views keep it. */
-#define SEP	"<span class=\"sp-embed__sep\" aria-hidden=\"true\"> · </span>"
+/*
+ * Between the parts of a result's second line: in the text, not in CSS,
+ * so that copied text and reader views keep it.
+ */
+#define SEP	"<span class=\"sp-embed__sep\" aria-hidden=\"true\">" \
+		" · </span>"
 
 static const char *const field_name[F_COUNT] = {
 	"postcode", "q", "category", "radius", "limit"
@@ -39,7 +42,7 @@ static const char *const field_id[F_COUNT] = {
 };
 
 struct embed_form {
-	const char		*value[F_COUNT];	/* as given, or NULL */
+	const char		*value[F_COUNT]; /* as given, or NULL */
 	char			 err[F_COUNT][160];
 	int			 nerr;
 	long long		 limit;
@@ -295,8 +298,8 @@ render_results(struct buf *b, const struct embed_form *f,
 
 	buf_init(&tmp);
 	buf_puts(b, "<section class=\"sp-embed__results-wrap\" "
-	    "aria-labelledby=\"sp-embed-count\">\n<h2 class=\"sp-embed__count\" "
-	    "id=\"sp-embed-count\">");
+	    "aria-labelledby=\"sp-embed-count\">\n"
+	    "<h2 class=\"sp-embed__count\" id=\"sp-embed-count\">");
 	if (r->total == 0)
 		buf_puts(b, "No services found");
 	else if (r->total == 1)
@@ -338,7 +341,8 @@ render_results(struct buf *b, const struct embed_form *f,
 		buf_html(b, buf_cstr(&tmp));
 		buf_puts(b, "</span>");
 		if (it->next != NULL) {
-			buf_puts(b, SEP "<span class=\"sp-embed__next\">Next: ");
+			buf_puts(b, SEP "<span class=\"sp-embed__next\">"
+			    "Next: ");
 			buf_html(b, it->next);
 			buf_puts(b, "</span>");
 		}
