@@ -22,7 +22,15 @@
  * partner's own CSS wins (see /assets/css/embed.css for the list).
  * Results come from Signpost's /api/embed (CORS open to every site), the
  * same search as the site and the /embed iframe.  Text from the server is
- * only ever set as textContent.
+ * only ever set as textContent.  A page with a Content-Security-Policy
+ * must allow SIGNPOST in script-src, style-src and connect-src.
+ *
+ * With no JavaScript on the partner's side, the same search as a frame
+ * (the same parameters, plus title; links open in a new tab, so a
+ * sandboxed frame needs allow-popups):
+ *   <iframe title="Find local services, from Signpost"
+ *       src="https://SIGNPOST/embed?postcode=G12+8QQ&q=walk"
+ *       style="width: 100%; height: 40rem; border: 0"></iframe>
  */
 (function () {
 	'use strict';
