@@ -200,8 +200,8 @@ form_check(struct http_request *req, struct form *f,
 	}
 	if (f->page != NULL) {
 		if (str_to_ll(f->page, 1, SEARCH_MAX_PAGE, &v) == -1)
-			add_error(f, 400, "search-form", "Page must be a number "
-			    "from 1 to %d", SEARCH_MAX_PAGE);
+			add_error(f, 400, "search-form", "Page must be a "
+			    "number from 1 to %d", SEARCH_MAX_PAGE);
 		else
 			q->page = (int)v;
 	}
@@ -838,8 +838,9 @@ pagination(struct buf *b, struct http_request *req, const struct form *f,
     const struct search_query *q, long long total)
 {
 	struct buf	url;
-	long long	pages = (total + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE;
+	long long	pages;
 
+	pages = (total + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE;
 	if (pages > SEARCH_MAX_PAGE)
 		pages = SEARCH_MAX_PAGE;
 	if (pages <= 1)

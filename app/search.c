@@ -546,7 +546,8 @@ next_sessions(struct search_results *res, time_t now)
 	for (i = 0; i < res->n; i++) {
 		n = 0;
 		for (row = 0; row < rows; row++)
-			if (strcmp(db_value(r, row, 0), res->items[i].id) == 0 &&
+			if (strcmp(db_value(r, row, 0),
+			    res->items[i].id) == 0 &&
 			    schedule_from_row(r, row, 1, &sch[n]) == 0)
 				n++;
 		if (n == 0 || schedule_next(sch, n, now, &sess, 1) != 1)

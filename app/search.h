@@ -18,10 +18,10 @@
 
 #define SEARCH_PAGE_SIZE	20
 #define SEARCH_MAX_PAGE		500
-#define SEARCH_MAX_ACCESS	8	/* accessibility needs in one search */
-#define SEARCH_MAX_AREAS	4	/* ward, council, health board, country */
+#define SEARCH_MAX_ACCESS	8	/* accessibility needs asked for */
+#define SEARCH_MAX_AREAS	4	/* ward, council, board, country */
 #define SEARCH_Q_MAX		200
-#define SEARCH_CAP		400	/* matches read; CAP_SQL in search.c */
+#define SEARCH_CAP		400	/* matches read (CAP_SQL) */
 
 /* The category tree, in display order (parents before children). */
 struct search_term {
@@ -55,14 +55,14 @@ enum search_sort {
 /* A search, validated.  Strings point into the request or the catalogue. */
 struct search_query {
 	const struct search_catalog *catalog;
-	double		 lat, lon;	/* the centre: postcode or position */
+	double		 lat, lon;	/* the centre */
 	double		 east, north;
 	const char	*areas[SEARCH_MAX_AREAS]; /* area codes it lies in */
 	size_t		 nareas;
 	int		 radius_m;
 	const char	*q;		/* keywords or NULL */
 	const struct search_term *category;	/* or NULL */
-	int		 wday;		/* 0 = Sunday .. 6, -1 any day */
+	int		 wday;		/* 0 = Sunday .. 6, -1 any */
 	enum search_tod	 tod;
 	int		 open_now;
 	int		 free_only;
@@ -81,7 +81,7 @@ struct search_item {
 	char	*org;
 	int	 local;		/* 0: matched by service area only */
 	double	 dist_m;	/* local only */
-	char	*area;		/* "Glasgow City": the area it covers */
+	char	*area;		/* the area it covers */
 	int	 is_free;
 	char	*cost;
 	int	 min_age, max_age;	/* -1 not given */
@@ -102,7 +102,7 @@ struct search_item {
 struct search_results {
 	long long		 total;
 	long long		 covered;	/* of total, by area only */
-	char			*corrected;	/* the words searched, or NULL */
+	char			*corrected;	/* words searched */
 	int			 was_corrected;
 	int			 capped;	/* SEARCH_CAP reached */
 	struct search_item	*items;
@@ -146,7 +146,8 @@ const char *search_country_of(const char *);
 /* "120 m", "0.8 km", "12 km". */
 void	search_format_distance(double, struct buf *);
 /* Descendants of term i (itself included), as a uuid[] literal. */
-void	search_term_ids(const struct search_catalog *, size_t, struct buf *);
+void	search_term_ids(const struct search_catalog *, size_t,
+	    struct buf *);
 /* Text array literal {"a","b"} with quotes and backslashes escaped. */
 void	search_text_array(const char *const *, size_t, struct buf *);
 
