@@ -13,6 +13,7 @@
 
 #include "asset.h"
 #include "buf.h"
+#include "config.h"
 #include "db.h"
 #include "embed.h"
 #include "http.h"
@@ -561,4 +562,111 @@ out:
 	buf_free(&tmp);
 	search_results_free(&r);
 	embed_form_free(&f);
+}
+
+/* ---- /about/embed: how a partner puts it on their site ------------ */
+
+static void
+code_block(struct buf *b, const char *code)
+{
+	buf_puts(b, "<pre class=\"sp-embed-code\"><code>");
+	buf_html(b, code);
+	buf_puts(b, "</code></pre>\n");
+}
+
+void
+embed_help(struct http_request *req)
+{
+	static const char *const opts[][2] = {
+		{ "data-postcode", "Searched at once when given, e.g. "
+		    "G12 8QQ or G12." },
+		{ "data-q", "Keywords to start with, e.g. walk." },
+		{ "data-category", "A category's short name, e.g. money or "
+		    "physical-activity." },
+		{ "data-radius", "Kilometres: 0.5, 1, 2, 5 (the default), 10 "
+		    "or 25." },
+		{ "data-limit", "How many results to show, 1 to 20 (default "
+		    "5)." },
+		{ "data-title", "The heading (default: Find local services)." },
+		{ "data-heading-level", "2 to 6 (default 2), to fit your "
+		    "page's headings." },
+		{ "data-target", "A CSS selector of an element to draw into, "
+		    "instead of right after the tag." },
+		{ "data-stylesheet", "none: do not load our stylesheet." },
+	};
+	struct buf	*b = &req->resp;
+	struct buf	 site, code;
+	size_t		 i, n;
+
+	buf_init(&site);
+	buf_init(&code);
+	buf_puts(&site, config.public_url);
+	n = site.len;
+	while (n > 0 && site.data[n - 1] == '/')
+		site.data[--n] = '\0';
+	site.len = n;
+
+	page_begin(req, "Put Signpost on your website", 0);
+	buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n",
+	    asset_url("/assets/css/embed.css"));
+	buf_puts(b, "<h1>Put Signpost on your website</h1>\n"
+	    "<p>Community groups, GP practices and councils can show a "
+	    "Signpost search on their own pages: a postcode box and the "
+	    "nearest services, each linking to its full listing here. It "
+	    "is free, and the listings stay up to date by themselves.</p>\n"
+	    "<h2>A search box: one line of HTML</h2>\n"
+	    "<p>Paste this where the search should appear:</p>\n");
+	buf_printf(&code, "<script src=\"%s/embed.js\" "
+	    "data-postcode=\"G12 8QQ\" data-radius=\"5\" async></script>",
+	    buf_cstr(&site));
+	code_block(b, buf_cstr(&code));
+	buf_puts(b, "<table class=\"schedule\">\n<caption>Options (all "
+	    "optional)</caption>\n<thead><tr><th scope=\"col\">Attribute"
+	    "</th><th scope=\"col\">What it does</th></tr></thead>\n"
+	    "<tbody>\n");
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		buf_puts(b, "<tr><th scope=\"row\"><code>");
+		buf_html(b, opts[i][0]);
+		buf_puts(b, "</code></th><td>");
+		buf_html(b, opts[i][1]);
+		buf_puts(b, "</td></tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n"
+	    "<h2>Your colours and fonts</h2>\n<p>The box uses your page's "
+	    "font. Every class name starts with <code>sp-embed</code> and "
+	    "our rules have no specificity, so any rule of yours wins. "
+	    "Colours are CSS custom properties you can set on "
+	    "<code>.sp-embed</code> or any element around it:</p>\n");
+	code_block(b, ":root {\n  --sp-embed-accent: #6b1d8f;   /* links "
+	    "and button */\n  --sp-embed-accent-text: #fff;\n"
+	    "  --sp-embed-text: #0b0c0c;\n  --sp-embed-muted: #505a5f;\n"
+	    "  --sp-embed-bg: #fff;\n  --sp-embed-border: #505a5f;\n"
+	    "  --sp-embed-focus: #0b0c0c;\n  --sp-embed-error: #b10e1e;\n"
+	    "  --sp-embed-radius: 4px;\n  --sp-embed-font: inherit;\n}");
+	buf_puts(b, "<p>If your page has a Content Security Policy, allow "
+	    "this site in <code>script-src</code>, <code>style-src</code> "
+	    "and <code>connect-src</code>.</p>\n"
+	    "<h2>Without JavaScript: a frame</h2>\n<p>The same search as "
+	    "a page of its own, with the same options as query parameters "
+	    "(<code>postcode</code>, <code>q</code>, <code>category</code>, "
+	    "<code>radius</code>, <code>limit</code>, <code>title</code>). "
+	    "Its links open in a new tab, so a sandboxed frame needs "
+	    "<code>allow-popups</code>.</p>\n");
+	buf_reset(&code);
+	buf_printf(&code, "<iframe title=\"Find local services, from "
+	    "Signpost\"\n  src=\"%s/embed?postcode=G12+8QQ&amp;q=walk\"\n"
+	    "  style=\"width: 100%%; height: 40rem; border: 0\"></iframe>",
+	    buf_cstr(&site));
+	code_block(b, buf_cstr(&code));
+	buf_puts(b, "<h2>How it looks</h2>\n<div class=\"sp-embed-preview\">"
+	    "<script src=\"/embed.js\" data-postcode=\"G12 8QQ\" "
+	    "data-heading-level=\"3\" data-title=\"Find local services "
+	    "(preview)\" async></script>\n<noscript><p>The preview needs "
+	    "JavaScript; <a href=\"/embed?postcode=G12+8QQ\">the frame "
+	    "version</a> does not.</p></noscript></div>\n");
+	page_end(req, 0);
+	buf_free(&site);
+	buf_free(&code);
+	http_header_set(req, "Cache-Control", "public, max-age=3600");
+	page_send(req, 200);
 }

@@ -22,5 +22,7 @@ void	embed_page(struct http_request *);
 /* /embed.js and /embed.css, by req->path. */
 void	embed_asset(struct http_request *);
 void	embed_api(struct http_request *);
+/* /about/embed: the snippets for partners, with a live preview. */
+void	embed_help(struct http_request *);
 
 #endif

@@ -47,6 +47,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,	"/api/organizations/{id}",	feed_organization },
 	{ HTTP_GET,	"/assets/*",			asset_serve },
 	{ HTTP_GET,	"/about/data",			page_about_data },
+	{ HTTP_GET,	"/about/embed",			embed_help },
 	{ HTTP_GET,	"/embed",			embed_page },
 	{ HTTP_GET,	"/embed.css",			embed_asset },
 	{ HTTP_GET,	"/embed.js",			embed_asset },

@@ -61,6 +61,12 @@ const pages = [
 	['embed', () => `/embed?${q({ postcode: 'G12 8QQ', q: fx.sfx })}`, 200,
 	    async (p) => p.getByRole('link', { name: fx.walk.name })
 	    .first().waitFor()],
+	['embed help', () => '/about/embed', 200, async (p) => {
+		// The live preview has drawn its results.
+		await p.locator('.sp-embed-preview .sp-embed__count').waitFor();
+		assert.match(await p.locator('pre').first().innerText(),
+		    /<script src="[^"]+\/embed\.js"/);
+	}],
 ];
 
 // The organisation page's address comes from the detail page's link.
