@@ -75,10 +75,20 @@ test('add two results to the shortlist with Space and Enter', async () => {
 	await page.keyboard.press('Space');
 	await page.locator('button').filter({ hasText: /remove/i }).first()
 	    .waitFor();
-	// Focus stays on (or returns to) the toggled control, not the top.
-	const st = await focusState(page);
-	assert.match(st.desc, /remove|shortlist|add/i,
-	    `focus after adding: ${st.desc}`);
+	await page.waitForLoadState();
+	// The keyboard carries on from the toggled result, not from the top
+	// of the page: the next Tab stays in the list.
+	await page.keyboard.press('Tab');
+	const next = await page.evaluate(() => {
+		const el = document.activeElement;
+		const item = el.closest('li, article');
+		return { item: item ? item.innerText : '',
+		    text: (el.innerText || '').trim() };
+	});
+	assert.doesNotMatch(next.text, /skip to main content/i,
+	    'focus went back to the top of the page after adding');
+	assert.match(next.item, new RegExp(`${esc(fx.walk.name)}|` +
+	    `${esc(fx.advice.name)}`), `focus after adding: ${next.text}`);
 
 	await tabTo(page, isControl, [`add.*shortlist`, ['BUTTON']], 200);
 	const second = await page.evaluate(() =>
@@ -91,10 +101,9 @@ test('add two results to the shortlist with Space and Enter', async () => {
 });
 
 test('open the shortlist and copy the SMS text by keyboard', async () => {
-	// Back to the top, then forward to the header's Shortlist link.
-	await page.keyboard.press('Control+Home');
-	await page.evaluate(() => document.activeElement.blur());
-	await tabTo(page, isControl, ['^shortlist', ['A']]);
+	// Onwards past the end of the page and round to the header's
+	// Shortlist link: Tab alone.
+	await tabTo(page, isControl, ['^shortlist', ['A']], 300);
 	await Promise.all([page.waitForURL(/\/shortlist\?ids=/),
 	    page.keyboard.press('Enter')]);
 	await page.waitForLoadState();
@@ -108,8 +117,7 @@ test('open the shortlist and copy the SMS text by keyboard', async () => {
 });
 
 test('a service name link opens its detail page by Enter', async () => {
-	await page.evaluate(() => document.activeElement.blur());
-	await tabTo(page, isControl, [`^${esc(fx.walk.name)}$`, ['A']], 200);
+	await tabTo(page, isControl, [`^${esc(fx.walk.name)}$`, ['A']], 300);
 	// The shortlist's own URL holds the id too: wait for the path.
 	await Promise.all([page.waitForURL(
 	    new RegExp(`/services/${fx.walk.id}`)),
