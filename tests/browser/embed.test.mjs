@@ -228,6 +228,31 @@ test('the widget says so, with a way on, when our API cannot be reached', async 
 	await page.close();
 });
 
+test('the widget and the frame reflow at 320 px without sideways scrolling', async () => {
+	const small = await newContext(browser,
+	    { viewport: { width: 320, height: 640 } }, [PARTNER]);
+	try {
+		const page = await newPage(small);
+		await goto(page, partnerUrl({ postcode: 'G12 8QQ', q: fx.sfx,
+		    frame: '1' }));
+		await page.locator('.sp-embed__result').first().waitFor();
+		await page.frameLocator('iframe').locator('.sp-embed__result')
+		    .first().waitFor();
+		const widths = async (target) => target.evaluate(() => ({
+			sw: document.documentElement.scrollWidth,
+			w: document.documentElement.clientWidth,
+		}));
+		const top = await widths(page);
+		assert.ok(top.sw <= top.w, `partner page ${top.sw} > ${top.w}`);
+		const frame = page.frames().find((f) =>
+		    f.url().startsWith(`${BASE}/embed`));
+		const inner = await widths(frame);
+		assert.ok(inner.sw <= inner.w, `frame ${inner.sw} > ${inner.w}`);
+	} finally {
+		await small.close();
+	}
+});
+
 test('the widget works by keyboard with visible focus', async () => {
 	const page = await newPage(ctx);
 	await goto(page, partnerUrl({ q: fx.sfx }));
