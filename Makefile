@@ -18,8 +18,9 @@ APP_SRCS = $(wildcard app/*.c)
 APP_OBJS = $(APP_SRCS:app/%.c=$(BUILD)/app/%.o) $(BUILD)/assets_data.o
 LIB_OBJS = $(filter-out $(BUILD)/app/main.o,$(APP_OBJS))
 ASSETS	 = $(shell find assets -type f 2>/dev/null | LC_ALL=C sort) \
-	   $(shell find node_modules/leaflet/dist -type f \( -name '*.js' -o \
-	   -name '*.css' -o -name '*.png' \) 2>/dev/null | LC_ALL=C sort)
+	   $(wildcard node_modules/leaflet/dist/leaflet.js \
+	   node_modules/leaflet/dist/leaflet.css \
+	   node_modules/leaflet/dist/images/*.png)
 
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -57,7 +58,7 @@ $(BUILD)/embed-assets: scripts/embed-assets.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
 
-$(BUILD)/assets_data.c: $(BUILD)/embed-assets $(ASSETS)
+$(BUILD)/assets_data.c: $(BUILD)/embed-assets $(ASSETS) Makefile
 	$(BUILD)/embed-assets $@ $(ASSETS)
 
 $(BUILD)/assets_data.o: $(BUILD)/assets_data.c

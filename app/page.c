@@ -69,7 +69,8 @@ page_attribution(struct buf *b)
 	    "&copy; Crown copyright and database right 2025.</p>"
 	    "<p>Categories from <a href=\"https://www.aliss.org/\">ALISS</a> "
 	    "(CC BY 4.0). <a href=\"/about/data\">About our data and "
-	    "licences</a>.</p>");
+	    "licences</a>. <a href=\"/about/embed\">Show these listings "
+	    "on your own website</a>.</p>");
 }
 
 void
