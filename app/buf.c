@@ -224,6 +224,31 @@ buf_release(struct buf *b)
 }
 
 int
+buf_append_file(struct buf *b, const char *path)
+{
+	FILE	*f;
+	char	 chunk[8192];
+	size_t	 n;
+	int	 rc = 0, saved = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(b, chunk, n);
+	if (ferror(f)) {
+		saved = errno != 0 ? errno : EIO;
+		rc = -1;
+	} else if (b->oom) {
+		saved = ENOMEM;
+		rc = -1;
+	}
+	fclose(f);
+	if (rc == -1)
+		errno = saved;
+	return (rc);
+}
+
+int
 str_to_ll(const char *s, long long min, long long max, long long *out)
 {
 	char		*end;

@@ -28,6 +28,8 @@ int	 buf_url(struct buf *, const char *);	/* RFC 3986 unreserved kept */
 int	 buf_json_str(struct buf *, const char *); /* quoted JSON string */
 const char *buf_cstr(struct buf *);		/* "" when empty */
 char	*buf_release(struct buf *);		/* caller frees; buf emptied */
+/* Append a whole file.  0, or -1 with errno set (ENOMEM if the buf failed). */
+int	 buf_append_file(struct buf *, const char *path);
 
 /* Whole-string parses: no trailing junk, no overflow.  0 or -1. */
 int	 str_to_ll(const char *, long long, long long, long long *);

@@ -5,6 +5,7 @@
  * scripts/gen-demo) fills temporary tables; load.sql turns them into
  * directory rows and ends with a one-row summary.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,26 +25,6 @@ void
 demo_init(void)
 {
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
-}
-
-static int
-append_file(struct buf *b, const char *path)
-{
-	FILE	*f;
-	char	 chunk[8192];
-	size_t	 n;
-	int	 rc = 0;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return (-1);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(b, chunk, n);
-	if (ferror(f) || b->oom)
-		rc = -1;
-	fclose(f);
-	/* Files are joined: make sure the last statement is ended. */
-	buf_puts(b, ";\n");
-	return (rc);
 }
 
 /* 1 if the one-value statement says true, 0 if false, -1 on error. */
@@ -111,10 +92,13 @@ demo_main(const char *root, int if_empty)
 			log_warn("load-demo: project path too long: %s", root);
 			goto out;
 		}
-		if (append_file(&sql, path) == -1) {
-			log_warn("load-demo: cannot read %s", path);
+		if (buf_append_file(&sql, path) == -1) {
+			log_warn("load-demo: cannot read %s: %s", path,
+			    strerror(errno));
 			goto out;
 		}
+		/* Files are joined: make sure the last statement is ended. */
+		buf_puts(&sql, ";\n");
 	}
 	/* No BEGIN/COMMIT in the files: one query string is one transaction. */
 	if (db_script(buf_cstr(&sql), &r) != DB_OK || db_rows(r) != 1) {

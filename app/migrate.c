@@ -45,24 +45,6 @@ is_migration(const struct dirent *d)
 }
 
 static int
-read_file(const char *path, struct buf *b)
-{
-	FILE	*f;
-	char	 chunk[8192];
-	size_t	 n;
-	int	 rc = 0;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return (-1);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(b, chunk, n);
-	if (ferror(f) || b->oom)
-		rc = -1;
-	fclose(f);
-	return (rc);
-}
-
-static int
 apply(const char *dir, const char *name, char *err, size_t errlen)
 {
 	struct buf		 sql;
@@ -84,7 +66,7 @@ apply(const char *dir, const char *name, char *err, size_t errlen)
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (read_file(path, &sql) == -1) {
+	if (buf_append_file(&sql, path) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -433,6 +435,37 @@ test_str_trim_is_linear_in_leading_space(void **state)
 		    n);
 }
 
+static void
+test_buf_append_file_appends_whole_file_and_reports_missing(void **state)
+{
+	struct buf	 b;
+	char		 path[] = "/tmp/test_buf_XXXXXX";
+	char		 big[20000];
+	FILE		*f;
+	int		 fd;
+
+	(void)state;
+	memset(big, 'a', sizeof(big));
+	big[sizeof(big) - 1] = 'z';
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_int_equal(fwrite(big, 1, sizeof(big), f), sizeof(big));
+	assert_int_equal(fclose(f), 0);
+
+	buf_init(&b);
+	buf_puts(&b, "head:");
+	assert_int_equal(buf_append_file(&b, path), 0);
+	assert_int_equal(b.len, 5 + sizeof(big));
+	assert_memory_equal(b.data, "head:", 5);
+	assert_memory_equal(b.data + 5, big, sizeof(big));
+	unlink(path);
+	errno = 0;
+	assert_int_equal(buf_append_file(&b, path), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(b.len, 5 + sizeof(big));
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -470,6 +503,8 @@ main(void)
 		cmocka_unit_test(test_str_copy_reports_truncation),
 		cmocka_unit_test(test_str_trim_trims_both_ends),
 		cmocka_unit_test(test_str_trim_is_linear_in_leading_space),
+		cmocka_unit_test(
+		    test_buf_append_file_appends_whole_file_and_reports_missing),
 	};
 	size_t	total = sizeof(tests) / sizeof(tests[0]);
 	int	failed;
