@@ -64,7 +64,7 @@ $(BUILD)/assets_data.c: $(BUILD)/embed-assets $(ASSETS) Makefile
 $(BUILD)/assets_data.o: $(BUILD)/assets_data.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
 	    $(LDLIBS) $(shell pkg-config --libs cmocka)

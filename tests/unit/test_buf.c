@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "unit.h"
 
 /* Escape s with fn into a fresh buffer; the caller frees the result. */
 static char *
@@ -506,13 +507,6 @@ main(void)
 		cmocka_unit_test(
 		    test_buf_append_file_appends_whole_file_and_reports_missing),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("buf", tests));
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "unit.h"
 
 /* Every environment variable the overlay reads, cleared before each test. */
 static const char *const env_names[] = {
@@ -363,13 +364,6 @@ main(void)
 		T(test_env_without_settings_changes_nothing),
 		T(test_config_set_unknown_key),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("config", tests));
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "unit.h"
 
 static const struct db_stmt	stmts[] = {
 	{ "test_stmt_one", "SELECT $1::int + 1" },
@@ -60,13 +61,6 @@ main(void)
 		cmocka_unit_test_setup(test_stmt_sql_unknown_name_is_null,
 		    setup),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("db_stmt", tests));
 }

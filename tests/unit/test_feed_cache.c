@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "feed_cache.h"
+#include "unit.h"
 
 /* Versions only grow in the cache's life: each test takes fresh ones. */
 static uint64_t	next_version = 1;
@@ -200,10 +201,6 @@ main(void)
 		    test_cache_keeps_under_the_cap_evicting_least_recent),
 		cmocka_unit_test(test_cache_is_consistent_under_threads),
 	};
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	printf("%zu passed, %d failed\n", sizeof(tests) / sizeof(tests[0]) -
-	    (size_t)failed, failed);
-	return (failed != 0);
+	return (RUN_UNIT_TESTS("feed_cache", tests));
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "geo.h"
+#include "unit.h"
 
 #define POINTS_CSV	"tests/unit/data/ostn15/ostn15_test_points_etrs89_to_osgb36.csv"
 #define GRID_CRS	"EPSG:27700"
@@ -36,7 +37,6 @@ struct tp {
 static struct tp	pts[NPOINTS];
 static int		npts;
 static char		opname[512];
-static int		setup_ok;
 
 static int
 parse_double(const char *s, double *out)
@@ -122,7 +122,6 @@ group_setup(void **state)
 		return (-1);
 	}
 	print_message("PROJ operation: %s\n", opname);
-	setup_ok = 1;
 	return (0);
 }
 
@@ -495,15 +494,7 @@ main(void)
 		    test_geo_init_without_grid_reports_helmert,
 		    restore_default),
 	};
-	int	 total, failed;
 
-	total = (int)(sizeof(tests) / sizeof(tests[0]));
-	failed = cmocka_run_group_tests_name("geo", tests, group_setup,
-	    group_teardown);
-	/* A failed group setup runs nothing; count every test as failed. */
-	if (!setup_ok || failed < 0 || failed > total)
-		failed = total;
-	fflush(stderr);
-	printf("%d passed, %d failed\n", total - failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS_SETUP("geo", tests, group_setup,
+	    group_teardown));
 }

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
+#include "unit.h"
 
 #define UUID_LOWER	"0f8fad5b-d9cb-469f-a165-70867728950e"
 #define UUID_UPPER	"7C9E6679-7425-40DE-944B-E07FC1F90AE7"
@@ -841,13 +842,6 @@ main(void)
 		T(test_status_text),
 		T(test_request_free_releases_everything),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("http", tests));
 }

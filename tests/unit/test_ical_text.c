@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "ical.h"
+#include "unit.h"
 
 static void
 assert_text(const char *in, const char *want)
@@ -157,13 +158,6 @@ main(void)
 		cmocka_unit_test(test_ical_line_of_76_octets_folds_once),
 		cmocka_unit_test(test_ical_fold_never_splits_a_utf8_character),
 	};
-	int	total, failed;
 
-	total = (int)(sizeof(tests) / sizeof(tests[0]));
-	failed = cmocka_run_group_tests_name("ical_text", tests, NULL, NULL);
-	if (failed < 0 || failed > total)
-		failed = total;
-	fflush(stderr);
-	printf("%d passed, %d failed\n", total - failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("ical_text", tests));
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "postcode.h"
+#include "unit.h"
 
 #define SAMPLE_PATH	"tests/unit/data/postcodes_sample.txt"
 #define SAMPLE_MIN	2000
@@ -636,13 +637,6 @@ main(void)
 		cmocka_unit_test(test_postcode_accepts_larger_buffer),
 		cmocka_unit_test(test_postcode_every_sample_postcode_round_trips),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("postcode", tests));
 }

@@ -19,6 +19,7 @@
 #include "asset.h"
 #include "http.h"
 #include "route.h"
+#include "unit.h"
 
 /* route_match */
 
@@ -478,13 +479,6 @@ main(void)
 		cmocka_unit_test(test_db_error_is_503_or_500_without_internals),
 		cmocka_unit_test(test_is_api),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("route", tests));
 }

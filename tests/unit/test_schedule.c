@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "schedule.h"
+#include "unit.h"
 
 /* Local Europe/London wall-clock time. */
 static time_t
@@ -624,16 +625,9 @@ main(void)
 		cmocka_unit_test(test_schedule_formats_sessions_and_dates),
 		cmocka_unit_test(test_schedule_parse_time_rejects_junk),
 	};
-	int	total, failed;
 
 	/* The process's clock is Scottish wall-clock time, as in main.c. */
 	setenv("TZ", "Europe/London", 1);
 	tzset();
-	total = (int)(sizeof(tests) / sizeof(tests[0]));
-	failed = cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
-	if (failed < 0 || failed > total)
-		failed = total;
-	fflush(stderr);
-	printf("%d passed, %d failed\n", total - failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("schedule", tests));
 }

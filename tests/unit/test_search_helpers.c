@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "search.h"
+#include "unit.h"
 
 static void
 test_radius_accepts_only_the_offered_distances(void **state)
@@ -211,10 +212,6 @@ main(void)
 		cmocka_unit_test(test_category_includes_its_descendants),
 		cmocka_unit_test(test_text_array_escapes_quotes_and_backslashes),
 	};
-	int	failed;
 
-	failed = cmocka_run_group_tests_name("search", tests, NULL, NULL);
-	printf("%zu passed, %d failed\n",
-	    sizeof(tests) / sizeof(tests[0]) - (size_t)failed, failed);
-	return (failed != 0);
+	return (RUN_UNIT_TESTS("search", tests));
 }

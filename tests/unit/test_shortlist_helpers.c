@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "http.h"
 #include "shortlist.h"
+#include "unit.h"
 
 #define A	"0b6a3c1e-5f1d-4c2a-9e7b-2d8f4a6c1b3e"
 #define B	"11111111-2222-4333-8444-555555555555"
@@ -509,13 +510,6 @@ main(void)
 		cmocka_unit_test(
 		    test_shortlist_sms_text_has_name_when_where_phone),
 	};
-	size_t	total = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (failed < 0 || (size_t)failed > total)
-		failed = (int)total;
-	fflush(stderr);
-	printf("%zu passed, %d failed\n", total - (size_t)failed, failed);
-	return (failed == 0 ? 0 : 1);
+	return (RUN_UNIT_TESTS("shortlist", tests));
 }
