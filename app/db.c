@@ -325,6 +325,24 @@ db_isnull(const struct db_result *r, int row, int col)
 	return (db_value(r, row, col) == NULL);
 }
 
+const char *
+db_text(const struct db_result *r, int row, int col)
+{
+	const char	*v = db_value(r, row, col);
+
+	return (v != NULL && *v != '\0' ? v : NULL);
+}
+
+int
+db_bool(const struct db_result *r, int row, int col)
+{
+	const char	*v = db_value(r, row, col);
+
+	if (v == NULL)
+		return (-1);
+	return (v[0] == 't');
+}
+
 long long
 db_affected(const struct db_result *r)
 {

@@ -44,6 +44,10 @@ const char	*db_colname(const struct db_result *, int);
 /* NULL for SQL NULL. */
 const char	*db_value(const struct db_result *, int, int);
 int		 db_isnull(const struct db_result *, int, int);
+/* The text, or NULL when it is SQL NULL or empty: for optional columns. */
+const char	*db_text(const struct db_result *, int, int);
+/* A boolean column: 1 true, 0 false, -1 NULL. */
+int		 db_bool(const struct db_result *, int, int);
 /* Number of rows an INSERT/UPDATE/DELETE touched. */
 long long	 db_affected(const struct db_result *);
 void		 db_free(struct db_result *);

@@ -128,6 +128,27 @@ page_error(struct http_request *req, int status, const char *detail)
 	http_header_set(req, "Cache-Control", "no-store");
 }
 
+/* tel: needs the digits only (and a leading +). */
+void
+page_tel_link(struct buf *b, const char *number, const char *ext)
+{
+	const char	*p;
+
+	buf_puts(b, "<a href=\"tel:");
+	for (p = number; *p != '\0'; p++)
+		if (*p != ' ')
+			buf_append(b, p, 1);
+	if (ext != NULL)
+		buf_printf(b, ",%s", ext);
+	buf_puts(b, "\">");
+	buf_html(b, number);
+	if (ext != NULL) {
+		buf_puts(b, " extension ");
+		buf_html(b, ext);
+	}
+	buf_puts(b, "</a>");
+}
+
 void
 page_about_data(struct http_request *req)
 {

@@ -21,6 +21,8 @@ void	page_send(struct http_request *, int);
 void	page_error(struct http_request *, int, const char *);
 /* Attribution lines required by the data licences, as HTML. */
 void	page_attribution(struct buf *);
+/* A tel: link showing number; ext (may be NULL) is dialled after a pause. */
+void	page_tel_link(struct buf *, const char *number, const char *ext);
 
 void	page_about_data(struct http_request *);
 

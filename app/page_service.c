@@ -144,26 +144,6 @@ page_service_init(void)
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
 }
 
-/* A column's text, or NULL when it is SQL NULL or blank. */
-static const char *
-col(const struct db_result *r, int row, int c)
-{
-	const char	*v = db_value(r, row, c);
-
-	return (v != NULL && *v != '\0' ? v : NULL);
-}
-
-/* 1 true, 0 false, -1 NULL. */
-static int
-col_bool(const struct db_result *r, int row, int c)
-{
-	const char	*v = db_value(r, row, c);
-
-	if (v == NULL)
-		return (-1);
-	return (v[0] == 't');
-}
-
 /* Text with blank lines as paragraph breaks and newlines as <br>. */
 static void
 paras(struct buf *b, const char *text, const char *cls)
@@ -199,27 +179,6 @@ paras(struct buf *b, const char *text, const char *cls)
 	if (open)
 		buf_puts(b, "</p>\n");
 	buf_free(&line);
-}
-
-/* tel: needs the digits only (and a leading +). */
-static void
-tel_link(struct buf *b, const char *number, const char *ext)
-{
-	const char	*p;
-
-	buf_puts(b, "<a href=\"tel:");
-	for (p = number; *p != '\0'; p++)
-		if (*p != ' ')
-			buf_append(b, p, 1);
-	if (ext != NULL)
-		buf_printf(b, ",%s", ext);
-	buf_puts(b, "\">");
-	buf_html(b, number);
-	if (ext != NULL) {
-		buf_puts(b, " extension ");
-		buf_html(b, ext);
-	}
-	buf_puts(b, "</a>");
 }
 
 static void
@@ -312,7 +271,7 @@ address_line(struct buf *b, const struct db_result *r, int row, int c_name,
 	const char	*v;
 
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		if (cols[i] < 0 || (v = col(r, row, cols[i])) == NULL)
+		if (cols[i] < 0 || (v = db_text(r, row, cols[i])) == NULL)
 			continue;
 		if (!first)
 			buf_puts(b, ", ");
@@ -383,7 +342,7 @@ section_when(struct buf *b, const struct db_result *sr, const char *id,
 	} else if (sch[0].freq[0] != '\0')
 		buf_puts(b, "<p>No upcoming sessions are listed.</p>\n");
 	for (i = 0; i < nsch; i++)
-		if (col(sr, rows[i], SCHEDULE_NCOLUMNS) != NULL)
+		if (db_text(sr, rows[i], SCHEDULE_NCOLUMNS) != NULL)
 			any_where = 1;
 	buf_puts(b, "<table class=\"schedule\"><caption>Regular times"
 	    "</caption>\n<thead><tr><th scope=\"col\">When</th>");
@@ -398,7 +357,7 @@ section_when(struct buf *b, const struct db_result *sr, const char *id,
 		buf_puts(b, "</td>");
 		if (any_where) {
 			buf_puts(b, "<td>");
-			buf_html(b, col(sr, rows[i], SCHEDULE_NCOLUMNS));
+			buf_html(b, db_text(sr, rows[i], SCHEDULE_NCOLUMNS));
 			buf_puts(b, "</td>");
 		}
 		buf_puts(b, "<td>");
@@ -427,7 +386,7 @@ static void
 section_walk(struct buf *b, const struct db_result *r, const char *id,
     const struct session *ss, int nss)
 {
-	const char	*g = col(r, 0, S_GRADE), *v;
+	const char	*g = db_text(r, 0, S_GRADE), *v;
 	struct buf	 t;
 	long long	 mins;
 
@@ -439,34 +398,35 @@ section_walk(struct buf *b, const struct db_result *r, const char *id,
 	    "<dl class=\"facts\">");
 	buf_puts(b, "<dt>Grade</dt><dd>");
 	buf_printf(b, "%c%s", g[0] - 'a' + 'A', g + 1);
-	if ((v = col(r, 0, S_GRADELABEL)) != NULL) {
+	if ((v = db_text(r, 0, S_GRADELABEL)) != NULL) {
 		buf_puts(b, " (");
 		buf_html(b, v);
 		buf_puts(b, ")");
 	}
 	buf_printf(b, ": %s</dd>", grade_help(g));
-	if ((v = col(r, 0, S_LENGTH)) != NULL) {
+	if ((v = db_text(r, 0, S_LENGTH)) != NULL) {
 		buf_puts(b, "<dt>Length</dt><dd>");
 		buf_html(b, v);
 		buf_puts(b, " km</dd>");
 	}
-	if ((v = col(r, 0, S_DURATION)) != NULL &&
+	if ((v = db_text(r, 0, S_DURATION)) != NULL &&
 	    str_to_ll(v, 1, 100000, &mins) == 0) {
 		buf_puts(b, "<dt>Duration</dt><dd>About ");
 		minutes_text(b, (long)mins);
 		buf_puts(b, "</dd>");
 	}
-	if ((v = col(r, 0, S_TERRAIN)) != NULL) {
+	if ((v = db_text(r, 0, S_TERRAIN)) != NULL) {
 		buf_puts(b, "<dt>Terrain</dt><dd>");
 		buf_html(b, v);
 		buf_puts(b, "</dd>");
 	}
-	if (col(r, 0, S_MEETING) != NULL || col(r, 0, S_MEETADDR) != NULL) {
+	if (db_text(r, 0, S_MEETING) != NULL ||
+	    db_text(r, 0, S_MEETADDR) != NULL) {
 		buf_puts(b, "<dt>Meeting point</dt><dd>");
-		if ((v = col(r, 0, S_MEETING)) != NULL)
+		if ((v = db_text(r, 0, S_MEETING)) != NULL)
 			buf_html(b, v);
-		if (col(r, 0, S_MEETADDR) != NULL ||
-		    col(r, 0, S_MEETNAME) != NULL) {
+		if (db_text(r, 0, S_MEETADDR) != NULL ||
+		    db_text(r, 0, S_MEETNAME) != NULL) {
 			buf_puts(b, v != NULL ? " (" : "");
 			address_line(b, r, 0, S_MEETNAME, S_MEETADDR, -1, -1,
 			    S_MEETPC);
@@ -522,21 +482,22 @@ section_where(struct buf *b, const struct db_result *lr,
 		lid = db_value(lr, i, L_ID);
 		buf_puts(b, "<div class=\"location\">");
 		buf_puts(b, "<h3>");
-		if ((v = col(lr, i, L_NAME)) != NULL)
+		if ((v = db_text(lr, i, L_NAME)) != NULL)
 			buf_html(b, v);
 		else if (strcmp(db_value(lr, i, L_TYPE), "virtual") == 0)
 			buf_puts(b, "Online or by phone");
 		else
-			buf_html(b, col(lr, i, L_A1) != NULL ?
-			    col(lr, i, L_A1) : "Location");
+			buf_html(b, db_text(lr, i, L_A1) != NULL ?
+			    db_text(lr, i, L_A1) : "Location");
 		buf_puts(b, "</h3>\n");
-		if (col(lr, i, L_A1) != NULL || col(lr, i, L_PC) != NULL) {
+		if (db_text(lr, i, L_A1) != NULL ||
+		    db_text(lr, i, L_PC) != NULL) {
 			buf_puts(b, "<p class=\"address\">");
 			address_line(b, lr, i, -1, L_A1, L_A2, L_CITY, L_PC);
 			buf_puts(b, "</p>\n");
 		}
-		lat = col(lr, i, L_LAT);
-		lon = col(lr, i, L_LON);
+		lat = db_text(lr, i, L_LAT);
+		lon = db_text(lr, i, L_LON);
 		if (lat != NULL && lon != NULL) {
 			buf_puts(b, "<div class=\"service-map\" data-map "
 			    "data-lat=\"");
@@ -544,8 +505,8 @@ section_where(struct buf *b, const struct db_result *lr,
 			buf_puts(b, "\" data-lon=\"");
 			buf_html(b, lon);
 			buf_puts(b, "\" data-label=\"");
-			buf_html(b, col(lr, i, L_NAME) != NULL ?
-			    col(lr, i, L_NAME) : col(lr, i, L_A1));
+			buf_html(b, db_text(lr, i, L_NAME) != NULL ?
+			    db_text(lr, i, L_NAME) : db_text(lr, i, L_A1));
 			buf_puts(b, "\" data-tile-url=\"");
 			buf_html(b, config.tile_url);
 			buf_puts(b, "\" data-tile-attribution=\"");
@@ -555,16 +516,16 @@ section_where(struct buf *b, const struct db_result *lr,
 			buf_puts(b, "</p>\n");
 			*with_map = 1;
 		}
-		if ((v = col(lr, i, L_SALDESC)) != NULL)
+		if ((v = db_text(lr, i, L_SALDESC)) != NULL)
 			paras(b, v, NULL);
-		if ((v = col(lr, i, L_DESC)) != NULL)
+		if ((v = db_text(lr, i, L_DESC)) != NULL)
 			paras(b, v, NULL);
-		if ((v = col(lr, i, L_TRANSPORT)) != NULL) {
+		if ((v = db_text(lr, i, L_TRANSPORT)) != NULL) {
 			buf_puts(b, "<p><strong>Getting there:</strong> ");
 			buf_html(b, v);
 			buf_puts(b, "</p>\n");
 		}
-		if ((v = col(lr, i, L_URL)) != NULL) {
+		if ((v = db_text(lr, i, L_URL)) != NULL) {
 			buf_puts(b, "<p>");
 			web_link(b, v, "Venue website");
 			buf_puts(b, "</p>\n");
@@ -578,13 +539,13 @@ section_where(struct buf *b, const struct db_result *lr,
 				    "<ul class=\"access\">");
 			first = 0;
 			buf_puts(b, "<li>");
-			buf_html(b, col(ar, j, 1) != NULL ? col(ar, j, 1) :
-			    "Accessibility information");
-			if ((v = col(ar, j, 2)) != NULL) {
+			buf_html(b, db_text(ar, j, 1) != NULL ?
+			    db_text(ar, j, 1) : "Accessibility information");
+			if ((v = db_text(ar, j, 2)) != NULL) {
 				buf_puts(b, ": ");
 				buf_html(b, v);
 			}
-			if ((v = col(ar, j, 3)) != NULL) {
+			if ((v = db_text(ar, j, 3)) != NULL) {
 				buf_puts(b, " (");
 				web_link(b, v, "more");
 				buf_puts(b, ")");
@@ -616,29 +577,29 @@ section_access(struct buf *b, const struct db_result *r)
 	buf_puts(b, "<section class=\"detail-section\" "
 	    "aria-labelledby=\"h-access\"><h2 id=\"h-access\">How to get in"
 	    "</h2>\n");
-	if (col_bool(r, 0, S_SELF) == -1 && col_bool(r, 0, S_PRO) == -1 &&
-	    col_bool(r, 0, S_DROPIN) == -1 && col_bool(r, 0, S_BOOKING) == -1)
+	if (db_bool(r, 0, S_SELF) == -1 && db_bool(r, 0, S_PRO) == -1 &&
+	    db_bool(r, 0, S_DROPIN) == -1 && db_bool(r, 0, S_BOOKING) == -1)
 		buf_puts(b, "<p>Not stated: contact them to ask.</p>\n");
 	else {
 		buf_puts(b, "<ul class=\"access-routes\">");
-		access_item(b, col_bool(r, 0, S_SELF),
+		access_item(b, db_bool(r, 0, S_SELF),
 		    "Self-referral: people can contact them directly",
 		    "No self-referral: someone must refer them");
-		access_item(b, col_bool(r, 0, S_PRO),
+		access_item(b, db_bool(r, 0, S_PRO),
 		    "Professional referral: a GP, link worker or support "
 		    "worker can refer",
 		    "Professional referrals are not taken");
-		access_item(b, col_bool(r, 0, S_DROPIN),
+		access_item(b, db_bool(r, 0, S_DROPIN),
 		    "Drop-in: no appointment needed",
 		    "Not a drop-in: contact them first");
-		access_item(b, col_bool(r, 0, S_BOOKING),
+		access_item(b, db_bool(r, 0, S_BOOKING),
 		    "Booking needed before going",
 		    "No booking needed");
 		buf_puts(b, "</ul>\n");
 	}
-	if ((v = col(r, 0, S_REFDESC)) != NULL)
+	if ((v = db_text(r, 0, S_REFDESC)) != NULL)
 		paras(b, v, NULL);
-	if ((v = col(r, 0, S_APPLY)) != NULL) {
+	if ((v = db_text(r, 0, S_APPLY)) != NULL) {
 		buf_puts(b, "<h3>How to apply</h3>\n");
 		paras(b, v, NULL);
 	}
@@ -649,7 +610,8 @@ static void
 section_eligibility(struct buf *b, const struct db_result *r,
     const struct db_result *areas)
 {
-	const char	*mn = col(r, 0, S_MINAGE), *mx = col(r, 0, S_MAXAGE);
+	const char	*mn = db_text(r, 0, S_MINAGE);
+	const char	*mx = db_text(r, 0, S_MAXAGE);
 	const char	*v;
 	int		 i;
 
@@ -665,7 +627,7 @@ section_eligibility(struct buf *b, const struct db_result *r,
 	else
 		buf_puts(b, "No age limits stated");
 	buf_puts(b, ".</p>\n");
-	if ((v = col(r, 0, S_ELIG)) != NULL)
+	if ((v = db_text(r, 0, S_ELIG)) != NULL)
 		paras(b, v, NULL);
 	if (db_rows(areas) > 0) {
 		buf_puts(b, "<p>For people in: ");
@@ -688,32 +650,32 @@ section_cost(struct buf *b, const struct db_result *r,
 
 	buf_puts(b, "<section class=\"detail-section\" "
 	    "aria-labelledby=\"h-cost\"><h2 id=\"h-cost\">Cost</h2>\n");
-	if (col_bool(r, 0, S_FREE) == 1)
+	if (db_bool(r, 0, S_FREE) == 1)
 		buf_puts(b, "<p class=\"cost-free\"><strong>Free</strong>"
 		    "</p>\n");
 	/* "Free" said twice reads like a mistake. */
-	if ((v = col(r, 0, S_COST)) != NULL && !(col_bool(r, 0, S_FREE) == 1 &&
-	    strcasecmp(v, "free") == 0))
+	if ((v = db_text(r, 0, S_COST)) != NULL &&
+	    !(db_bool(r, 0, S_FREE) == 1 && strcasecmp(v, "free") == 0))
 		paras(b, v, NULL);
 	if (db_rows(costs) > 0) {
 		buf_puts(b, "<ul class=\"cost-options\">");
 		for (i = 0; i < db_rows(costs); i++) {
 			buf_puts(b, "<li>");
-			if ((v = col(costs, i, 0)) != NULL) {
+			if ((v = db_text(costs, i, 0)) != NULL) {
 				buf_html(b, v);
 				buf_puts(b, ": ");
 			}
-			if ((v = col(costs, i, 1)) != NULL) {
-				if (strcmp(col(costs, i, 2), "GBP") == 0)
+			if ((v = db_text(costs, i, 1)) != NULL) {
+				if (strcmp(db_text(costs, i, 2), "GBP") == 0)
 					buf_puts(b, "&pound;");
 				else {
-					buf_html(b, col(costs, i, 2));
+					buf_html(b, db_text(costs, i, 2));
 					buf_puts(b, " ");
 				}
 				buf_html(b, v);
 			}
-			if ((v = col(costs, i, 3)) != NULL) {
-				amount = col(costs, i, 1) != NULL;
+			if ((v = db_text(costs, i, 3)) != NULL) {
+				amount = db_text(costs, i, 1) != NULL;
 				buf_puts(b, amount ? " (" : "");
 				buf_html(b, v);
 				buf_puts(b, amount ? ")" : "");
@@ -722,10 +684,10 @@ section_cost(struct buf *b, const struct db_result *r,
 		}
 		buf_puts(b, "</ul>\n");
 	}
-	if ((v = col(r, 0, S_FEES)) != NULL)
+	if ((v = db_text(r, 0, S_FEES)) != NULL)
 		paras(b, v, NULL);
-	if (col_bool(r, 0, S_FREE) != 1 && col(r, 0, S_COST) == NULL &&
-	    db_rows(costs) == 0 && col(r, 0, S_FEES) == NULL)
+	if (db_bool(r, 0, S_FREE) != 1 && db_text(r, 0, S_COST) == NULL &&
+	    db_rows(costs) == 0 && db_text(r, 0, S_FEES) == NULL)
 		buf_puts(b, "<p>Not stated: ask when you contact them.</p>\n");
 	buf_puts(b, "</section>\n");
 }
@@ -741,15 +703,15 @@ section_contact(struct buf *b, const struct db_result *r,
 	    "aria-labelledby=\"h-contact\"><h2 id=\"h-contact\">Contact</h2>\n"
 	    "<ul class=\"contacts\">");
 	for (i = 0; i < db_rows(phones); i++) {
-		const char	*type = col(phones, i, 2);
+		const char	*type = db_text(phones, i, 2);
 
 		buf_puts(b, "<li>");
 		buf_puts(b, type != NULL && strcmp(type, "text") == 0 ?
 		    "Text: " : type != NULL && strcmp(type, "textphone") == 0 ?
 		    "Textphone: " : "Phone: ");
-		tel_link(b, db_value(phones, i, 0), col(phones, i, 1));
-		if ((v = col(phones, i, 3)) != NULL ||
-		    (v = col(phones, i, 4)) != NULL) {
+		page_tel_link(b, db_value(phones, i, 0), db_text(phones, i, 1));
+		if ((v = db_text(phones, i, 3)) != NULL ||
+		    (v = db_text(phones, i, 4)) != NULL) {
 			buf_puts(b, " (");
 			buf_html(b, v);
 			buf_puts(b, ")");
@@ -757,13 +719,13 @@ section_contact(struct buf *b, const struct db_result *r,
 		buf_puts(b, "</li>");
 		any = 1;
 	}
-	if ((v = col(r, 0, S_EMAIL)) != NULL) {
+	if ((v = db_text(r, 0, S_EMAIL)) != NULL) {
 		buf_puts(b, "<li>Email: ");
 		mail_link(b, v);
 		buf_puts(b, "</li>");
 		any = 1;
 	}
-	if ((v = col(r, 0, S_URL)) != NULL) {
+	if ((v = db_text(r, 0, S_URL)) != NULL) {
 		buf_puts(b, "<li>Website: ");
 		web_link(b, v, NULL);
 		buf_puts(b, "</li>");
@@ -771,19 +733,19 @@ section_contact(struct buf *b, const struct db_result *r,
 	}
 	for (i = 0; i < db_rows(contacts); i++) {
 		buf_puts(b, "<li>");
-		if ((v = col(contacts, i, 0)) != NULL)
+		if ((v = db_text(contacts, i, 0)) != NULL)
 			buf_html(b, v);
 		else
 			buf_puts(b, "Contact");
-		if ((v = col(contacts, i, 1)) != NULL) {
+		if ((v = db_text(contacts, i, 1)) != NULL) {
 			buf_puts(b, ", ");
 			buf_html(b, v);
 		}
-		if ((v = col(contacts, i, 2)) != NULL) {
+		if ((v = db_text(contacts, i, 2)) != NULL) {
 			buf_puts(b, ", ");
 			buf_html(b, v);
 		}
-		if ((v = col(contacts, i, 3)) != NULL) {
+		if ((v = db_text(contacts, i, 3)) != NULL) {
 			buf_puts(b, ": ");
 			mail_link(b, v);
 		}
@@ -802,7 +764,7 @@ section_languages(struct buf *b, const struct db_result *r,
 	const char	*v;
 	int		 i;
 
-	if (db_rows(langs) == 0 && col(r, 0, S_INTERP) == NULL)
+	if (db_rows(langs) == 0 && db_text(r, 0, S_INTERP) == NULL)
 		return;
 	buf_puts(b, "<section class=\"detail-section\" "
 	    "aria-labelledby=\"h-lang\"><h2 id=\"h-lang\">Languages</h2>\n");
@@ -811,7 +773,7 @@ section_languages(struct buf *b, const struct db_result *r,
 		for (i = 0; i < db_rows(langs); i++) {
 			buf_puts(b, "<li>");
 			buf_html(b, db_value(langs, i, 0));
-			if ((v = col(langs, i, 1)) != NULL) {
+			if ((v = db_text(langs, i, 1)) != NULL) {
 				buf_puts(b, " (");
 				buf_html(b, v);
 				buf_puts(b, ")");
@@ -820,7 +782,7 @@ section_languages(struct buf *b, const struct db_result *r,
 		}
 		buf_puts(b, "</ul>\n");
 	}
-	if ((v = col(r, 0, S_INTERP)) != NULL) {
+	if ((v = db_text(r, 0, S_INTERP)) != NULL) {
 		buf_puts(b, "<p><strong>Interpreting:</strong> ");
 		buf_html(b, v);
 		buf_puts(b, "</p>\n");
@@ -878,16 +840,16 @@ page_service(struct http_request *req)
 
 	/* Only a location with coordinates needs Leaflet. */
 	for (i = 0; i < (size_t)db_rows(rs[R_LOCS]); i++)
-		if (col(rs[R_LOCS], (int)i, L_LAT) != NULL)
+		if (db_text(rs[R_LOCS], (int)i, L_LAT) != NULL)
 			with_map = 1;
 	page_begin(req, db_value(r, 0, S_NAME), with_map ? PAGE_MAP : 0);
 	buf_puts(b, "<article class=\"service-detail\">\n<div class="
 	    "\"detail-head\"><h1>");
 	buf_html(b, db_value(r, 0, S_NAME));
 	buf_puts(b, "</h1>");
-	if (col_bool(r, 0, S_DEMO) == 1)
+	if (db_bool(r, 0, S_DEMO) == 1)
 		demo_badge(b);
-	if ((v = col(r, 0, S_ALT)) != NULL) {
+	if ((v = db_text(r, 0, S_ALT)) != NULL) {
 		buf_puts(b, "<p class=\"alt-name\">Also known as ");
 		buf_html(b, v);
 		buf_puts(b, "</p>");
@@ -910,15 +872,15 @@ page_service(struct http_request *req)
 		buf_puts(b, "</strong> Check with them before sending "
 		    "anyone.</p>\n");
 	}
-	if ((v = col(r, 0, S_ALERT)) != NULL) {
+	if ((v = db_text(r, 0, S_ALERT)) != NULL) {
 		buf_puts(b, "<p class=\"notice\">");
 		buf_html(b, v);
 		buf_puts(b, "</p>\n");
 	}
-	if ((v = col(r, 0, S_DESC)) != NULL)
+	if ((v = db_text(r, 0, S_DESC)) != NULL)
 		paras(b, v, "description");
 
-	section_when(b, sr, id, col(r, 0, S_GRADE) == NULL, sch, rows, nsch,
+	section_when(b, sr, id, db_text(r, 0, S_GRADE) == NULL, sch, rows, nsch,
 	    ss, nss);
 	section_walk(b, r, id, ss, nss);
 	section_where(b, rs[R_LOCS], rs[R_ACCESS], &with_map);
@@ -939,12 +901,12 @@ page_service(struct http_request *req)
 		buf_puts(b, "</p>\n");
 	}
 	buf_puts(b, "<p class=\"checked\">");
-	if ((v = col(r, 0, S_CHECKED)) != NULL) {
+	if ((v = db_text(r, 0, S_CHECKED)) != NULL) {
 		buf_puts(b, "Last checked: ");
 		buf_html(b, v);
 	} else
 		buf_puts(b, "Not checked yet");
-	if (col_bool(r, 0, S_STALE) == 1)
+	if (db_bool(r, 0, S_STALE) == 1)
 		buf_puts(b, " <span class=\"badge badge-stale\">Needs checking"
 		    "</span>");
 	buf_puts(b, "</p>\n<p>");
@@ -1016,43 +978,43 @@ page_organisation(struct http_request *req)
 	buf_puts(b, "<article class=\"org-detail\">\n<h1>");
 	buf_html(b, db_value(r, 0, 1));
 	buf_puts(b, "</h1>");
-	if (col_bool(r, 0, 8) == 1)
+	if (db_bool(r, 0, 8) == 1)
 		demo_badge(b);
-	if ((v = col(r, 0, 2)) != NULL) {
+	if ((v = db_text(r, 0, 2)) != NULL) {
 		buf_puts(b, "<p class=\"alt-name\">Also known as ");
 		buf_html(b, v);
 		buf_puts(b, "</p>");
 	}
 	buf_puts(b, "\n");
-	if ((v = col(r, 0, 3)) != NULL)
+	if ((v = db_text(r, 0, 3)) != NULL)
 		paras(b, v, "description");
 	buf_puts(b, "<ul class=\"contacts\">");
 	for (i = 0; i < db_rows(ph); i++) {
 		buf_puts(b, "<li>Phone: ");
-		tel_link(b, db_value(ph, i, 0), col(ph, i, 1));
-		if ((v = col(ph, i, 2)) != NULL) {
+		page_tel_link(b, db_value(ph, i, 0), db_text(ph, i, 1));
+		if ((v = db_text(ph, i, 2)) != NULL) {
 			buf_puts(b, " (");
 			buf_html(b, v);
 			buf_puts(b, ")");
 		}
 		buf_puts(b, "</li>");
 	}
-	if ((v = col(r, 0, 4)) != NULL) {
+	if ((v = db_text(r, 0, 4)) != NULL) {
 		buf_puts(b, "<li>Email: ");
 		mail_link(b, v);
 		buf_puts(b, "</li>");
 	}
-	if ((v = col(r, 0, 5)) != NULL) {
+	if ((v = db_text(r, 0, 5)) != NULL) {
 		buf_puts(b, "<li>Website: ");
 		web_link(b, v, NULL);
 		buf_puts(b, "</li>");
 	}
-	if ((v = col(r, 0, 6)) != NULL) {
+	if ((v = db_text(r, 0, 6)) != NULL) {
 		buf_puts(b, "<li>Legal status: ");
 		buf_html(b, v);
 		buf_puts(b, "</li>");
 	}
-	if ((v = col(r, 0, 7)) != NULL) {
+	if ((v = db_text(r, 0, 7)) != NULL) {
 		buf_puts(b, "<li>");
 		web_link(b, v, "Register entry");
 		buf_puts(b, "</li>");
@@ -1070,15 +1032,15 @@ page_organisation(struct http_request *req)
 		own_link(b, req, "/services/", db_value(sv, i, 0), "",
 		    db_value(sv, i, 1));
 		buf_puts(b, "</h3>");
-		if (col_bool(sv, i, 6) == 1)
+		if (db_bool(sv, i, 6) == 1)
 			demo_badge(b);
 		if (strcmp(db_value(sv, i, 4), "active") != 0)
 			buf_puts(b, " <span class=\"badge\">Not running"
 			    "</span>");
-		if (col_bool(sv, i, 5) == 1)
+		if (db_bool(sv, i, 5) == 1)
 			buf_puts(b, " <span class=\"badge badge-free\">Free"
 			    "</span>");
-		if ((v = col(sv, i, 2)) != NULL) {
+		if ((v = db_text(sv, i, 2)) != NULL) {
 			buf_puts(b, "<p>");
 			excerpt(b, v, 240);
 			buf_puts(b, "</p>");

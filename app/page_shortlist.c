@@ -74,36 +74,6 @@ page_shortlist_init(void)
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
 }
 
-static const char *
-col(const struct db_result *r, int row, int c)
-{
-	const char	*v = db_value(r, row, c);
-
-	return (v != NULL && *v != '\0' ? v : NULL);
-}
-
-static int
-col_true(const struct db_result *r, int row, int c)
-{
-	const char	*v = db_value(r, row, c);
-
-	return (v != NULL && v[0] == 't');
-}
-
-static void
-tel_link(struct buf *b, const char *number)
-{
-	const char	*p;
-
-	buf_puts(b, "<a href=\"tel:");
-	for (p = number; *p != '\0'; p++)
-		if (*p != ' ')
-			buf_append(b, p, 1);
-	buf_puts(b, "\">");
-	buf_html(b, number);
-	buf_puts(b, "</a>");
-}
-
 /* "Name, 1 High St, Glasgow, G1 1AA" (parts that exist). */
 static void
 address_text(struct buf *b, const struct db_result *r, int row, int full)
@@ -116,7 +86,7 @@ address_text(struct buf *b, const struct db_result *r, int row, int full)
 	int		 first = 1;
 
 	for (i = 0; i < n; i++) {
-		if ((v = col(r, row, cols[i])) == NULL)
+		if ((v = db_text(r, row, cols[i])) == NULL)
 			continue;
 		buf_printf(b, "%s%s", first ? "" : ", ", v);
 		first = 0;
@@ -129,13 +99,13 @@ access_text(struct buf *b, const struct db_result *r, int row)
 	const char	*parts[4];
 	size_t		 n = 0, i;
 
-	if (col_true(r, row, C_DROPIN))
+	if (db_bool(r, row, C_DROPIN) == 1)
 		parts[n++] = "Drop in, no appointment needed";
-	if (col_true(r, row, C_SELF))
+	if (db_bool(r, row, C_SELF) == 1)
 		parts[n++] = "Self-referral: contact them directly";
-	if (col_true(r, row, C_PRO))
+	if (db_bool(r, row, C_PRO) == 1)
 		parts[n++] = "Professional referral accepted";
-	if (col_true(r, row, C_BOOKING))
+	if (db_bool(r, row, C_BOOKING) == 1)
 		parts[n++] = "Booking needed";
 	for (i = 0; i < n; i++) {
 		buf_puts(b, i ? "; " : "");
@@ -332,7 +302,7 @@ page_shortlist(struct http_request *req)
 		buf_puts(b, "\">");
 		buf_html(b, db_value(r, i, C_NAME));
 		buf_puts(b, "</a></h2>");
-		if (col_true(r, i, C_DEMO))
+		if (db_bool(r, i, C_DEMO) == 1)
 			buf_puts(b, " <span class=\"badge badge-demo\">Demo "
 			    "listing</span>");
 		buf_puts(b, "<p class=\"run-by\">Run by ");
@@ -384,7 +354,7 @@ page_shortlist(struct http_request *req)
 				buf_puts(b, "<br>");
 			buf_reset(&t);
 			if (strcmp(db_value(lr, j, 6), "virtual") == 0 &&
-			    col(lr, j, 2) == NULL)
+			    db_text(lr, j, 2) == NULL)
 				buf_puts(&t, "Online or by phone");
 			else
 				address_text(&t, lr, j, 1);
@@ -392,7 +362,7 @@ page_shortlist(struct http_request *req)
 			if (nloc == 1)
 				address_text(&texts[i].where, lr, j, 0);
 		}
-		if ((v = col(r, i, C_MEETING)) != NULL) {
+		if ((v = db_text(r, i, C_MEETING)) != NULL) {
 			buf_puts(b, nloc++ == 0 ? "<dt>Where</dt><dd>" :
 			    "<br>");
 			buf_puts(b, "Meet: ");
@@ -405,23 +375,24 @@ page_shortlist(struct http_request *req)
 
 		/* Cost. */
 		buf_puts(b, "<dt>Cost</dt><dd>");
-		if (col_true(r, i, C_FREE))
+		if (db_bool(r, i, C_FREE) == 1)
 			buf_puts(b, "Free");
-		if ((v = col(r, i, C_COST)) != NULL &&
-		    !(col_true(r, i, C_FREE) && strcasecmp(v, "free") == 0)) {
-			buf_puts(b, col_true(r, i, C_FREE) ? ". " : "");
+		if ((v = db_text(r, i, C_COST)) != NULL &&
+		    !(db_bool(r, i, C_FREE) == 1 &&
+		    strcasecmp(v, "free") == 0)) {
+			buf_puts(b, db_bool(r, i, C_FREE) == 1 ? ". " : "");
 			buf_html(b, v);
-		} else if (!col_true(r, i, C_FREE))
+		} else if (db_bool(r, i, C_FREE) != 1)
 			buf_puts(b, "Not stated: ask them");
 		buf_puts(b, "</dd>");
 
 		/* How to get in. */
 		buf_reset(&t);
 		access_text(&t, r, i);
-		if (t.len > 0 || col(r, i, C_REFDESC) != NULL) {
+		if (t.len > 0 || db_text(r, i, C_REFDESC) != NULL) {
 			buf_puts(b, "<dt>How to get in</dt><dd>");
 			buf_html(b, buf_cstr(&t));
-			if ((v = col(r, i, C_REFDESC)) != NULL) {
+			if ((v = db_text(r, i, C_REFDESC)) != NULL) {
 				buf_puts(b, t.len > 0 ? " " : "");
 				buf_html(b, v);
 			}
@@ -429,18 +400,18 @@ page_shortlist(struct http_request *req)
 		}
 
 		/* Contact. */
-		if ((v = col(r, i, C_PHONE)) != NULL) {
+		if ((v = db_text(r, i, C_PHONE)) != NULL) {
 			buf_puts(b, "<dt>Phone</dt><dd>");
-			tel_link(b, v);
+			page_tel_link(b, v, NULL);
 			buf_puts(b, "</dd>");
 			buf_puts(&texts[i].phone, v);
 		}
-		if ((v = col(r, i, C_EMAIL)) != NULL) {
+		if ((v = db_text(r, i, C_EMAIL)) != NULL) {
 			buf_puts(b, "<dt>Email</dt><dd>");
 			buf_html(b, v);
 			buf_puts(b, "</dd>");
 		}
-		if ((v = col(r, i, C_URL)) != NULL) {
+		if ((v = db_text(r, i, C_URL)) != NULL) {
 			buf_puts(b, "<dt>Website</dt><dd>");
 			buf_html(b, v);
 			buf_puts(b, "</dd>");
