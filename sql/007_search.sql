@@ -511,22 +511,24 @@ BEGIN
 END;
 $$;
 
--- The triggers.  Inserts and deletes are handled once per statement
--- (a bulk load of 100 000 venues is one refresh, not 100 000); updates
--- once per row.  Each is our own trigger, so a loader that disables
--- 003's search triggers for speed still leaves search_point right.
+-- The triggers.  Inserts and deletes, and updates of services, are
+-- handled once per statement (a bulk load of 100 000 venues is one
+-- refresh, not 100 000); other updates once per row.  Each is our own
+-- trigger, so a loader that disables 003's search triggers for speed
+-- still leaves search_point right.
 -- service_refresh_search's UPDATE after a category change comes through
 -- service_search_point as well.
 CREATE FUNCTION search_point_service_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM search_point_refresh(ARRAY[NEW.id]);
+	PERFORM search_point_refresh(ARRAY(SELECT id FROM new_rows));
 	RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER service_search_point AFTER UPDATE ON service
-    FOR EACH ROW EXECUTE FUNCTION search_point_service_trigger();
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_point_service_trigger();
 
 -- For service_at_location, walk_detail and service_taxonomy: rows with a
 -- service_id.
