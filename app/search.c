@@ -25,7 +25,7 @@
 #include "search.h"
 
 /* At most this many matches are read and counted (see search_page). */
-#define CAP_SQL	"400"
+#define CAP_SQL	"200"
 
 /* How long the form's catalogue is reused before it is read again. */
 #define CATALOG_TTL	300

@@ -21,7 +21,7 @@
 #define SEARCH_MAX_ACCESS	8	/* accessibility needs asked for */
 #define SEARCH_MAX_AREAS	4	/* ward, council, board, country */
 #define SEARCH_Q_MAX		200
-#define SEARCH_CAP		400	/* matches read (CAP_SQL) */
+#define SEARCH_CAP		200	/* matches read (CAP_SQL) */
 
 /* The category tree, in display order (parents before children). */
 struct search_term {
