@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
@@ -199,6 +201,48 @@ test_sql(const char *sql, int n, const char *const *params)
 		fail_msg("fixture SQL failed: %s\n%s",
 		    PQresultErrorMessage(r), sql);
 	return (r);
+}
+
+/*
+ * Fixture helpers.  Not every test program uses each of them, hence
+ * HARNESS_HELPER (unused).
+ */
+#define HARNESS_HELPER	static __attribute__((unused))
+
+/* Fixture SQL that returns one row: its first column, copied into out. */
+HARNESS_HELPER void
+sql_str(const char *sql, int n, const char *const *params, char *out,
+    size_t len)
+{
+	PGresult	*r = test_sql(sql, n, params);
+
+	assert_int_equal(PQntuples(r), 1);
+	snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+}
+
+/* A suffix for fixture names, the same for the whole run of one program. */
+HARNESS_HELPER const char *
+test_suffix(void)
+{
+	static char	sfx[32];
+
+	if (sfx[0] == '\0') {
+		srand((unsigned int)(time(NULL) ^ getpid()));
+		snprintf(sfx, sizeof(sfx), "%ld-%d", (long)time(NULL), rand());
+	}
+	return (sfx);
+}
+
+/* 1 if hay contains needle; else 0, and the missing text is printed. */
+HARNESS_HELPER int
+contains(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) == NULL) {
+		print_message("missing: %s\n", needle);
+		return (0);
+	}
+	return (1);
 }
 
 /* Run the group and print the line scripts/run-integration adds up. */

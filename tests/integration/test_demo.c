@@ -24,19 +24,6 @@ q_num(const char *sql)
 	return (v);
 }
 
-/* One value of a one-row query, as text copied into out. */
-static void
-q_str(const char *sql, int n, const char *const *params, char *out,
-    size_t len)
-{
-	PGresult	*r;
-
-	r = test_sql(sql, n, params);
-	assert_int_equal(PQntuples(r), 1);
-	snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-}
-
 /*
  * Runs the binary the harness started the server with; returns its exit
  * status and its output (stdout and stderr) in out.
@@ -301,12 +288,12 @@ test_load_demo_if_empty_leaves_a_full_directory_alone(void **state)
 
 	(void)state;
 	ensure_demo();
-	q_str("SELECT count(*) || ' ' || max(created_at) FROM service "
+	sql_str("SELECT count(*) || ' ' || max(created_at) FROM service "
 	    "WHERE is_demo", 0, NULL, before, sizeof(before));
 	rc = run_signpost("load-demo --if-empty", out, sizeof(out));
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "not loaded"));
-	q_str("SELECT count(*) || ' ' || max(created_at) FROM service "
+	sql_str("SELECT count(*) || ' ' || max(created_at) FROM service "
 	    "WHERE is_demo", 0, NULL, after, sizeof(after));
 	assert_string_equal(before, after);
 }
@@ -327,13 +314,13 @@ test_load_demo_again_replaces_only_demo_rows(void **state)
 	    (unsigned)arc4random());
 	/* A real listing at a demo venue, in a demo category. */
 	p[0] = name;
-	q_str("INSERT INTO organization (name, description) VALUES ($1, "
+	sql_str("INSERT INTO organization (name, description) VALUES ($1, "
 	    "'A real organisation') RETURNING id", 1, p, org, sizeof(org));
-	q_str("SELECT id FROM location WHERE is_demo ORDER BY id LIMIT 1", 0,
+	sql_str("SELECT id FROM location WHERE is_demo ORDER BY id LIMIT 1", 0,
 	    NULL, loc, sizeof(loc));
 	p[0] = org;
 	p[1] = name;
-	q_str("INSERT INTO service (organization_id, name, description) "
+	sql_str("INSERT INTO service (organization_id, name, description) "
 	    "VALUES ($1, $2, 'Not a demo') RETURNING id", 2, p, svc,
 	    sizeof(svc));
 	p[0] = svc;
@@ -343,21 +330,21 @@ test_load_demo_again_replaces_only_demo_rows(void **state)
 	PQclear(test_sql("INSERT INTO service_taxonomy (service_id, "
 	    "taxonomy_term_id) SELECT $1, id FROM taxonomy_term "
 	    "WHERE slug = 'money-advice'", 1, p));
-	q_str("SELECT updated_at FROM service WHERE id = $1", 1, p, stamp,
+	sql_str("SELECT updated_at FROM service WHERE id = $1", 1, p, stamp,
 	    sizeof(stamp));
 
-	q_str("SELECT (SELECT count(*) FROM organization WHERE is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM location WHERE is_demo) || ' ' "
+	sql_str("SELECT (SELECT count(*) FROM organization WHERE is_demo)"
+	    " || ' ' || (SELECT count(*) FROM location WHERE is_demo) || ' ' "
 	    "|| (SELECT count(*) FROM service WHERE is_demo) || ' ' "
 	    "|| (SELECT count(*) FROM schedule c JOIN service s "
 	    "ON s.id = c.service_id WHERE s.is_demo) || ' ' "
 	    "|| (SELECT count(*) FROM accessibility a JOIN location l "
 	    "ON l.id = a.location_id WHERE l.is_demo)", 0, NULL, before,
 	    sizeof(before));
-	q_str("SELECT md5(string_agg(id::text, ',' ORDER BY id)) FROM service "
-	    "WHERE is_demo", 0, NULL, ids, sizeof(ids));
-	q_str("SELECT max(created_at) FROM service WHERE is_demo", 0, NULL, t0,
-	    sizeof(t0));
+	sql_str("SELECT md5(string_agg(id::text, ',' ORDER BY id))"
+	    " FROM service WHERE is_demo", 0, NULL, ids, sizeof(ids));
+	sql_str("SELECT max(created_at) FROM service WHERE is_demo", 0, NULL,
+	    t0, sizeof(t0));
 
 	rc = run_signpost("load-demo", out, sizeof(out));
 	if (rc != 0)
@@ -365,8 +352,8 @@ test_load_demo_again_replaces_only_demo_rows(void **state)
 	assert_non_null(strstr(out, "demo listings loaded"));
 	assert_non_null(strstr(out, "venues skipped"));
 
-	q_str("SELECT (SELECT count(*) FROM organization WHERE is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM location WHERE is_demo) || ' ' "
+	sql_str("SELECT (SELECT count(*) FROM organization WHERE is_demo)"
+	    " || ' ' || (SELECT count(*) FROM location WHERE is_demo) || ' ' "
 	    "|| (SELECT count(*) FROM service WHERE is_demo) || ' ' "
 	    "|| (SELECT count(*) FROM schedule c JOIN service s "
 	    "ON s.id = c.service_id WHERE s.is_demo) || ' ' "
@@ -375,11 +362,11 @@ test_load_demo_again_replaces_only_demo_rows(void **state)
 	    sizeof(after));
 	assert_string_equal(before, after);
 	/* Same ids (links keep working), but rows written afresh. */
-	q_str("SELECT md5(string_agg(id::text, ',' ORDER BY id)) FROM service "
-	    "WHERE is_demo", 0, NULL, ids2, sizeof(ids2));
+	sql_str("SELECT md5(string_agg(id::text, ',' ORDER BY id))"
+	    " FROM service WHERE is_demo", 0, NULL, ids2, sizeof(ids2));
 	assert_string_equal(ids, ids2);
-	q_str("SELECT max(created_at) FROM service WHERE is_demo", 0, NULL, t1,
-	    sizeof(t1));
+	sql_str("SELECT max(created_at) FROM service WHERE is_demo", 0, NULL,
+	    t1, sizeof(t1));
 	assert_string_not_equal(t0, t1);
 
 	/* The real listing, its place and its category are untouched. */

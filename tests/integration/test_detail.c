@@ -8,39 +8,6 @@
 
 #include "harness.h"
 
-static char	sfx[32];
-
-static void
-init_suffix(void)
-{
-	if (sfx[0] == '\0') {
-		srand((unsigned int)(time(NULL) ^ getpid()));
-		snprintf(sfx, sizeof(sfx), "%ld-%d", (long)time(NULL), rand());
-	}
-}
-
-/* Run fixture SQL and copy row 0 column c of the result. */
-static void
-sql_value(const char *sql, int n, const char *const *p, int c, char *out,
-    size_t len)
-{
-	PGresult	*r = test_sql(sql, n, p);
-
-	assert_true(PQntuples(r) > 0);
-	snprintf(out, len, "%s", PQgetvalue(r, 0, c));
-	PQclear(r);
-}
-
-static int
-contains(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle) == NULL) {
-		print_message("missing: %s\n", needle);
-		return (0);
-	}
-	return (1);
-}
-
 static int
 count_of(const char *hay, const char *needle)
 {
@@ -60,13 +27,12 @@ make_full_service(char *sid, char *oid, char *name, size_t namelen)
 	char		 org[128];
 	const char	*p[2];
 
-	init_suffix();
-	snprintf(org, sizeof(org), "Detail Org %s", sfx);
+	snprintf(org, sizeof(org), "Detail Org %s", test_suffix());
 	snprintf(name, namelen, "Tea <script>alert(1)</script> & Toast %s",
-	    sfx);
+	    test_suffix());
 	p[0] = org;
 	p[1] = name;
-	sql_value(
+	sql_str(
 	    "WITH o AS (INSERT INTO organization (name, email)"
 	    "  VALUES ($1, 'org@example.org') RETURNING id),"
 	    " s AS (INSERT INTO service (organization_id, name, alternate_name,"
@@ -108,9 +74,9 @@ make_full_service(char *sid, char *oid, char *name, size_t namelen)
 	    "  SELECT id, 'Concession', 1.00 FROM s),"
 	    " sa AS (INSERT INTO service_area (service_id, area_code,"
 	    "  area_kind) SELECT id, 'S12000049', 'council_area' FROM s)"
-	    " SELECT s.id, o.id FROM s, o", 2, p, 0, sid, 37);
-	sql_value("SELECT organization_id FROM service WHERE id = $1", 1,
-	    (const char *[]){ sid }, 0, oid, 37);
+	    " SELECT s.id, o.id FROM s, o", 2, p, sid, 37);
+	sql_str("SELECT organization_id FROM service WHERE id = $1", 1,
+	    (const char *[]){ sid }, oid, 37);
 }
 
 static void
@@ -130,14 +96,14 @@ test_detail_shows_every_field_escaped(void **state)
 	/* The name is escaped everywhere, never raw. */
 	assert_null(strstr(r.body, "<script>alert(1)"));
 	snprintf(want, sizeof(want), "<h1>Tea &lt;script&gt;alert(1)&lt;/"
-	    "script&gt; &amp; Toast %s</h1>", sfx);
+	    "script&gt; &amp; Toast %s</h1>", test_suffix());
 	assert_true(contains(r.body, want));
 	assert_true(contains(r.body, "Also known as The Tuesday Tea"));
 	assert_true(contains(r.body, "<p class=\"description\">A warm room "
 	    "and a hot drink.</p>"));
 	assert_true(contains(r.body, "Bring a friend."));
 	snprintf(want, sizeof(want), "href=\"/organisations/%s\">Detail Org "
-	    "%s</a>", oid, sfx);
+	    "%s</a>", oid, test_suffix());
 	assert_true(contains(r.body, want));
 	/* How to get in. */
 	assert_true(contains(r.body, "Self-referral: people can contact"));
@@ -198,16 +164,15 @@ test_detail_recently_checked_is_not_flagged(void **state)
 	struct resp	 r;
 
 	(void)state;
-	init_suffix();
-	snprintf(org, sizeof(org), "Fresh Org %s", sfx);
-	snprintf(name, sizeof(name), "Fresh Service %s", sfx);
+	snprintf(org, sizeof(org), "Fresh Org %s", test_suffix());
+	snprintf(name, sizeof(name), "Fresh Service %s", test_suffix());
 	p[0] = org;
 	p[1] = name;
-	sql_value("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	sql_str("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
 	    " RETURNING id) INSERT INTO service (organization_id, name,"
 	    " is_free, cost_description, last_reviewed, review_due)"
 	    " SELECT id, $2, true, 'Free', current_date,"
-	    " current_date + 300 FROM o RETURNING id", 2, p, 0, sid,
+	    " current_date + 300 FROM o RETURNING id", 2, p, sid,
 	    sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
@@ -233,15 +198,14 @@ test_detail_closed_service_and_empty_organisation(void **state)
 	struct resp	 r;
 
 	(void)state;
-	init_suffix();
-	snprintf(org, sizeof(org), "Closing Org %s", sfx);
-	snprintf(name, sizeof(name), "Closed Cafe %s", sfx);
+	snprintf(org, sizeof(org), "Closing Org %s", test_suffix());
+	snprintf(name, sizeof(name), "Closed Cafe %s", test_suffix());
 	p[0] = org;
 	p[1] = name;
-	sql_value("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	sql_str("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
 	    " RETURNING id) INSERT INTO service (organization_id, name, status,"
 	    " alert) SELECT id, $2, 'defunct', 'Moved to the library' FROM o"
-	    " RETURNING id", 2, p, 0, sid, sizeof(sid));
+	    " RETURNING id", 2, p, sid, sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
 	assert_int_equal(r.status, 200);
@@ -249,9 +213,9 @@ test_detail_closed_service_and_empty_organisation(void **state)
 	assert_true(contains(r.body, "Moved to the library"));
 	resp_free(&r);
 
-	snprintf(org, sizeof(org), "Empty Org %s", sfx);
-	sql_value("INSERT INTO organization (name) VALUES ($1) RETURNING id",
-	    1, p, 0, oid, sizeof(oid));
+	snprintf(org, sizeof(org), "Empty Org %s", test_suffix());
+	sql_str("INSERT INTO organization (name) VALUES ($1) RETURNING id",
+	    1, p, oid, sizeof(oid));
 	snprintf(path, sizeof(path), "/organisations/%s", oid);
 	r = http_get(path);
 	assert_int_equal(r.status, 200);
@@ -268,12 +232,11 @@ test_detail_walking_group_shows_walk_fields(void **state)
 	struct resp	 r;
 
 	(void)state;
-	init_suffix();
-	snprintf(org, sizeof(org), "Walk Org %s", sfx);
-	snprintf(name, sizeof(name), "Riverside Stroll %s", sfx);
+	snprintf(org, sizeof(org), "Walk Org %s", test_suffix());
+	snprintf(name, sizeof(name), "Riverside Stroll %s", test_suffix());
 	p[0] = org;
 	p[1] = name;
-	sql_value("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	sql_str("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
 	    "  RETURNING id),"
 	    " s AS (INSERT INTO service (organization_id, name, kind, is_free)"
 	    "  SELECT id, $2, 'walking_group', true FROM o RETURNING id),"
@@ -283,7 +246,7 @@ test_detail_walking_group_shows_walk_fields(void **state)
 	    "  'By the bandstand' FROM s),"
 	    " sch AS (INSERT INTO schedule (service_id, freq, byday, opens_at,"
 	    "  closes_at) SELECT id, 'WEEKLY', 'WE', '14:00', '15:15' FROM s)"
-	    " SELECT id FROM s", 2, p, 0, sid, sizeof(sid));
+	    " SELECT id FROM s", 2, p, sid, sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
 	assert_int_equal(r.status, 200);
@@ -312,12 +275,11 @@ test_detail_next_sessions_are_three_in_date_order(void **state)
 	char		 list[1024];
 
 	(void)state;
-	init_suffix();
-	snprintf(org, sizeof(org), "Sessions Org %s", sfx);
-	snprintf(name, sizeof(name), "Twice Weekly %s", sfx);
+	snprintf(org, sizeof(org), "Sessions Org %s", test_suffix());
+	snprintf(name, sizeof(name), "Twice Weekly %s", test_suffix());
 	p[0] = org;
 	p[1] = name;
-	sql_value("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	sql_str("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
 	    "  RETURNING id),"
 	    " s AS (INSERT INTO service (organization_id, name)"
 	    "  SELECT id, $2 FROM o RETURNING id),"
@@ -325,7 +287,7 @@ test_detail_next_sessions_are_three_in_date_order(void **state)
 	    "  closes_at) SELECT id, 'WEEKLY', 'MO', '09:00', '10:00' FROM s),"
 	    " b AS (INSERT INTO schedule (service_id, freq, byday, opens_at,"
 	    "  closes_at) SELECT id, 'WEEKLY', 'TH', '18:00', '19:00' FROM s)"
-	    " SELECT id FROM s", 2, p, 0, sid, sizeof(sid));
+	    " SELECT id FROM s", 2, p, sid, sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
 	assert_int_equal(r.status, 200);
@@ -388,14 +350,13 @@ test_organisation_lists_its_services(void **state)
 	PGresult	*res;
 
 	(void)state;
-	init_suffix();
-	snprintf(org, sizeof(org), "Org <b>Page</b> %s", sfx);
-	snprintf(n1, sizeof(n1), "Alpha Advice %s", sfx);
-	snprintf(n2, sizeof(n2), "Beta Befriending %s", sfx);
+	snprintf(org, sizeof(org), "Org <b>Page</b> %s", test_suffix());
+	snprintf(n1, sizeof(n1), "Alpha Advice %s", test_suffix());
+	snprintf(n2, sizeof(n2), "Beta Befriending %s", test_suffix());
 	p[0] = org;
 	p[1] = n1;
 	p[2] = n2;
-	sql_value("WITH o AS (INSERT INTO organization (name, description,"
+	sql_str("WITH o AS (INSERT INTO organization (name, description,"
 	    "  website) VALUES ($1, 'We help.', 'https://example.org/')"
 	    "  RETURNING id),"
 	    " s1 AS (INSERT INTO service (organization_id, name, description)"
@@ -404,12 +365,12 @@ test_organisation_lists_its_services(void **state)
 	    "  SELECT id, $3 FROM o),"
 	    " ph AS (INSERT INTO phone (organization_id, number)"
 	    "  SELECT id, '0800 123 4567' FROM o)"
-	    " SELECT id FROM o", 3, p, 0, oid, sizeof(oid));
+	    " SELECT id FROM o", 3, p, oid, sizeof(oid));
 	snprintf(path, sizeof(path), "/organisations/%s", oid);
 	r = http_get(path);
 	assert_int_equal(r.status, 200);
 	snprintf(want, sizeof(want), "<h1>Org &lt;b&gt;Page&lt;/b&gt; %s</h1>",
-	    sfx);
+	    test_suffix());
 	assert_true(contains(r.body, want));
 	assert_true(contains(r.body, "We help."));
 	assert_true(contains(r.body, "<h2>Services (2)</h2>"));
@@ -502,14 +463,13 @@ make_plain_service(char *sid, const char *label)
 	char		 org[128], name[128];
 	const char	*p[2];
 
-	init_suffix();
-	snprintf(org, sizeof(org), "%s Org %s", label, sfx);
-	snprintf(name, sizeof(name), "%s Service %s", label, sfx);
+	snprintf(org, sizeof(org), "%s Org %s", label, test_suffix());
+	snprintf(name, sizeof(name), "%s Service %s", label, test_suffix());
 	p[0] = org;
 	p[1] = name;
-	sql_value("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	sql_str("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
 	    " RETURNING id) INSERT INTO service (organization_id, name)"
-	    " SELECT id, $2 FROM o RETURNING id", 2, p, 0, sid, 37);
+	    " SELECT id, $2 FROM o RETURNING id", 2, p, sid, 37);
 }
 
 static void

@@ -33,19 +33,6 @@ struct fx {
 	char	sal[3][37];
 };
 
-/* One value of a one-row query. */
-static void
-q_str(const char *sql, int n, const char *const *params, char *out,
-    size_t len)
-{
-	PGresult	*r;
-
-	r = test_sql(sql, n, params);
-	assert_int_equal(PQntuples(r), 1);
-	snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-}
-
 static void
 exec_sql(const char *sql, int n, const char *const *params)
 {
@@ -61,7 +48,7 @@ new_service(const struct fx *f, const char *name, const char *extra_cols,
 
 	snprintf(sql, sizeof(sql), "INSERT INTO service (organization_id, "
 	    "name%s) VALUES ($1, $2%s) RETURNING id", extra_cols, extra_vals);
-	q_str(sql, 2, p, out, 37);
+	sql_str(sql, 2, p, out, 37);
 }
 
 /* A service at a location placed on a real postcode's centroid. */
@@ -71,13 +58,13 @@ new_sal(const char *svc, const char *postcode, const char *name, char *out)
 	char		 loc[37];
 	const char	*p[2] = { postcode, name }, *q[2];
 
-	q_str("INSERT INTO location (name, latitude, longitude, grid, "
+	sql_str("INSERT INTO location (name, latitude, longitude, grid, "
 	    "address_1, postal_code) SELECT $2, latitude, longitude, grid, "
 	    "'1 Test Street', postcode FROM postcode WHERE postcode = $1 "
 	    "RETURNING id", 2, p, loc, sizeof(loc));
 	q[0] = svc;
 	q[1] = loc;
-	q_str("INSERT INTO service_at_location (service_id, location_id) "
+	sql_str("INSERT INTO service_at_location (service_id, location_id) "
 	    "VALUES ($1, $2) RETURNING id", 2, q, out, 37);
 }
 
@@ -101,7 +88,7 @@ make_fixture(struct fx *f)
 	    (unsigned long)random() ^ (unsigned long)getpid());
 	snprintf(name, sizeof(name), "Feed Test Org %s", f->word);
 	p[0] = name;
-	q_str("INSERT INTO organization (name) VALUES ($1) RETURNING id", 1,
+	sql_str("INSERT INTO organization (name) VALUES ($1) RETURNING id", 1,
 	    p, f->org, sizeof(f->org));
 	snprintf(name, sizeof(name), "%s Debt Advice", f->word);
 	new_service(f, name, ", description, minimum_age, maximum_age, "
@@ -665,7 +652,7 @@ haversine(double lat1, double lon1, double lat2, double lon2)
 	snprintf(a[1], sizeof(a[1]), "%.7f", lon1);
 	snprintf(a[2], sizeof(a[2]), "%.7f", lat2);
 	snprintf(a[3], sizeof(a[3]), "%.7f", lon2);
-	q_str("SELECT 2 * 6371008.8 * asin(sqrt(sin(radians($3::float8 - "
+	sql_str("SELECT 2 * 6371008.8 * asin(sqrt(sin(radians($3::float8 - "
 	    "$1::float8) / 2) ^ 2 + cos(radians($1::float8)) * "
 	    "cos(radians($3::float8)) * sin(radians($4::float8 - $2::float8) "
 	    "/ 2) ^ 2))", 4, p, out, sizeof(out));

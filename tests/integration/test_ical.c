@@ -25,17 +25,6 @@ root_dir(void)
 	return (r != NULL ? r : ".");
 }
 
-static void
-sql_value(const char *sql, int n, const char *const *p, char *out,
-    size_t len)
-{
-	PGresult	*r = test_sql(sql, n, p);
-
-	assert_int_equal(PQntuples(r), 1);
-	snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-}
-
 /* A service with one location; ids into svc and loc (37 bytes each). */
 static void
 make_service(const char *name, const char *status, char *svc, char *loc)
@@ -45,15 +34,15 @@ make_service(const char *name, const char *status, char *svc, char *loc)
 
 	snprintf(full, sizeof(full), "%s %s", name, suffix);
 	p[0] = full;
-	sql_value("INSERT INTO organization (name) VALUES ('Test org ' || $1)"
+	sql_str("INSERT INTO organization (name) VALUES ('Test org ' || $1)"
 	    " RETURNING id", 1, p, org, sizeof(org));
 	p[0] = org;
 	p[1] = full;
 	p[2] = status;
-	sql_value("INSERT INTO service (organization_id, name, status, kind)"
+	sql_str("INSERT INTO service (organization_id, name, status, kind)"
 	    " VALUES ($1, $2, $3, 'activity') RETURNING id", 3, p, svc, 37);
 	p[0] = org;
-	sql_value("INSERT INTO location (organization_id, name, address_1,"
+	sql_str("INSERT INTO location (organization_id, name, address_1,"
 	    " city, postal_code, latitude, longitude, grid) VALUES ($1,"
 	    " 'Whiteinch Centre', '1 Northinch Street', 'Glasgow', 'G14 0UG',"
 	    " 55.8717, -4.3335, point(253470, 666650)) RETURNING id", 1, p,
@@ -74,7 +63,7 @@ add_schedule(const char *svc, const char *freq, const char *interval,
 	const char	*p[11] = { svc, freq, interval, byday, bymd, opens,
 	    closes, dtstart, from, to, desc };
 
-	sql_value("INSERT INTO schedule (service_id, freq, \"interval\","
+	sql_str("INSERT INTO schedule (service_id, freq, \"interval\","
 	    " byday, bymonthday, opens_at, closes_at, dtstart, valid_from,"
 	    " valid_to, description) VALUES ($1, NULLIF($2, ''),"
 	    " COALESCE(NULLIF($3, '')::int, 1), NULLIF($4, ''),"
@@ -461,17 +450,17 @@ test_ical_schedule_at_a_location_uses_that_place(void **state)
 	(void)state;
 	make_service("Two-site advice", "active", svc, loc);
 	p[0] = suffix;
-	sql_value("INSERT INTO location (name, address_1, city, postal_code,"
+	sql_str("INSERT INTO location (name, address_1, city, postal_code,"
 	    " latitude, longitude, grid) VALUES ('Scotstoun Library ' || $1,"
 	    " '20 Victoria Park Drive South', 'Glasgow', 'G14 9RL', 55.877,"
 	    " -4.343, point(252900, 667300)) RETURNING id", 1, p, loc2,
 	    sizeof(loc2));
 	p[0] = svc;
 	p[1] = loc2;
-	sql_value("INSERT INTO service_at_location (service_id, location_id)"
+	sql_str("INSERT INTO service_at_location (service_id, location_id)"
 	    " VALUES ($1, $2) RETURNING id", 2, p, sal, sizeof(sal));
 	p[0] = sal;
-	sql_value("INSERT INTO schedule (service_at_location_id, freq, byday,"
+	sql_str("INSERT INTO schedule (service_at_location_id, freq, byday,"
 	    " opens_at, closes_at, dtstart) VALUES ($1, 'WEEKLY', 'MO',"
 	    " '09:30', '12:00', '2026-02-02') RETURNING id", 1, p, sch,
 	    sizeof(sch));

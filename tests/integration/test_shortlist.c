@@ -9,27 +9,6 @@
 
 #include "harness.h"
 
-static char	sfx[32];
-
-static void
-init_suffix(void)
-{
-	if (sfx[0] == '\0') {
-		srand((unsigned int)(time(NULL) ^ getpid()));
-		snprintf(sfx, sizeof(sfx), "%ld-%d", (long)time(NULL), rand());
-	}
-}
-
-static int
-contains(const char *hay, const char *needle)
-{
-	if (strstr(hay, needle) == NULL) {
-		print_message("missing: %s\n", needle);
-		return (0);
-	}
-	return (1);
-}
-
 /*
  * A service that meets on Tuesdays at a hall with a phone.  label makes
  * the names unique within a test; name gets the full name.
@@ -42,9 +21,8 @@ make_service(const char *label, int is_free, char *sid, char *name,
 	const char	*p[4];
 	PGresult	*r;
 
-	init_suffix();
-	snprintf(org, sizeof(org), "%s Org %s", label, sfx);
-	snprintf(name, namelen, "%s Club %s", label, sfx);
+	snprintf(org, sizeof(org), "%s Org %s", label, test_suffix());
+	snprintf(name, namelen, "%s Club %s", label, test_suffix());
 	p[0] = org;
 	p[1] = name;
 	p[2] = is_free ? "t" : "f";
@@ -206,7 +184,7 @@ test_shortlist_mailto_is_percent_encoded(void **state)
 	/* CRLF line breaks, & and < encoded in the name. */
 	assert_true(contains(href, "%0D%0AWhen%3A%20Every%20Tuesday"));
 	snprintf(want, sizeof(want), "body=Mail%%20%%26%%20%%3CCo%%3E%%20Club"
-	    "%%20%s", sfx);
+	    "%%20%s", test_suffix());
 	assert_true(contains(href, want));
 	/* The name is escaped on the sheet and in the text box. */
 	assert_null(strstr(r.body, "<Co>"));
