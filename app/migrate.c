@@ -65,7 +65,11 @@ apply(const char *dir, const char *name, char *err, size_t errlen)
 		rc = 0;
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path)) {
+		snprintf(err, errlen, "%s: path too long", name);
+		goto out;
+	}
 	if (buf_append_file(&sql, path) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
