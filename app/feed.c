@@ -178,6 +178,8 @@ struct query {
 	int		 full;
 	int		 top_only;
 	int		 ndjson;
+	const char	*one_stmt;	/* one record by id: its statement */
+	const char	*one_what;	/* and what it is called in a 404 */
 };
 
 /* A body made once at start-up (the root document, OpenAPI). */
@@ -1098,53 +1100,12 @@ route_id(struct http_request *req)
 }
 
 static int
-render_service(struct http_request *req, const struct query *q,
+render_by_id(struct http_request *req, const struct query *q,
     struct buf *out, const char **ctype)
 {
-	(void)q;
 	(void)ctype;
-	return (render_one(req, "feed_svc_one", http_route_param(req, "id"),
-	    "service", out));
-}
-
-static int
-render_sal(struct http_request *req, const struct query *q,
-    struct buf *out, const char **ctype)
-{
-	(void)q;
-	(void)ctype;
-	return (render_one(req, "feed_sal_one", http_route_param(req, "id"),
-	    "service at location", out));
-}
-
-static int
-render_taxonomy(struct http_request *req, const struct query *q,
-    struct buf *out, const char **ctype)
-{
-	(void)q;
-	(void)ctype;
-	return (render_one(req, "feed_tax_one", http_route_param(req, "id"),
-	    "taxonomy", out));
-}
-
-static int
-render_term(struct http_request *req, const struct query *q,
-    struct buf *out, const char **ctype)
-{
-	(void)q;
-	(void)ctype;
-	return (render_one(req, "feed_term_one", http_route_param(req, "id"),
-	    "taxonomy term", out));
-}
-
-static int
-render_org(struct http_request *req, const struct query *q,
-    struct buf *out, const char **ctype)
-{
-	(void)q;
-	(void)ctype;
-	return (render_one(req, "feed_org_one", http_route_param(req, "id"),
-	    "organization", out));
+	return (render_one(req, q->one_stmt, http_route_param(req, "id"),
+	    q->one_what, out));
 }
 
 static void
@@ -1162,14 +1123,16 @@ serve_query(struct http_request *req, const struct query *q, render_fn fn)
 }
 
 static void
-serve_id(struct http_request *req, render_fn fn)
+serve_id(struct http_request *req, const char *stmt, const char *what)
 {
 	struct query	q;
 
 	memset(&q, 0, sizeof(q));
 	if (route_id(req) == NULL)
 		return;
-	serve(req, req->path, &q, fn);
+	q.one_stmt = stmt;
+	q.one_what = what;
+	serve(req, req->path, &q, render_by_id);
 }
 
 /*
@@ -1353,8 +1316,9 @@ feed_services_geojson(struct http_request *req)
 		serve_query(req, &q, render_geojson);
 }
 
-void
-feed_taxonomies(struct http_request *req)
+/* A list whose only parameters are the search words and paging. */
+static void
+serve_search_list(struct http_request *req, render_fn fn)
 {
 	struct query	q;
 
@@ -1363,7 +1327,13 @@ feed_taxonomies(struct http_request *req)
 		bad(req);
 		return;
 	}
-	serve_query(req, &q, render_taxonomies);
+	serve_query(req, &q, fn);
+}
+
+void
+feed_taxonomies(struct http_request *req)
+{
+	serve_search_list(req, render_taxonomies);
 }
 
 void
@@ -1385,42 +1355,35 @@ feed_taxonomy_terms(struct http_request *req)
 void
 feed_organizations(struct http_request *req)
 {
-	struct query	q;
-
-	memset(&q, 0, sizeof(q));
-	if (get_search(req, &q) == -1 || get_paging(req, &q) == -1) {
-		bad(req);
-		return;
-	}
-	serve_query(req, &q, render_orgs);
+	serve_search_list(req, render_orgs);
 }
 
 void
 feed_service(struct http_request *req)
 {
-	serve_id(req, render_service);
+	serve_id(req, "feed_svc_one", "service");
 }
 
 void
 feed_service_at_location(struct http_request *req)
 {
-	serve_id(req, render_sal);
+	serve_id(req, "feed_sal_one", "service at location");
 }
 
 void
 feed_taxonomy(struct http_request *req)
 {
-	serve_id(req, render_taxonomy);
+	serve_id(req, "feed_tax_one", "taxonomy");
 }
 
 void
 feed_taxonomy_term(struct http_request *req)
 {
-	serve_id(req, render_term);
+	serve_id(req, "feed_term_one", "taxonomy term");
 }
 
 void
 feed_organization(struct http_request *req)
 {
-	serve_id(req, render_org);
+	serve_id(req, "feed_org_one", "organization");
 }
