@@ -154,7 +154,7 @@ form_check(struct http_request *req, struct form *f,
 	hp = http_param_str(req, "q", SEARCH_Q_MAX, &q->q);
 	if (hp == HTTP_PARAM_BAD)
 		add_error(f, 400, "q", "Keywords must be %d characters or "
-		    "fewer", SEARCH_Q_MAX);
+		    "fewer, without control characters", SEARCH_Q_MAX);
 
 	if (f->radius != NULL && (q->radius_m =
 	    search_parse_radius(f->radius)) == -1)
