@@ -226,6 +226,36 @@ own_link(struct buf *b, const struct http_request *req, const char *prefix,
 	buf_puts(b, "</a>");
 }
 
+/* pre, then text escaped, then post: nothing at all when text is NULL. */
+static void
+wrapped(struct buf *b, const char *pre, const char *text, const char *post)
+{
+	if (text == NULL)
+		return;
+	buf_puts(b, pre);
+	buf_html(b, text);
+	buf_puts(b, post);
+}
+
+/* A section of the service page, labelled by its h2 (id "h-<id>"). */
+static void
+section_begin(struct buf *b, const char *cls, const char *id,
+    const char *title)
+{
+	buf_puts(b, "<section class=\"detail-section");
+	if (cls != NULL) {
+		buf_puts(b, " ");
+		buf_html(b, cls);
+	}
+	buf_puts(b, "\" aria-labelledby=\"h-");
+	buf_html(b, id);
+	buf_puts(b, "\"><h2 id=\"h-");
+	buf_html(b, id);
+	buf_puts(b, "\">");
+	buf_html(b, title);
+	buf_puts(b, "</h2>\n");
+}
+
 static void
 not_found(struct http_request *req, const char *what)
 {
@@ -322,8 +352,7 @@ section_when(struct buf *b, const struct db_result *sr, const char *id,
 	if (nsch == 0)
 		return;
 	buf_init(&t);
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-when\"><h2 id=\"h-when\">When</h2>\n");
+	section_begin(b, NULL, "when", "When");
 	if (nss > 0) {
 		buf_puts(b, "<h3>Next sessions</h3>\n<ul class=\"sessions\">");
 		for (k = 0; k < nss; k++) {
@@ -393,33 +422,20 @@ section_walk(struct buf *b, const struct db_result *r, const char *id,
 	if (g == NULL)
 		return;
 	buf_init(&t);
-	buf_puts(b, "<section class=\"detail-section walk\" "
-	    "aria-labelledby=\"h-walk\"><h2 id=\"h-walk\">The walk</h2>\n"
-	    "<dl class=\"facts\">");
+	section_begin(b, "walk", "walk", "The walk");
+	buf_puts(b, "<dl class=\"facts\">");
 	buf_puts(b, "<dt>Grade</dt><dd>");
 	buf_printf(b, "%c%s", g[0] - 'a' + 'A', g + 1);
-	if ((v = db_text(r, 0, S_GRADELABEL)) != NULL) {
-		buf_puts(b, " (");
-		buf_html(b, v);
-		buf_puts(b, ")");
-	}
+	wrapped(b, " (", db_text(r, 0, S_GRADELABEL), ")");
 	buf_printf(b, ": %s</dd>", grade_help(g));
-	if ((v = db_text(r, 0, S_LENGTH)) != NULL) {
-		buf_puts(b, "<dt>Length</dt><dd>");
-		buf_html(b, v);
-		buf_puts(b, " km</dd>");
-	}
+	wrapped(b, "<dt>Length</dt><dd>", db_text(r, 0, S_LENGTH), " km</dd>");
 	if ((v = db_text(r, 0, S_DURATION)) != NULL &&
 	    str_to_ll(v, 1, 100000, &mins) == 0) {
 		buf_puts(b, "<dt>Duration</dt><dd>About ");
 		minutes_text(b, (long)mins);
 		buf_puts(b, "</dd>");
 	}
-	if ((v = db_text(r, 0, S_TERRAIN)) != NULL) {
-		buf_puts(b, "<dt>Terrain</dt><dd>");
-		buf_html(b, v);
-		buf_puts(b, "</dd>");
-	}
+	wrapped(b, "<dt>Terrain</dt><dd>", db_text(r, 0, S_TERRAIN), "</dd>");
 	if (db_text(r, 0, S_MEETING) != NULL ||
 	    db_text(r, 0, S_MEETADDR) != NULL) {
 		buf_puts(b, "<dt>Meeting point</dt><dd>");
@@ -476,8 +492,7 @@ section_where(struct buf *b, const struct db_result *lr,
 	*with_map = 0;
 	if (n == 0)
 		return;
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-where\"><h2 id=\"h-where\">Where</h2>\n");
+	section_begin(b, NULL, "where", "Where");
 	for (i = 0; i < n; i++) {
 		lid = db_value(lr, i, L_ID);
 		buf_puts(b, "<div class=\"location\">");
@@ -520,11 +535,8 @@ section_where(struct buf *b, const struct db_result *lr,
 			paras(b, v, NULL);
 		if ((v = db_text(lr, i, L_DESC)) != NULL)
 			paras(b, v, NULL);
-		if ((v = db_text(lr, i, L_TRANSPORT)) != NULL) {
-			buf_puts(b, "<p><strong>Getting there:</strong> ");
-			buf_html(b, v);
-			buf_puts(b, "</p>\n");
-		}
+		wrapped(b, "<p><strong>Getting there:</strong> ",
+		    db_text(lr, i, L_TRANSPORT), "</p>\n");
 		if ((v = db_text(lr, i, L_URL)) != NULL) {
 			buf_puts(b, "<p>");
 			web_link(b, v, "Venue website");
@@ -574,9 +586,7 @@ section_access(struct buf *b, const struct db_result *r)
 {
 	const char	*v;
 
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-access\"><h2 id=\"h-access\">How to get in"
-	    "</h2>\n");
+	section_begin(b, NULL, "access", "How to get in");
 	if (db_bool(r, 0, S_SELF) == -1 && db_bool(r, 0, S_PRO) == -1 &&
 	    db_bool(r, 0, S_DROPIN) == -1 && db_bool(r, 0, S_BOOKING) == -1)
 		buf_puts(b, "<p>Not stated: contact them to ask.</p>\n");
@@ -615,9 +625,8 @@ section_eligibility(struct buf *b, const struct db_result *r,
 	const char	*v;
 	int		 i;
 
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-who\"><h2 id=\"h-who\">Who it is for</h2>\n"
-	    "<p>");
+	section_begin(b, NULL, "who", "Who it is for");
+	buf_puts(b, "<p>");
 	if (mn != NULL && mx != NULL)
 		buf_printf(b, "Ages %s to %s", mn, mx);
 	else if (mn != NULL)
@@ -648,8 +657,7 @@ section_cost(struct buf *b, const struct db_result *r,
 	const char	*v;
 	int		 i, amount;
 
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-cost\"><h2 id=\"h-cost\">Cost</h2>\n");
+	section_begin(b, NULL, "cost", "Cost");
 	if (db_bool(r, 0, S_FREE) == 1)
 		buf_puts(b, "<p class=\"cost-free\"><strong>Free</strong>"
 		    "</p>\n");
@@ -699,9 +707,8 @@ section_contact(struct buf *b, const struct db_result *r,
 	const char	*v;
 	int		 i, any = 0;
 
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-contact\"><h2 id=\"h-contact\">Contact</h2>\n"
-	    "<ul class=\"contacts\">");
+	section_begin(b, NULL, "contact", "Contact");
+	buf_puts(b, "<ul class=\"contacts\">");
 	for (i = 0; i < db_rows(phones); i++) {
 		const char	*type = db_text(phones, i, 2);
 
@@ -761,32 +768,23 @@ static void
 section_languages(struct buf *b, const struct db_result *r,
     const struct db_result *langs)
 {
-	const char	*v;
-	int		 i;
+	int	i;
 
 	if (db_rows(langs) == 0 && db_text(r, 0, S_INTERP) == NULL)
 		return;
-	buf_puts(b, "<section class=\"detail-section\" "
-	    "aria-labelledby=\"h-lang\"><h2 id=\"h-lang\">Languages</h2>\n");
+	section_begin(b, NULL, "lang", "Languages");
 	if (db_rows(langs) > 0) {
 		buf_puts(b, "<ul class=\"languages\">");
 		for (i = 0; i < db_rows(langs); i++) {
 			buf_puts(b, "<li>");
 			buf_html(b, db_value(langs, i, 0));
-			if ((v = db_text(langs, i, 1)) != NULL) {
-				buf_puts(b, " (");
-				buf_html(b, v);
-				buf_puts(b, ")");
-			}
+			wrapped(b, " (", db_text(langs, i, 1), ")");
 			buf_puts(b, "</li>");
 		}
 		buf_puts(b, "</ul>\n");
 	}
-	if ((v = db_text(r, 0, S_INTERP)) != NULL) {
-		buf_puts(b, "<p><strong>Interpreting:</strong> ");
-		buf_html(b, v);
-		buf_puts(b, "</p>\n");
-	}
+	wrapped(b, "<p><strong>Interpreting:</strong> ",
+	    db_text(r, 0, S_INTERP), "</p>\n");
 	buf_puts(b, "</section>\n");
 }
 
@@ -849,11 +847,8 @@ page_service(struct http_request *req)
 	buf_puts(b, "</h1>");
 	if (db_bool(r, 0, S_DEMO) == 1)
 		demo_badge(b);
-	if ((v = db_text(r, 0, S_ALT)) != NULL) {
-		buf_puts(b, "<p class=\"alt-name\">Also known as ");
-		buf_html(b, v);
-		buf_puts(b, "</p>");
-	}
+	wrapped(b, "<p class=\"alt-name\">Also known as ",
+	    db_text(r, 0, S_ALT), "</p>");
 	buf_puts(b, "<p class=\"run-by\">Run by ");
 	own_link(b, req, "/organisations/", db_value(r, 0, S_ORGID), "",
 	    db_value(r, 0, S_ORGNAME));
@@ -872,11 +867,7 @@ page_service(struct http_request *req)
 		buf_puts(b, "</strong> Check with them before sending "
 		    "anyone.</p>\n");
 	}
-	if ((v = db_text(r, 0, S_ALERT)) != NULL) {
-		buf_puts(b, "<p class=\"notice\">");
-		buf_html(b, v);
-		buf_puts(b, "</p>\n");
-	}
+	wrapped(b, "<p class=\"notice\">", db_text(r, 0, S_ALERT), "</p>\n");
 	if ((v = db_text(r, 0, S_DESC)) != NULL)
 		paras(b, v, "description");
 
@@ -980,11 +971,8 @@ page_organisation(struct http_request *req)
 	buf_puts(b, "</h1>");
 	if (db_bool(r, 0, 8) == 1)
 		demo_badge(b);
-	if ((v = db_text(r, 0, 2)) != NULL) {
-		buf_puts(b, "<p class=\"alt-name\">Also known as ");
-		buf_html(b, v);
-		buf_puts(b, "</p>");
-	}
+	wrapped(b, "<p class=\"alt-name\">Also known as ",
+	    db_text(r, 0, 2), "</p>");
 	buf_puts(b, "\n");
 	if ((v = db_text(r, 0, 3)) != NULL)
 		paras(b, v, "description");
@@ -992,11 +980,7 @@ page_organisation(struct http_request *req)
 	for (i = 0; i < db_rows(ph); i++) {
 		buf_puts(b, "<li>Phone: ");
 		page_tel_link(b, db_value(ph, i, 0), db_text(ph, i, 1));
-		if ((v = db_text(ph, i, 2)) != NULL) {
-			buf_puts(b, " (");
-			buf_html(b, v);
-			buf_puts(b, ")");
-		}
+		wrapped(b, " (", db_text(ph, i, 2), ")");
 		buf_puts(b, "</li>");
 	}
 	if ((v = db_text(r, 0, 4)) != NULL) {
@@ -1009,11 +993,7 @@ page_organisation(struct http_request *req)
 		web_link(b, v, NULL);
 		buf_puts(b, "</li>");
 	}
-	if ((v = db_text(r, 0, 6)) != NULL) {
-		buf_puts(b, "<li>Legal status: ");
-		buf_html(b, v);
-		buf_puts(b, "</li>");
-	}
+	wrapped(b, "<li>Legal status: ", db_text(r, 0, 6), "</li>");
 	if ((v = db_text(r, 0, 7)) != NULL) {
 		buf_puts(b, "<li>");
 		web_link(b, v, "Register entry");
