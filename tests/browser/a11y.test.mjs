@@ -4,23 +4,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	BASE, launch, newContext, newPage, goto, checkA11y, assertNoProblems,
-	makeFixtures, dropFixtures, screenshot,
+	BASE, newContext, newPage, goto, checkA11y, assertNoProblems,
+	screenshot, openBrowser, closeBrowser,
 } from './lib.mjs';
 
 let browser, ctx, fx;
 
 before(async () => {
-	fx = makeFixtures();
-	browser = await launch();
-	ctx = await newContext(browser);
+	({ browser, ctx, fx } = await openBrowser({ page: false }));
 });
 
-after(async () => {
-	await browser?.close();
-	if (fx)
-		dropFixtures(fx);
-});
+after(() => closeBrowser({ browser, fx }));
 
 const q = (o) => new URLSearchParams(o).toString();
 

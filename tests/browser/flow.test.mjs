@@ -6,33 +6,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	BASE, launch, newContext, newPage, goto, assertNoProblems, assertNear,
-	makeFixtures, dropFixtures, screenshot,
+	newContext, newPage, goto, assertNoProblems, assertNear, screenshot,
+	openBrowser, closeBrowser, resultItem,
 } from './lib.mjs';
 
 let browser, ctx, page, fx;
 
 before(async () => {
-	fx = makeFixtures();
-	browser = await launch();
-	ctx = await newContext(browser);
-	await ctx.grantPermissions(['clipboard-read', 'clipboard-write'],
-	    { origin: BASE });
-	page = await newPage(ctx);
+	({ browser, ctx, page, fx } = await openBrowser({ clipboard: true }));
 });
 
-after(async () => {
-	await browser?.close();
-	if (fx)
-		dropFixtures(fx);
-});
-
-// The list item or article a result lives in, found by its name link.
-function result(name) {
-	return page.locator('li, article').filter({
-		has: page.getByRole('link', { name, exact: true }),
-	}).last();
-}
+after(() => closeBrowser({ browser, fx }));
 
 test('home page search form finds services near a postcode', async () => {
 	await goto(page, '/');
@@ -51,8 +35,8 @@ test('home page search form finds services near a postcode', async () => {
 });
 
 test('results show distance, organisation, next session, cost, category and review badge', async () => {
-	const walk = result(fx.walk.name);
-	const advice = result(fx.advice.name);
+	const walk = resultItem(page, fx.walk.name);
+	const advice = resultItem(page, fx.advice.name);
 	const wt = await walk.innerText();
 	const at = await advice.innerText();
 	assertNear(wt.slice(wt.indexOf(fx.orgName)), 700, 'walk');
@@ -112,9 +96,9 @@ test('the detail page has add to shortlist and report a problem', async () => {
 test('a second service is added from the results and the shortlist holds both', async () => {
 	await page.goBack();
 	await page.waitForURL(/\/search\?/);
-	await result(fx.advice.name).getByRole('button',
+	await resultItem(page, fx.advice.name).getByRole('button',
 	    { name: /add .*shortlist/i }).click();
-	await result(fx.advice.name).getByRole('button',
+	await resultItem(page, fx.advice.name).getByRole('button',
 	    { name: /remove .*shortlist/i }).waitFor();
 	await page.getByRole('navigation', { name: /main/i })
 	    .getByRole('link', { name: /shortlist/i }).click();

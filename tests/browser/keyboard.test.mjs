@@ -3,26 +3,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	BASE, launch, newContext, newPage, goto, tabTo, focusState,
-	assertNoProblems, makeFixtures, dropFixtures,
+	goto, tabTo, focusState, assertNoProblems, openBrowser, closeBrowser,
 } from './lib.mjs';
 
 let browser, ctx, page, fx;
 
 before(async () => {
-	fx = makeFixtures();
-	browser = await launch();
-	ctx = await newContext(browser);
-	await ctx.grantPermissions(['clipboard-read', 'clipboard-write'],
-	    { origin: BASE });
-	page = await newPage(ctx);
+	({ browser, ctx, page, fx } = await openBrowser({ clipboard: true }));
 });
 
-after(async () => {
-	await browser?.close();
-	if (fx)
-		dropFixtures(fx);
-});
+after(() => closeBrowser({ browser, fx }));
 
 // In-page predicates for tabTo.
 const isField = (re) => {

@@ -286,3 +286,43 @@ export function dropFixtures(f) {
 DELETE FROM location WHERE organization_id = :'org';
 DELETE FROM organization WHERE id = :'org';`, { org: f.orgId });
 }
+
+// ---- One browser per test file ---------------------------------------
+
+// The fixtures, a browser, a context and (unless page is false) a page,
+// for a test file's before().  opts and allow go to newContext; clipboard
+// lets this site use the clipboard (the shortlist's copy buttons).  What
+// was made is closed again if a later step fails.
+export async function openBrowser({ clipboard = false, page = true,
+    allow = [], ...opts } = {}) {
+	const s = { fx: makeFixtures() };
+
+	try {
+		s.browser = await launch();
+		s.ctx = await newContext(s.browser, opts, allow);
+		if (clipboard)
+			await s.ctx.grantPermissions(
+			    ['clipboard-read', 'clipboard-write'], { origin: BASE });
+		if (page)
+			s.page = await newPage(s.ctx);
+	} catch (e) {
+		await closeBrowser(s);
+		throw e;
+	}
+	return s;
+}
+
+// For after(): closes the browser and deletes the fixtures.
+export async function closeBrowser(s) {
+	await s?.browser?.close();
+	if (s?.fx)
+		dropFixtures(s.fx);
+}
+
+// The list item or article a search result lives in, found by its name
+// link.
+export function resultItem(page, name) {
+	return page.locator('li, article').filter({
+		has: page.getByRole('link', { name, exact: true }),
+	}).last();
+}

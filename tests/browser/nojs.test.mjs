@@ -5,30 +5,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	launch, newContext, newPage, goto, makeFixtures, assertNear,
-	dropFixtures, screenshot,
+	goto, assertNear, screenshot, openBrowser, closeBrowser, resultItem,
 } from './lib.mjs';
 
 let browser, ctx, page, fx;
 
 before(async () => {
-	fx = makeFixtures();
-	browser = await launch();
-	ctx = await newContext(browser, { javaScriptEnabled: false });
-	page = await newPage(ctx);
+	({ browser, ctx, page, fx } = await openBrowser(
+	    { javaScriptEnabled: false }));
 });
 
-after(async () => {
-	await browser?.close();
-	if (fx)
-		dropFixtures(fx);
-});
-
-function result(name) {
-	return page.locator('li, article').filter({
-		has: page.getByRole('link', { name, exact: true }),
-	}).last();
-}
+after(() => closeBrowser({ browser, fx }));
 
 const ids = () => (new URL(page.url()).searchParams.get('ids') || '')
     .split(',').filter(Boolean);
@@ -41,25 +28,25 @@ test('no JS: the search form submits and lists results', async () => {
 	await Promise.all([page.waitForURL(/\/search\?/),
 	    page.getByRole('button', { name: /^search|find/i }).first()
 	    .click()]);
-	const t = await result(fx.walk.name).innerText();
+	const t = await resultItem(page, fx.walk.name).innerText();
 	assertNear(t.slice(t.indexOf(fx.orgName)), 700, 'walk');
-	await result(fx.advice.name).waitFor();
+	await resultItem(page, fx.advice.name).waitFor();
 	await screenshot(page, 'nojs-results');
 });
 
 test('no JS: add buttons put ids in the URL and return to the result', async () => {
 	await Promise.all([page.waitForNavigation(),
-	    result(fx.walk.name).getByRole('button',
+	    resultItem(page, fx.walk.name).getByRole('button',
 	    { name: /add .*shortlist/i }).click()]);
 	assert.deepEqual(ids(), [fx.walk.id]);
 	assert.match(page.url(), /\/search\?/, 'back on the results');
 	assert.match(page.url(), new RegExp(`#sl-${fx.walk.id}$`),
 	    'returns to the toggled result');
 	await Promise.all([page.waitForNavigation(),
-	    result(fx.advice.name).getByRole('button',
+	    resultItem(page, fx.advice.name).getByRole('button',
 	    { name: /add .*shortlist/i }).click()]);
 	assert.deepEqual(ids(), [fx.walk.id, fx.advice.id]);
-	await result(fx.walk.name).getByRole('button',
+	await resultItem(page, fx.walk.name).getByRole('button',
 	    { name: /remove .*shortlist/i }).waitFor();
 });
 
