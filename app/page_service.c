@@ -1153,6 +1153,28 @@ error_line(struct buf *b, const char *field, const char *msg)
 	buf_puts(b, "</p>");
 }
 
+/* A form field's opening, label and hint (HTML), and its error if any. */
+static void
+field_begin(struct buf *b, const char *field, const char *label,
+    const char *hint, const char *err)
+{
+	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
+	    "for=\"%s\">%s</label><p class=\"hint\" id=\"%s-hint\">%s</p>",
+	    err != NULL ? " has-error" : "", field, label, field, hint);
+	if (err != NULL)
+		error_line(b, field, err);
+}
+
+/* The control's attributes that tie it to its hint and error. */
+static void
+field_aria(struct buf *b, const char *field, const char *err)
+{
+	buf_printf(b, "aria-describedby=\"%s-hint", field);
+	if (err != NULL)
+		buf_printf(b, " %s-error\" aria-invalid=\"true", field);
+	buf_puts(b, "\"");
+}
+
 static void
 summary_item(struct buf *b, const char *field, const char *msg)
 {
@@ -1225,37 +1247,25 @@ report_page(struct http_request *req, const char *id, const char *name,
 	}
 	buf_puts(b, "</fieldset></div>\n");
 
-	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
-	    "for=\"details\">Details</label><p class=\"hint\" "
-	    "id=\"details-hint\">What should it say instead? Needed for "
-	    "&ldquo;Something else&rdquo;. Up to 2,000 characters.</p>",
-	    f->err_details ? " has-error" : "");
-	if (f->err_details != NULL)
-		error_line(b, "details", f->err_details);
-	buf_printf(b, "<textarea class=\"input textarea\" id=\"details\" "
-	    "name=\"details\" rows=\"6\" "
-	    "aria-describedby=\"details-hint%s\"%s>",
-	    f->err_details ? " details-error" : "",
-	    f->err_details ? " aria-invalid=\"true\"" : "");
+	field_begin(b, "details", "Details", "What should it say instead? "
+	    "Needed for &ldquo;Something else&rdquo;. Up to 2,000 characters.",
+	    f->err_details);
+	buf_puts(b, "<textarea class=\"input textarea\" id=\"details\" "
+	    "name=\"details\" rows=\"6\" ");
+	field_aria(b, "details", f->err_details);
+	buf_puts(b, ">");
 	/* A textarea drops one leading newline: keep the user's. */
 	if (f->details != NULL && f->details[0] == '\n')
 		buf_puts(b, "\n");
 	buf_html(b, f->details);
 	buf_puts(b, "</textarea></div>\n");
 
-	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
-	    "for=\"email\">Your email (optional)</label><p class=\"hint\" "
-	    "id=\"email-hint\">Only if you would like to hear back. We use "
-	    "it for nothing else.</p>",
-	    f->err_email ? " has-error" : "");
-	if (f->err_email != NULL)
-		error_line(b, "email", f->err_email);
-	buf_printf(b, "<input class=\"input\" type=\"email\" id=\"email\" "
-	    "name=\"email\" "
-	    "autocomplete=\"email\" spellcheck=\"false\" "
-	    "aria-describedby=\"email-hint%s\"%s value=\"",
-	    f->err_email ? " email-error" : "",
-	    f->err_email ? " aria-invalid=\"true\"" : "");
+	field_begin(b, "email", "Your email (optional)", "Only if you would "
+	    "like to hear back. We use it for nothing else.", f->err_email);
+	buf_puts(b, "<input class=\"input\" type=\"email\" id=\"email\" "
+	    "name=\"email\" autocomplete=\"email\" spellcheck=\"false\" ");
+	field_aria(b, "email", f->err_email);
+	buf_puts(b, " value=\"");
 	buf_html(b, f->email);
 	buf_puts(b, "\"></div>\n<button type=\"submit\" class=\"button\">"
 	    "Send report</button>\n</form>\n");
