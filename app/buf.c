@@ -156,7 +156,8 @@ buf_url(struct buf *b, const char *s)
 		return (0);
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~') {
 			buf_append(b, s, 1);
 		} else {
 			char	e[3] = { '%', hex[c >> 4], hex[c & 15] };
@@ -187,7 +188,7 @@ buf_json_str(struct buf *b, const char *s)
 		} else if (c == '\t') {
 			buf_append(b, "\\t", 2);
 		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			/* <>& escaped too: the string may end up in a <script>. */
+			/* <>& too: the string may end up in a <script>. */
 			char	e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
 			    hex[c & 15] };
 

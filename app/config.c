@@ -105,21 +105,22 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 		if (strcmp(value, "yes") == 0 || strcmp(value, "on") == 0 ||
 		    strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
 			*(int *)p = 1;
-		else if (strcmp(value, "no") == 0 || strcmp(value, "off") == 0 ||
+		else if (strcmp(value, "no") == 0 ||
+		    strcmp(value, "off") == 0 ||
 		    strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
 			*(int *)p = 0;
 		else {
-			snprintf(err, errlen, "%s: expected yes or no, got \"%s\"",
-			    key, value);
+			snprintf(err, errlen,
+			    "%s: expected yes or no, got \"%s\"", key, value);
 			return (-1);
 		}
 		break;
 	case C_INT:
 	case C_SIZE:
 		if (str_to_ll(value, k->min, k->max, &v) == -1) {
-			snprintf(err, errlen, "%s: expected a whole number from "
-			    "%lld to %lld, got \"%s\"", key, k->min, k->max,
-			    value);
+			snprintf(err, errlen, "%s: expected a whole number "
+			    "from %lld to %lld, got \"%s\"", key, k->min,
+			    k->max, value);
 			return (-1);
 		}
 		if (k->type == C_INT)
@@ -182,7 +183,8 @@ config_load_env(struct config *c, char *err, size_t errlen)
 		snprintf(name, sizeof(name), "SIGNPOST_");
 		for (j = 0; keys[i].name[j] != '\0' && 9 + j < sizeof(name) - 1;
 		    j++)
-			name[9 + j] = (char)toupper((unsigned char)keys[i].name[j]);
+			name[9 + j] =
+			    (char)toupper((unsigned char)keys[i].name[j]);
 		name[9 + j] = '\0';
 		if ((v = getenv(name)) == NULL)
 			continue;

@@ -3,10 +3,11 @@
  * bad one is a 400 naming it), take the directory version (kept in memory
  * by a LISTEN thread, see ver_listener), answer 304 if the client's copy
  * is current, else copy the body from the cache, else render it with
- * prepared statements and keep it.  ETag is a hash of the normalised URL and the version, so it
- * changes exactly when the directory does.  Unknown query parameters are
- * ignored, as Open Referral UK clients expect; they do not reach the
- * cache key, so they cannot be used to fill the cache.
+ * prepared statements and keep it.  ETag is a hash of the normalised URL
+ * and the version, so it changes exactly when the directory does.
+ * Unknown query parameters are ignored, as Open Referral UK clients
+ * expect; they do not reach the cache key, so they cannot be used to fill
+ * the cache.
  */
 #include <sys/types.h>
 

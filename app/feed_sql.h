@@ -82,7 +82,8 @@
 	"'description', " NB("s.description") ", 'url', s.url, " \
 	"'email', s.email, 'status', s.status, " \
 	"'fees', coalesce(" NB("s.fees_description") ", " \
-	    NB("s.cost_description") ", CASE WHEN s.is_free THEN 'Free' END), " \
+	    NB("s.cost_description") ", " \
+	    "CASE WHEN s.is_free THEN 'Free' END), " \
 	"'accreditations', " NB("s.accreditations") ", " \
 	"'minimum_age', s.minimum_age, 'maximum_age', s.maximum_age, " \
 	"'assured_date', " DATE("s.assured_date") ", " \
@@ -130,7 +131,8 @@
 	"'region', " NB("l.region") ", 'state_province', x.sp, " \
 	"'postal_code', l.postal_code, 'country', l.country, " \
 	"'address_type', l.location_type)) " \
-	"FROM (SELECT coalesce(" NB("l.city") ", " NB("l.region") ", ar.name) " \
+	"FROM (SELECT coalesce(" NB("l.city") ", " NB("l.region") \
+	    ", ar.name) " \
 	"    AS city, coalesce(" NB("l.state_province") ", ar.name, " \
 	    NB("l.region") ") AS sp " \
 	"    FROM (SELECT 1) one LEFT JOIN postcode pc " \
@@ -163,7 +165,8 @@
 	"    'valid_from', " DATE("sc.valid_from") ", " \
 	"    'valid_to', " DATE("sc.valid_to") ", " \
 	"    'dtstart', " DATE("sc.dtstart") ", 'freq', sc.freq, " \
-	"    'interval', CASE WHEN sc.freq IS NOT NULL THEN sc.\"interval\" END, " \
+	"    'interval', " \
+	"CASE WHEN sc.freq IS NOT NULL THEN sc.\"interval\" END, " \
 	"    'byday', sc.byday, 'bymonthday', sc.bymonthday, " \
 	"    'description', " NB("sc.description") ", " \
 	"    'opens_at', sc.opens_at::text, 'closes_at', sc.closes_at::text, " \
@@ -248,7 +251,8 @@
 #define FEATURE_JSON(dist, url) \
 	"json_strip_nulls(json_build_object('type', 'Feature', 'id', sal.id, " \
 	"'geometry', json_build_object('type', 'Point', 'coordinates', " \
-	"json_build_array(" COORD("l.longitude") ", " COORD("l.latitude") ")), " \
+	"json_build_array(" COORD("l.longitude") ", " \
+	    COORD("l.latitude") ")), " \
 	"'properties', json_strip_nulls(json_build_object('id', s.id, " \
 	"'name', s.name, 'organisation', o.name, " \
 	"'location', l.name, " \

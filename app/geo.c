@@ -37,7 +37,7 @@ struct settings {
 
 struct state {
 	PJ_CONTEXT	*ctx;
-	PJ		*to_grid;	/* normalised: x = lon/east, y = lat/north */
+	PJ		*to_grid;	/* normalised: x is east, y north */
 	PJ		*geod;		/* radians, for proj_lp_dist() */
 	char		 lasterr[256];
 };

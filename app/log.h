@@ -14,6 +14,7 @@ void	log_vwarn(const char *, va_list) __attribute__((format(printf, 1, 0)));
 void	log_access(const char *, const char *, int, unsigned long long,
 	    unsigned long long);
 /* Start-up only: print and exit(1). */
-void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

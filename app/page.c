@@ -79,7 +79,8 @@ page_end(struct http_request *req, unsigned int flags)
 	struct buf	*b = &req->resp;
 
 	(void)flags;
-	buf_puts(b, "</main>\n<footer class=\"site-footer\"><div class=\"wrap\">");
+	buf_puts(b, "</main>\n<footer class=\"site-footer\">"
+	    "<div class=\"wrap\">");
 	page_attribution(b);
 	buf_puts(b, "</div></footer>\n</body>\n</html>\n");
 }

@@ -367,7 +367,7 @@ stage_file(const char *path, char *err, size_t errlen)
 		goto dberr;
 	while ((n = gzread(f, chunk, sizeof(chunk))) > 0) {
 		if (header == -1) {
-			/* OS ships the files without a header; copies may add one. */
+			/* OS ships no header line; copies may add one. */
 			snprintf(first, sizeof(first), "%.*s", n, chunk);
 			header = strncasecmp(first, "Postcode,", 9) == 0 ||
 			    strncasecmp(first, "\"Postcode\"", 10) == 0;

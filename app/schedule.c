@@ -30,7 +30,7 @@ struct rule {
 	int		 wday[MAX_PARTS];	/* 0 = Sunday */
 	int		 nmday;
 	int		 mday[MAX_PARTS];	/* 1..31 or -31..-1 */
-	long		 anchor;		/* day number the count starts */
+	long		 anchor;		/* day number counting starts */
 	long		 first;			/* NO_DAY: no lower bound */
 	long		 last;			/* LONG_MAX: no upper bound */
 };
@@ -487,7 +487,8 @@ schedule_from_row(const struct db_result *res, int row, int c,
 	s->opens = s->closes = -1;
 	if (db_cols(res) < c + SCHEDULE_NCOLUMNS)
 		return (-1);
-#define COL(i)	(db_isnull(res, row, c + (i)) ? "" : db_value(res, row, c + (i)))
+#define COL(i)	(db_isnull(res, row, c + (i)) ? "" :			\
+	    db_value(res, row, c + (i)))
 	if (str_copy(s->id, sizeof(s->id), COL(0)) == -1 ||
 	    str_copy(s->freq, sizeof(s->freq), COL(1)) == -1 ||
 	    str_copy(s->byday, sizeof(s->byday), COL(3)) == -1 ||
@@ -743,7 +744,8 @@ describe_monthly(const struct rule *r, struct buf *b)
 		for (i = 0; i < r->nmday; i++) {
 			put_sep(b, i, r->nmday);
 			if (r->mday[i] < 0 && r->mday[i] >= -5)
-				buf_printf(b, "%s day", ordinal_word(r->mday[i]));
+				buf_printf(b, "%s day",
+				    ordinal_word(r->mday[i]));
 			else if (r->mday[i] < 0)
 				buf_printf(b, "%d%s to last day", -r->mday[i],
 				    nth_suffix(-r->mday[i]));

@@ -17,7 +17,7 @@ struct db_result;
 
 struct schedule {
 	char	id[37];
-	char	freq[8];		/* WEEKLY|MONTHLY, "" = description only */
+	char	freq[8];		/* WEEKLY|MONTHLY; "": text only */
 	int	interval;		/* >= 1; 2 = fortnightly when WEEKLY */
 	char	byday[64];		/* RFC 5545: TU / MO,WE / 1TU / -1FR */
 	char	bymonthday[64];		/* 15 / 1,15 / -1 */
@@ -42,7 +42,8 @@ struct session {
  */
 #define SCHEDULE_COLUMNS \
 	"sch.id, sch.freq, sch.\"interval\", sch.byday, sch.bymonthday, " \
-	"to_char(sch.opens_at, 'HH24:MI'), to_char(sch.closes_at, 'HH24:MI'), " \
+	"to_char(sch.opens_at, 'HH24:MI'), " \
+	"to_char(sch.closes_at, 'HH24:MI'), " \
 	"to_char(sch.valid_from, 'YYYY-MM-DD'), " \
 	"to_char(sch.valid_to, 'YYYY-MM-DD'), " \
 	"to_char(sch.dtstart, 'YYYY-MM-DD'), sch.description"
