@@ -158,6 +158,146 @@ sms_when(struct buf *b, const struct schedule *sch, size_t nsch,
 		schedule_describe(&sch[0], b);
 }
 
+/*
+ * The facts of one sheet item, each a <dt>/<dd> pair, or nothing when
+ * there is nothing to say.  Where a fact also goes into the text message,
+ * its short form is written to sms.
+ */
+static void
+fact_when(struct buf *b, const struct schedule *sch, size_t nsch,
+    const struct session *ss, int nss, struct buf *sms)
+{
+	struct buf	t;
+	size_t		k;
+	int		j;
+
+	if (nsch == 0)
+		return;
+	buf_init(&t);
+	buf_puts(b, "<dt>When</dt><dd>");
+	for (k = 0; k < nsch; k++) {
+		buf_reset(&t);
+		schedule_describe(&sch[k], &t);
+		if (t.len == 0)
+			continue;
+		buf_html(b, buf_cstr(&t));
+		buf_puts(b, "<br>");
+	}
+	if (nss > 0) {
+		buf_puts(b, "Next: ");
+		for (j = 0; j < nss; j++) {
+			buf_reset(&t);
+			schedule_format_when(&ss[j], &t);
+			buf_puts(b, j ? "; " : "");
+			buf_html(b, buf_cstr(&t));
+		}
+	}
+	sms_when(sms, sch, nsch, ss, nss);
+	buf_puts(b, "</dd>");
+	buf_free(&t);
+}
+
+/* lr: the sl_locations rows of every service on the sheet. */
+static void
+fact_where(struct buf *b, const struct db_result *r, int i,
+    const struct db_result *lr, struct buf *sms)
+{
+	struct buf	 t;
+	const char	*id = db_value(r, i, C_ID), *v;
+	int		 j, nloc = 0;
+
+	buf_init(&t);
+	for (j = 0; j < db_rows(lr); j++) {
+		if (strcmp(db_value(lr, j, 0), id) != 0)
+			continue;
+		if (nloc++ == 0)
+			buf_puts(b, "<dt>Where</dt><dd>");
+		else
+			buf_puts(b, "<br>");
+		buf_reset(&t);
+		if (strcmp(db_value(lr, j, 6), "virtual") == 0 &&
+		    db_text(lr, j, 2) == NULL)
+			buf_puts(&t, "Online or by phone");
+		else
+			address_text(&t, lr, j, 1);
+		buf_html(b, buf_cstr(&t));
+		if (nloc == 1)
+			address_text(sms, lr, j, 0);
+	}
+	if ((v = db_text(r, i, C_MEETING)) != NULL) {
+		buf_puts(b, nloc++ == 0 ? "<dt>Where</dt><dd>" : "<br>");
+		buf_puts(b, "Meet: ");
+		buf_html(b, v);
+		if (sms->len == 0)
+			buf_puts(sms, v);
+	}
+	if (nloc > 0)
+		buf_puts(b, "</dd>");
+	buf_free(&t);
+}
+
+static void
+fact_cost(struct buf *b, const struct db_result *r, int i)
+{
+	const char	*v;
+	int		 is_free = db_bool(r, i, C_FREE) == 1;
+
+	buf_puts(b, "<dt>Cost</dt><dd>");
+	if (is_free)
+		buf_puts(b, "Free");
+	if ((v = db_text(r, i, C_COST)) != NULL &&
+	    !(is_free && strcasecmp(v, "free") == 0)) {
+		buf_puts(b, is_free ? ". " : "");
+		buf_html(b, v);
+	} else if (!is_free)
+		buf_puts(b, "Not stated: ask them");
+	buf_puts(b, "</dd>");
+}
+
+static void
+fact_access(struct buf *b, const struct db_result *r, int i)
+{
+	struct buf	 t;
+	const char	*v = db_text(r, i, C_REFDESC);
+
+	buf_init(&t);
+	access_text(&t, r, i);
+	if (t.len > 0 || v != NULL) {
+		buf_puts(b, "<dt>How to get in</dt><dd>");
+		buf_html(b, buf_cstr(&t));
+		if (v != NULL) {
+			buf_puts(b, t.len > 0 ? " " : "");
+			buf_html(b, v);
+		}
+		buf_puts(b, "</dd>");
+	}
+	buf_free(&t);
+}
+
+static void
+fact_contact(struct buf *b, const struct db_result *r, int i,
+    struct buf *sms_phone)
+{
+	const char	*v;
+
+	if ((v = db_text(r, i, C_PHONE)) != NULL) {
+		buf_puts(b, "<dt>Phone</dt><dd>");
+		page_tel_link(b, v, NULL);
+		buf_puts(b, "</dd>");
+		buf_puts(sms_phone, v);
+	}
+	if ((v = db_text(r, i, C_EMAIL)) != NULL) {
+		buf_puts(b, "<dt>Email</dt><dd>");
+		buf_html(b, v);
+		buf_puts(b, "</dd>");
+	}
+	if ((v = db_text(r, i, C_URL)) != NULL) {
+		buf_puts(b, "<dt>Website</dt><dd>");
+		buf_html(b, v);
+		buf_puts(b, "</dd>");
+	}
+}
+
 static void
 empty_page(struct http_request *req)
 {
@@ -227,7 +367,7 @@ page_shortlist(struct http_request *req)
 	const char			*p[1], *id, *v;
 	enum db_status			 st;
 	size_t				 nsch, missing, k;
-	int				 i, j, nss, nloc, nrows = 0;
+	int				 i, nss, nrows = 0;
 	char				 date[64];
 	struct tm			 tm;
 	time_t				 now = time(NULL);
@@ -314,108 +454,16 @@ page_shortlist(struct http_request *req)
 			    "going.</p>\n");
 		buf_puts(b, "<dl class=\"facts\">");
 
-		/* When. */
 		nsch = service_schedules(sr, id, sch);
 		nss = nsch > 0 ? schedule_next(sch, nsch, now, ss,
 		    NEXT_SESSIONS) : 0;
 		if (nss < 0)
 			nss = 0;
-		if (nsch > 0) {
-			buf_puts(b, "<dt>When</dt><dd>");
-			for (k = 0; k < nsch; k++) {
-				buf_reset(&t);
-				schedule_describe(&sch[k], &t);
-				if (t.len == 0)
-					continue;
-				buf_html(b, buf_cstr(&t));
-				buf_puts(b, "<br>");
-			}
-			if (nss > 0) {
-				buf_puts(b, "Next: ");
-				for (j = 0; j < nss; j++) {
-					buf_reset(&t);
-					schedule_format_when(&ss[j], &t);
-					buf_puts(b, j ? "; " : "");
-					buf_html(b, buf_cstr(&t));
-				}
-			}
-			sms_when(&texts[i].when, sch, nsch, ss, nss);
-			buf_puts(b, "</dd>");
-		}
-
-		/* Where. */
-		nloc = 0;
-		for (j = 0; j < db_rows(lr); j++) {
-			if (strcmp(db_value(lr, j, 0), id) != 0)
-				continue;
-			if (nloc++ == 0)
-				buf_puts(b, "<dt>Where</dt><dd>");
-			else
-				buf_puts(b, "<br>");
-			buf_reset(&t);
-			if (strcmp(db_value(lr, j, 6), "virtual") == 0 &&
-			    db_text(lr, j, 2) == NULL)
-				buf_puts(&t, "Online or by phone");
-			else
-				address_text(&t, lr, j, 1);
-			buf_html(b, buf_cstr(&t));
-			if (nloc == 1)
-				address_text(&texts[i].where, lr, j, 0);
-		}
-		if ((v = db_text(r, i, C_MEETING)) != NULL) {
-			buf_puts(b, nloc++ == 0 ? "<dt>Where</dt><dd>" :
-			    "<br>");
-			buf_puts(b, "Meet: ");
-			buf_html(b, v);
-			if (texts[i].where.len == 0)
-				buf_puts(&texts[i].where, v);
-		}
-		if (nloc > 0)
-			buf_puts(b, "</dd>");
-
-		/* Cost. */
-		buf_puts(b, "<dt>Cost</dt><dd>");
-		if (db_bool(r, i, C_FREE) == 1)
-			buf_puts(b, "Free");
-		if ((v = db_text(r, i, C_COST)) != NULL &&
-		    !(db_bool(r, i, C_FREE) == 1 &&
-		    strcasecmp(v, "free") == 0)) {
-			buf_puts(b, db_bool(r, i, C_FREE) == 1 ? ". " : "");
-			buf_html(b, v);
-		} else if (db_bool(r, i, C_FREE) != 1)
-			buf_puts(b, "Not stated: ask them");
-		buf_puts(b, "</dd>");
-
-		/* How to get in. */
-		buf_reset(&t);
-		access_text(&t, r, i);
-		if (t.len > 0 || db_text(r, i, C_REFDESC) != NULL) {
-			buf_puts(b, "<dt>How to get in</dt><dd>");
-			buf_html(b, buf_cstr(&t));
-			if ((v = db_text(r, i, C_REFDESC)) != NULL) {
-				buf_puts(b, t.len > 0 ? " " : "");
-				buf_html(b, v);
-			}
-			buf_puts(b, "</dd>");
-		}
-
-		/* Contact. */
-		if ((v = db_text(r, i, C_PHONE)) != NULL) {
-			buf_puts(b, "<dt>Phone</dt><dd>");
-			page_tel_link(b, v, NULL);
-			buf_puts(b, "</dd>");
-			buf_puts(&texts[i].phone, v);
-		}
-		if ((v = db_text(r, i, C_EMAIL)) != NULL) {
-			buf_puts(b, "<dt>Email</dt><dd>");
-			buf_html(b, v);
-			buf_puts(b, "</dd>");
-		}
-		if ((v = db_text(r, i, C_URL)) != NULL) {
-			buf_puts(b, "<dt>Website</dt><dd>");
-			buf_html(b, v);
-			buf_puts(b, "</dd>");
-		}
+		fact_when(b, sch, nsch, ss, nss, &texts[i].when);
+		fact_where(b, r, i, lr, &texts[i].where);
+		fact_cost(b, r, i);
+		fact_access(b, r, i);
+		fact_contact(b, r, i, &texts[i].phone);
 		buf_puts(b, "</dl>\n<div class=\"no-print\">");
 		shortlist_button(b, req, id, db_value(r, i, C_NAME));
 		buf_puts(b, "</div></li>\n");
