@@ -298,6 +298,21 @@ test_load_demo_if_empty_leaves_a_full_directory_alone(void **state)
 	assert_string_equal(before, after);
 }
 
+/* What a second load-demo must leave as it was, and what it must renew. */
+#define DEMO_COUNTS \
+	"SELECT (SELECT count(*) FROM organization WHERE is_demo)" \
+	" || ' ' || (SELECT count(*) FROM location WHERE is_demo) || ' ' " \
+	"|| (SELECT count(*) FROM service WHERE is_demo) || ' ' " \
+	"|| (SELECT count(*) FROM schedule c JOIN service s " \
+	"ON s.id = c.service_id WHERE s.is_demo) || ' ' " \
+	"|| (SELECT count(*) FROM accessibility a JOIN location l " \
+	"ON l.id = a.location_id WHERE l.is_demo)"
+#define DEMO_IDS \
+	"SELECT md5(string_agg(id::text, ',' ORDER BY id))" \
+	" FROM service WHERE is_demo"
+#define DEMO_NEWEST \
+	"SELECT max(created_at) FROM service WHERE is_demo"
+
 static void
 test_load_demo_again_replaces_only_demo_rows(void **state)
 {
@@ -333,18 +348,9 @@ test_load_demo_again_replaces_only_demo_rows(void **state)
 	sql_str("SELECT updated_at FROM service WHERE id = $1", 1, p, stamp,
 	    sizeof(stamp));
 
-	sql_str("SELECT (SELECT count(*) FROM organization WHERE is_demo)"
-	    " || ' ' || (SELECT count(*) FROM location WHERE is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM service WHERE is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM schedule c JOIN service s "
-	    "ON s.id = c.service_id WHERE s.is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM accessibility a JOIN location l "
-	    "ON l.id = a.location_id WHERE l.is_demo)", 0, NULL, before,
-	    sizeof(before));
-	sql_str("SELECT md5(string_agg(id::text, ',' ORDER BY id))"
-	    " FROM service WHERE is_demo", 0, NULL, ids, sizeof(ids));
-	sql_str("SELECT max(created_at) FROM service WHERE is_demo", 0, NULL,
-	    t0, sizeof(t0));
+	sql_str(DEMO_COUNTS, 0, NULL, before, sizeof(before));
+	sql_str(DEMO_IDS, 0, NULL, ids, sizeof(ids));
+	sql_str(DEMO_NEWEST, 0, NULL, t0, sizeof(t0));
 
 	rc = run_signpost("load-demo", out, sizeof(out));
 	if (rc != 0)
@@ -352,21 +358,12 @@ test_load_demo_again_replaces_only_demo_rows(void **state)
 	assert_non_null(strstr(out, "demo listings loaded"));
 	assert_non_null(strstr(out, "venues skipped"));
 
-	sql_str("SELECT (SELECT count(*) FROM organization WHERE is_demo)"
-	    " || ' ' || (SELECT count(*) FROM location WHERE is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM service WHERE is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM schedule c JOIN service s "
-	    "ON s.id = c.service_id WHERE s.is_demo) || ' ' "
-	    "|| (SELECT count(*) FROM accessibility a JOIN location l "
-	    "ON l.id = a.location_id WHERE l.is_demo)", 0, NULL, after,
-	    sizeof(after));
+	sql_str(DEMO_COUNTS, 0, NULL, after, sizeof(after));
 	assert_string_equal(before, after);
 	/* Same ids (links keep working), but rows written afresh. */
-	sql_str("SELECT md5(string_agg(id::text, ',' ORDER BY id))"
-	    " FROM service WHERE is_demo", 0, NULL, ids2, sizeof(ids2));
+	sql_str(DEMO_IDS, 0, NULL, ids2, sizeof(ids2));
 	assert_string_equal(ids, ids2);
-	sql_str("SELECT max(created_at) FROM service WHERE is_demo", 0, NULL,
-	    t1, sizeof(t1));
+	sql_str(DEMO_NEWEST, 0, NULL, t1, sizeof(t1));
 	assert_string_not_equal(t0, t1);
 
 	/* The real listing, its place and its category are untouched. */
