@@ -4,9 +4,9 @@
  * with no JavaScript; the only route that may be framed by other sites);
  * /embed.js is the one-tag script that draws the same search box and
  * results into the partner's page (styled by /embed.css), reading
- * /api/embed.  All three take
- * postcode, q, category, radius and limit and run the site's own search,
- * so a partner lists what Signpost lists.  Handlers are thread-safe.
+ * /api/embed.  All three take postcode, q, category, radius and limit and
+ * run the site's own search, so a partner lists what Signpost lists.
+ * Handlers are thread-safe.
  */
 #ifndef EMBED_H
 #define EMBED_H

@@ -1,8 +1,8 @@
 /*
  * page: the HTML frame every page shares (head, header, skip link, footer
- * with data attribution), the error page, and the static information
- * pages.  Pages are written into req->resp; all text goes through
- * buf_html.  Thread-safe: no state.
+ * with data attribution), the error page, the static information pages,
+ * and small fragments several pages draw (tel: links).  Pages are written
+ * into req->resp; all text goes through buf_html.  Thread-safe: no state.
  */
 #ifndef PAGE_H
 #define PAGE_H
