@@ -45,7 +45,8 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  serve                   serve HTTP (see conf/signpost.conf)\n"
 	    "  migrate                 apply the database migrations in sql/\n"
-	    "  import-postcodes FILE   load Code-Point Open CSV (.csv or .csv.gz)\n"
+	    "  import-postcodes FILE   load Code-Point Open CSV "
+	    "(.csv or .csv.gz)\n"
 	    "  load-demo [--if-empty]  load (or replace) the demo listings in\n"
 	    "                          sql/demo/; --if-empty: only into a\n"
 	    "                          directory with no services yet\n"
@@ -87,8 +88,8 @@ load_config(const char *file)
 		fatal("getcwd: %s", strerror(errno));
 	config_defaults(&config);
 	if (file == NULL) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/conf/signpost.conf",
-		    root) >= sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path),
+		    "%s/conf/signpost.conf", root) >= sizeof(path))
 			fatal("project path too long: %s", root);
 		file = path;
 	}
