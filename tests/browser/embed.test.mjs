@@ -7,8 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {
-	BASE, launch, newContext, newPage, goto, checkA11y, assertNoProblems,
-	makeFixtures, dropFixtures, screenshot, tabTo, focusState, assertNear,
+	BASE, newContext, newPage, goto, checkA11y, assertNoProblems,
+	screenshot, tabTo, focusState, assertNear, openBrowser, closeBrowser,
 } from './lib.mjs';
 
 let browser, ctx, fx, partner, PARTNER;
@@ -39,7 +39,6 @@ ${p.frame === '1' ? `<h2>The same search in a frame</h2>
 }
 
 before(async () => {
-	fx = makeFixtures();
 	partner = http.createServer((req, res) => {
 		const u = new URL(req.url, 'http://x');
 		if (u.pathname !== '/partner.html') {
@@ -52,16 +51,14 @@ before(async () => {
 	await new Promise((ok) => partner.listen(0, '127.0.0.1', ok));
 	PARTNER = `http://127.0.0.1:${partner.address().port}`;
 	assert.notEqual(new URL(PARTNER).origin, new URL(BASE).origin);
-	browser = await launch();
-	ctx = await newContext(browser, {}, [PARTNER]);
+	({ browser, ctx, fx } = await openBrowser({ page: false,
+	    allow: [PARTNER] }));
 });
 
 after(async () => {
-	await browser?.close();
+	await closeBrowser({ browser, fx });
 	partner?.closeAllConnections();
 	partner?.close();
-	if (fx)
-		dropFixtures(fx);
 });
 
 const partnerUrl = (o) => `${PARTNER}/partner.html?${new URLSearchParams(o)}`;
