@@ -553,7 +553,14 @@ next_sessions(struct search_results *res, time_t now)
 		if (n == 0 || schedule_next(sch, n, now, &sess, 1) != 1)
 			continue;
 		buf_reset(&when);
-		schedule_format_session(&sess, &when);
+		/*
+		 * "Sat 09:30" means this coming Saturday: a session further
+		 * off (a walk season starting in April) needs its date.
+		 */
+		if (sess.start - now < 6 * 24 * 3600)
+			schedule_format_session(&sess, &when);
+		else
+			schedule_format_when(&sess, &when);
 		if (!when.oom && when.len > 0)
 			res->items[i].next = strdup(buf_cstr(&when));
 	}
