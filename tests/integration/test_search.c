@@ -523,6 +523,138 @@ test_search_filters_alone_and_combined(void **state)
 }
 
 /*
+ * The same services and filters as above, but each covering the area of
+ * the search (Shetland) from a venue far away: the pass over area-wide
+ * services filters exactly as the one over places.
+ */
+static void
+test_search_filters_area_wide(void **state)
+{
+	struct fx	 x;
+	char		 tok[16];
+	int		 pass = 1;
+
+	(void)state;
+	new_token(tok, sizeof(tok));
+	filter_fixtures(&x, tok, "EH1 1YZ");
+	sql1("INSERT INTO service_area (service_id, area_code, area_kind)"
+	    " SELECT s.id, p.council_area_code, 'council_area'"
+	    " FROM service s, postcode p WHERE p.postcode = 'ZE2 9AA'"
+	    " AND s.name LIKE '% ' || $1", tok);
+#define EXPECT(query, want) \
+	expect_set((query), tok, "ZE2 9AA", pass, (want), all)
+	{
+		const char *const all[] = { x.free_, x.adult, x.selfref,
+		    x.walk, x.cat, x.tue, x.eve, x.access, x.all, x.plain,
+		    NULL };
+		const char *const w_free[] = { x.free_, x.all, NULL };
+		const char *const w_age[] = { x.free_, x.adult, x.selfref,
+		    x.walk, x.cat, x.tue, x.eve, x.access, x.all, NULL };
+		const char *const w_age10[] = { x.free_, x.selfref, x.walk,
+		    x.cat, x.tue, x.eve, x.access, NULL };
+		const char *const w_self[] = { x.selfref, x.all, NULL };
+		const char *const w_walk[] = { x.walk, x.all, NULL };
+		const char *const w_cat[] = { x.cat, x.all, NULL };
+		const char *const w_tue[] = { x.tue, x.all, NULL };
+		const char *const w_eve[] = { x.eve, x.all, NULL };
+		const char *const w_morn[] = { x.tue, NULL };
+		const char *const w_tue_eve[] = { x.all, NULL };
+		const char *const w_acc[] = { x.access, x.all, NULL };
+		const char *const w_every[] = { x.all, NULL };
+		const char *const w_nothing[] = { NULL };
+
+		EXPECT("", all);
+		EXPECT("&free=1", w_free);
+		EXPECT("&age=30", w_age);
+		EXPECT("&age=10", w_age10);
+		EXPECT("&self=1", w_self);
+		EXPECT("&walking=1", w_walk);
+		EXPECT("&category=mental-health", w_cat);
+		EXPECT("&category=depression", w_cat);
+		EXPECT("&day=tue", w_tue);
+		EXPECT("&time=evening", w_eve);
+		EXPECT("&time=morning", w_morn);
+		EXPECT("&day=tue&time=evening", w_tue_eve);
+		EXPECT("&access=Hearing+loop", w_acc);
+		EXPECT("&free=1&age=30&self=1&walking=1"
+		    "&category=mental-health&day=tue&time=evening"
+		    "&access=Hearing+loop", w_every);
+		EXPECT("&free=1&day=thu", w_nothing);
+	}
+#undef EXPECT
+}
+
+/*
+ * An area-wide service follows changes to its schedules, categories,
+ * service row and areas at once, whichever comes first.
+ */
+static void
+test_search_area_wide_follows_changes(void **state)
+{
+	char		 tok[16], name[96], id[37], got[64][37];
+	struct resp	 res;
+
+#define FOUND(query) (res = search("/search?postcode=ZE2+9AA&q=%s%s", \
+	tok, (query)), index_of(got, result_ids(res.body, got, 64), id) != -1)
+	(void)state;
+	new_token(tok, sizeof(tok));
+	snprintf(name, sizeof(name), "Roaming %s", tok);
+	mk_service(id, name, "EH1 1YZ", NULL);
+	assert_false(FOUND(""));
+	resp_free(&res);
+	sql1("INSERT INTO service_area (service_id, area_code, area_kind)"
+	    " SELECT $1, council_area_code, 'council_area' FROM postcode"
+	    " WHERE postcode = 'ZE2 9AA'", id);
+	assert_true(FOUND(""));
+	resp_free(&res);
+	assert_false(FOUND("&day=wed"));
+	resp_free(&res);
+	sql1("INSERT INTO schedule (service_id, freq, byday, opens_at,"
+	    " closes_at) VALUES ($1, 'WEEKLY', 'WE', '13:00', '15:00')", id);
+	assert_true(FOUND("&day=wed&time=afternoon"));
+	resp_free(&res);
+	assert_false(FOUND("&day=wed&time=morning"));
+	resp_free(&res);
+	sql1("UPDATE schedule SET byday = 'FR' WHERE service_id = $1", id);
+	assert_false(FOUND("&day=wed"));
+	resp_free(&res);
+	assert_true(FOUND("&day=fri"));
+	resp_free(&res);
+	assert_false(FOUND("&category=money"));
+	resp_free(&res);
+	sql1("INSERT INTO service_taxonomy (service_id, taxonomy_term_id)"
+	    " SELECT $1, id FROM taxonomy_term WHERE name = 'Money Advice'",
+	    id);
+	assert_true(FOUND("&category=money"));
+	resp_free(&res);
+	assert_false(FOUND("&free=1"));
+	resp_free(&res);
+	sql1("UPDATE service SET is_free = true WHERE id = $1", id);
+	assert_true(FOUND("&free=1&category=money&day=fri"));
+	resp_free(&res);
+	sql1("UPDATE service SET status = 'inactive' WHERE id = $1", id);
+	assert_false(FOUND(""));
+	resp_free(&res);
+	sql1("UPDATE service SET status = 'active' WHERE id = $1", id);
+	assert_true(FOUND(""));
+	resp_free(&res);
+	/* The area moves to another council, then goes. */
+	sql1("UPDATE service_area SET area_code = 'S12000036'"
+	    " WHERE service_id = $1", id);
+	assert_false(FOUND(""));
+	resp_free(&res);
+	sql1("UPDATE service_area SET area_code = (SELECT council_area_code"
+	    " FROM postcode WHERE postcode = 'ZE2 9AA') WHERE service_id = $1",
+	    id);
+	assert_true(FOUND(""));
+	resp_free(&res);
+	sql1("DELETE FROM service_area WHERE service_id = $1", id);
+	assert_false(FOUND(""));
+	resp_free(&res);
+#undef FOUND
+}
+
+/*
  * "Open now": a session running at this minute on today's date, and
  * not one on another day or at another time.
  */
@@ -1104,6 +1236,8 @@ main(void)
 		cmocka_unit_test(test_search_radius_cutoff_is_geodesic),
 		cmocka_unit_test(test_search_orders_by_distance),
 		cmocka_unit_test(test_search_filters_alone_and_combined),
+		cmocka_unit_test(test_search_filters_area_wide),
+		cmocka_unit_test(test_search_area_wide_follows_changes),
 		cmocka_unit_test(test_search_open_now),
 		cmocka_unit_test(test_search_service_area_labelled_after_local),
 		cmocka_unit_test(test_search_escapes_every_field),
