@@ -7,10 +7,10 @@
  * geodesic radius and every filter applied, adds services whose service
  * area covers the place, counts, and returns the page; the SQL functions
  * behind it are in sql/007_search.sql, with the reasoning about distances
- * and index use, and sql/011_search_areas.sql (the area-wide services,
- * read from a table of their own).  A second statement fetches the
- * schedules of the services shown.  At most SEARCH_CAP matches are read:
- * a search with more says so and asks for a narrower one.
+ * and index use (area-wide services are read from a table of their own).
+ * A second statement fetches the schedules of the services shown.  At
+ * most SEARCH_CAP matches are read: a search with more says so and asks
+ * for a narrower one.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -56,7 +56,7 @@ static const struct db_stmt stmts[] = {
 	 * $7 today, $8 keywords, $9 category ids, $10 age, $11 free,
 	 * $12 self-referral, $13 walking, $14 weekday code, $15 from,
 	 * $16 to, $17 on date, $18 accessibility, $19 relevance, $20 offset.
-	 * search_matches (sql/007, sql/011) finds at most CAP_SQL services
+	 * search_matches (sql/007) finds at most CAP_SQL services
 	 * nearest first, from the GiST index, with every filter applied;
 	 * this keeps each service once (at its nearest venue), counts, and
 	 * cuts the page.
