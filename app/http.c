@@ -6,8 +6,11 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <limits.h>
+#include <pthread.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -602,25 +606,62 @@ http_status_text(int status)
  * callback (the only place that sees the raw request target, needed for
  * the 414 check) and freed in the completion callback, which also writes
  * the access log line.
+ *
+ * One libmicrohttpd thread does all the network work: parsing, limits,
+ * and sending.  Handlers run on our own pool of worker threads, each
+ * with its database connection, fed from one queue: a complete request
+ * is suspended, queued, run by the next free worker and resumed with its
+ * response.  Because every waiting request is in that queue, we can see
+ * how many there are and turn the excess away with 503 at once (with
+ * libmicrohttpd's own thread pool a request behind a slow one waits,
+ * unseen and unbounded, on that thread).  A streamed body is made the
+ * same way, one block per job, so no database call ever runs on the
+ * network thread.  The app marks requests cheap enough (static assets)
+ * to answer on the network thread directly.
  */
 
-struct http_server {
-	struct MHD_Daemon	*daemon;
+enum job {
+	JOB_NONE,
+	JOB_REQUEST,	/* run the handler */
+	JOB_BLOCK	/* make the next block of a streamed body */
 };
+
+#define STREAM_BLOCK	(64 * 1024)
 
 struct conn {
 	struct http_request	 req;
+	struct http_server	*srv;
+	struct MHD_Connection	*mc;
+	struct conn		*next;		/* in the queue */
+	enum job		 job;
 	struct timespec		 start;
 	size_t			 uri_len;
 	int			 started;
 	int			 nul_in_uri;
 	int			 too_large;
-	int			 queued;
+	int			 handled;	/* by a worker; resumed */
+	int			 queued;	/* a response is queued */
 	unsigned long long	 bytes;
+
+	/* A streamed body's current block, made by a worker. */
+	char			*block;
+	size_t			 block_len;
+	size_t			 block_off;
+	int			 block_end;	/* 1 end of stream, -1 cut */
 };
 
-static http_handler_fn	 handler;
-static http_error_fn	 error_handler;
+struct http_server {
+	struct MHD_Daemon	*daemon;
+	struct http_app		 app;
+	pthread_t		*threads;
+	int			 nthreads;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct conn		*head, *tail;
+	size_t			 waiting;	/* JOB_REQUEST in the queue */
+	size_t			 max_waiting;
+	int			 stopping;
+};
 
 static void *
 uri_log_cb(void *cls, const char *uri, struct MHD_Connection *mc)
@@ -628,10 +669,10 @@ uri_log_cb(void *cls, const char *uri, struct MHD_Connection *mc)
 	struct conn	*c;
 	const char	*q;
 
-	(void)cls;
-	(void)mc;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return (NULL);
+	c->srv = cls;
+	c->mc = mc;
 	http_request_init(&c->req);
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
 	c->uri_len = strlen(uri);
@@ -649,6 +690,11 @@ header_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
 	struct http_request	*req = cls;
 
+	/* A NUL in a name or value reaches us as a shorter string. */
+	if (k == NULL)
+		return (MHD_YES);
+	if (v == NULL)
+		v = "";
 	switch (kind) {
 	case MHD_HEADER_KIND:
 		(void)http_kv_add(&req->headers, k, v);
@@ -679,18 +725,28 @@ post_cb(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)filename;
 	(void)ctype;
 	(void)enc;
+	/*
+	 * A part whose name libmicrohttpd cannot hand over (a NUL inside
+	 * it, or no name at all) arrives with a NULL key: the body is
+	 * malformed, and the request gets its 400.
+	 */
+	if (key == NULL)
+		return (MHD_NO);
+	if (data == NULL)
+		size = 0;
 	/* Long values arrive in pieces; later pieces continue the last one. */
 	if (off > 0 && req->form.n > 0 &&
 	    strcmp((last = &req->form.v[req->form.n - 1])->key, key) == 0) {
 		old = strlen(last->value);
 		if ((nv = realloc(last->value, old + size + 1)) == NULL)
 			return (MHD_NO);
-		memcpy(nv + old, data, size);
+		if (size > 0)
+			memcpy(nv + old, data, size);
 		nv[old + size] = '\0';
 		last->value = nv;
 		return (MHD_YES);
 	}
-	if ((nv = strndup(data, size)) == NULL)
+	if ((nv = strndup(size > 0 ? data : "", size)) == NULL)
 		return (MHD_NO);
 	if (http_kv_add(&req->form, key, nv) == -1) {
 		free(nv);
@@ -718,20 +774,125 @@ method_of(const char *m)
 	return (HTTP_OTHER);
 }
 
+/*
+ * Hands a job to the workers and suspends the connection until one has
+ * done it.  -1 when it cannot be queued: the server is stopping, or (for
+ * a new request) too many are waiting already.
+ */
+static int
+submit(struct conn *c, enum job job)
+{
+	struct http_server	*s = c->srv;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping || (job == JOB_REQUEST &&
+	    s->waiting >= s->max_waiting)) {
+		pthread_mutex_unlock(&s->mu);
+		return (-1);
+	}
+	if (job == JOB_REQUEST)
+		s->waiting++;
+	pthread_mutex_unlock(&s->mu);
+
+	/* Suspended before any worker can see it, so resume comes after. */
+	MHD_suspend_connection(c->mc);
+	c->job = job;
+	c->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->tail != NULL)
+		s->tail->next = c;
+	else
+		s->head = c;
+	s->tail = c;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return (0);
+}
+
+static void
+make_block(struct conn *c)
+{
+	ssize_t	n;
+
+	c->block_len = c->block_off = 0;
+	if (c->block == NULL && (c->block = malloc(STREAM_BLOCK)) == NULL) {
+		c->block_end = -1;
+		return;
+	}
+	n = c->req.stream(c->req.stream_arg, c->block, STREAM_BLOCK);
+	if (n == 0)
+		c->block_end = 1;
+	else if (n < 0)
+		c->block_end = -1;
+	else
+		c->block_len = (size_t)n;
+}
+
+static void *
+worker(void *arg)
+{
+	struct http_server	*s = arg;
+	struct conn		*c;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if ((c = s->head) == NULL) {
+			/* Stopping, and nothing is left to do. */
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		if ((s->head = c->next) == NULL)
+			s->tail = NULL;
+		if (c->job == JOB_REQUEST)
+			s->waiting--;
+		pthread_mutex_unlock(&s->mu);
+
+		if (c->job == JOB_REQUEST) {
+			s->app.handler(&c->req);
+			c->handled = 1;
+		} else
+			make_block(c);
+		c->job = JOB_NONE;
+		MHD_resume_connection(c->mc);
+	}
+	return (NULL);
+}
+
 static ssize_t
 stream_cb(void *cls, uint64_t pos, char *dst, size_t max)
 {
 	struct conn	*c = cls;
 	ssize_t		 n;
+	size_t		 len;
 
 	(void)pos;
-	n = c->req.stream(c->req.stream_arg, dst, max);
-	if (n == 0)
+	if (c->srv->nthreads == 0) {
+		/* No workers (the fuzzer's server): make it here. */
+		n = c->req.stream(c->req.stream_arg, dst, max);
+		if (n == 0)
+			return (MHD_CONTENT_READER_END_OF_STREAM);
+		if (n < 0)
+			return (MHD_CONTENT_READER_END_WITH_ERROR);
+		c->bytes += (unsigned long long)n;
+		return (n);
+	}
+	if (c->block_off < c->block_len) {
+		len = c->block_len - c->block_off;
+		if (len > max)
+			len = max;
+		memcpy(dst, c->block + c->block_off, len);
+		c->block_off += len;
+		c->bytes += len;
+		return ((ssize_t)len);
+	}
+	if (c->block_end == 1)
 		return (MHD_CONTENT_READER_END_OF_STREAM);
-	if (n < 0)
+	if (c->block_end == -1 || submit(c, JOB_BLOCK) == -1)
 		return (MHD_CONTENT_READER_END_WITH_ERROR);
-	c->bytes += (unsigned long long)n;
-	return (n);
+	/* Nothing yet: libmicrohttpd asks again once we resume. */
+	return (0);
 }
 
 static enum MHD_Result
@@ -745,7 +906,7 @@ queue(struct conn *c, struct MHD_Connection *mc)
 
 	if (req->stream != NULL) {
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
-		    64 * 1024, stream_cb, c, NULL);
+		    STREAM_BLOCK, stream_cb, c, NULL);
 	} else if (req->static_body != NULL) {
 		/*
 		 * For a 304 (as for HEAD) libmicrohttpd sends the length of
@@ -784,7 +945,7 @@ static enum MHD_Result
 fail_early(struct conn *c, struct MHD_Connection *mc, int status,
     const char *detail)
 {
-	error_handler(&c->req, status, detail);
+	c->srv->app.error(&c->req, status, detail);
 	http_header_set(&c->req, "Connection", "close");
 	return (queue(c, mc));
 }
@@ -798,6 +959,45 @@ header_bytes(const struct http_request *req)
 		n += strlen(req->headers.v[i].key) +
 		    strlen(req->headers.v[i].value) + 4;
 	return (n);
+}
+
+static size_t
+header_count(const struct http_request *req, const char *name)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < req->headers.n; i++)
+		if (strcasecmp(req->headers.v[i].key, name) == 0)
+			n++;
+	return (n);
+}
+
+/*
+ * RFC 9112 section 6: a body whose length two parts of the chain could
+ * read differently is how requests get smuggled past a proxy.  We never
+ * guess; libmicrohttpd itself takes the first Content-Length and lets
+ * chunked win silently, so these are checked before it reads a byte.
+ */
+static const char *
+framing_error(const struct http_request *req)
+{
+	const char	*te;
+	size_t		 ncl, nte;
+
+	ncl = header_count(req, "Content-Length");
+	nte = header_count(req, "Transfer-Encoding");
+	if (ncl > 1)
+		return ("The request has more than one Content-Length header.");
+	if (ncl == 1 && nte > 0)
+		return ("The request has both Content-Length and "
+		    "Transfer-Encoding headers.");
+	if (nte > 1)
+		return ("The request has more than one Transfer-Encoding "
+		    "header.");
+	if (nte == 1 && ((te = http_header(req, "Transfer-Encoding")) ==
+	    NULL || strcasecmp(te, "chunked") != 0))
+		return ("The only transfer coding accepted is \"chunked\".");
+	return (NULL);
 }
 
 static int
@@ -819,10 +1019,45 @@ parse_body(struct conn *c, struct MHD_Connection *mc)
 		    req)) == NULL)
 			return (-1);
 		r = MHD_post_process(pp, req->body.data, req->body.len);
-		MHD_destroy_post_processor(pp);
+		if (MHD_destroy_post_processor(pp) != MHD_YES)
+			r = MHD_NO;
 		return (r == MHD_YES ? 0 : -1);
 	}
 	return (0);
+}
+
+/* The first call: request line and headers are in, no body yet. */
+static enum MHD_Result
+first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
+    const char *method)
+{
+	struct http_request	*req = &c->req;
+	const char		*cl, *framing;
+	long long		 clen;
+
+	c->started = 1;
+	req->method = method_of(method);
+	if ((req->method_str = strdup(method)) == NULL ||
+	    (req->path = strdup(url)) == NULL)
+		return (MHD_NO);
+	MHD_get_connection_values(mc, MHD_HEADER_KIND |
+	    MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND, header_cb, req);
+	if (c->uri_len > config.max_uri_bytes)
+		return (fail_early(c, mc, 414, "The address is too long."));
+	if (c->nul_in_uri)
+		return (fail_early(c, mc, 400, "The address contains %00 (a "
+		    "NUL character), which is not allowed."));
+	if (header_bytes(req) > config.max_header_bytes)
+		return (fail_early(c, mc, 431, "The request headers are too "
+		    "large."));
+	if ((framing = framing_error(req)) != NULL)
+		return (fail_early(c, mc, 400, framing));
+	cl = http_header(req, "Content-Length");
+	if (cl != NULL && (str_to_ll(cl, 0, LLONG_MAX, &clen) == -1 ||
+	    (unsigned long long)clen > config.max_body_bytes))
+		return (fail_early(c, mc, 413, "The request body is too "
+		    "large."));
+	return (MHD_YES);
 }
 
 static enum MHD_Result
@@ -830,12 +1065,10 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **con_cls)
 {
+	struct http_server	*s = cls;
 	struct conn		*c = *con_cls;
 	struct http_request	*req;
-	const char		*cl;
-	long long		 clen;
 
-	(void)cls;
 	(void)version;
 	if (c == NULL)
 		return (MHD_NO);
@@ -845,30 +1078,10 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 		*upload_size = 0;
 		return (MHD_YES);
 	}
-	if (!c->started) {
-		c->started = 1;
-		req->method = method_of(method);
-		if ((req->method_str = strdup(method)) == NULL ||
-		    (req->path = strdup(url)) == NULL)
-			return (MHD_NO);
-		MHD_get_connection_values(mc, MHD_HEADER_KIND |
-		    MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND, header_cb, req);
-		if (c->uri_len > config.max_uri_bytes)
-			return (fail_early(c, mc, 414, "The address is too "
-			    "long."));
-		if (c->nul_in_uri)
-			return (fail_early(c, mc, 400, "The address contains "
-			    "%00 (a NUL character), which is not allowed."));
-		if (header_bytes(req) > config.max_header_bytes)
-			return (fail_early(c, mc, 431, "The request headers "
-			    "are too large."));
-		cl = http_header(req, "Content-Length");
-		if (cl != NULL && (str_to_ll(cl, 0, LLONG_MAX, &clen) == -1 ||
-		    (unsigned long long)clen > config.max_body_bytes))
-			return (fail_early(c, mc, 413, "The request body is "
-			    "too large."));
-		return (MHD_YES);
-	}
+	if (c->handled)
+		return (queue(c, mc));
+	if (!c->started)
+		return (first_call(c, mc, url, method));
 	if (*upload_size > 0) {
 		/*
 		 * Chunked bodies have no length up front: count, keep
@@ -889,15 +1102,24 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 		return (fail_early(c, mc, 413, "The request body is too "
 		    "large."));
 	if (req->body.oom) {
-		error_handler(req, 500, "Out of memory.");
+		s->app.error(req, 500, "Out of memory.");
 		return (queue(c, mc));
 	}
 	if (parse_body(c, mc) == -1) {
-		error_handler(req, 400, "The form data could not be read.");
+		s->app.error(req, 400, "The form data could not be read.");
 		return (queue(c, mc));
 	}
-	handler(req);
-	return (queue(c, mc));
+	if (s->nthreads == 0 || (s->app.cheap != NULL && s->app.cheap(req))) {
+		s->app.handler(req);
+		return (queue(c, mc));
+	}
+	if (submit(c, JOB_REQUEST) == -1) {
+		s->app.error(req, 503, "The service is busy. Please try again "
+		    "in a moment.");
+		http_header_set(req, "Retry-After", "1");
+		return (queue(c, mc));
+	}
+	return (MHD_YES);
 }
 
 static void
@@ -922,6 +1144,7 @@ completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
 		    c->req.status : 0, c->bytes, usec);
 	}
 	http_request_free(&c->req);
+	free(c->block);
 	free(c);
 	*con_cls = NULL;
 }
@@ -941,18 +1164,60 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("%s", msg);
 }
 
+static struct http_server *
+server_new(const struct http_app *app, int nthreads, char *err,
+    size_t errlen)
+{
+	struct http_server	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (nthreads > 0 && (s->threads = calloc((size_t)nthreads,
+	    sizeof(*s->threads))) == NULL)) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	s->app = *app;
+	s->max_waiting = (size_t)config.max_waiting;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	return (s);
+}
+
+static void
+server_free(struct http_server *s)
+{
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->threads);
+	free(s);
+}
+
+/* Lets every worker finish what is queued, then waits for them. */
+static void
+stop_workers(struct http_server *s)
+{
+	int	i;
+
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < s->nthreads; i++)
+		pthread_join(s->threads[i], NULL);
+	s->nthreads = 0;
+}
+
 int
-http_server_start(struct http_server **out, http_handler_fn h,
-    http_error_fn eh, char *err, size_t errlen)
+http_server_start(struct http_server **out, const struct http_app *app,
+    char *err, size_t errlen)
 {
 	struct http_server	*s;
 	struct addrinfo		 hints, *ai = NULL;
 	char			 port[8];
 	unsigned int		 flags;
-	int			 gai;
+	int			 gai, e;
 
-	handler = h;
-	error_handler = eh;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -964,20 +1229,28 @@ http_server_start(struct http_server **out, http_handler_fn h,
 		    config.listen_address, gai_strerror(gai));
 		return (-1);
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = server_new(app, config.workers, err, errlen)) == NULL) {
 		freeaddrinfo(ai);
-		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
+	for (; s->nthreads < config.workers; s->nthreads++)
+		if ((e = pthread_create(&s->threads[s->nthreads], NULL,
+		    worker, s)) != 0) {
+			snprintf(err, errlen, "cannot start a worker: %s",
+			    strerror(e));
+			freeaddrinfo(ai);
+			stop_workers(s);
+			server_free(s);
+			return (-1);
+		}
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG;
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(flags, (uint16_t)config.port, NULL, NULL,
-	    access_cb, NULL,
+	    access_cb, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)config.workers,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config.max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)config.max_connections_per_ip,
@@ -990,7 +1263,7 @@ http_server_start(struct http_server **out, http_handler_fn h,
 	     */
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 16384),
-	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
@@ -999,11 +1272,57 @@ http_server_start(struct http_server **out, http_handler_fn h,
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, "
 		    "or not an address of this machine?)",
 		    config.listen_address, config.port);
-		free(s);
+		stop_workers(s);
+		server_free(s);
 		return (-1);
 	}
 	*out = s;
 	return (0);
+}
+
+int
+http_server_start_unbound(struct http_server **out,
+    const struct http_app *app, char *err, size_t errlen)
+{
+	struct http_server	*s;
+
+	if ((s = server_new(app, 0, err, errlen)) == NULL)
+		return (-1);
+	s->daemon = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)config.connection_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 16384),
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+	    MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		snprintf(err, errlen, "cannot start libmicrohttpd");
+		server_free(s);
+		return (-1);
+	}
+	*out = s;
+	return (0);
+}
+
+int
+http_server_add_connection(struct http_server *s, int fd)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return (MHD_add_connection(s->daemon, fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == MHD_YES ? 0 : -1);
+}
+
+int
+http_server_run(struct http_server *s, int ms)
+{
+	return (MHD_run_wait(s->daemon, ms) == MHD_YES ? 0 : -1);
 }
 
 int
@@ -1022,6 +1341,12 @@ http_server_stop(struct http_server *s)
 {
 	if (s == NULL)
 		return;
+	/*
+	 * Workers first: libmicrohttpd must not be stopped with a
+	 * connection suspended, and once they have drained the queue
+	 * nothing new is queued (submit sees stopping and answers 503).
+	 */
+	stop_workers(s);
 	MHD_stop_daemon(s->daemon);
-	free(s);
+	server_free(s);
 }

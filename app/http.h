@@ -131,10 +131,27 @@ struct http_server;
 typedef void	(*http_handler_fn)(struct http_request *);
 /* Renders an error (413, 414, 431 ...) the layer itself decided on. */
 typedef void	(*http_error_fn)(struct http_request *, int, const char *);
-int	http_server_start(struct http_server **, http_handler_fn,
-	    http_error_fn, char *, size_t);
+struct http_app {
+	http_handler_fn	 handler;	/* runs on a worker thread */
+	http_error_fn	 error;		/* runs on the network thread */
+	/* 1 when handler may answer on the network thread (no waiting). */
+	int		(*cheap)(const struct http_request *);
+};
+/* Listens on config's address with config.workers worker threads. */
+int	http_server_start(struct http_server **, const struct http_app *,
+	    char *, size_t);
+/*
+ * No socket and no threads, for the request fuzzer: connections are
+ * handed in, each http_server_run is one turn of the event loop (waiting
+ * up to ms), and handlers run inside it.
+ */
+int	http_server_start_unbound(struct http_server **,
+	    const struct http_app *, char *, size_t);
+int	http_server_add_connection(struct http_server *, int);
+int	http_server_run(struct http_server *, int);
 /* The port actually bound (config port 0 picks a free one). */
 int	http_server_port(struct http_server *);
+/* Finishes queued requests, then stops. */
 void	http_server_stop(struct http_server *);
 
 #endif

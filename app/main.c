@@ -163,6 +163,8 @@ drop_privileges(void)
 static int
 cmd_serve(void)
 {
+	const struct http_app	 app = { route_dispatch, route_error,
+				    route_cheap };
 	struct http_server	*srv;
 	sigset_t		 set;
 	char			 err[512];
@@ -185,8 +187,7 @@ cmd_serve(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (http_server_start(&srv, route_dispatch, route_error, err,
-	    sizeof(err)) == -1)
+	if (http_server_start(&srv, &app, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	drop_privileges();
 	log_info("Signpost %s is running at http://%s:%d/ with %d workers "

@@ -108,6 +108,16 @@ route_is_api(const struct http_request *req)
 	    strcmp(req->path, "/healthz") == 0));
 }
 
+int
+route_cheap(const struct http_request *req)
+{
+	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+		return (0);
+	return (strncmp(req->path, "/assets/", 8) == 0 ||
+	    strcmp(req->path, "/embed.css") == 0 ||
+	    strcmp(req->path, "/embed.js") == 0);
+}
+
 void
 route_error(struct http_request *req, int status, const char *detail)
 {

@@ -13,6 +13,8 @@ struct http_kvlist;
 
 void	route_dispatch(struct http_request *);
 void	route_error(struct http_request *, int, const char *);
+/* Compiled-in files, answered from memory: they never wait for a worker. */
+int	route_cheap(const struct http_request *);
 /* A 400 for the parameter a getter rejected (req->err_param). */
 void	route_bad_param(struct http_request *);
 /* 503 for DB_UNAVAILABLE, 500 (logged) for DB_ERROR. */
