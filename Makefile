@@ -69,7 +69,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
 	    $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h
+$(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h tests/integration/raw.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(shell pkg-config --libs cmocka libcurl libcjson libpq) -lm

@@ -23,6 +23,9 @@
 #include <curl/curl.h>
 #include <libpq-fe.h>
 
+/* Not every test program uses each helper. */
+#define HARNESS_HELPER	static __attribute__((unused))
+
 struct resp {
 	long	 status;
 	char	*body;
@@ -31,7 +34,7 @@ struct resp {
 	size_t	 hlen;
 };
 
-static size_t
+HARNESS_HELPER size_t
 h_write(char *p, size_t sz, size_t n, void *arg)
 {
 	char	**bufp = arg;
@@ -47,7 +50,7 @@ h_write(char *p, size_t sz, size_t n, void *arg)
 	return (sz * n);
 }
 
-static size_t
+HARNESS_HELPER size_t
 h_header(char *p, size_t sz, size_t n, void *arg)
 {
 	struct resp	*r = arg;
@@ -61,7 +64,7 @@ h_header(char *p, size_t sz, size_t n, void *arg)
 	return (h_write(p, sz, n, &r->headers));
 }
 
-static const char *
+HARNESS_HELPER const char *
 test_url(void)
 {
 	const char	*u = getenv("SIGNPOST_TEST_URL");
@@ -73,7 +76,7 @@ test_url(void)
  * One request.  method NULL means GET; body may be NULL; extra is a
  * NULL-terminated list of "Header: value" strings.
  */
-static int
+HARNESS_HELPER int
 http_do(struct resp *r, const char *method, const char *path,
     const char *body, size_t bodylen, const char *const *extra)
 {
@@ -117,7 +120,7 @@ http_do(struct resp *r, const char *method, const char *path,
 	return (rc == CURLE_OK ? 0 : -1);
 }
 
-static struct resp
+HARNESS_HELPER struct resp
 http_get(const char *path)
 {
 	struct resp	r;
@@ -126,7 +129,7 @@ http_get(const char *path)
 	return (r);
 }
 
-static struct resp
+HARNESS_HELPER struct resp
 http_post_form(const char *path, const char *form)
 {
 	struct resp		 r;
@@ -137,7 +140,7 @@ http_post_form(const char *path, const char *form)
 	return (r);
 }
 
-static void
+HARNESS_HELPER void
 resp_free(struct resp *r)
 {
 	free(r->body);
@@ -146,7 +149,7 @@ resp_free(struct resp *r)
 }
 
 /* The value of a response header (case-insensitive), copied into out. */
-static int
+HARNESS_HELPER int
 resp_header(const struct resp *r, const char *name, char *out, size_t len)
 {
 	const char	*p = r->headers;
@@ -168,14 +171,14 @@ resp_header(const struct resp *r, const char *name, char *out, size_t len)
 	return (-1);
 }
 
-static cJSON *
+HARNESS_HELPER cJSON *
 resp_json(const struct resp *r)
 {
 	return (cJSON_Parse(r->body));
 }
 
 /* SQL for fixtures.  Aborts the test on error: a fixture must work. */
-static PGconn *
+HARNESS_HELPER PGconn *
 test_db(void)
 {
 	static PGconn	*conn;
@@ -190,7 +193,7 @@ test_db(void)
 	return (conn);
 }
 
-static PGresult *
+HARNESS_HELPER PGresult *
 test_sql(const char *sql, int n, const char *const *params)
 {
 	PGresult	*r;
@@ -203,11 +206,7 @@ test_sql(const char *sql, int n, const char *const *params)
 	return (r);
 }
 
-/*
- * Fixture helpers.  Not every test program uses each of them, hence
- * HARNESS_HELPER (unused).
- */
-#define HARNESS_HELPER	static __attribute__((unused))
+/* Fixture helpers. */
 
 /* Fixture SQL that returns one row: its first column, copied into out. */
 HARNESS_HELPER void
@@ -246,7 +245,7 @@ contains(const char *hay, const char *needle)
 }
 
 /* Run the group and print the line scripts/run-integration adds up. */
-static int
+HARNESS_HELPER int
 run_group(const char *name, const struct CMUnitTest *t, size_t n)
 {
 	int	failed;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "raw.h"
 
 /*
  * Expected values, copied from
@@ -357,88 +358,6 @@ test_nul_in_address_is_400(void **state)
 	r = http_get("/about/data%00.html");
 	assert_html(&r, 400);
 	resp_free(&r);
-}
-
-/* Raw sockets, for what libcurl will not send. */
-
-static int
-server_port(void)
-{
-	const char	*u = test_url(), *p;
-
-	if ((p = strrchr(u, ':')) == NULL || atoi(p + 1) <= 0)
-		fail_msg("cannot find the port in %s", u);
-	return (atoi(p + 1));
-}
-
-static int
-raw_connect_to(int port, int timeout_secs)
-{
-	struct sockaddr_in	sin;
-	struct timeval		tv;
-	int			fd;
-
-	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		fail_msg("connect: %s", strerror(errno));
-	tv.tv_sec = timeout_secs;
-	tv.tv_usec = 0;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return (fd);
-}
-
-static int
-raw_connect(int timeout_secs)
-{
-	return (raw_connect_to(server_port(), timeout_secs));
-}
-
-static int
-send_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = send(fd, p, n, MSG_NOSIGNAL)) <= 0)
-			return (-1);
-		p += w;
-		n -= (size_t)w;
-	}
-	return (0);
-}
-
-/*
- * Read until the end of the headers (or EOF): returns the status code,
- * 0 on EOF before any answer, -1 on error or timeout.
- */
-static int
-read_status(int fd, char *out, size_t outlen)
-{
-	size_t	n = 0;
-	ssize_t	r;
-	int	status;
-
-	out[0] = '\0';
-	while (n < outlen - 1) {
-		if ((r = recv(fd, out + n, outlen - 1 - n, 0)) < 0)
-			return (-1);
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		out[n] = '\0';
-		if (strstr(out, "\r\n\r\n") != NULL)
-			break;
-	}
-	if (n == 0)
-		return (0);
-	if (sscanf(out, "HTTP/1.%*d %d", &status) != 1)
-		return (-1);
-	return (status);
 }
 
 /* Limits */
@@ -850,124 +769,28 @@ restart_pg(void **state)
 #define OWN_TIMEOUT	2
 #define OWN_PER_IP	8
 
-struct own_server {
-	pid_t	pid;
-	int	port;
-	int	idle_fd;	/* left open for the shutdown to deal with */
-	char	log[64];
-};
-
 static struct own_server	own;
-
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
 
 static int
 own_start(void **state)
 {
-	const char	*bin = getenv("SIGNPOST_TEST_BIN");
-	char		 line[1024], timeout[16], per_ip[16];
-	const char	*p;
-	FILE		*f;
-	double		 t0;
-	int		 fd;
+	char		 timeout[64], per_ip[64];
+	const char *const env[] = { "SIGNPOST_WORKERS=2", timeout, per_ip,
+	    NULL };
 
 	(void)state;
-	memset(&own, 0, sizeof(own));
-	own.idle_fd = -1;
-	if (bin == NULL) {
-		fprintf(stderr, "SIGNPOST_TEST_BIN is not set\n");
-		return (-1);
-	}
-	snprintf(own.log, sizeof(own.log), "/tmp/signpost-core-srv.XXXXXX");
-	if ((fd = mkstemp(own.log)) == -1)
-		return (-1);
-	snprintf(timeout, sizeof(timeout), "%d", OWN_TIMEOUT);
-	snprintf(per_ip, sizeof(per_ip), "%d", OWN_PER_IP);
-	if ((own.pid = fork()) == -1)
-		return (-1);
-	if (own.pid == 0) {
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		setenv("SIGNPOST_PORT", "0", 1);
-		setenv("SIGNPOST_WORKERS", "2", 1);
-		setenv("SIGNPOST_CONNECTION_TIMEOUT", timeout, 1);
-		setenv("SIGNPOST_MAX_CONNECTIONS_PER_IP", per_ip, 1);
-		execl(bin, bin, "serve", (char *)NULL);
-		_exit(127);
-	}
-	close(fd);
-	/* It logs the port it bound. */
-	for (t0 = now(); own.port == 0 && now() - t0 < 20; usleep(50000)) {
-		if ((f = fopen(own.log, "r")) == NULL)
-			continue;
-		while (fgets(line, sizeof(line), f) != NULL)
-			if ((p = strstr(line, "running at http://")) != NULL &&
-			    (p = strchr(p + 18, ':')) != NULL)
-				own.port = atoi(p + 1);
-		fclose(f);
-	}
-	if (own.port <= 0) {
-		fprintf(stderr, "the second server did not start (%s)\n",
-		    own.log);
-		return (-1);
-	}
-	return (0);
+	snprintf(timeout, sizeof(timeout), "SIGNPOST_CONNECTION_TIMEOUT=%d",
+	    OWN_TIMEOUT);
+	snprintf(per_ip, sizeof(per_ip), "SIGNPOST_MAX_CONNECTIONS_PER_IP=%d",
+	    OWN_PER_IP);
+	return (own_server_start(&own, env));
 }
 
-/* Stop it: it must exit 0 on SIGTERM with no sanitizer report. */
 static int
 own_stop(void **state)
 {
-	char	 line[1024];
-	FILE	*f;
-	double	 t0;
-	pid_t	 w = 0;
-	int	 status = 0, bad = 0;
-
 	(void)state;
-	if (own.pid > 0) {
-		kill(own.pid, SIGTERM);
-		for (t0 = now(); now() - t0 < 20; usleep(50000))
-			if ((w = waitpid(own.pid, &status, WNOHANG)) != 0)
-				break;
-		if (w == 0) {
-			kill(own.pid, SIGKILL);
-			waitpid(own.pid, &status, 0);
-			fprintf(stderr, "the second server ignored SIGTERM\n");
-			bad = 1;
-		} else if (now() - t0 > 5) {
-			fprintf(stderr, "the second server took %.1f s to "
-			    "stop\n", now() - t0);
-			bad = 1;
-		} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "the second server exited with status "
-			    "%d\n", status);
-			bad = 1;
-		}
-	}
-	if ((f = fopen(own.log, "r")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL) {
-			if (strstr(line, "ERROR: AddressSanitizer") != NULL ||
-			    strstr(line, "ERROR: LeakSanitizer") != NULL ||
-			    strstr(line, "runtime error:") != NULL)
-				bad = 1;
-			if (bad)
-				fputs(line, stderr);
-		}
-		fclose(f);
-	}
-	if (own.idle_fd != -1)
-		close(own.idle_fd);
-	unlink(own.log);
-	memset(&own, 0, sizeof(own));
-	return (bad ? -1 : 0);
+	return (own_server_stop(&own));
 }
 
 /* The server must hang up on fd after about the configured timeout. */
