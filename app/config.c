@@ -43,7 +43,7 @@ static const struct ckey keys[] = {
 	{ I(connection_timeout, 1, 3600) },
 	{ I(max_connections, 1, 100000) },
 	{ I(max_connections_per_ip, 1, 100000) },
-	{ I(max_waiting, 0, 100000) },
+	{ I(max_waiting_per_worker, 0, 1000) },
 	{ B(access_log) },
 	{ S(public_url) },
 	{ S(tile_url) },
@@ -67,7 +67,7 @@ config_defaults(struct config *c)
 	c->connection_timeout = 30;
 	c->max_connections = 1024;
 	c->max_connections_per_ip = 64;
-	c->max_waiting = 8;
+	c->max_waiting_per_worker = 1;
 	c->access_log = 1;
 	str_copy(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	str_copy(c->tile_url, sizeof(c->tile_url),

@@ -22,7 +22,7 @@ struct config {
 	int		connection_timeout;
 	int		max_connections;
 	int		max_connections_per_ip;
-	int		max_waiting;
+	int		max_waiting_per_worker;
 	int		access_log;
 	char		public_url[256];
 	char		tile_url[512];

@@ -1178,7 +1178,8 @@ server_new(const struct http_app *app, int nthreads, char *err,
 		return (NULL);
 	}
 	s->app = *app;
-	s->max_waiting = (size_t)config.max_waiting;
+	s->max_waiting = (size_t)config.max_waiting_per_worker *
+	    (size_t)(nthreads > 0 ? nthreads : 1);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	return (s);

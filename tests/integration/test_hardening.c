@@ -6,7 +6,8 @@
  * page (the server must answer each with a 4xx and still answer the next
  * request), request framing that two parsers could read differently
  * (400 and a closed connection, never a guess), pipelining, and overload
- * (past max_waiting queued requests, 503 with Retry-After at once).
+ * (past max_waiting_per_worker queued requests per worker, 503 with
+ * Retry-After at once).
  */
 #include <errno.h>
 #include <signal.h>
@@ -356,7 +357,7 @@ static int
 ov_start(void **state)
 {
 	const char *const env[] = { "SIGNPOST_WORKERS=1",
-	    "SIGNPOST_MAX_WAITING=2", NULL };
+	    "SIGNPOST_MAX_WAITING_PER_WORKER=2", NULL };
 
 	(void)state;
 	return (own_server_start(&ov, env));
