@@ -204,9 +204,30 @@ static const struct db_stmt stmts[] = {
 	  " council_area, ward FROM postcode_stage" },
 	{ "postcode_district_rows",
 	  "SELECT outward, easting, northing FROM postcode_district" },
+	/*
+	 * One statement for all rows: every statement on the table bumps
+	 * directory_version (sql/008), one a row would bump it hundreds of
+	 * times.
+	 */
 	{ "postcode_district_set_latlon",
-	  "UPDATE postcode_district SET latitude = $2, longitude = $3"
-	  " WHERE outward = $1" },
+	  "UPDATE postcode_district d"
+	  " SET latitude = v.lat, longitude = v.lon"
+	  " FROM unnest($1::text[], $2::float8[], $3::float8[])"
+	  " AS v(outward, lat, lon)"
+	  " WHERE d.outward = v.outward" },
+	{ "postcode_sector_rows_unplaced",
+	  "SELECT sector, easting, northing FROM postcode_sector"
+	  " WHERE latitude IS NULL" },
+	/*
+	 * Only rows still without: a concurrent import may have replaced
+	 * them, with positions of its own, since they were read.
+	 */
+	{ "postcode_sector_set_latlon",
+	  "UPDATE postcode_sector s"
+	  " SET latitude = v.lat, longitude = v.lon"
+	  " FROM unnest($1::text[], $2::float8[], $3::float8[])"
+	  " AS v(sector, lat, lon)"
+	  " WHERE s.sector = v.sector AND s.latitude IS NULL" },
 	{ "postcode_count",
 	  "SELECT count(*) FROM postcode" },
 };
@@ -477,42 +498,100 @@ convert_rows(struct buf *out, struct import_stats *s, char *err,
 	return (0);
 }
 
-/* District centroids: the mean grid position, converted by PROJ. */
+/* An element of an array literal, quoted whatever it holds. */
+static void
+array_elem(struct buf *b, int first, const char *v)
+{
+	buf_puts(b, first ? "\"" : ",\"");
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_puts(b, "\\");
+		buf_append(b, v, 1);
+	}
+	buf_puts(b, "\"");
+}
+
+/*
+ * District and sector centroids: the mean grid position, converted by
+ * PROJ.  rows gives (key, easting, northing); set takes the keys, the
+ * latitudes and the longitudes as three arrays.  Sets *done to the number
+ * of rows converted.
+ */
 static int
-district_latlon(char *err, size_t errlen)
+centroid_latlon(const char *rows, const char *set, long *done, char *err,
+    size_t errlen)
 {
 	struct db_result	*r = NULL;
-	char			 la[32], lo[32];
+	struct buf		 keys, lats, lons;
 	const char		*p[3];
 	double			 e, n, lat, lon;
 	int			 i, rc = -1;
 
-	if (db_exec("postcode_district_rows", 0, NULL, &r) != DB_OK)
+	*done = 0;
+	buf_init(&keys);
+	buf_init(&lats);
+	buf_init(&lons);
+	if (db_exec(rows, 0, NULL, &r) != DB_OK)
 		goto dberr;
+	buf_puts(&keys, "{");
+	buf_puts(&lats, "{");
+	buf_puts(&lons, "{");
 	for (i = 0; i < db_rows(r); i++) {
-		if (str_to_double(db_value(r, i, 1), 0, 1e7, &e) == -1 ||
+		if (db_value(r, i, 0) == NULL ||
+		    str_to_double(db_value(r, i, 1), 0, 1e7, &e) == -1 ||
 		    str_to_double(db_value(r, i, 2), 0, 1e7, &n) == -1 ||
 		    geo_to_wgs84(e, n, &lat, &lon) == -1) {
-			snprintf(err, errlen, "district %s: cannot convert "
-			    "its centroid", db_value(r, i, 0));
+			snprintf(err, errlen, "%s: cannot convert the centroid "
+			    "of %s", rows, db_value(r, i, 0) != NULL ?
+			    db_value(r, i, 0) : "a row without a key");
 			goto out;
 		}
-		snprintf(la, sizeof(la), "%.7f", lat);
-		snprintf(lo, sizeof(lo), "%.7f", lon);
-		p[0] = db_value(r, i, 0);
-		p[1] = la;
-		p[2] = lo;
-		if (db_exec("postcode_district_set_latlon", 3, p, NULL) !=
-		    DB_OK)
+		array_elem(&keys, i == 0, db_value(r, i, 0));
+		buf_printf(&lats, "%s%.7f", i > 0 ? "," : "", lat);
+		buf_printf(&lons, "%s%.7f", i > 0 ? "," : "", lon);
+	}
+	buf_puts(&keys, "}");
+	buf_puts(&lats, "}");
+	buf_puts(&lons, "}");
+	if (keys.oom || lats.oom || lons.oom) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (db_rows(r) > 0) {
+		p[0] = buf_cstr(&keys);
+		p[1] = buf_cstr(&lats);
+		p[2] = buf_cstr(&lons);
+		if (db_exec(set, 3, p, NULL) != DB_OK)
 			goto dberr;
 	}
+	*done = db_rows(r);
 	rc = 0;
 	goto out;
 dberr:
 	snprintf(err, errlen, "%s", db_errmsg());
 out:
 	db_free(r);
+	buf_free(&keys);
+	buf_free(&lats);
+	buf_free(&lons);
 	return (rc);
+}
+
+/*
+ * Sectors made by sql/010 from postcodes loaded before it, or by any
+ * postcode_sector_refresh() not followed by the import's own conversion,
+ * have no latitude/longitude: PROJ gives them theirs.  Returns the number
+ * of sectors filled, or -1.
+ */
+int
+postcode_fill_latlon(char *err, size_t errlen)
+{
+	long	n;
+
+	if (centroid_latlon("postcode_sector_rows_unplaced",
+	    "postcode_sector_set_latlon", &n, err, errlen) == -1)
+		return (-1);
+	return ((int)n);
 }
 
 int
@@ -520,6 +599,7 @@ postcode_import(const char *path, char *err, size_t errlen)
 {
 	struct import_stats	 s;
 	struct buf		 rows;
+	long			 districts = 0, sectors = 0;
 	int			 rc = -1;
 
 	memset(&s, 0, sizeof(s));
@@ -543,19 +623,24 @@ postcode_import(const char *path, char *err, size_t errlen)
 	    "ward_code) FROM STDIN") != DB_OK ||
 	    db_copy_put(rows.data, rows.len) != DB_OK ||
 	    db_copy_end() != DB_OK ||
-	    db_script("SELECT postcode_district_refresh()", NULL) != DB_OK) {
+	    db_script("SELECT postcode_district_refresh()", NULL) != DB_OK ||
+	    db_script("SELECT postcode_sector_refresh()", NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
-	if (district_latlon(err, errlen) == -1)
+	if (centroid_latlon("postcode_district_rows",
+	    "postcode_district_set_latlon", &districts, err, errlen) == -1 ||
+	    centroid_latlon("postcode_sector_rows_unplaced",
+	    "postcode_sector_set_latlon", &sectors, err, errlen) == -1)
 		goto out;
 	if (db_script("COMMIT", NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
 	log_info("import-postcodes: %ld rows read, %ld loaded, %ld without "
-	    "coordinates skipped (positional quality 90), %ld rejected",
-	    s.read, s.loaded, s.no_coords, s.rejected);
+	    "coordinates skipped (positional quality 90), %ld rejected; "
+	    "%ld districts, %ld sectors", s.read, s.loaded, s.no_coords,
+	    s.rejected, districts, sectors);
 	rc = 0;
 out:
 	if (rc == -1)

@@ -46,6 +46,7 @@ enum postcode_lookup {
 void	postcode_init(void);
 enum postcode_lookup	postcode_lookup(const char *, struct postcode_info *);
 int	postcode_import(const char *, char *, size_t);
+int	postcode_fill_latlon(char *, size_t);
 
 void	postcode_api_get(struct http_request *);
 
