@@ -73,6 +73,7 @@ embed_parse(struct http_request *req, struct embed_form *f)
 	const char	*v;
 	enum db_status	 st;
 	int		 i, radius;
+	char		 msg[sizeof(f->err[0])];
 
 	memset(f, 0, sizeof(*f));
 	f->limit = EMBED_LIMIT;
@@ -81,7 +82,7 @@ embed_parse(struct http_request *req, struct embed_form *f)
 		f->value[i] = http_param(req, field_name[i]);
 
 	if (http_param_str(req, "postcode", 16, &v) == HTTP_PARAM_BAD)
-		field_error(f, F_POSTCODE, "Enter a postcode like G12 8QQ");
+		field_error(f, F_POSTCODE, POSTCODE_FORMAT_HELP);
 	if (http_param_str(req, "q", SEARCH_Q_MAX, &v) == HTTP_PARAM_BAD)
 		field_error(f, F_Q, req->err_detail);
 	if (http_param_str(req, "category", 95, &v) == HTTP_PARAM_BAD)
@@ -122,13 +123,11 @@ embed_parse(struct http_request *req, struct embed_form *f)
 		case POSTCODE_FOUND:
 			break;
 		case POSTCODE_MALFORMED:
-			field_error(f, F_POSTCODE,
-			    "Enter a postcode like G12 8QQ");
+			field_error(f, F_POSTCODE, POSTCODE_FORMAT_HELP);
 			break;
 		case POSTCODE_NOT_FOUND:
-			field_error(f, F_POSTCODE, "We cannot find that "
-			    "postcode: check it, or enter the first half "
-			    "only, like G12");
+			postcode_not_found(&f->pc, msg, sizeof(msg));
+			field_error(f, F_POSTCODE, msg);
 			break;
 		case POSTCODE_DB_DOWN:
 			return (DB_UNAVAILABLE);
@@ -310,6 +309,11 @@ render_results(struct buf *b, const struct embed_form *f,
 	buf_puts(b, " within ");
 	buf_html(b, f->radius_km);
 	buf_puts(b, " km of ");
+	/* "of G1 1" alone reads like a typo for G11. */
+	if (f->pc.kind != POSTCODE_FULL) {
+		buf_puts(b, postcode_kind_label(f->pc.kind));
+		buf_puts(b, " ");
+	}
 	buf_html(b, f->pc.postcode);
 	buf_puts(b, "</h2>\n");
 	if (r->was_corrected && r->corrected != NULL) {
@@ -526,6 +530,7 @@ embed_api(struct http_request *req)
 		goto out;
 	}
 	cJSON_AddStringToObject(o, "postcode", f.pc.postcode);
+	cJSON_AddStringToObject(o, "kind", postcode_kind_name(f.pc.kind));
 	cJSON_AddNumberToObject(o, "radius_km", f.sq.radius_m / 1000.0);
 	cJSON_AddNumberToObject(o, "total", (double)r.total);
 	if (r.was_corrected)
@@ -579,7 +584,7 @@ embed_help(struct http_request *req)
 {
 	static const char *const opts[][2] = {
 		{ "data-postcode", "Searched at once when given, e.g. "
-		    "G12 8QQ or G12." },
+		    "G12 8QQ, the sector G12 8 or the district G12." },
 		{ "data-q", "Keywords to start with, e.g. walk." },
 		{ "data-category", "A category's short name, e.g. money or "
 		    "physical-activity." },

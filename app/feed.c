@@ -848,12 +848,18 @@ get_near(struct http_request *req, struct query *q)
 	case POSTCODE_FOUND:
 		break;
 	case POSTCODE_MALFORMED:
-		http_param_error(req, "postcode", "postcode must be a UK "
-		    "postcode like G12 8QQ, or a district like G12");
+		http_param_error(req, "postcode", "postcode must be a full "
+		    "UK postcode like G12 8QQ, a postcode sector like G12 8, "
+		    "or a district like G12");
 		return (-1);
 	case POSTCODE_NOT_FOUND:
-		http_param_error(req, "postcode", "postcode %.16s was not "
-		    "found", v);
+		if (pi.kind == POSTCODE_FULL)
+			http_param_error(req, "postcode", "postcode %s was "
+			    "not found", pi.postcode);
+		else
+			http_param_error(req, "postcode", "there are no "
+			    "postcodes in %s %s", postcode_kind_label(pi.kind),
+			    pi.postcode);
 		return (-1);
 	default:
 		return (-2);

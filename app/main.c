@@ -160,6 +160,27 @@ drop_privileges(void)
 	log_info("running as user %s", config.user);
 }
 
+/*
+ * Sectors from postcodes loaded before sql/010 get their latitude and
+ * longitude here, through PROJ, which SQL cannot call.
+ */
+static int
+fill_latlon(void)
+{
+	char	err[512];
+	int	n;
+
+	if ((n = postcode_fill_latlon(err, sizeof(err))) == -1) {
+		log_warn("postcodes: cannot give sectors their latitude and "
+		    "longitude: %s", err);
+		return (-1);
+	}
+	if (n > 0)
+		log_info("postcodes: %d sectors given latitude and longitude",
+		    n);
+	return (0);
+}
+
 static int
 cmd_serve(void)
 {
@@ -177,6 +198,9 @@ cmd_serve(void)
 	if (db_ping() != DB_OK)
 		log_warn("database not reachable yet (%s); requests get 503 "
 		    "until it is", db_errmsg());
+	else
+		/* In case the migrations were applied by other means. */
+		(void)fill_latlon();
 	db_close();
 
 	/* Workers inherit this mask, so only sigwait below sees these. */
@@ -214,14 +238,18 @@ cmd_migrate(void)
 	int	applied;
 
 	need_database();
+	init_geo();
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/sql", root) >= sizeof(dir))
 		fatal("project path too long: %s", root);
 	if (migrate_run(dir, &applied, err, sizeof(err)) == -1) {
 		log_warn("migrate: %s", err);
 		return (1);
 	}
+	if (fill_latlon() == -1)
+		return (1);
 	log_info("migrate: %d applied, database up to date", applied);
 	db_close();
+	geo_thread_close();
 	return (0);
 }
 

@@ -2,7 +2,8 @@
  * The search form and the results page.
  *
  * Parameters (all optional on /, validated on /search):
- *   postcode   full postcode or district ("G12 8QQ", "G12")
+ *   postcode   full postcode, sector or district ("G12 8QQ", "G12 8",
+ *              "G12")
  *   lat, lon   a position from "use my location" (postcode wins)
  *   q          keywords          category   taxonomy slug
  *   radius     0.5 1 2 5 10 25   day        mon .. sun
@@ -48,6 +49,8 @@ struct form {
 	size_t			 nerr;
 	int			 status;
 	char			 place[POSTCODE_MAX + 16];
+	/* The place for people: says when it is a sector or district. */
+	char			 place_label[POSTCODE_MAX + 32];
 	int			 by_position;
 };
 
@@ -138,11 +141,11 @@ form_check(struct http_request *req, struct form *f,
 {
 	struct postcode_info	 pc;
 	enum http_param		 hp;
-	const char		*s, *c;
+	const char		*c;
 	long long		 v;
 	size_t			 i;
 	int			 r;
-	char			 norm[POSTCODE_MAX], age[16];
+	char			 age[16], msg[192];
 
 	memset(q, 0, sizeof(*q));
 	q->catalog = cat;
@@ -208,20 +211,16 @@ form_check(struct http_request *req, struct form *f,
 
 	/* Where: a typed postcode wins over a remembered position. */
 	if (f->postcode != NULL) {
-		s = f->postcode;
-		if (postcode_parse(s, norm, sizeof(norm)) == POSTCODE_INVALID) {
-			add_error(f, 400, "postcode", "Enter a postcode like "
-			    "G12 8QQ, or the first part like G12");
-			return (DB_OK);
-		}
-		switch (postcode_lookup(norm, &pc)) {
+		switch (postcode_lookup(f->postcode, &pc)) {
 		case POSTCODE_FOUND:
 			break;
-		case POSTCODE_NOT_FOUND:
 		case POSTCODE_MALFORMED:
-			add_error(f, 404, "postcode", "We could not find the "
-			    "postcode %s. Check it and try again, or enter "
-			    "the first part, like G12", norm);
+			add_error(f, 400, "postcode", "%s",
+			    POSTCODE_FORMAT_HELP);
+			return (DB_OK);
+		case POSTCODE_NOT_FOUND:
+			postcode_not_found(&pc, msg, sizeof(msg));
+			add_error(f, 404, "postcode", "%s", msg);
 			return (DB_OK);
 		case POSTCODE_DB_DOWN:
 			return (DB_UNAVAILABLE);
@@ -233,6 +232,14 @@ form_check(struct http_request *req, struct form *f,
 		q->east = pc.easting;
 		q->north = pc.northing;
 		str_copy(f->place, sizeof(f->place), pc.postcode);
+		/* "Near G1 1" alone reads like a typo for G11. */
+		if (pc.kind == POSTCODE_FULL)
+			str_copy(f->place_label, sizeof(f->place_label),
+			    pc.postcode);
+		else
+			snprintf(f->place_label, sizeof(f->place_label),
+			    "%s %s", postcode_kind_label(pc.kind),
+			    pc.postcode);
 		/* Smallest area first: the label names the closest fit. */
 		if (pc.ward_code[0] != '\0' && str_copy(areas[q->nareas], 16,
 		    pc.ward_code) == 0)
@@ -260,6 +267,8 @@ form_check(struct http_request *req, struct form *f,
 			return (DB_OK);
 		}
 		str_copy(f->place, sizeof(f->place), "your location");
+		str_copy(f->place_label, sizeof(f->place_label),
+		    "your location");
 		return (search_areas_near(q, areas, SEARCH_MAX_AREAS));
 	}
 	add_error(f, 400, "postcode", "Enter a postcode");
@@ -474,7 +483,7 @@ search_form(struct buf *b, struct http_request *req, const struct form *f,
 	    "method=\"get\" action=\"/search\" novalidate>\n");
 
 	field_start(b, f, "postcode", "Postcode", "A full postcode like "
-	    "G12 8QQ, or the first part like G12");
+	    "G12 8QQ, a sector like G12 8, or the first part like G12");
 	buf_puts(b, "<input class=\"input input-postcode\" id=\"postcode\" "
 	    "name=\"postcode\" type=\"text\" autocomplete=\"postal-code\" "
 	    "spellcheck=\"false\" value=\"");
@@ -882,7 +891,7 @@ results_page(struct http_request *req, struct form *f,
 
 	buf_init(&url);
 	buf_init(&title);
-	buf_printf(&title, "Services near %s", f->place);
+	buf_printf(&title, "Services near %s", f->place_label);
 	page_begin(req, buf_cstr(&title), PAGE_MAP | PAGE_NOINDEX);
 	/* Results first, then the form: the same order on every screen. */
 	buf_puts(b, "<div class=\"search-layout\">\n<div class=\"search-"
@@ -942,7 +951,7 @@ results_page(struct http_request *req, struct form *f,
 			buf_puts(b, "<h2 class=\"covers-title\">Services that "
 			    "cover the area</h2><p class=\"hint\">They work "
 			    "across an area that includes ");
-			buf_html(b, f->place);
+			buf_html(b, f->place_label);
 			buf_puts(b, ", but have no venue within the distance "
 			    "chosen.</p>\n");
 		}

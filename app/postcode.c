@@ -1,6 +1,7 @@
 /*
- * postcode: UK postcode parsing, then (further down) look-up of postcode
- * and district centroids, the Code-Point Open import and /api/postcodes.
+ * postcode: UK postcode parsing, then (further down) look-up of postcode,
+ * sector and district centroids, the Code-Point Open import and
+ * /api/postcodes.
  */
 #include <stddef.h>
 #include <string.h>
@@ -45,6 +46,17 @@
  * Anything else -- punctuation such as "G12-8QQ", control characters, any
  * byte >= 0x80 (including a pasted U+00A0 no-break space) -- is rejected
  * rather than guessed at.
+ *
+ * Shorter input is a district ("G12") or a sector, the district and the
+ * inward code's digit ("G12 8").  "G11" could be either district G11 or
+ * sector G1 1, and only the space tells them apart, so white space counts
+ * here: a last word of one digit after an outward code is a sector ("G1 1",
+ * "EH1  2"); without white space a valid outward code is a district
+ * ("G11"), and only what is not one may be an outward code and a digit
+ * ("G111" is G11 1).  With white space elsewhere, what compacts to an
+ * outward code is still a district ("g 12"), but nothing is re-split into a
+ * sector ("G1 28" is not G12 8): that would move the search somewhere the
+ * person did not say.
  */
 
 #define TRIMMED_MAX	16	/* input bytes, leading/trailing space aside */
@@ -79,28 +91,36 @@ in_set(int c, const char *set)
 }
 
 /*
- * Copy in to s without white space, upper-cased, and set *len.  Fails on
- * any byte that is not an ASCII letter, digit or space, on more than
- * COMPACT_MAX characters, and when the input less leading and trailing
- * white space is longer than TRIMMED_MAX bytes.
+ * Copy in to s without white space, upper-cased, and set *len; *last is
+ * where in s the last word starts, 0 when there is no white space between
+ * words.  Fails on any byte that is not an ASCII letter, digit or space, on
+ * more than COMPACT_MAX characters, and when the input less leading and
+ * trailing white space is longer than TRIMMED_MAX bytes.
  */
 static int
-compact(const char *in, char s[COMPACT_MAX + 1], size_t *len)
+compact(const char *in, char s[COMPACT_MAX + 1], size_t *len, size_t *last)
 {
 	const unsigned char	*p, *first;
 	unsigned char		 c;
 	size_t			 n;
+	int			 gap = 0;
 
 	first = NULL;
 	n = 0;
+	*last = 0;
 	for (p = (const unsigned char *)in; *p != '\0'; p++) {
 		c = *p;
-		if (is_space(c))
+		if (is_space(c)) {
+			gap = 1;
 			continue;
+		}
 		if (first == NULL)
 			first = p;
 		else if ((size_t)(p - first) >= TRIMMED_MAX)
 			return (-1);
+		if (gap && n > 0)
+			*last = n;
+		gap = 0;
 		if (c >= 'a' && c <= 'z')
 			c = c - 'a' + 'A';
 		if (!(c >= 'A' && c <= 'Z') && !is_digit(c))
@@ -143,37 +163,83 @@ inward_ok(const char *s)
 	    in_set(s[2], INWARD_LETTERS));
 }
 
+/* s is an outward code and one digit. */
+static int
+sector_ok(const char *s, size_t len)
+{
+	return (len >= 3 && is_digit(s[len - 1]) && outward_ok(s, len - 1));
+}
+
 enum postcode_kind
 postcode_parse(const char *in, char *out, size_t outlen)
 {
 	char	 s[COMPACT_MAX + 1];
-	size_t	 n, m;
+	size_t	 n, m, last;
 
 	if (out != NULL && outlen > 0)
 		out[0] = '\0';
 	if (in == NULL || out == NULL || outlen < POSTCODE_MAX)
 		return (POSTCODE_INVALID);
-	if (compact(in, s, &n) == -1)
+	if (compact(in, s, &n, &last) == -1)
 		return (POSTCODE_INVALID);
 
 	/*
-	 * An outward code is at most 4 characters and a full postcode at
-	 * least 5, so the length alone says which one to try.
+	 * Full postcodes end in two letters, sectors in a digit: a string
+	 * is never both.  A full postcode is at least 5 characters.
 	 */
-	if (n > 4) {
+	if (n > 4 && (strcmp(s, "GIR0AA") == 0 ||
+	    (outward_ok(s, n - INWARD_LEN) && inward_ok(s + n - INWARD_LEN)))) {
 		m = n - INWARD_LEN;
-		if (strcmp(s, "GIR0AA") != 0 &&
-		    (!outward_ok(s, m) || !inward_ok(s + m)))
-			return (POSTCODE_INVALID);
 		memcpy(out, s, m);
 		out[m] = ' ';
 		memcpy(out + m + 1, s + m, INWARD_LEN + 1);
 		return (POSTCODE_FULL);
 	}
+	/* The order matters: see the comment at the top. */
+	if ((last > 0 && last == n - 1 && sector_ok(s, n)) ||
+	    (last == 0 && !outward_ok(s, n) && sector_ok(s, n))) {
+		memcpy(out, s, n - 1);
+		out[n - 1] = ' ';
+		out[n] = s[n - 1];
+		out[n + 1] = '\0';
+		return (POSTCODE_SECTOR);
+	}
 	if (!outward_ok(s, n))
 		return (POSTCODE_INVALID);
 	memcpy(out, s, n + 1);
 	return (POSTCODE_OUTWARD);
+}
+
+const char *
+postcode_kind_label(enum postcode_kind kind)
+{
+	switch (kind) {
+	case POSTCODE_FULL:
+		return ("postcode");
+	case POSTCODE_SECTOR:
+		return ("postcode sector");
+	case POSTCODE_OUTWARD:
+		return ("postcode district");
+	case POSTCODE_INVALID:
+		break;
+	}
+	return ("");
+}
+
+const char *
+postcode_kind_name(enum postcode_kind kind)
+{
+	switch (kind) {
+	case POSTCODE_FULL:
+		return ("postcode");
+	case POSTCODE_SECTOR:
+		return ("sector");
+	case POSTCODE_OUTWARD:
+		return ("district");
+	case POSTCODE_INVALID:
+		break;
+	}
+	return ("invalid");
 }
 
 /*
@@ -199,14 +265,44 @@ static const struct db_stmt stmts[] = {
 	  " LEFT JOIN area ca ON ca.code = d.council_area_code"
 	  " LEFT JOIN area hb ON hb.code = d.health_board_code"
 	  " WHERE d.outward = $1" },
+	{ "postcode_sector_get",
+	  "SELECT s.sector, s.latitude, s.longitude, round(s.easting),"
+	  " round(s.northing),"
+	  " s.council_area_code, ca.name, s.health_board_code, hb.name,"
+	  " NULL, NULL"
+	  " FROM postcode_sector s"
+	  " LEFT JOIN area ca ON ca.code = s.council_area_code"
+	  " LEFT JOIN area hb ON hb.code = s.health_board_code"
+	  " WHERE s.sector = $1" },
 	{ "postcode_stage_rows",
 	  "SELECT postcode, pqi, easting, northing, country, health_board,"
 	  " council_area, ward FROM postcode_stage" },
 	{ "postcode_district_rows",
 	  "SELECT outward, easting, northing FROM postcode_district" },
+	/*
+	 * One statement for all rows: every statement on the table bumps
+	 * directory_version (sql/008), one a row would bump it hundreds of
+	 * times.
+	 */
 	{ "postcode_district_set_latlon",
-	  "UPDATE postcode_district SET latitude = $2, longitude = $3"
-	  " WHERE outward = $1" },
+	  "UPDATE postcode_district d"
+	  " SET latitude = v.lat, longitude = v.lon"
+	  " FROM unnest($1::text[], $2::float8[], $3::float8[])"
+	  " AS v(outward, lat, lon)"
+	  " WHERE d.outward = v.outward" },
+	{ "postcode_sector_rows_unplaced",
+	  "SELECT sector, easting, northing FROM postcode_sector"
+	  " WHERE latitude IS NULL" },
+	/*
+	 * Only rows still without: a concurrent import may have replaced
+	 * them, with positions of its own, since they were read.
+	 */
+	{ "postcode_sector_set_latlon",
+	  "UPDATE postcode_sector s"
+	  " SET latitude = v.lat, longitude = v.lon"
+	  " FROM unnest($1::text[], $2::float8[], $3::float8[])"
+	  " AS v(sector, lat, lon)"
+	  " WHERE s.sector = v.sector AND s.latitude IS NULL" },
 	{ "postcode_count",
 	  "SELECT count(*) FROM postcode" },
 };
@@ -240,8 +336,12 @@ postcode_lookup(const char *input, struct postcode_info *out)
 	if ((kind = postcode_parse(input, canon, sizeof(canon))) ==
 	    POSTCODE_INVALID)
 		return (POSTCODE_MALFORMED);
+	/* Fits: both are POSTCODE_MAX. */
+	memcpy(out->postcode, canon, sizeof(out->postcode));
+	out->kind = kind;
 	p[0] = canon;
 	st = db_exec(kind == POSTCODE_FULL ? "postcode_get" :
+	    kind == POSTCODE_SECTOR ? "postcode_sector_get" :
 	    "postcode_district_get", 1, p, &r);
 	if (st != DB_OK)
 		return (st == DB_UNAVAILABLE ? POSTCODE_DB_DOWN :
@@ -250,8 +350,13 @@ postcode_lookup(const char *input, struct postcode_info *out)
 		rc = POSTCODE_NOT_FOUND;
 		goto out;
 	}
-	copy_field(out->postcode, sizeof(out->postcode), r, 0);
-	out->is_district = kind == POSTCODE_OUTWARD;
+	if (db_value(r, 0, 1) == NULL) {
+		/* Only a sector can be without: see sql/010. */
+		log_warn("postcode %s has no latitude/longitude yet; "
+		    "\"signpost migrate\" or a restart fills them", canon);
+		rc = POSTCODE_DB_ERROR;
+		goto out;
+	}
 	if (str_to_double(db_value(r, 0, 1), -90, 90, &out->latitude) == -1 ||
 	    str_to_double(db_value(r, 0, 2), -180, 180, &out->longitude) ==
 	    -1 ||
@@ -275,6 +380,31 @@ out:
 	return (rc);
 }
 
+void
+postcode_not_found(const struct postcode_info *pi, char *out, size_t len)
+{
+	char	outward[POSTCODE_MAX];
+
+	switch (pi->kind) {
+	case POSTCODE_SECTOR:
+		snprintf(outward, sizeof(outward), "%.*s",
+		    (int)strcspn(pi->postcode, " "), pi->postcode);
+		snprintf(out, len, "We have no postcodes in the postcode "
+		    "sector %s. Check it and try again, or enter the district "
+		    "alone, like %s", pi->postcode, outward);
+		break;
+	case POSTCODE_OUTWARD:
+		snprintf(out, len, "We have no postcodes in the postcode "
+		    "district %s. Check it and try again", pi->postcode);
+		break;
+	default:
+		snprintf(out, len, "We could not find the postcode %s. Check "
+		    "it and try again, or enter the first part, like G12",
+		    pi->postcode);
+		break;
+	}
+}
+
 static void
 add_area(cJSON *o, const char *key, const char *name, const char *code)
 {
@@ -292,6 +422,7 @@ postcode_api_get(struct http_request *req)
 {
 	struct postcode_info	 pi;
 	const char		*in;
+	char			 detail[64];
 	cJSON			*o;
 
 	/* Errors too: a partner page must be able to read the reason. */
@@ -299,13 +430,18 @@ postcode_api_get(struct http_request *req)
 	in = http_route_param(req, "postcode");
 	switch (postcode_lookup(in != NULL ? in : "", &pi)) {
 	case POSTCODE_MALFORMED:
-		http_problem(req, 400, "Bad Request", "not a UK postcode: "
-		    "enter a postcode like G12 8QQ, or a district like G12",
-		    "postcode");
+		http_problem(req, 400, "Bad Request", "not a UK postcode. "
+		    POSTCODE_FORMAT_HELP, "postcode");
 		return;
 	case POSTCODE_NOT_FOUND:
-		http_problem(req, 404, "Not Found", "postcode not found",
-		    "postcode");
+		if (pi.kind == POSTCODE_FULL) {
+			http_problem(req, 404, "Not Found",
+			    "postcode not found", "postcode");
+			return;
+		}
+		snprintf(detail, sizeof(detail), "no postcodes in %s %s",
+		    postcode_kind_label(pi.kind), pi.postcode);
+		http_problem(req, 404, "Not Found", detail, "postcode");
 		return;
 	case POSTCODE_DB_DOWN:
 		route_db_error(req, DB_UNAVAILABLE);
@@ -321,8 +457,7 @@ postcode_api_get(struct http_request *req)
 		return;
 	}
 	cJSON_AddStringToObject(o, "postcode", pi.postcode);
-	cJSON_AddStringToObject(o, "kind", pi.is_district ? "district" :
-	    "postcode");
+	cJSON_AddStringToObject(o, "kind", postcode_kind_name(pi.kind));
 	cJSON_AddNumberToObject(o, "latitude", pi.latitude);
 	cJSON_AddNumberToObject(o, "longitude", pi.longitude);
 	cJSON_AddNumberToObject(o, "easting", pi.easting);
@@ -477,42 +612,100 @@ convert_rows(struct buf *out, struct import_stats *s, char *err,
 	return (0);
 }
 
-/* District centroids: the mean grid position, converted by PROJ. */
+/* An element of an array literal, quoted whatever it holds. */
+static void
+array_elem(struct buf *b, int first, const char *v)
+{
+	buf_puts(b, first ? "\"" : ",\"");
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_puts(b, "\\");
+		buf_append(b, v, 1);
+	}
+	buf_puts(b, "\"");
+}
+
+/*
+ * District and sector centroids: the mean grid position, converted by
+ * PROJ.  rows gives (key, easting, northing); set takes the keys, the
+ * latitudes and the longitudes as three arrays.  Sets *done to the number
+ * of rows converted.
+ */
 static int
-district_latlon(char *err, size_t errlen)
+centroid_latlon(const char *rows, const char *set, long *done, char *err,
+    size_t errlen)
 {
 	struct db_result	*r = NULL;
-	char			 la[32], lo[32];
+	struct buf		 keys, lats, lons;
 	const char		*p[3];
 	double			 e, n, lat, lon;
 	int			 i, rc = -1;
 
-	if (db_exec("postcode_district_rows", 0, NULL, &r) != DB_OK)
+	*done = 0;
+	buf_init(&keys);
+	buf_init(&lats);
+	buf_init(&lons);
+	if (db_exec(rows, 0, NULL, &r) != DB_OK)
 		goto dberr;
+	buf_puts(&keys, "{");
+	buf_puts(&lats, "{");
+	buf_puts(&lons, "{");
 	for (i = 0; i < db_rows(r); i++) {
-		if (str_to_double(db_value(r, i, 1), 0, 1e7, &e) == -1 ||
+		if (db_value(r, i, 0) == NULL ||
+		    str_to_double(db_value(r, i, 1), 0, 1e7, &e) == -1 ||
 		    str_to_double(db_value(r, i, 2), 0, 1e7, &n) == -1 ||
 		    geo_to_wgs84(e, n, &lat, &lon) == -1) {
-			snprintf(err, errlen, "district %s: cannot convert "
-			    "its centroid", db_value(r, i, 0));
+			snprintf(err, errlen, "%s: cannot convert the centroid "
+			    "of %s", rows, db_value(r, i, 0) != NULL ?
+			    db_value(r, i, 0) : "a row without a key");
 			goto out;
 		}
-		snprintf(la, sizeof(la), "%.7f", lat);
-		snprintf(lo, sizeof(lo), "%.7f", lon);
-		p[0] = db_value(r, i, 0);
-		p[1] = la;
-		p[2] = lo;
-		if (db_exec("postcode_district_set_latlon", 3, p, NULL) !=
-		    DB_OK)
+		array_elem(&keys, i == 0, db_value(r, i, 0));
+		buf_printf(&lats, "%s%.7f", i > 0 ? "," : "", lat);
+		buf_printf(&lons, "%s%.7f", i > 0 ? "," : "", lon);
+	}
+	buf_puts(&keys, "}");
+	buf_puts(&lats, "}");
+	buf_puts(&lons, "}");
+	if (keys.oom || lats.oom || lons.oom) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (db_rows(r) > 0) {
+		p[0] = buf_cstr(&keys);
+		p[1] = buf_cstr(&lats);
+		p[2] = buf_cstr(&lons);
+		if (db_exec(set, 3, p, NULL) != DB_OK)
 			goto dberr;
 	}
+	*done = db_rows(r);
 	rc = 0;
 	goto out;
 dberr:
 	snprintf(err, errlen, "%s", db_errmsg());
 out:
 	db_free(r);
+	buf_free(&keys);
+	buf_free(&lats);
+	buf_free(&lons);
 	return (rc);
+}
+
+/*
+ * Sectors made by sql/010 from postcodes loaded before it, or by any
+ * postcode_sector_refresh() not followed by the import's own conversion,
+ * have no latitude/longitude: PROJ gives them theirs.  Returns the number
+ * of sectors filled, or -1.
+ */
+int
+postcode_fill_latlon(char *err, size_t errlen)
+{
+	long	n;
+
+	if (centroid_latlon("postcode_sector_rows_unplaced",
+	    "postcode_sector_set_latlon", &n, err, errlen) == -1)
+		return (-1);
+	return ((int)n);
 }
 
 int
@@ -520,6 +713,7 @@ postcode_import(const char *path, char *err, size_t errlen)
 {
 	struct import_stats	 s;
 	struct buf		 rows;
+	long			 districts = 0, sectors = 0;
 	int			 rc = -1;
 
 	memset(&s, 0, sizeof(s));
@@ -543,19 +737,24 @@ postcode_import(const char *path, char *err, size_t errlen)
 	    "ward_code) FROM STDIN") != DB_OK ||
 	    db_copy_put(rows.data, rows.len) != DB_OK ||
 	    db_copy_end() != DB_OK ||
-	    db_script("SELECT postcode_district_refresh()", NULL) != DB_OK) {
+	    db_script("SELECT postcode_district_refresh()", NULL) != DB_OK ||
+	    db_script("SELECT postcode_sector_refresh()", NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
-	if (district_latlon(err, errlen) == -1)
+	if (centroid_latlon("postcode_district_rows",
+	    "postcode_district_set_latlon", &districts, err, errlen) == -1 ||
+	    centroid_latlon("postcode_sector_rows_unplaced",
+	    "postcode_sector_set_latlon", &sectors, err, errlen) == -1)
 		goto out;
 	if (db_script("COMMIT", NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
 	log_info("import-postcodes: %ld rows read, %ld loaded, %ld without "
-	    "coordinates skipped (positional quality 90), %ld rejected",
-	    s.read, s.loaded, s.no_coords, s.rejected);
+	    "coordinates skipped (positional quality 90), %ld rejected; "
+	    "%ld districts, %ld sectors", s.read, s.loaded, s.no_coords,
+	    s.rejected, districts, sectors);
 	rc = 0;
 out:
 	if (rc == -1)

@@ -1,7 +1,7 @@
 /*
  * postcode: UK postcode parsing (any spacing and case) and look-up of
- * postcode and district centroids, the Code-Point Open import, and the
- * /api/postcodes handler.  Parsing is pure and thread-safe.
+ * postcode, sector and district centroids, the Code-Point Open import, and
+ * the /api/postcodes handler.  Parsing is pure and thread-safe.
  */
 #ifndef POSTCODE_H
 #define POSTCODE_H
@@ -13,16 +13,24 @@ struct http_request;
 enum postcode_kind {
 	POSTCODE_INVALID,
 	POSTCODE_FULL,		/* "G12 8QQ" */
-	POSTCODE_OUTWARD	/* "G12": a district */
+	POSTCODE_OUTWARD,	/* "G12": a district */
+	POSTCODE_SECTOR		/* "G12 8": a district and one inward digit */
 };
 
 #define POSTCODE_MAX	9	/* "EC1A 1BB" and the NUL */
 
+/* What to tell a person whose input is none of the kinds above. */
+#define POSTCODE_FORMAT_HELP	"Enter a full postcode like G12 8QQ, a " \
+	"postcode sector like G12 8, or a district like G12"
+
 enum postcode_kind	postcode_parse(const char *, char *, size_t);
+/* "postcode sector" for people; "sector" for JSON. */
+const char		*postcode_kind_label(enum postcode_kind);
+const char		*postcode_kind_name(enum postcode_kind);
 
 struct postcode_info {
 	char		postcode[POSTCODE_MAX];
-	int		is_district;
+	enum postcode_kind kind;
 	double		latitude;
 	double		longitude;
 	double		easting;
@@ -43,9 +51,16 @@ enum postcode_lookup {
 	POSTCODE_DB_ERROR
 };
 
+/*
+ * postcode_lookup() sets postcode (canonical) and kind for
+ * POSTCODE_NOT_FOUND too, so that the caller can say what was not found;
+ * postcode_not_found() says it, in a sentence for a person.
+ */
 void	postcode_init(void);
 enum postcode_lookup	postcode_lookup(const char *, struct postcode_info *);
+void	postcode_not_found(const struct postcode_info *, char *, size_t);
 int	postcode_import(const char *, char *, size_t);
+int	postcode_fill_latlon(char *, size_t);
 
 void	postcode_api_get(struct http_request *);
 

@@ -199,8 +199,11 @@
 		var h = el('h' + Math.min(level + 1, 6), 'sp-embed__count');
 		var n = r.total === 0 ? 'No services found' :
 		    r.total === 1 ? '1 service' : r.total + ' services';
+		/* "of G1 1" alone reads like a typo for G11. */
+		var place = r.kind === 'sector' ? 'postcode sector ' :
+		    r.kind === 'district' ? 'postcode district ' : '';
 		h.textContent = n + ' within ' + r.radius_km + ' km of ' +
-		    r.postcode;
+		    place + r.postcode;
 		results.appendChild(h);
 		if (r.corrected) {
 			var c = el('p', 'sp-embed__note', 'Showing results for ');

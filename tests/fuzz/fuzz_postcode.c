@@ -18,13 +18,14 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 /*
  * The rules of app/postcode.c (Wikipedia, "Postcodes in the United
  * Kingdom", Validation) restated independently, for upper-case input
- * without spaces.
+ * without spaces; sectors are told from districts by the white space,
+ * which oracle() looks at itself.
  */
 #define OUTWARD_RE	"([A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|"		\
 			"[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
 #define INWARD_RE	"[0-9][ABD-HJLNP-UW-Z][ABD-HJLNP-UW-Z]"
 
-static regex_t	full_re, outward_re;
+static regex_t	full_re, outward_re, sector_re;
 
 static int
 is_ws(int c)
@@ -37,8 +38,8 @@ static enum postcode_kind
 oracle(const char *s, char *want, size_t wantlen)
 {
 	char	 compact[64];
-	size_t	 i, first, last, n;
-	int	 c;
+	size_t	 i, first, last, n, words;
+	int	 c, last_word_len;
 
 	want[0] = '\0';
 	for (first = 0; s[first] != '\0' && is_ws(s[first]); first++)
@@ -50,10 +51,18 @@ oracle(const char *s, char *want, size_t wantlen)
 	if (last - first + 1 > 16)
 		return (POSTCODE_INVALID);
 	n = 0;
+	words = 1;
+	last_word_len = 0;
 	for (i = first; i <= last; i++) {
 		c = (unsigned char)s[i];
-		if (is_ws(c))
+		if (is_ws(c)) {
+			if (!is_ws((unsigned char)s[i + 1])) {
+				words++;
+				last_word_len = 0;
+			}
 			continue;
+		}
+		last_word_len++;
 		if (c >= 'a' && c <= 'z')
 			c -= 'a' - 'A';
 		else if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9'))
@@ -68,9 +77,24 @@ oracle(const char *s, char *want, size_t wantlen)
 		memcpy(want + n - 2, compact + n - 3, 4);
 		return (POSTCODE_FULL);
 	}
+	/* "G1 1": a last word of one digit after an outward code. */
+	if (words > 1 && last_word_len == 1 &&
+	    regexec(&sector_re, compact, 0, NULL, 0) == 0) {
+		memcpy(want, compact, n - 1);
+		want[n - 1] = ' ';
+		memcpy(want + n, compact + n - 1, 2);
+		return (POSTCODE_SECTOR);
+	}
 	if (regexec(&outward_re, compact, 0, NULL, 0) == 0) {
 		memcpy(want, compact, n + 1);
 		return (POSTCODE_OUTWARD);
+	}
+	/* "G111": not an outward code, but one and a digit. */
+	if (words == 1 && regexec(&sector_re, compact, 0, NULL, 0) == 0) {
+		memcpy(want, compact, n - 1);
+		want[n - 1] = ' ';
+		memcpy(want + n, compact + n - 1, 2);
+		return (POSTCODE_SECTOR);
 	}
 	return (POSTCODE_INVALID);
 }
@@ -85,6 +109,8 @@ init(void)
 	if (regcomp(&full_re, "^(GIR0AA|" OUTWARD_RE INWARD_RE ")$",
 	    REG_EXTENDED | REG_NOSUB) != 0 ||
 	    regcomp(&outward_re, "^" OUTWARD_RE "$",
+	    REG_EXTENDED | REG_NOSUB) != 0 ||
+	    regcomp(&sector_re, "^" OUTWARD_RE "[0-9]$",
 	    REG_EXTENDED | REG_NOSUB) != 0)
 		abort();
 	done = 1;

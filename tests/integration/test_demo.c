@@ -4,8 +4,6 @@
  * rows.  scripts/run-integration has loaded it already (SIGNPOST_DEMO=1);
  * each test loads it itself if not.
  */
-#include <sys/wait.h>
-
 /* The harness is header-only; this test posts no forms. */
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "harness.h"
@@ -22,43 +20,6 @@ q_num(const char *sql)
 	v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return (v);
-}
-
-/*
- * Runs the binary the harness started the server with; returns its exit
- * status and its output (stdout and stderr) in out.
- */
-static int
-run_signpost(const char *args, char *out, size_t len)
-{
-	const char	*bin = getenv("SIGNPOST_TEST_BIN");
-	const char	*root = getenv("SIGNPOST_TEST_ROOT");
-	char		 path[4096], cmd[8192];
-	FILE		*p;
-	size_t		 n = 0, got;
-	int		 st;
-
-	if (root == NULL)
-		root = ".";
-	if (bin == NULL)
-		snprintf(path, sizeof(path), "%s/build/release/signpost", root);
-	else if (bin[0] != '/')
-		snprintf(path, sizeof(path), "%s/%s", root, bin);
-	else
-		snprintf(path, sizeof(path), "%s", bin);
-	if (strchr(path, '\'') != NULL || strchr(root, '\'') != NULL)
-		fail_msg("cannot quote path %s", path);
-	snprintf(cmd, sizeof(cmd), "SIGNPOST_ROOT='%s' '%s' %s 2>&1", root,
-	    path, args);
-	if ((p = popen(cmd, "r")) == NULL)
-		fail_msg("popen %s failed", cmd);
-	while (n + 1 < len && (got = fread(out + n, 1, len - n - 1, p)) > 0)
-		n += got;
-	out[n] = '\0';
-	st = pclose(p);
-	if (st == -1 || !WIFEXITED(st))
-		fail_msg("%s did not exit normally", cmd);
-	return (WEXITSTATUS(st));
 }
 
 static void

@@ -1178,8 +1178,8 @@ test_search_bad_input_reshows_form(void **state)
 	(void)state;
 	expect_form_error("q=food", 400, "postcode", "Enter a postcode", NULL);
 	expect_form_error("postcode=not+a+postcode&q=food", 400, "postcode",
-	    "Enter a postcode like G12 8QQ",
-	    "value=\"not a postcode\"");
+	    "Enter a full postcode like G12 8QQ, a postcode sector like G12 8, "
+	    "or a district like G12", "value=\"not a postcode\"");
 	expect_form_error("postcode=G99+9ZZ&q=soup", 404, "postcode",
 	    "We could not find the postcode G99 9ZZ", "value=\"soup\"");
 	expect_form_error("postcode=G12+8QQ&radius=0", 400, "radius",

@@ -1,6 +1,7 @@
 /*
  * Unit tests for postcode_parse(): every outward format, case and spacing,
- * each letter rule, every rejection, small buffers, and a sample of real
+ * sectors and the strings that could be a sector or a district, each
+ * letter rule, every rejection, small buffers, and a sample of real
  * Code-Point Open postcodes.  Run from the repository root.
  */
 #include <stdarg.h>
@@ -18,7 +19,8 @@
 #define SAMPLE_PATH	"tests/unit/data/postcodes_sample.txt"
 #define SAMPLE_MIN	2000
 
-static const char *const kind_names[] = { "INVALID", "FULL", "OUTWARD" };
+static const char *const kind_names[] = { "INVALID", "FULL", "OUTWARD",
+    "SECTOR" };
 
 static int
 parse_is(const char *in, enum postcode_kind want_kind, const char *want,
@@ -45,6 +47,7 @@ parse_is(const char *in, enum postcode_kind want_kind, const char *want,
 
 #define assert_full(in, want)	assert_parse((in), POSTCODE_FULL, (want))
 #define assert_outward(in, want) assert_parse((in), POSTCODE_OUTWARD, (want))
+#define assert_sector(in, want)	assert_parse((in), POSTCODE_SECTOR, (want))
 #define assert_invalid(in)	assert_parse((in), POSTCODE_INVALID, "")
 
 /* Every outward format, in canonical form. */
@@ -183,7 +186,8 @@ static void
 test_postcode_output_is_a_fixed_point(void **state)
 {
 	const char	*in[] = { " g128qq", "ec1a1bb", "W1A\t0ax", "g 12",
-			    "dn55", "gir0aa" };
+			    "dn55", "gir0aa", "g1 1", "g111", "eh1  2",
+			    "ec1a1" };
 	char		 out[POSTCODE_MAX], again[POSTCODE_MAX];
 	enum postcode_kind k;
 	size_t		 i;
@@ -219,6 +223,117 @@ test_postcode_outward_alone_any_case_and_spacing(void **state)
 	assert_outward("g 12", "G12");
 	assert_outward(" eh1\t", "EH1");
 	assert_outward("ec1a\n", "EC1A");
+}
+
+/* Sectors: an outward code and the inward code's digit. */
+
+static void
+test_postcode_space_before_one_digit_is_sector(void **state)
+{
+	(void)state;
+	assert_sector("G1 1", "G1 1");
+	assert_sector("G42 8", "G42 8");
+	assert_sector("EH1 2", "EH1 2");
+	assert_sector("DN55 1", "DN55 1");
+	assert_sector("W1A 0", "W1A 0");
+	assert_sector("EC1A 1", "EC1A 1");
+	assert_sector("BL0 6", "BL0 6");
+}
+
+static void
+test_postcode_sector_any_case_and_white_space(void **state)
+{
+	(void)state;
+	assert_sector("g1 1", "G1 1");
+	assert_sector("EH1  2", "EH1 2");
+	assert_sector(" g42\t8\n", "G42 8");
+	assert_sector("ec1a \t 1", "EC1A 1");
+	assert_sector("G 1 1", "G1 1");
+}
+
+static void
+test_postcode_sector_is_not_the_district_without_the_space(void **state)
+{
+	(void)state;
+	/* The bug this kind exists for: G1 1 is central Glasgow, G11 not. */
+	assert_sector("G1 1", "G1 1");
+	assert_outward("G11", "G11");
+	assert_sector("EH1 2", "EH1 2");
+	assert_outward("EH12", "EH12");
+	assert_sector("G4 2", "G4 2");
+	assert_outward("g42", "G42");
+}
+
+static void
+test_postcode_compact_outward_code_stays_district(void **state)
+{
+	(void)state;
+	/* Could be G1 1 or G11: a valid outward code is the district. */
+	assert_outward("G11", "G11");
+	assert_outward("g11", "G11");
+	assert_outward("EH12", "EH12");
+	assert_outward("W1A", "W1A");
+	assert_outward("M11", "M11");
+}
+
+static void
+test_postcode_compact_outward_and_digit_is_sector(void **state)
+{
+	(void)state;
+	/* Not an outward code, but one followed by a digit. */
+	assert_sector("G111", "G11 1");
+	assert_sector("g428", "G42 8");
+	assert_sector("G123", "G12 3");
+	assert_sector("EH121", "EH12 1");
+	assert_sector("EC1A1", "EC1A 1");
+	assert_sector("W1A0", "W1A 0");
+	assert_sector("DN551", "DN55 1");
+}
+
+static void
+test_postcode_rejects_space_that_splits_an_outward_code(void **state)
+{
+	(void)state;
+	/* Re-splitting "G1 28" as G12 8 would search where nobody said. */
+	assert_invalid("G1 28");
+	assert_invalid("EH1 21");
+	assert_invalid("G 111");
+	assert_invalid("G12  88");
+	assert_invalid("G1 12");
+}
+
+static void
+test_postcode_rejects_malformed_sectors(void **state)
+{
+	(void)state;
+	assert_invalid("Q1 1");		/* Q never first */
+	assert_invalid("GI1 1");	/* I never second */
+	assert_invalid("W1L 1");	/* L never third of A9A */
+	assert_invalid("EC1C 1");	/* C never fourth of AA9A */
+	assert_invalid("G123 4");	/* three-digit district */
+	assert_invalid("G1234");
+	assert_invalid("G1 1A");	/* half an inward code */
+	assert_invalid("G12 8Q");
+	assert_invalid("1 1");
+	assert_invalid("12 8");
+	assert_invalid("GIR 0");
+	assert_invalid("G1-1");
+	assert_invalid("G1\xc2\xa0" "1");	/* U+00A0 no-break space */
+}
+
+static void
+test_postcode_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(postcode_kind_label(POSTCODE_SECTOR),
+	    "postcode sector");
+	assert_string_equal(postcode_kind_label(POSTCODE_OUTWARD),
+	    "postcode district");
+	assert_string_equal(postcode_kind_label(POSTCODE_FULL), "postcode");
+	assert_string_equal(postcode_kind_name(POSTCODE_SECTOR), "sector");
+	assert_string_equal(postcode_kind_name(POSTCODE_OUTWARD),
+	    "district");
+	assert_string_equal(postcode_kind_name(POSTCODE_FULL), "postcode");
 }
 
 /* GIR 0AA, the one historic exception. */
@@ -388,7 +503,8 @@ test_postcode_rejects_three_digit_district(void **state)
 {
 	(void)state;
 	assert_invalid("G123 1AA");
-	assert_invalid("G123");
+	/* "G123" is sector G12 3: see the sector tests. */
+	assert_invalid("G1234");
 }
 
 static void
@@ -605,6 +721,19 @@ main(void)
 		cmocka_unit_test(test_postcode_outward_alone_is_district),
 		cmocka_unit_test(
 		    test_postcode_outward_alone_any_case_and_spacing),
+		cmocka_unit_test(
+		    test_postcode_space_before_one_digit_is_sector),
+		cmocka_unit_test(test_postcode_sector_any_case_and_white_space),
+		cmocka_unit_test(
+		    test_postcode_sector_is_not_the_district_without_the_space),
+		cmocka_unit_test(
+		    test_postcode_compact_outward_code_stays_district),
+		cmocka_unit_test(
+		    test_postcode_compact_outward_and_digit_is_sector),
+		cmocka_unit_test(
+		    test_postcode_rejects_space_that_splits_an_outward_code),
+		cmocka_unit_test(test_postcode_rejects_malformed_sectors),
+		cmocka_unit_test(test_postcode_kind_names),
 		cmocka_unit_test(test_postcode_accepts_girobank_special),
 		cmocka_unit_test(test_postcode_rejects_gir_other_than_0aa),
 		cmocka_unit_test(test_postcode_rejects_inward_letter_c),
