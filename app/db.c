@@ -40,7 +40,7 @@ struct db_thread {
 	PGconn		*conn;
 	unsigned char	 prepared[DB_MAX_STMTS];
 	int		 streaming;
-	int		 timed_out;	/* the last call ran out of time */
+	int		 timed_out;	/* out of time: do not retry */
 	char		 sqlstate[6];
 	char		 errmsg[512];
 };

@@ -23,10 +23,10 @@
 
 #include "harness.h"
 
-#define BUDGET_MS	5000	/* the most a client may wait for an answer */
-#define STOP_MS		8000	/* how long the cluster stays stopped */
+#define BUDGET_MS	5000	/* the longest a client may wait */
+#define STOP_MS		8000	/* how long the cluster is stopped */
 #define RECOVER_MS	5000	/* SIGCONT to the first success */
-#define SETTLE_MS	2000	/* first success to every request succeeding */
+#define SETTLE_MS	2000	/* first success to all succeeding */
 #define GUARD_MS	30000	/* the guard resumes the cluster by then */
 #define CLIENTS		6
 #define MAX_RECS	1024
