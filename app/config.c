@@ -34,6 +34,7 @@ static const struct ckey keys[] = {
 	{ I(port, 0, 65535) },
 	{ I(workers, 1, 256) },
 	{ S(database_url) },
+	{ I(database_timeout, 0, 600000) },
 	{ S(crs) },
 	{ S(proj_grid_dir) },
 	{ S(user) },
@@ -58,6 +59,7 @@ config_defaults(struct config *c)
 	str_copy(c->listen_address, sizeof(c->listen_address), "127.0.0.1");
 	c->port = 8080;
 	c->workers = 4;
+	c->database_timeout = 3000;
 	str_copy(c->crs, sizeof(c->crs), "EPSG:27700");
 	str_copy(c->proj_grid_dir, sizeof(c->proj_grid_dir), "conf/proj");
 	str_copy(c->user, sizeof(c->user), "signpost");

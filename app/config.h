@@ -13,6 +13,7 @@ struct config {
 	int		port;
 	int		workers;
 	char		database_url[1024];
+	int		database_timeout;	/* ms; 0: none */
 	char		crs[32];
 	char		proj_grid_dir[1024];
 	char		user[64];

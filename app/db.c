@@ -5,14 +5,23 @@
  * does not prepare (say, before a migration) does not take the others down.
  * When the server goes away, the next call reconnects; a call that finds
  * its connection dead is retried once on a fresh one.
+ *
+ * Nothing here blocks inside libpq: connections are opened with
+ * PQconnectStartParams and kept in non-blocking mode, and every wait for
+ * the server is a poll() on the socket that ends at the call's deadline
+ * (db_set_timeout).  Non-blocking mode matters for PQfinish too, which
+ * would otherwise wait for ever to send its goodbye into a full socket.
  */
+#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -21,18 +30,33 @@
 #include "log.h"
 
 #define DB_MAX_STMTS	256
+/* Without a deadline (the CLI commands), connecting still gives up. */
+#define CONNECT_MS	5000
+/* How long other calls fail at once after one ran into its deadline. */
+#define STALL_HOLD_MS	1000
+#define NO_DEADLINE	LLONG_MAX
 
 struct db_thread {
 	PGconn		*conn;
 	unsigned char	 prepared[DB_MAX_STMTS];
 	int		 streaming;
+	int		 timed_out;	/* out of time: do not retry */
 	char		 sqlstate[6];
 	char		 errmsg[512];
+};
+
+/* How a wait for the server ended. */
+enum wait {
+	W_READY,
+	W_TIMEOUT,
+	W_LOST
 };
 
 static const struct db_stmt	*stmts[DB_MAX_STMTS];
 static size_t			 nstmts;
 static char			*conninfo;
+static int			 limit_ms;	/* 0: no deadline */
+static atomic_llong		 stalled_at;	/* ms; 0: not stalled */
 static pthread_key_t		 key;
 static pthread_once_t		 key_once = PTHREAD_ONCE_INIT;
 static struct db_thread		 fallback;	/* when malloc fails */
@@ -80,6 +104,12 @@ db_setup(const char *ci)
 }
 
 void
+db_set_timeout(int ms)
+{
+	limit_ms = ms > 0 ? ms : 0;
+}
+
+void
 db_register(const struct db_stmt *s, size_t n)
 {
 	size_t	i;
@@ -116,35 +146,196 @@ drop_conn(struct db_thread *t)
 	memset(t->prepared, 0, sizeof(t->prepared));
 }
 
-static int
-ensure_conn(struct db_thread *t)
+static long long
+now_ms(void)
 {
-	const char *const kw[] = { "dbname", "application_name",
-	    "connect_timeout", NULL };
-	const char *const val[] = { conninfo, "signpost", "5", NULL };
+	struct timespec	ts;
 
-	if (t->conn != NULL && PQstatus(t->conn) == CONNECTION_OK)
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Milliseconds left for poll(): -1 without a deadline, 0 once it passed. */
+static int
+ms_left(long long deadline)
+{
+	long long	left;
+
+	if (deadline == NO_DEADLINE)
+		return (-1);
+	if ((left = deadline - now_ms()) <= 0)
 		return (0);
+	return (left > INT_MAX ? INT_MAX : (int)left);
+}
+
+/*
+ * After a call ran into its deadline, calls on every thread fail at once
+ * for STALL_HOLD_MS rather than each waiting out a deadline of its own: a
+ * request makes several calls, and a worker serves the requests queued
+ * behind it only when it is done, so the waits would add up past what a
+ * client will wait for its 503.  The next call after the hold tries with
+ * a full deadline again, and any answer from the server ends the stall.
+ */
+static int
+stalled(struct db_thread *t)
+{
+	long long	at = atomic_load(&stalled_at);
+
+	if (at == 0 || now_ms() - at >= STALL_HOLD_MS)
+		return (0);
+	set_error(t, "08006", "the database did not answer in time a moment "
+	    "ago; not waiting for it again yet");
+	return (1);
+}
+
+static void
+answered(void)
+{
+	if (atomic_load(&stalled_at) != 0)
+		atomic_store(&stalled_at, 0);
+}
+
+/*
+ * The deadline of a call starting now, or -1 when the database stalled
+ * a moment ago (the thread's error says so).
+ */
+static int
+call_begin(struct db_thread *t, long long *deadline)
+{
+	t->timed_out = 0;
+	*deadline = limit_ms > 0 ? now_ms() + limit_ms : NO_DEADLINE;
+	return (stalled(t) ? -1 : 0);
+}
+
+/*
+ * A wait that ended without an answer.  After a timeout the connection
+ * is dropped, not cancelled: PQcancel opens a connection of its own to
+ * the postmaster and waits, with no limit, for it to answer, which a
+ * stopped server never does.  The backend sees our socket close as soon
+ * as it runs again.
+ */
+static enum db_status
+give_up(struct db_thread *t, enum wait w, int ms)
+{
+	char	msg[128];
+
+	if (w == W_TIMEOUT) {
+		snprintf(msg, sizeof(msg), "no answer from the database "
+		    "within %d ms", ms);
+		set_error(t, "08006", msg);
+		t->timed_out = 1;
+		atomic_store(&stalled_at, now_ms());
+	} else
+		set_error(t, "08006", t->conn != NULL &&
+		    *PQerrorMessage(t->conn) != '\0' ? PQerrorMessage(t->conn) :
+		    "lost the connection to the database");
 	drop_conn(t);
-	if (conninfo == NULL) {
-		set_error(t, "08000", "no database configured");
-		return (-1);
+	return (DB_UNAVAILABLE);
+}
+
+/* The socket is ready for events, or the deadline passed, or it broke. */
+static enum wait
+wait_sock(PGconn *conn, short events, long long deadline, short *revents)
+{
+	struct pollfd	pfd;
+	int		ms, n;
+
+	for (;;) {
+		if ((pfd.fd = PQsocket(conn)) < 0)
+			return (W_LOST);
+		pfd.events = events;
+		pfd.revents = 0;
+		ms = ms_left(deadline);
+		if ((n = poll(&pfd, 1, ms)) > 0) {
+			if (revents != NULL)
+				*revents = pfd.revents;
+			return (W_READY);
+		}
+		if (n == 0 && ms_left(deadline) == 0)
+			return (W_TIMEOUT);
+		if (n == -1 && errno != EINTR)
+			return (W_LOST);
 	}
-	t->conn = PQconnectdbParams(kw, val, 1);
-	if (t->conn == NULL || PQstatus(t->conn) != CONNECTION_OK) {
-		set_error(t, "08001", t->conn != NULL ?
-		    PQerrorMessage(t->conn) : "out of memory");
-		drop_conn(t);
-		return (-1);
+}
+
+/*
+ * Send everything libpq has queued.  While the server is not reading,
+ * read what it sends, as PQflush's documentation asks: it may be waiting
+ * for us to take its output before it takes more input.
+ */
+static enum wait
+flush(PGconn *conn, long long deadline)
+{
+	enum wait	w;
+	short		rev;
+	int		f;
+
+	while ((f = PQflush(conn)) == 1) {
+		if ((w = wait_sock(conn, POLLIN | POLLOUT, deadline, &rev)) !=
+		    W_READY)
+			return (w);
+		if ((rev & (POLLIN | POLLHUP | POLLERR)) &&
+		    PQconsumeInput(conn) == 0)
+			return (W_LOST);
 	}
-	/* Notices (e.g. "relation exists, skipping") are not our log. */
-	PQsetNoticeProcessor(t->conn, NULL, NULL);
-	return (0);
+	return (f == 0 ? W_READY : W_LOST);
+}
+
+/* Wait until PQgetResult can return without blocking. */
+static enum wait
+await(PGconn *conn, long long deadline)
+{
+	enum wait	w;
+
+	if ((w = flush(conn, deadline)) != W_READY)
+		return (w);
+	while (PQisBusy(conn)) {
+		if ((w = wait_sock(conn, POLLIN, deadline, NULL)) != W_READY)
+			return (w);
+		/*
+		 * On a lost connection libpq stops being busy and
+		 * PQgetResult reports it, with the server's last words.
+		 */
+		if (PQconsumeInput(conn) == 0)
+			return (PQisBusy(conn) ? W_LOST : W_READY);
+	}
+	return (W_READY);
+}
+
+/*
+ * Every result of the command just sent, keeping the last as PQexec
+ * does, or stopping at COPY IN for the caller to feed.
+ */
+static enum wait
+collect(PGconn *conn, long long deadline, PGresult **out)
+{
+	PGresult	*r;
+	enum wait	 w;
+
+	*out = NULL;
+	for (;;) {
+		if ((w = await(conn, deadline)) != W_READY) {
+			PQclear(*out);
+			*out = NULL;
+			return (w);
+		}
+		if ((r = PQgetResult(conn)) == NULL)
+			return (W_READY);
+		PQclear(*out);
+		*out = r;
+		if (PQresultStatus(r) == PGRES_COPY_IN ||
+		    PQresultStatus(r) == PGRES_COPY_OUT ||
+		    PQresultStatus(r) == PGRES_COPY_BOTH ||
+		    PQstatus(conn) == CONNECTION_BAD)
+			return (W_READY);
+	}
 }
 
 static enum db_status
 result_status(struct db_thread *t, PGresult *r)
 {
+	if (PQstatus(t->conn) == CONNECTION_OK)
+		answered();
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -158,8 +349,116 @@ result_status(struct db_thread *t, PGresult *r)
 			drop_conn(t);
 			return (DB_UNAVAILABLE);
 		}
+		/*
+		 * statement_timeout (or an administrator) cancelled it: the
+		 * server is there but could not answer in time, which is a
+		 * 503 like our own deadline, and not worth a retry.
+		 */
+		if (strcmp(t->sqlstate, "57014") == 0) {
+			t->timed_out = 1;
+			return (DB_UNAVAILABLE);
+		}
 		return (DB_ERROR);
 	}
+}
+
+/* The results of what was just sent; the caller clears *out in any case. */
+static enum db_status
+finish(struct db_thread *t, long long deadline, PGresult **out)
+{
+	enum wait	w;
+
+	if ((w = collect(t->conn, deadline, out)) != W_READY)
+		return (give_up(t, w, limit_ms));
+	return (result_status(t, *out));
+}
+
+/* A PQsend* call refused: a broken connection, or a bad call. */
+static enum db_status
+send_failed(struct db_thread *t)
+{
+	set_error(t, "08006", PQerrorMessage(t->conn));
+	if (PQstatus(t->conn) != CONNECTION_OK) {
+		drop_conn(t);
+		return (DB_UNAVAILABLE);
+	}
+	return (DB_ERROR);
+}
+
+/*
+ * PostgreSQL cancels a statement itself a little before our deadline:
+ * then the connection survives, and the server's log names the query.
+ * The remaining fifth is for connecting and for the cancel to come back.
+ */
+static int
+session_setup(struct db_thread *t, long long deadline)
+{
+	PGresult	*r;
+	char		 sql[64];
+	int		 rc = -1;
+
+	if (limit_ms == 0)
+		return (0);
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d",
+	    limit_ms - limit_ms / 5);
+	if (!PQsendQuery(t->conn, sql)) {
+		(void)send_failed(t);
+		return (-1);
+	}
+	if (finish(t, deadline, &r) == DB_OK)
+		rc = 0;
+	PQclear(r);
+	if (rc == -1)
+		drop_conn(t);
+	return (rc);
+}
+
+static int
+ensure_conn(struct db_thread *t, long long deadline)
+{
+	const char *const kw[] = { "dbname", "application_name", NULL };
+	const char *const val[] = { conninfo, "signpost", NULL };
+	PostgresPollingStatusType	 ps = PGRES_POLLING_WRITING;
+	enum wait			 w;
+	long long			 cdl = deadline;
+
+	if (t->conn != NULL && PQstatus(t->conn) == CONNECTION_OK)
+		return (0);
+	drop_conn(t);
+	if (conninfo == NULL) {
+		set_error(t, "08000", "no database configured");
+		return (-1);
+	}
+	if (cdl == NO_DEADLINE)
+		cdl = now_ms() + CONNECT_MS;
+	if ((t->conn = PQconnectStartParams(kw, val, 1)) == NULL) {
+		set_error(t, "08001", "out of memory");
+		return (-1);
+	}
+	while (ps != PGRES_POLLING_OK) {
+		if (ps == PGRES_POLLING_FAILED ||
+		    PQstatus(t->conn) == CONNECTION_BAD) {
+			set_error(t, "08001", PQerrorMessage(t->conn));
+			drop_conn(t);
+			return (-1);
+		}
+		if ((w = wait_sock(t->conn, ps == PGRES_POLLING_READING ?
+		    POLLIN : POLLOUT, cdl, NULL)) != W_READY) {
+			(void)give_up(t, w, limit_ms > 0 ? limit_ms :
+			    CONNECT_MS);
+			return (-1);
+		}
+		ps = PQconnectPoll(t->conn);
+	}
+	answered();
+	/* Notices (e.g. "relation exists, skipping") are not our log. */
+	PQsetNoticeProcessor(t->conn, NULL, NULL);
+	if (PQsetnonblocking(t->conn, 1) == -1) {
+		set_error(t, "08001", PQerrorMessage(t->conn));
+		drop_conn(t);
+		return (-1);
+	}
+	return (session_setup(t, deadline));
 }
 
 static int
@@ -184,35 +483,59 @@ db_stmt_sql(const char *name)
 }
 
 static enum db_status
-exec_once(struct db_thread *t, int idx, int n, const char *const *params,
-    struct db_result **out)
+prepare(struct db_thread *t, int idx, long long deadline)
 {
 	PGresult	*r;
 	enum db_status	 st;
 
-	if (ensure_conn(t) == -1)
-		return (DB_UNAVAILABLE);
-	if (!t->prepared[idx]) {
-		r = PQprepare(t->conn, stmts[idx]->name, stmts[idx]->sql, 0,
-		    NULL);
-		st = result_status(t, r);
-		PQclear(r);
-		if (st != DB_OK) {
-			if (st == DB_ERROR)
-				log_warn("db: preparing %s: %s",
-				    stmts[idx]->name, t->errmsg);
-			return (st);
-		}
+	if (t->prepared[idx])
+		return (DB_OK);
+	if (!PQsendPrepare(t->conn, stmts[idx]->name, stmts[idx]->sql, 0,
+	    NULL))
+		return (send_failed(t));
+	st = finish(t, deadline, &r);
+	PQclear(r);
+	if (st == DB_OK)
 		t->prepared[idx] = 1;
-	}
-	r = PQexecPrepared(t->conn, stmts[idx]->name, n, params, NULL, NULL,
-	    0);
-	if ((st = result_status(t, r)) != DB_OK || out == NULL) {
+	else if (st == DB_ERROR)
+		log_warn("db: preparing %s: %s", stmts[idx]->name, t->errmsg);
+	return (st);
+}
+
+static enum db_status
+exec_once(struct db_thread *t, int idx, int n, const char *const *params,
+    long long deadline, struct db_result **out)
+{
+	PGresult	*r;
+	enum db_status	 st;
+
+	if (ensure_conn(t, deadline) == -1)
+		return (DB_UNAVAILABLE);
+	if ((st = prepare(t, idx, deadline)) != DB_OK)
+		return (st);
+	if (!PQsendQueryPrepared(t->conn, stmts[idx]->name, n, params, NULL,
+	    NULL, 0))
+		return (send_failed(t));
+	if ((st = finish(t, deadline, &r)) != DB_OK || out == NULL) {
 		PQclear(r);
 		return (st);
 	}
 	*out = (struct db_result *)r;
 	return (DB_OK);
+}
+
+/*
+ * A connection that was open but died (server restarted) fails the first
+ * statement sent on it; one retry on a new connection makes a restart
+ * invisible to the user.  Not after a timeout: the server is not
+ * answering, and the deadline is spent.
+ */
+static int
+worth_retry(const struct db_thread *t, enum db_status st, int had_conn,
+    long long deadline)
+{
+	return (st == DB_UNAVAILABLE && had_conn && !t->timed_out &&
+	    ms_left(deadline) != 0);
 }
 
 enum db_status
@@ -221,6 +544,7 @@ db_exec(const char *name, int n, const char *const *params,
 {
 	struct db_thread	*t = thread_state();
 	enum db_status		 st;
+	long long		 deadline;
 	int			 idx, had_conn;
 
 	if (out != NULL)
@@ -234,16 +558,26 @@ db_exec(const char *name, int n, const char *const *params,
 		set_error(t, "55000", "a stream is open on this thread");
 		return (DB_ERROR);
 	}
+	if (call_begin(t, &deadline) == -1)
+		return (DB_UNAVAILABLE);
 	had_conn = t->conn != NULL;
-	st = exec_once(t, idx, n, params, out);
-	/*
-	 * A connection that was open but died (server restarted) fails
-	 * the first statement sent on it; one retry on a new connection
-	 * makes a restart invisible to the user.
-	 */
-	if (st == DB_UNAVAILABLE && had_conn)
-		st = exec_once(t, idx, n, params, out);
+	st = exec_once(t, idx, n, params, deadline, out);
+	if (worth_retry(t, st, had_conn, deadline))
+		st = exec_once(t, idx, n, params, deadline, out);
 	return (st);
+}
+
+/* One command in the simple protocol (several statements may be in it). */
+static enum db_status
+simple(struct db_thread *t, const char *sql, long long deadline,
+    PGresult **out)
+{
+	*out = NULL;
+	if (ensure_conn(t, deadline) == -1)
+		return (DB_UNAVAILABLE);
+	if (!PQsendQuery(t->conn, sql))
+		return (send_failed(t));
+	return (finish(t, deadline, out));
 }
 
 enum db_status
@@ -252,13 +586,17 @@ db_script(const char *sql, struct db_result **out)
 	struct db_thread	*t = thread_state();
 	PGresult		*r;
 	enum db_status		 st;
+	long long		 deadline;
 
 	if (out != NULL)
 		*out = NULL;
-	if (ensure_conn(t) == -1)
+	if (t->streaming) {
+		set_error(t, "55000", "a stream is open on this thread");
+		return (DB_ERROR);
+	}
+	if (call_begin(t, &deadline) == -1)
 		return (DB_UNAVAILABLE);
-	r = PQexec(t->conn, sql);
-	if ((st = result_status(t, r)) != DB_OK || out == NULL) {
+	if ((st = simple(t, sql, deadline, &r)) != DB_OK || out == NULL) {
 		PQclear(r);
 		return (st);
 	}
@@ -272,18 +610,23 @@ db_ping(void)
 	struct db_thread	*t = thread_state();
 	PGresult		*r;
 	enum db_status		 st;
-	int			 attempt;
+	long long		 deadline;
+	int			 had_conn;
 
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (ensure_conn(t) == -1)
-			return (DB_UNAVAILABLE);
-		r = PQexec(t->conn, "SELECT 1");
-		st = result_status(t, r);
-		PQclear(r);
-		if (st != DB_UNAVAILABLE)
-			return (st);
+	if (t->streaming) {
+		set_error(t, "55000", "a stream is open on this thread");
+		return (DB_ERROR);
 	}
-	return (DB_UNAVAILABLE);
+	if (call_begin(t, &deadline) == -1)
+		return (DB_UNAVAILABLE);
+	had_conn = t->conn != NULL;
+	st = simple(t, "SELECT 1", deadline, &r);
+	PQclear(r);
+	if (worth_retry(t, st, had_conn, deadline)) {
+		st = simple(t, "SELECT 1", deadline, &r);
+		PQclear(r);
+	}
+	return (st);
 }
 
 int
@@ -366,33 +709,47 @@ db_copy_begin(const char *sql)
 	struct db_thread	*t = thread_state();
 	PGresult		*r;
 	enum db_status		 st;
+	long long		 deadline;
 
-	if (ensure_conn(t) == -1)
+	if (call_begin(t, &deadline) == -1)
 		return (DB_UNAVAILABLE);
-	r = PQexec(t->conn, sql);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		st = result_status(t, r);
-		PQclear(r);
-		return (st == DB_OK ? DB_ERROR : st);
+	st = simple(t, sql, deadline, &r);
+	if (st == DB_OK && PQresultStatus(r) != PGRES_COPY_IN) {
+		set_error(t, "42601", "not a COPY FROM STDIN");
+		st = DB_ERROR;
 	}
 	PQclear(r);
-	return (DB_OK);
+	return (st);
 }
 
+/*
+ * PQputCopyData and PQputCopyEnd in non-blocking mode only queue (0:
+ * no room even for that); the deadline holds while the queue drains.
+ */
 enum db_status
 db_copy_put(const char *data, size_t len)
 {
 	struct db_thread	*t = thread_state();
+	enum wait		 w;
+	long long		 deadline;
+	int			 n, rc;
 
 	if (t->conn == NULL)
 		return (DB_UNAVAILABLE);
+	(void)call_begin(t, &deadline);
 	while (len > 0) {
-		int	n = len > (1 << 20) ? (1 << 20) : (int)len;
-
-		if (PQputCopyData(t->conn, data, n) != 1) {
+		n = len > (1 << 20) ? (1 << 20) : (int)len;
+		if ((rc = PQputCopyData(t->conn, data, n)) == 0) {
+			if ((w = flush(t->conn, deadline)) != W_READY)
+				return (give_up(t, w, limit_ms));
+			rc = PQputCopyData(t->conn, data, n);
+		}
+		if (rc != 1) {
 			set_error(t, "08006", PQerrorMessage(t->conn));
 			return (DB_ERROR);
 		}
+		if ((w = flush(t->conn, deadline)) != W_READY)
+			return (give_up(t, w, limit_ms));
 		data += n;
 		len -= (size_t)n;
 	}
@@ -404,21 +761,25 @@ db_copy_end(void)
 {
 	struct db_thread	*t = thread_state();
 	PGresult		*r;
-	enum db_status		 st = DB_OK, s;
+	enum db_status		 st;
+	enum wait		 w;
+	long long		 deadline;
+	int			 rc;
 
 	if (t->conn == NULL)
 		return (DB_UNAVAILABLE);
-	if (PQputCopyEnd(t->conn, NULL) != 1) {
+	(void)call_begin(t, &deadline);
+	if ((rc = PQputCopyEnd(t->conn, NULL)) == 0) {
+		if ((w = flush(t->conn, deadline)) != W_READY)
+			return (give_up(t, w, limit_ms));
+		rc = PQputCopyEnd(t->conn, NULL);
+	}
+	if (rc != 1) {
 		set_error(t, "08006", PQerrorMessage(t->conn));
 		return (DB_ERROR);
 	}
-	while ((r = PQgetResult(t->conn)) != NULL) {
-		if ((s = result_status(t, r)) != DB_OK)
-			st = s;
-		PQclear(r);
-		if (t->conn == NULL)
-			break;
-	}
+	st = finish(t, deadline, &r);
+	PQclear(r);
 	return (st);
 }
 
@@ -426,57 +787,66 @@ enum db_status
 db_stream_begin(const char *name, int n, const char *const *params)
 {
 	struct db_thread	*t = thread_state();
-	PGresult		*r;
 	enum db_status		 st;
+	enum wait		 w;
+	long long		 deadline;
 	int			 idx;
 
 	if ((idx = find_stmt(name)) == -1 || t->streaming) {
 		set_error(t, "55000", "unknown statement or stream open");
 		return (DB_ERROR);
 	}
-	if (ensure_conn(t) == -1)
+	if (call_begin(t, &deadline) == -1)
 		return (DB_UNAVAILABLE);
-	if (!t->prepared[idx]) {
-		r = PQprepare(t->conn, stmts[idx]->name, stmts[idx]->sql, 0,
-		    NULL);
-		st = result_status(t, r);
-		PQclear(r);
-		if (st != DB_OK)
-			return (st);
-		t->prepared[idx] = 1;
-	}
+	if (ensure_conn(t, deadline) == -1)
+		return (DB_UNAVAILABLE);
+	if ((st = prepare(t, idx, deadline)) != DB_OK)
+		return (st);
 	if (!PQsendQueryPrepared(t->conn, name, n, params, NULL, NULL, 0) ||
-	    !PQsetSingleRowMode(t->conn)) {
-		set_error(t, "08006", PQerrorMessage(t->conn));
-		if (PQstatus(t->conn) != CONNECTION_OK) {
-			drop_conn(t);
-			return (DB_UNAVAILABLE);
-		}
-		return (DB_ERROR);
-	}
+	    !PQsetSingleRowMode(t->conn))
+		return (send_failed(t));
+	if ((w = flush(t->conn, deadline)) != W_READY)
+		return (give_up(t, w, limit_ms));
 	t->streaming = 1;
 	return (DB_OK);
 }
 
+/* Read to the end of the stream, or drop the connection if it stalls. */
 static void
-stream_drain(struct db_thread *t)
+stream_drain(struct db_thread *t, long long deadline)
 {
 	PGresult	*r;
+	enum wait	 w;
 
-	while (t->conn != NULL && (r = PQgetResult(t->conn)) != NULL)
+	while (t->conn != NULL) {
+		if ((w = await(t->conn, deadline)) != W_READY) {
+			(void)give_up(t, w, limit_ms);
+			break;
+		}
+		if ((r = PQgetResult(t->conn)) == NULL)
+			break;
 		PQclear(r);
+	}
 	t->streaming = 0;
 }
 
+/* Each row has a deadline of its own: a long stream is not a stall. */
 int
 db_stream_next(struct db_result **out)
 {
 	struct db_thread	*t = thread_state();
 	PGresult		*r;
+	enum wait		 w;
+	long long		 deadline;
 
 	*out = NULL;
 	if (!t->streaming || t->conn == NULL)
 		return (-1);
+	(void)call_begin(t, &deadline);
+	if ((w = await(t->conn, deadline)) != W_READY) {
+		(void)give_up(t, w, limit_ms);
+		return (-1);
+	}
 	if ((r = PQgetResult(t->conn)) == NULL) {
 		t->streaming = 0;
 		return (0);
@@ -487,30 +857,29 @@ db_stream_next(struct db_result **out)
 		return (1);
 	case PGRES_TUPLES_OK:
 		PQclear(r);
-		stream_drain(t);
+		stream_drain(t, deadline);
 		return (0);
 	default:
 		(void)result_status(t, r);
 		PQclear(r);
-		stream_drain(t);
+		stream_drain(t, deadline);
 		return (-1);
 	}
 }
 
+/*
+ * A stream given up part-way: not PQcancel, which waits with no limit
+ * for the postmaster; dropping the connection stops the backend when it
+ * next writes a row, and costs the next call a reconnect.
+ */
 void
 db_stream_cancel(void)
 {
 	struct db_thread	*t = thread_state();
-	PGcancel		*c;
-	char			 err[256];
 
 	if (!t->streaming || t->conn == NULL)
 		return;
-	if ((c = PQgetCancel(t->conn)) != NULL) {
-		(void)PQcancel(c, err, sizeof(err));
-		PQfreeCancel(c);
-	}
-	stream_drain(t);
+	drop_conn(t);
 }
 
 enum db_status

@@ -3,7 +3,8 @@
  * connection, opened on first use with every registered statement
  * prepared, and re-opened on the next call after it is lost.  Results are
  * owned by the caller (db_free).  Statements are registered at start-up,
- * before threads start; SQL is never assembled from user input.
+ * before threads start; SQL is never assembled from user input.  No call
+ * waits on the server past the deadline db_set_timeout gives it.
  */
 #ifndef DB_H
 #define DB_H
@@ -13,7 +14,7 @@
 enum db_status {
 	DB_OK,
 	DB_ERROR,	/* the statement failed; db_sqlstate() says why */
-	DB_UNAVAILABLE	/* no connection: the caller answers 503 */
+	DB_UNAVAILABLE	/* no connection, or no answer in time: 503 */
 };
 
 struct db_stmt {
@@ -24,6 +25,15 @@ struct db_stmt {
 struct db_result;
 
 void	db_setup(const char *);
+/*
+ * The most any call waits for the server, in ms, connecting included;
+ * when it passes, the connection is dropped and the call answers
+ * DB_UNAVAILABLE.  Connections also get a statement_timeout of four
+ * fifths of it, so that PostgreSQL cancels a slow query first.  0 (the
+ * default, for the CLI commands' long imports) means no limit, except 5 s
+ * to connect.  Set it at start-up, before any connection is made.
+ */
+void	db_set_timeout(int);
 void	db_register(const struct db_stmt *, size_t);
 /*
  * The SQL text of a registered statement, or NULL if there is none by
@@ -60,7 +70,8 @@ enum db_status	db_copy_end(void);
 /*
  * Streaming a large result row by row (single-row mode) with constant
  * memory.  db_stream_next returns 1 with a one-row result, 0 at the end,
- * -1 on error.  Only one stream per thread at a time.
+ * -1 on error; the deadline is per row.  Only one stream per thread at a
+ * time.  db_stream_cancel drops the connection (the next call reconnects).
  */
 enum db_status	db_stream_begin(const char *, int, const char *const *);
 int		db_stream_next(struct db_result **);

@@ -192,6 +192,8 @@ cmd_serve(void)
 	int			 sig;
 
 	need_database();
+	/* Only serving has a deadline: migrations and imports take long. */
+	db_set_timeout(config.database_timeout);
 	init_geo();
 	if (asset_init() == -1)
 		fatal("assets: cannot initialise libsodium");

@@ -136,48 +136,70 @@ read_to_eof(int fd, char *out, size_t outlen)
 	}
 }
 
-/* Every process of the test cluster: the postmaster and its children. */
-HARNESS_HELPER int
-pg_signal(int sig)
+/* The test cluster's postmaster, from its postmaster.pid. */
+HARNESS_HELPER pid_t
+pg_postmaster_pid(void)
 {
 	const char	*dir = getenv("SIGNPOST_TEST_PGDIR");
-	char		 path[1024], line[512];
-	struct dirent	*de;
-	DIR		*d;
+	char		 path[1024], line[64];
 	FILE		*f;
-	long		 pm = 0, pid, ppid;
-	int		 n = 0;
+	long		 pid = -1;
 
 	if (dir == NULL)
-		fail_msg("SIGNPOST_TEST_PGDIR is not set");
+		fail_msg("SIGNPOST_TEST_PGDIR is not set (scripts/"
+		    "run-integration sets it)");
 	snprintf(path, sizeof(path), "%s/data/postmaster.pid", dir);
 	if ((f = fopen(path, "r")) == NULL)
 		fail_msg("%s: %s", path, strerror(errno));
 	if (fgets(line, sizeof(line), f) != NULL)
-		pm = atol(line);
+		pid = strtol(line, NULL, 10);
 	fclose(f);
-	if (pm <= 0)
-		fail_msg("no postmaster PID in %s", path);
-	if (kill((pid_t)pm, sig) == 0)
-		n++;
-	if ((d = opendir("/proc")) == NULL)
-		fail_msg("/proc: %s", strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if ((pid = atol(de->d_name)) <= 0)
+	if (pid <= 1)
+		fail_msg("%s: no postmaster PID", path);
+	return ((pid_t)pid);
+}
+
+/*
+ * sig to the postmaster pm, then to every process whose parent it is (the
+ * backends and auxiliary processes); how many children got it, or -1.
+ * Stopping the postmaster first means no new child appears behind our
+ * back.  No cmocka asserts: a forked guard process calls it.
+ */
+HARNESS_HELPER int
+pg_signal_tree(pid_t pm, int sig)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 path[300], line[512], *p;
+	FILE		*f;
+	long		 ppid;
+	int		 n = 0;
+
+	if (kill(pm, sig) == -1 || (d = opendir("/proc")) == NULL)
+		return (-1);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
 		if ((f = fopen(path, "r")) == NULL)
 			continue;
-		/* pid (comm) state ppid: comm cannot hold ") " here. */
+		/* "pid (comm) state ppid ...": comm may hold spaces. */
 		if (fgets(line, sizeof(line), f) != NULL &&
-		    strstr(line, ") ") != NULL &&
-		    sscanf(strstr(line, ") ") + 2, "%*c %ld", &ppid) == 1 &&
-		    ppid == pm && kill((pid_t)pid, sig) == 0)
+		    (p = strrchr(line, ')')) != NULL &&
+		    sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == pm &&
+		    kill((pid_t)strtol(e->d_name, NULL, 10), sig) == 0)
 			n++;
 		fclose(f);
 	}
 	closedir(d);
 	return (n);
+}
+
+/* Every process of the test cluster: how many children got sig. */
+HARNESS_HELPER int
+pg_signal(int sig)
+{
+	return (pg_signal_tree(pg_postmaster_pid(), sig));
 }
 
 /*

@@ -118,6 +118,8 @@ test_defaults_are_safe(void **state)
 	assert_int_equal(f->c.max_header_bytes, 8192);
 	assert_int_equal(f->c.access_log, 1);
 	assert_string_equal(f->c.database_url, "");
+	/* A stuck database must give a 503 well within 5 s. */
+	assert_int_equal(f->c.database_timeout, 3000);
 	assert_true(f->c.workers >= 1);
 	assert_true(f->c.connection_timeout >= 1);
 }
@@ -132,6 +134,7 @@ test_shipped_config_file_loads(void **state)
 		fail_msg("conf/signpost.conf: %s", f->err);
 	assert_int_equal(f->c.port, 8080);
 	assert_int_equal(f->c.max_body_bytes, 1048576);
+	assert_int_equal(f->c.database_timeout, 3000);
 	assert_string_equal(f->c.tile_attribution,
 	    "&copy; OpenStreetMap contributors");
 }
