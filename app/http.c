@@ -1129,6 +1129,7 @@ completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
 	struct conn	*c = *con_cls;
 	struct timespec	 now;
 	unsigned long long usec;
+	long long	 ns;
 
 	(void)cls;
 	(void)mc;
@@ -1137,9 +1138,10 @@ completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
 		return;
 	if (config.access_log && c->started) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		usec = (unsigned long long)(now.tv_sec - c->start.tv_sec) *
-		    1000000ULL + (unsigned long long)(now.tv_nsec -
-		    c->start.tv_nsec) / 1000ULL;
+		/* Signed first: tv_nsec alone goes backwards every second. */
+		ns = (long long)(now.tv_sec - c->start.tv_sec) * 1000000000LL +
+		    (now.tv_nsec - c->start.tv_nsec);
+		usec = ns > 0 ? (unsigned long long)ns / 1000ULL : 0;
 		log_access(c->req.method_str, c->req.path, c->queued ?
 		    c->req.status : 0, c->bytes, usec);
 	}
