@@ -16,21 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "asset.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
-#include "feed.h"
 #include "geo.h"
 #include "http.h"
-#include "ical.h"
 #include "log.h"
 #include "migrate.h"
-#include "page_service.h"
-#include "page_shortlist.h"
 #include "postcode.h"
 #include "route.h"
-#include "search.h"
 
 #define SIGNPOST_VERSION	"0.1.0"
 
@@ -99,8 +95,6 @@ load_config(const char *file)
 	resolve(config.proj_grid_dir, sizeof(config.proj_grid_dir));
 }
 
-static void	register_statements(void);
-
 static void
 need_database(void)
 {
@@ -109,36 +103,16 @@ need_database(void)
 		    "conf/signpost.conf or DATABASE_URL (\"make run\" does "
 		    "this for the local cluster)");
 	db_setup(config.database_url);
-	register_statements();
-}
-
-/* Every module's named statements; no connection is made here. */
-static void
-register_statements(void)
-{
-	migrate_init();
-	postcode_init();
-	demo_init();
-	feed_init();
-	ical_init();
-	page_service_init();
-	page_shortlist_init();
-	search_init();
+	app_register_statements();
 }
 
 static void
 init_geo(void)
 {
-	char	err[512], op[512];
+	char	err[512];
 
-	if (geo_init(config.crs, config.proj_grid_dir, err, sizeof(err), op,
-	    sizeof(op)) == -1)
+	if (app_init_geo(err, sizeof(err)) == -1)
 		fatal("geography: %s", err);
-	log_info("geo: WGS84 to %s via \"%s\"", config.crs, op);
-	if (strstr(op, "OSTN15") == NULL && strcmp(config.crs,
-	    "EPSG:27700") == 0)
-		log_warn("geo: the OSTN15 grid was not used (looked in %s); "
-		    "positions may be off by up to 5 m", config.proj_grid_dir);
 }
 
 static void
@@ -331,7 +305,7 @@ main(int argc, char *argv[])
 		return (demo_main(root, argc == 2));
 	}
 	if (strcmp(cmd, "sql") == 0 && argc == 2) {
-		register_statements();
+		app_register_statements();
 		if ((sql = db_stmt_sql(argv[1])) == NULL) {
 			fprintf(stderr, "signpost: no statement named %s\n",
 			    argv[1]);
