@@ -1329,6 +1329,17 @@ http_server_run(struct http_server *s, int ms)
 }
 
 int
+http_server_connections(struct http_server *s)
+{
+	const union MHD_DaemonInfo	*i;
+
+	if ((i = MHD_get_daemon_info(s->daemon,
+	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS)) == NULL)
+		return (-1);
+	return ((int)i->num_connections);
+}
+
+int
 http_server_port(struct http_server *s)
 {
 	const union MHD_DaemonInfo	*i;

@@ -149,6 +149,8 @@ int	http_server_start_unbound(struct http_server **,
 	    const struct http_app *, char *, size_t);
 int	http_server_add_connection(struct http_server *, int);
 int	http_server_run(struct http_server *, int);
+/* Connections the server still holds, or -1. */
+int	http_server_connections(struct http_server *);
 /* The port actually bound (config port 0 picks a free one). */
 int	http_server_port(struct http_server *);
 /* Finishes queued requests, then stops. */

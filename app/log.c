@@ -62,6 +62,8 @@ log_warn(const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (quiet > 1)
+		return;
 	va_start(ap, fmt);
 	log_line("warning: ", fmt, ap);
 	va_end(ap);
@@ -70,6 +72,8 @@ log_warn(const char *fmt, ...)
 void
 log_vwarn(const char *fmt, va_list ap)
 {
+	if (quiet > 1)
+		return;
 	log_line("warning: ", fmt, ap);
 }
 

@@ -7,6 +7,10 @@
 
 #include <stdarg.h>
 
+/*
+ * 1: no info or access lines; 2: no warnings either (the fuzzers, where a
+ * warning for every input would bury the fuzzer's own output).
+ */
 void	log_set_quiet(int);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
