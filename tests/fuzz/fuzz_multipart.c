@@ -10,7 +10,6 @@
 /* fuzz-dict: request */
 #include "request.h"
 
-int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *const paths[] = {
@@ -23,15 +22,6 @@ static const char *const types[] = {
 	"multipart/form-data; boundary=zz",
 	"application/x-www-form-urlencoded",
 };
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_server_init();
-	return (0);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

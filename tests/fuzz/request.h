@@ -6,7 +6,8 @@
  * is checked to be HTTP and never a 500.  The database is a socket that
  * does not exist, so every handler's calls answer DB_UNAVAILABLE at once
  * and the handlers' own parsing and error paths are what runs.
- * Header-only: each target is built as one program from its .c file.
+ * Header-only, LLVMFuzzerInitialize included: each target is one program
+ * built from its .c file.
  */
 #ifndef FUZZ_REQUEST_H
 #define FUZZ_REQUEST_H
@@ -67,6 +68,18 @@ fuzz_server_init(void)
 		fuzz_die("assets", "cannot initialise libsodium");
 	if (http_server_start_unbound(&fuzz_srv, &app, err, sizeof(err)) == -1)
 		fuzz_die("server", err);
+}
+
+int	LLVMFuzzerInitialize(int *, char ***);
+
+/* libFuzzer calls this once, before the first input. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_server_init();
+	return (0);
 }
 
 /*

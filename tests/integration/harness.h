@@ -179,6 +179,37 @@ resp_json(const struct resp *r)
 	return (cJSON_Parse(r->body));
 }
 
+/* A member of a JSON object, or the test fails. */
+HARNESS_HELPER const char *
+jstr(const cJSON *o, const char *k)
+{
+	const char	*s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
+
+	if (s == NULL)
+		fail_msg("no string \"%s\" in the JSON", k);
+	return (s);
+}
+
+HARNESS_HELPER double
+jnum(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItem(o, k);
+
+	if (!cJSON_IsNumber(v))
+		fail_msg("no number \"%s\" in the JSON", k);
+	return (cJSON_GetNumberValue(v));
+}
+
+/* The header is there and its value starts with prefix. */
+HARNESS_HELPER int
+header_starts(const struct resp *r, const char *name, const char *prefix)
+{
+	char	v[512];
+
+	return (resp_header(r, name, v, sizeof(v)) == 0 &&
+	    strncmp(v, prefix, strlen(prefix)) == 0);
+}
+
 /* SQL for fixtures.  Aborts the test on error: a fixture must work. */
 HARNESS_HELPER PGconn *
 test_db(void)

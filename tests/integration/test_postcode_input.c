@@ -15,35 +15,6 @@
 #define FORMAT_HELP	"Enter a full postcode like G12 8QQ, a postcode " \
 	"sector like G12 8, or a district like G12"
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const char	*s = cJSON_GetStringValue(cJSON_GetObjectItem(o, k));
-
-	if (s == NULL)
-		fail_msg("no string \"%s\" in the JSON", k);
-	return (s);
-}
-
-static double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON	*v = cJSON_GetObjectItem(o, k);
-
-	if (!cJSON_IsNumber(v))
-		fail_msg("no number \"%s\" in the JSON", k);
-	return (cJSON_GetNumberValue(v));
-}
-
-static int
-header_starts(const struct resp *r, const char *name, const char *prefix)
-{
-	char	v[512];
-
-	return (resp_header(r, name, v, sizeof(v)) == 0 &&
-	    strncmp(v, prefix, strlen(prefix)) == 0);
-}
-
 /* A problem+json answer with this status; the caller frees the JSON. */
 static cJSON *
 problem(const struct resp *r, long status)
