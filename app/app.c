@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "auth.h"
 #include "config.h"
 #include "demo.h"
 #include "feed.h"
@@ -28,6 +29,7 @@ app_register_statements(void)
 	ical_init();
 	page_service_init();
 	page_shortlist_init();
+	auth_init();
 	search_init();
 }
 

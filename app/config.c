@@ -50,6 +50,17 @@ static const struct ckey keys[] = {
 	{ S(tile_url) },
 	{ S(tile_attribution) },
 	{ I(review_months, 1, 120) },
+	{ I(reminder_months_first, 1, 120) },
+	{ I(reminder_months_second, 1, 120) },
+	{ I(session_idle_minutes, 1, 10080) },
+	{ I(session_max_hours, 1, 720) },
+	{ I(login_max_failures, 1, 1000) },
+	{ I(login_window_minutes, 1, 1440) },
+	{ I(submissions_per_hour, 1, 100000) },
+	{ S(smtp_url) },
+	{ S(smtp_user) },
+	{ S(smtp_password) },
+	{ S(smtp_from) },
 };
 
 void
@@ -77,6 +88,15 @@ config_defaults(struct config *c)
 	str_copy(c->tile_attribution, sizeof(c->tile_attribution),
 	    "&copy; OpenStreetMap contributors");
 	c->review_months = 12;
+	c->reminder_months_first = 10;
+	c->reminder_months_second = 11;
+	c->session_idle_minutes = 60;
+	c->session_max_hours = 12;
+	c->login_max_failures = 5;
+	c->login_window_minutes = 15;
+	c->submissions_per_hour = 10;
+	str_copy(c->smtp_from, sizeof(c->smtp_from),
+	    "Signpost <noreply@localhost>");
 }
 
 int

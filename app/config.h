@@ -29,6 +29,17 @@ struct config {
 	char		tile_url[512];
 	char		tile_attribution[512];
 	int		review_months;
+	int		reminder_months_first;	/* after last checked */
+	int		reminder_months_second;
+	int		session_idle_minutes;
+	int		session_max_hours;
+	int		login_max_failures;	/* per account and per IP */
+	int		login_window_minutes;
+	int		submissions_per_hour;	/* per IP */
+	char		smtp_url[512];		/* empty: reminders wait */
+	char		smtp_user[128];
+	char		smtp_password[256];
+	char		smtp_from[256];
 };
 
 extern struct config config;

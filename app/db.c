@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -40,6 +41,7 @@ struct db_thread {
 	PGconn		*conn;
 	unsigned char	 prepared[DB_MAX_STMTS];
 	int		 streaming;
+	int		 in_tx;		/* between db_tx_begin and its end */
 	int		 timed_out;	/* out of time: do not retry */
 	char		 sqlstate[6];
 	char		 errmsg[512];
@@ -53,6 +55,7 @@ enum wait {
 };
 
 static const struct db_stmt	*stmts[DB_MAX_STMTS];
+static unsigned char		 reads_only[DB_MAX_STMTS];
 static size_t			 nstmts;
 static char			*conninfo;
 static int			 limit_ms;	/* 0: no deadline */
@@ -109,6 +112,30 @@ db_set_timeout(int ms)
 	limit_ms = ms > 0 ? ms : 0;
 }
 
+/*
+ * Only a statement that cannot have changed anything may be sent again
+ * on a new connection: a write whose reply was lost may have committed.
+ * A SELECT of a function may write too, so those are writes unless the
+ * text says otherwise; writers name themselves with a leading comment.
+ */
+static int
+is_read_only(const char *sql)
+{
+	static const char *const words[] = { "INSERT", "UPDATE", "DELETE",
+	    "MERGE", "TRUNCATE", "nextval", "pg_notify", "/*writes*/" };
+	size_t	i;
+
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strncasecmp(sql, "SELECT", 6) != 0 &&
+	    strncasecmp(sql, "WITH", 4) != 0)
+		return (0);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(sql, words[i]) != NULL)
+			return (0);
+	return (1);
+}
+
 void
 db_register(const struct db_stmt *s, size_t n)
 {
@@ -117,6 +144,7 @@ db_register(const struct db_stmt *s, size_t n)
 	for (i = 0; i < n; i++) {
 		if (nstmts == DB_MAX_STMTS)
 			fatal("more than %d prepared statements", DB_MAX_STMTS);
+		reads_only[nstmts] = is_read_only(s[i].sql);
 		stmts[nstmts++] = &s[i];
 	}
 }
@@ -143,6 +171,9 @@ drop_conn(struct db_thread *t)
 		PQfinish(t->conn);
 	t->conn = NULL;
 	t->streaming = 0;
+	/* A transaction dies with its connection; the caller learns it
+	 * from the failed call and must not carry on as if inside one. */
+	t->in_tx = 0;
 	memset(t->prepared, 0, sizeof(t->prepared));
 }
 
@@ -530,12 +561,17 @@ exec_once(struct db_thread *t, int idx, int n, const char *const *params,
  * invisible to the user.  Not after a timeout: the server is not
  * answering, and the deadline is spent.
  */
+/*
+ * Once, on a new connection, when the old one turned out to be dead (the
+ * server restarted since): never inside a transaction, whose earlier
+ * statements died with the connection.
+ */
 static int
 worth_retry(const struct db_thread *t, enum db_status st, int had_conn,
-    long long deadline)
+    int was_in_tx, long long deadline)
 {
-	return (st == DB_UNAVAILABLE && had_conn && !t->timed_out &&
-	    ms_left(deadline) != 0);
+	return (st == DB_UNAVAILABLE && had_conn && !was_in_tx &&
+	    !t->timed_out && ms_left(deadline) != 0);
 }
 
 enum db_status
@@ -545,7 +581,7 @@ db_exec(const char *name, int n, const char *const *params,
 	struct db_thread	*t = thread_state();
 	enum db_status		 st;
 	long long		 deadline;
-	int			 idx, had_conn;
+	int			 idx, had_conn, in_tx;
 
 	if (out != NULL)
 		*out = NULL;
@@ -561,8 +597,9 @@ db_exec(const char *name, int n, const char *const *params,
 	if (call_begin(t, &deadline) == -1)
 		return (DB_UNAVAILABLE);
 	had_conn = t->conn != NULL;
+	in_tx = t->in_tx;
 	st = exec_once(t, idx, n, params, deadline, out);
-	if (worth_retry(t, st, had_conn, deadline))
+	if (reads_only[idx] && worth_retry(t, st, had_conn, in_tx, deadline))
 		st = exec_once(t, idx, n, params, deadline, out);
 	return (st);
 }
@@ -604,6 +641,81 @@ db_script(const char *sql, struct db_result **out)
 	return (DB_OK);
 }
 
+/* BEGIN, COMMIT, ROLLBACK: each once, never retried. */
+static enum db_status
+tx_command(struct db_thread *t, const char *sql)
+{
+	PGresult	*r;
+	enum db_status	 st;
+	long long	 deadline;
+
+	if (t->streaming) {
+		set_error(t, "55000", "a stream is open on this thread");
+		return (DB_ERROR);
+	}
+	if (call_begin(t, &deadline) == -1)
+		return (DB_UNAVAILABLE);
+	st = simple(t, sql, deadline, &r);
+	PQclear(r);
+	return (st);
+}
+
+enum db_status
+db_tx_begin(void)
+{
+	struct db_thread	*t = thread_state();
+	enum db_status		 st;
+
+	if (t->in_tx) {
+		set_error(t, "25001", "a transaction is already open");
+		return (DB_ERROR);
+	}
+	/* A connection that died while idle is found out here, before
+	 * anything in the transaction was sent: that one may be redone. */
+	if (t->conn != NULL && PQstatus(t->conn) != CONNECTION_OK)
+		drop_conn(t);
+	if ((st = tx_command(t, "BEGIN")) == DB_UNAVAILABLE &&
+	    !t->timed_out && t->conn == NULL)
+		st = tx_command(t, "BEGIN");
+	if (st == DB_OK)
+		t->in_tx = 1;
+	return (st);
+}
+
+enum db_status
+db_tx_commit(void)
+{
+	struct db_thread	*t = thread_state();
+	enum db_status		 st;
+
+	if (!t->in_tx) {
+		set_error(t, "25P01", "no transaction is open");
+		return (DB_ERROR);
+	}
+	st = tx_command(t, "COMMIT");
+	t->in_tx = 0;
+	return (st);
+}
+
+void
+db_tx_rollback(void)
+{
+	struct db_thread	*t = thread_state();
+
+	if (!t->in_tx)
+		return;
+	t->in_tx = 0;
+	/* When this fails the connection is gone, and the transaction with
+	 * it: the server rolls it back. */
+	(void)tx_command(t, "ROLLBACK");
+}
+
+int
+db_in_tx(void)
+{
+	return (thread_state()->in_tx);
+}
+
 enum db_status
 db_ping(void)
 {
@@ -622,7 +734,7 @@ db_ping(void)
 	had_conn = t->conn != NULL;
 	st = simple(t, "SELECT 1", deadline, &r);
 	PQclear(r);
-	if (worth_retry(t, st, had_conn, deadline)) {
+	if (worth_retry(t, st, had_conn, t->in_tx, deadline)) {
 		st = simple(t, "SELECT 1", deadline, &r);
 		PQclear(r);
 	}

@@ -43,6 +43,19 @@ const char	*db_stmt_sql(const char *);
 
 enum db_status	db_exec(const char *, int, const char *const *,
 		    struct db_result **);
+/*
+ * A transaction on this thread's connection.  Statements in it are never
+ * re-sent on a new connection: if the connection is lost, every call
+ * fails (DB_UNAVAILABLE) and the transaction is gone.  Outside one, only
+ * read-only statements are re-sent once after a lost connection; a write
+ * is not, since its reply, not its effect, may be what was lost.  COMMIT
+ * answering DB_UNAVAILABLE means "not known": callers say so.  After a
+ * failed statement, call db_tx_rollback.
+ */
+enum db_status	db_tx_begin(void);
+enum db_status	db_tx_commit(void);
+void		db_tx_rollback(void);
+int		db_in_tx(void);
 /* One-off SQL with no parameters (migrations, admin commands). */
 enum db_status	db_script(const char *, struct db_result **);
 enum db_status	db_ping(void);

@@ -222,20 +222,26 @@ http_route_param(const struct http_request *req, const char *name)
 	return (http_kv_get(&req->route, name));
 }
 
+/*
+ * A POST's parameters are its body's and a GET's its query's, never a
+ * mix: a link must not be able to override what a form sent.
+ */
+static const struct http_kvlist *
+params(const struct http_request *req)
+{
+	return (req->method == HTTP_POST ? &req->form : &req->query);
+}
+
 const char *
 http_param(const struct http_request *req, const char *name)
 {
-	const char	*v;
-	size_t		 i;
+	const struct http_kvlist	*l = params(req);
+	const char			*v;
+	size_t				 i;
 
-	for (i = 0; i < req->query.n; i++) {
-		v = req->query.v[i].value;
-		if (strcmp(req->query.v[i].key, name) == 0 && *v != '\0')
-			return (v);
-	}
-	for (i = 0; i < req->form.n; i++) {
-		v = req->form.v[i].value;
-		if (strcmp(req->form.v[i].key, name) == 0 && *v != '\0')
+	for (i = 0; i < l->n; i++) {
+		v = l->v[i].value;
+		if (strcmp(l->v[i].key, name) == 0 && *v != '\0')
 			return (v);
 	}
 	return (NULL);
@@ -245,16 +251,12 @@ size_t
 http_param_all(const struct http_request *req, const char *name,
     const char **out, size_t max)
 {
-	size_t	i, n = 0;
+	const struct http_kvlist	*l = params(req);
+	size_t				 i, n = 0;
 
-	for (i = 0; i < req->query.n && n < max; i++)
-		if (strcmp(req->query.v[i].key, name) == 0 &&
-		    *req->query.v[i].value != '\0')
-			out[n++] = req->query.v[i].value;
-	for (i = 0; i < req->form.n && n < max; i++)
-		if (strcmp(req->form.v[i].key, name) == 0 &&
-		    *req->form.v[i].value != '\0')
-			out[n++] = req->form.v[i].value;
+	for (i = 0; i < l->n && n < max; i++)
+		if (strcmp(l->v[i].key, name) == 0 && *l->v[i].value != '\0')
+			out[n++] = l->v[i].value;
 	return (n);
 }
 
@@ -459,6 +461,12 @@ http_header_set(struct http_request *req, const char *k, const char *v)
 			req->resp_headers.v[i].value = nv;
 			return;
 		}
+	(void)http_kv_add(&req->resp_headers, k, v);
+}
+
+void
+http_header_add(struct http_request *req, const char *k, const char *v)
+{
 	(void)http_kv_add(&req->resp_headers, k, v);
 }
 

@@ -59,6 +59,10 @@ struct http_request {
 	void			*stream_arg;
 	void			(*stream_free)(void *);
 
+	/* Who is signed in (auth.c fills it for the router), or empty. */
+	char			 user_id[40];
+	char			 user_email[256];
+	int			 user_admin;
 	/* The last parameter a getter rejected, and why. */
 	char			 err_param[64];
 	char			 err_detail[256];
@@ -86,7 +90,10 @@ int	http_url_decode(char *, int);
 const char *http_header(const struct http_request *, const char *);
 const char *http_cookie(const struct http_request *, const char *);
 const char *http_route_param(const struct http_request *, const char *);
-/* Query string, then form fields: the first non-empty value or NULL. */
+/*
+ * The first non-empty value or NULL: from the body on POST, from the
+ * query string otherwise (never one overriding the other).
+ */
 const char *http_param(const struct http_request *, const char *);
 /* All values of a repeated parameter, in order; returns the count. */
 size_t	http_param_all(const struct http_request *, const char *,
@@ -108,6 +115,8 @@ void	http_param_error(struct http_request *, const char *, const char *,
 int	http_is_uuid(const char *);
 
 void	http_header_set(struct http_request *, const char *, const char *);
+/* Another header of the same name (Set-Cookie). */
+void	http_header_add(struct http_request *, const char *, const char *);
 /* Set status and content type; the body is whatever is in req->resp. */
 void	http_respond(struct http_request *, int, const char *);
 void	http_respond_data(struct http_request *, int, const char *,

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "log.h"
 #include "page.h"
+#include "form.h"
 #include "page_service.h"
 #include "route.h"
 #include "schedule.h"
@@ -26,8 +27,6 @@
 #define NEXT_SESSIONS	3
 #define DETAILS_MAX	2000	/* characters; sql/009 says the same */
 #define EMAIL_MAX	254
-#define CSRF_COOKIE	"signpost_csrf"
-#define CSRF_HEX	64
 
 static const struct db_stmt stmts[] = {
 	{ "svc_get",
@@ -1046,228 +1045,56 @@ out:
  * counts only when both are there and equal.  Another site can make a
  * browser send our cookie, but cannot read it to put it in the form.
  */
-static const char *const problems[] = {
-	"closed", "wrong_time", "wrong_contact", "other", NULL
-};
-static const char *const problem_labels[] = {
-	"It has closed or stopped running",
-	"The day or time is wrong",
-	"The phone number, email or address is wrong",
-	"Something else",
+static const struct form_choice problem_choices[] = {
+	{ "closed", "It has closed or stopped running" },
+	{ "wrong_time", "The day or time is wrong" },
+	{ "wrong_contact", "The phone number, email or address is wrong" },
+	{ "other", "Something else" },
+	{ NULL, NULL }
 };
 
-struct report_form {
-	const char	*problem;	/* as sent, may be bad */
-	const char	*details;
-	const char	*email;
-	const char	*err_problem;
-	const char	*err_details;
-	const char	*err_email;
-	const char	*err_form;	/* not about one field (the token) */
+/* The limits are sql/009's. */
+static const struct form_field report_fields[] = {
+	{ .name = "problem", .label = "What is wrong?", .kind = FORM_RADIO,
+	  .required = 1, .choices = problem_choices,
+	  .required_msg = "Choose what is wrong with the listing" },
+	{ .name = "details", .label = "Details", .kind = FORM_TEXTAREA,
+	  .max = DETAILS_MAX, .hint = "What should it say instead? Needed for "
+	  "&ldquo;Something else&rdquo;. Up to 2,000 characters." },
+	{ .name = "email", .label = "Your email", .kind = FORM_EMAIL,
+	  .max = EMAIL_MAX, .autocomplete = "email",
+	  .hint = "Only if you would like to hear back. We use it for "
+	  "nothing else.",
+	  .format_msg = "Enter an email address like name@example.com, or "
+	  "leave it empty" },
 };
 
-static void
-csrf_token(struct http_request *req, char *tok, size_t len)
-{
-	unsigned char	 raw[CSRF_HEX / 2];
-	const char	*c = http_cookie(req, CSRF_COOKIE);
-	size_t		 i;
-	char		 hdr[160];
-
-	if (c != NULL && strlen(c) == CSRF_HEX) {
-		for (i = 0; i < CSRF_HEX; i++)
-			if (!((c[i] >= '0' && c[i] <= '9') ||
-			    (c[i] >= 'a' && c[i] <= 'f')))
-				break;
-		if (i == CSRF_HEX) {
-			str_copy(tok, len, c);
-			return;
-		}
-	}
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(tok, len, raw, sizeof(raw));
-	/* Secure whenever the site is served over HTTPS. */
-	snprintf(hdr, sizeof(hdr), "%s=%s; Path=/services; HttpOnly; "
-	    "SameSite=Lax%s", CSRF_COOKIE, tok,
-	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
-	http_header_set(req, "Set-Cookie", hdr);
-}
-
-static int
-csrf_ok(const struct http_request *req)
-{
-	const char	*c = http_cookie(req, CSRF_COOKIE);
-	const char	*f = http_param(req, "csrf");
-
-	if (c == NULL || f == NULL || strlen(c) != CSRF_HEX ||
-	    strlen(f) != CSRF_HEX)
-		return (0);
-	return (sodium_memcmp(c, f, CSRF_HEX) == 0);
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return (n);
-}
-
-/* The loose shape valid_email() in sql/003 checks. */
-static int
-email_ok(const char *s)
-{
-	const char	*at, *p, *label;
-
-	if (strlen(s) > EMAIL_MAX || (at = strchr(s, '@')) == NULL ||
-	    at == s || strchr(at + 1, '@') != NULL)
-		return (0);
-	for (p = s; *p != '\0'; p++)
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
-		    *p == '\f' || *p == '\v')
-			return (0);
-	label = at + 1;
-	if (strchr(label, '.') == NULL)
-		return (0);
-	for (p = label; ; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (p == label)
-				return (0);
-			if (*p == '\0')
-				break;
-			label = p + 1;
-		}
-	}
-	return (1);
-}
-
-static void
-error_line(struct buf *b, const char *field, const char *msg)
-{
-	buf_printf(b, "<p class=\"error-message\" id=\"%s-error\">"
-	    "<span class=\"visually-hidden\">Error: </span>", field);
-	buf_html(b, msg);
-	buf_puts(b, "</p>");
-}
-
-/* A form field's opening, label and hint (HTML), and its error if any. */
-static void
-field_begin(struct buf *b, const char *field, const char *label,
-    const char *hint, const char *err)
-{
-	buf_printf(b, "<div class=\"field%s\"><label class=\"label\" "
-	    "for=\"%s\">%s</label><p class=\"hint\" id=\"%s-hint\">%s</p>",
-	    err != NULL ? " has-error" : "", field, label, field, hint);
-	if (err != NULL)
-		error_line(b, field, err);
-}
-
-/* The control's attributes that tie it to its hint and error. */
-static void
-field_aria(struct buf *b, const char *field, const char *err)
-{
-	buf_printf(b, "aria-describedby=\"%s-hint", field);
-	if (err != NULL)
-		buf_printf(b, " %s-error\" aria-invalid=\"true", field);
-	buf_puts(b, "\"");
-}
-
-static void
-summary_item(struct buf *b, const char *field, const char *msg)
-{
-	if (msg == NULL)
-		return;
-	buf_printf(b, "<li><a href=\"#%s\">", field);
-	buf_html(b, msg);
-	buf_puts(b, "</a></li>");
-}
+#define NREPORT	(sizeof(report_fields) / sizeof(report_fields[0]))
 
 static void
 report_page(struct http_request *req, const char *id, const char *name,
-    const struct report_form *f, int status)
+    const struct form *f, int status)
 {
 	struct buf	*b = &req->resp;
 	struct buf	 title;
-	char		 tok[CSRF_HEX + 1];
-	int		 i, errors;
 
-	errors = f->err_problem != NULL || f->err_details != NULL ||
-	    f->err_email != NULL || f->err_form != NULL;
-	csrf_token(req, tok, sizeof(tok));
 	buf_init(&title);
-	buf_printf(&title, "%sReport a problem: %s", errors ? "Error: " : "",
-	    name);
+	buf_printf(&title, "%sReport a problem: %s", f->nerr > 0 ?
+	    "Error: " : "", name);
 	page_begin(req, buf_cstr(&title), PAGE_NOINDEX);
 	buf_free(&title);
-	if (errors) {
-		/* data-error-summary: site.js focuses it and its links. */
-		buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
-		    "tabindex=\"-1\" aria-labelledby=\"error-summary-title\" "
-		    "data-error-summary>"
-		    "<h2 id=\"error-summary-title\">There is a problem</h2>"
-		    "<ul>");
-		if (f->err_form != NULL) {
-			buf_puts(b, "<li>");
-			buf_html(b, f->err_form);
-			buf_puts(b, "</li>");
-		}
-		summary_item(b, "problem-closed", f->err_problem);
-		summary_item(b, "details", f->err_details);
-		summary_item(b, "email", f->err_email);
-		buf_puts(b, "</ul></div>\n");
-	}
+	form_summary(b, f);
 	buf_puts(b, "<h1>Report a problem</h1>\n<p>With the listing for ");
 	own_link(b, req, "/services/", id, "", name);
 	buf_puts(b, ". We check every report and correct the listing.</p>\n");
 	buf_puts(b, "<form class=\"report-form\" method=\"post\" action=\""
 	    "/services/");
 	buf_html(b, id);
-	buf_puts(b, "/report\" novalidate>\n<input type=\"hidden\" "
-	    "name=\"csrf\" value=\"");
-	buf_html(b, tok);
-	buf_puts(b, "\">");
+	buf_puts(b, "/report\" novalidate>\n");
+	form_csrf_input(b, req);
 	shortlist_hidden_input(b, req);
-
-	buf_printf(b, "\n<div class=\"field%s\"><fieldset class=\"fieldset\"%s>"
-	    "<legend>What is wrong?</legend>",
-	    f->err_problem ? " has-error" : "",
-	    f->err_problem ? " aria-describedby=\"problem-error\"" : "");
-	if (f->err_problem != NULL)
-		error_line(b, "problem", f->err_problem);
-	for (i = 0; problems[i] != NULL; i++) {
-		buf_printf(b, "<div class=\"choice\"><input type=\"radio\" "
-		    "name=\"problem\" id=\"problem-%s\" value=\"%s\"%s>"
-		    "<label for=\"problem-%s\">%s</label></div>",
-		    problems[i], problems[i], f->problem != NULL &&
-		    strcmp(f->problem, problems[i]) == 0 ? " checked" : "",
-		    problems[i], problem_labels[i]);
-	}
-	buf_puts(b, "</fieldset></div>\n");
-
-	field_begin(b, "details", "Details", "What should it say instead? "
-	    "Needed for &ldquo;Something else&rdquo;. Up to 2,000 characters.",
-	    f->err_details);
-	buf_puts(b, "<textarea class=\"input textarea\" id=\"details\" "
-	    "name=\"details\" rows=\"6\" ");
-	field_aria(b, "details", f->err_details);
-	buf_puts(b, ">");
-	/* A textarea drops one leading newline: keep the user's. */
-	if (f->details != NULL && f->details[0] == '\n')
-		buf_puts(b, "\n");
-	buf_html(b, f->details);
-	buf_puts(b, "</textarea></div>\n");
-
-	field_begin(b, "email", "Your email (optional)", "Only if you would "
-	    "like to hear back. We use it for nothing else.", f->err_email);
-	buf_puts(b, "<input class=\"input\" type=\"email\" id=\"email\" "
-	    "name=\"email\" autocomplete=\"email\" spellcheck=\"false\" ");
-	field_aria(b, "email", f->err_email);
-	buf_puts(b, " value=\"");
-	buf_html(b, f->email);
-	buf_puts(b, "\"></div>\n<button type=\"submit\" class=\"button\">"
+	form_fields(b, f, "problem", "email");
+	buf_puts(b, "<button type=\"submit\" class=\"button\">"
 	    "Send report</button>\n</form>\n");
 	page_end(req, 0);
 	page_send(req, status);
@@ -1296,100 +1123,48 @@ void
 page_service_report_form(struct http_request *req)
 {
 	struct db_result	*r = NULL;
-	struct report_form	 f;
+	struct form		 f;
 	const char		*id;
 
-	memset(&f, 0, sizeof(f));
+	form_init(&f, report_fields, NREPORT);
 	if ((id = route_uuid(req, "service")) == NULL)
-		return;
+		goto out;
 	if (service_name(req, id, &r) == 0)
 		report_page(req, id, db_value(r, 0, 0), &f, 200);
+out:
 	db_free(r);
+	form_free(&f);
 }
 
 void
 page_service_report_post(struct http_request *req)
 {
 	struct db_result	*r = NULL, *ins = NULL;
-	struct report_form	 f;
-	struct buf		 details, email, loc;
-	const char		*id, *p[4], *v;
+	struct form		 f;
+	struct buf		 loc;
+	const char		*id, *p[4], *problem;
 	enum db_status		 st;
-	enum http_param		 hp;
-	int			 k = -1;
-	size_t			 n;
-	char			 msg_len[96];
 
-	memset(&f, 0, sizeof(f));
-	buf_init(&details);
-	buf_init(&email);
+	form_init(&f, report_fields, NREPORT);
 	buf_init(&loc);
 	if ((id = route_uuid(req, "service")) == NULL)
 		goto out;
 	if (service_name(req, id, &r) == -1)
 		goto out;
-
-	f.problem = http_param(req, "problem");
-	if (http_param_enum(req, "problem", problems, &k) != HTTP_PARAM_OK)
-		f.err_problem = "Choose what is wrong with the listing";
-
-	/* Room for 2,000 four-byte characters; counted properly below. */
-	hp = http_param_str(req, "details", DETAILS_MAX * 4, &v);
-	f.details = http_param(req, "details");
-	if (hp == HTTP_PARAM_BAD) {
-		if (strstr(req->err_detail, "at most") != NULL)
-			f.err_details = "Details must be 2,000 characters or "
-			    "fewer";
-		else {
-			f.err_details = "Details can only contain ordinary "
-			    "text: please type them again";
-			/* Bytes that are not text cannot be shown back. */
-			f.details = NULL;
-		}
-	} else if (v != NULL) {
-		buf_puts(&details, v);
-		if (details.len > 0)
-			str_trim(details.data);
-		details.len = strlen(buf_cstr(&details));
-		if ((n = utf8_chars(buf_cstr(&details))) > DETAILS_MAX) {
-			snprintf(msg_len, sizeof(msg_len), "Details must be "
-			    "2,000 characters or fewer (you have %zu)", n);
-			f.err_details = msg_len;
-		}
-	}
-	if (f.err_details == NULL && k >= 0 && details.len == 0 &&
-	    strcmp(problems[k], "other") == 0)
-		f.err_details = "Tell us what is wrong";
-
-	hp = http_param_str(req, "email", EMAIL_MAX + 64, &v);
-	f.email = http_param(req, "email");
-	if (hp == HTTP_PARAM_BAD) {
-		f.err_email = "Enter an email address like name@example.com, "
-		    "or leave it empty";
-		if (strstr(req->err_detail, "at most") == NULL)
-			f.email = NULL;
-	} else if (v != NULL) {
-		buf_puts(&email, v);
-		if (email.len > 0)
-			str_trim(email.data);
-		email.len = strlen(buf_cstr(&email));
-		if (email.len > 0 && !email_ok(buf_cstr(&email)))
-			f.err_email = "Enter an email address like "
-			    "name@example.com, or leave it empty";
-	}
-	if (!csrf_ok(req))
-		f.err_form = "This form had expired, or your browser did not "
-		    "send its cookie. Please check your answers and send "
-		    "again.";
-	if (f.err_problem || f.err_details || f.err_email || f.err_form) {
+	form_read(&f, req);
+	problem = form_value(&f, "problem");
+	if (problem != NULL && strcmp(problem, "other") == 0 &&
+	    !form_has_error(&f, "details") && form_value(&f, "details") == NULL)
+		form_error(&f, "details", "Tell us what is wrong");
+	if (f.nerr > 0) {
 		report_page(req, id, db_value(r, 0, 0), &f, 400);
 		goto out;
 	}
 
 	p[0] = id;
-	p[1] = problems[k];
-	p[2] = details.len > 0 ? buf_cstr(&details) : NULL;
-	p[3] = email.len > 0 ? buf_cstr(&email) : NULL;
+	p[1] = problem;
+	p[2] = form_value(&f, "details");
+	p[3] = form_value(&f, "email");
 	if ((st = db_exec("report_insert", 4, p, &ins)) != DB_OK) {
 		/* The service went between the two statements. */
 		if (st == DB_ERROR && strcmp(db_sqlstate(), "23503") == 0)
@@ -1399,7 +1174,7 @@ page_service_report_post(struct http_request *req)
 		goto out;
 	}
 	log_info("problem report %s for service %s (%s)",
-	    db_value(ins, 0, 0), id, problems[k]);
+	    db_value(ins, 0, 0), id, problem);
 	/* Post/redirect/get: reloading the thank-you page sends nothing. */
 	buf_printf(&loc, "/services/%s/report/sent", id);
 	shortlist_link_query(&loc, req, '?');
@@ -1407,9 +1182,8 @@ page_service_report_post(struct http_request *req)
 out:
 	db_free(r);
 	db_free(ins);
-	buf_free(&details);
-	buf_free(&email);
 	buf_free(&loc);
+	form_free(&f);
 }
 
 void

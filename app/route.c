@@ -1,14 +1,20 @@
 /*
- * The map of the product.  Reading the table tells a newcomer every URL
- * and the function behind it.  HEAD is answered by GET routes.
+ * The map of the product.  Reading the table tells a newcomer every URL,
+ * the function behind it and who may use it.  HEAD is answered by GET
+ * routes.  The router enforces the flags before the handler runs:
+ *   CSRF   every POST: the form's token must match the cookie (403)
+ *   LOGIN  a moderator's session (else the sign-in page, or 403 on POST)
+ *   ADMIN  an administrator's session
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 #include "asset.h"
+#include "auth.h"
 #include "embed.h"
 #include "feed.h"
+#include "form.h"
 #include "http.h"
 #include "ical.h"
 #include "log.h"
@@ -19,46 +25,52 @@
 #include "postcode.h"
 #include "route.h"
 
+#define ANYONE	0
+#define CSRF	ROUTE_CSRF
+#define LOGIN	ROUTE_LOGIN
+#define ADMIN	(ROUTE_LOGIN | ROUTE_ADMIN)
+
 struct route {
 	enum http_method	 method;
+	unsigned int		 flags;
 	const char		*pattern;
 	void			(*fn)(struct http_request *);
 };
 
 static const struct route routes[] = {
-	{ HTTP_GET,	"/",				page_search_home },
-	{ HTTP_GET,	"/search",			page_search_results },
-	{ HTTP_GET,	"/healthz",			api_healthz },
-	{ HTTP_GET,	"/api/postcodes/{postcode}",	postcode_api_get },
-	{ HTTP_GET,	"/api/embed",			embed_api },
-	{ HTTP_GET,	"/api",				feed_root },
-	{ HTTP_GET,	"/api/",			feed_root },
-	{ HTTP_GET,	"/api/openapi.json",		feed_openapi },
-	{ HTTP_GET,	"/api/services",		feed_services },
-	{ HTTP_GET,	"/api/services.geojson",	feed_services_geojson },
-	{ HTTP_GET,	"/api/services/{id}",		feed_service },
-	{ HTTP_GET,	"/api/service_at_locations",	feed_service_at_locations },
-	{ HTTP_GET,	"/api/service_at_locations/{id}",	feed_service_at_location },
-	{ HTTP_GET,	"/api/taxonomies",		feed_taxonomies },
-	{ HTTP_GET,	"/api/taxonomies/{id}",		feed_taxonomy },
-	{ HTTP_GET,	"/api/taxonomy_terms",		feed_taxonomy_terms },
-	{ HTTP_GET,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
-	{ HTTP_GET,	"/api/organizations",		feed_organizations },
-	{ HTTP_GET,	"/api/organizations/{id}",	feed_organization },
-	{ HTTP_GET,	"/assets/*",			asset_serve },
-	{ HTTP_GET,	"/about/data",			page_about_data },
-	{ HTTP_GET,	"/about/embed",			embed_help },
-	{ HTTP_GET,	"/embed",			embed_page },
-	{ HTTP_GET,	"/embed.css",			embed_asset },
-	{ HTTP_GET,	"/embed.js",			embed_asset },
-	{ HTTP_GET,	"/services/{id}/calendar.ics",	ical_service },
-	{ HTTP_GET,	"/services/{id}",		page_service },
-	{ HTTP_GET,	"/services/{id}/report",	page_service_report_form },
-	{ HTTP_POST,	"/services/{id}/report",	page_service_report_post },
-	{ HTTP_GET,	"/services/{id}/report/sent",	page_service_report_sent },
-	{ HTTP_GET,	"/organisations/{id}",		page_organisation },
-	{ HTTP_GET,	"/shortlist",			page_shortlist },
-	{ HTTP_GET,	"/shortlist/toggle",		page_shortlist_toggle },
+	{ HTTP_GET,	ANYONE,	"/",				page_search_home },
+	{ HTTP_GET,	ANYONE,	"/search",			page_search_results },
+	{ HTTP_GET,	ANYONE,	"/healthz",			api_healthz },
+	{ HTTP_GET,	ANYONE,	"/api/postcodes/{postcode}",	postcode_api_get },
+	{ HTTP_GET,	ANYONE,	"/api/embed",			embed_api },
+	{ HTTP_GET,	ANYONE,	"/api",				feed_root },
+	{ HTTP_GET,	ANYONE,	"/api/",			feed_root },
+	{ HTTP_GET,	ANYONE,	"/api/openapi.json",		feed_openapi },
+	{ HTTP_GET,	ANYONE,	"/api/services",		feed_services },
+	{ HTTP_GET,	ANYONE,	"/api/services.geojson",	feed_services_geojson },
+	{ HTTP_GET,	ANYONE,	"/api/services/{id}",		feed_service },
+	{ HTTP_GET,	ANYONE,	"/api/service_at_locations",	feed_service_at_locations },
+	{ HTTP_GET,	ANYONE,	"/api/service_at_locations/{id}",	feed_service_at_location },
+	{ HTTP_GET,	ANYONE,	"/api/taxonomies",		feed_taxonomies },
+	{ HTTP_GET,	ANYONE,	"/api/taxonomies/{id}",		feed_taxonomy },
+	{ HTTP_GET,	ANYONE,	"/api/taxonomy_terms",		feed_taxonomy_terms },
+	{ HTTP_GET,	ANYONE,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
+	{ HTTP_GET,	ANYONE,	"/api/organizations",		feed_organizations },
+	{ HTTP_GET,	ANYONE,	"/api/organizations/{id}",	feed_organization },
+	{ HTTP_GET,	ANYONE,	"/assets/*",			asset_serve },
+	{ HTTP_GET,	ANYONE,	"/about/data",			page_about_data },
+	{ HTTP_GET,	ANYONE,	"/about/embed",			embed_help },
+	{ HTTP_GET,	ANYONE,	"/embed",			embed_page },
+	{ HTTP_GET,	ANYONE,	"/embed.css",			embed_asset },
+	{ HTTP_GET,	ANYONE,	"/embed.js",			embed_asset },
+	{ HTTP_GET,	ANYONE,	"/services/{id}/calendar.ics",	ical_service },
+	{ HTTP_GET,	ANYONE,	"/services/{id}",		page_service },
+	{ HTTP_GET,	ANYONE,	"/services/{id}/report",	page_service_report_form },
+	{ HTTP_POST,	CSRF,	"/services/{id}/report",	page_service_report_post },
+	{ HTTP_GET,	ANYONE,	"/services/{id}/report/sent",	page_service_report_sent },
+	{ HTTP_GET,	ANYONE,	"/organisations/{id}",		page_organisation },
+	{ HTTP_GET,	ANYONE,	"/shortlist",			page_shortlist },
+	{ HTTP_GET,	ANYONE,	"/shortlist/toggle",		page_shortlist_toggle },
 };
 
 int
@@ -188,6 +200,72 @@ set_allow(struct http_request *req)
 	buf_free(&allow);
 }
 
+size_t
+route_count(void)
+{
+	return (sizeof(routes) / sizeof(routes[0]));
+}
+
+int
+route_info(size_t i, enum http_method *m, const char **pattern,
+    unsigned int *flags)
+{
+	if (i >= route_count())
+		return (-1);
+	*m = routes[i].method;
+	*pattern = routes[i].pattern;
+	*flags = routes[i].flags;
+	return (0);
+}
+
+/* 1 when the handler may run; otherwise the answer has been given. */
+static int
+allowed(struct http_request *req, const struct route *r)
+{
+	struct buf	loc;
+	enum db_status	st;
+
+	if (req->method != HTTP_GET && req->method != HTTP_HEAD &&
+	    !(r->flags & ROUTE_CSRF)) {
+		/* A POST route without the check is a bug in this table. */
+		log_warn("route %s has no CSRF flag", r->pattern);
+		route_error(req, 500, "Something went wrong on our side.");
+		return (0);
+	}
+	if (r->flags & ROUTE_LOGIN) {
+		if ((st = auth_session(req)) != DB_OK) {
+			route_db_error(req, st);
+			return (0);
+		}
+		if (req->user_id[0] == '\0') {
+			if (req->method != HTTP_GET && req->method != HTTP_HEAD) {
+				route_error(req, 403, "Your session has ended. "
+				    "Sign in again, then repeat what you did.");
+				return (0);
+			}
+			buf_init(&loc);
+			buf_puts(&loc, "/admin/login?next=");
+			buf_url(&loc, req->path);
+			http_redirect(req, 303, buf_cstr(&loc));
+			http_header_set(req, "Cache-Control", "no-store");
+			buf_free(&loc);
+			return (0);
+		}
+		if ((r->flags & ROUTE_ADMIN) && !req->user_admin) {
+			route_error(req, 403, "Only an administrator can do "
+			    "that.");
+			return (0);
+		}
+	}
+	if ((r->flags & ROUTE_CSRF) && !form_csrf_ok(req)) {
+		route_error(req, 403, "This form had expired, or your browser "
+		    "did not send its cookie. Go back, reload the page and "
+		    "send it again.");
+		return (0);
+	}
+	return (1);
+}
+
 void
 route_dispatch(struct http_request *req)
 {
@@ -205,7 +283,8 @@ route_dispatch(struct http_request *req)
 		path_matched = 1;
 		if (r->method != m)
 			continue;
-		r->fn(req);
+		if (allowed(req, r))
+			r->fn(req);
 		return;
 	}
 	http_kv_free(&req->route);

@@ -7,6 +7,7 @@
 #define ROUTE_H
 
 #include "db.h"
+#include "http.h"
 
 struct http_request;
 struct http_kvlist;
@@ -22,5 +23,14 @@ void	route_db_error(struct http_request *, enum db_status);
 /* 1 if path matches pattern ("/a/{id}", "/assets/ *"), captures added. */
 int	route_match(const char *, const char *, struct http_kvlist *);
 int	route_is_api(const struct http_request *);
+
+#define ROUTE_CSRF	0x01	/* POST: the form's CSRF token is checked */
+#define ROUTE_LOGIN	0x02	/* a moderator's session is needed */
+#define ROUTE_ADMIN	0x04	/* an administrator's session is needed */
+
+/* The table, for tests: 0, or -1 past the end. */
+size_t	route_count(void);
+int	route_info(size_t, enum http_method *, const char **,
+	    unsigned int *);
 
 #endif

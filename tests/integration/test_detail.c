@@ -341,8 +341,9 @@ test_detail_bad_and_unknown_ids_are_404_pages(void **state)
 		assert_null(strstr(r.body, "<script>"));
 		resp_free(&r);
 	}
+	/* The router's CSRF check comes first: no token, no further. */
 	r = http_post_form("/services/not-a-uuid/report", "problem=closed");
-	assert_int_equal(r.status, 404);
+	assert_int_equal(r.status, 403);
 	resp_free(&r);
 }
 
@@ -431,7 +432,8 @@ get_form(const char *sid, char *cookie, size_t clen, char *tok, size_t tlen)
 	snprintf(tok, tlen, "%.*s", (int)strcspn(p, "\""), p);
 	assert_int_equal(strlen(tok), 64);
 	assert_true(contains(r.body, "<legend>What is wrong?</legend>"));
-	assert_true(contains(r.body, "for=\"details\">Details</label>"));
+	assert_true(contains(r.body, "for=\"details\">Details (optional)"
+	    "</label>"));
 	assert_true(contains(r.body, "for=\"email\">Your email"));
 	resp_free(&r);
 }
@@ -639,7 +641,7 @@ test_report_without_matching_token_is_refused(void **state)
 
 	/* No cookie: what a forged cross-site post looks like. */
 	r = http_post_form("/services/x/report", body);
-	assert_int_equal(r.status, 404);
+	assert_int_equal(r.status, 403);
 	resp_free(&r);
 	{
 		char	path[128];
@@ -647,21 +649,19 @@ test_report_without_matching_token_is_refused(void **state)
 		snprintf(path, sizeof(path), "/services/%s/report", sid);
 		r = http_post_form(path, body);
 	}
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 403);
 	assert_true(contains(r.body, "This form had expired"));
-	/* The choice is kept for the retry. */
-	assert_true(contains(r.body, "value=\"closed\" checked"));
 	resp_free(&r);
 
 	/* A cookie that does not match the field. */
 	r = post_report(sid, "Cookie: signpost_csrf="
 	    "0000000000000000000000000000000000000000000000000000000000000000",
 	    body);
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 403);
 	resp_free(&r);
 	/* No field at all. */
 	r = post_report(sid, cookie, "problem=closed");
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 403);
 	resp_free(&r);
 	assert_int_equal(reports_for(sid), 0);
 }

@@ -1,0 +1,51 @@
+/*
+ * listing: a whole listing as people edit it.  One field table serves
+ * /submit, the group's edit link and the moderators' edit page; a checked
+ * form becomes the listing document of sql/011 (JSON text) and a document
+ * becomes a form again.  It also draws a document as it will appear and
+ * the field-by-field differences between two documents.  Thread-safe
+ * after listing_init (called at start-up).
+ */
+#ifndef LISTING_H
+#define LISTING_H
+
+#include "buf.h"
+#include "db.h"
+#include "form.h"
+
+struct http_request;
+
+#define LISTING_VENUES		2
+#define LISTING_SESSIONS	4
+
+void	listing_init(void);
+void	listing_form_init(struct form *);
+
+/*
+ * Read and check a posted listing: every field's own limits, then what
+ * ties fields together (ages, times, venues known to our postcode table,
+ * walk details for a walking group, the organisation picked or new).
+ * Errors go into the form; the status is the database's.
+ */
+enum db_status	listing_form_check(struct form *, struct http_request *);
+/* A checked form as a listing document; NULL when out of memory. */
+char	*listing_form_document(const struct form *);
+/* A stored document into the form, for editing.  0 or -1. */
+int	 listing_form_load(struct form *, const char *);
+/* Every field, in sections with headings (no <form> element). */
+void	 listing_form_html(struct buf *, const struct form *);
+/* After a CHECK violation: put its message on the field it is about. */
+void	 listing_form_constraint(struct form *, const char *);
+
+/* A document read-only, the way its service page will show it. */
+void	 listing_document_html(struct buf *, const char *);
+/*
+ * The fields that differ between two documents (before may be NULL: all
+ * of after is new) as a table with a row per field: name, before, after.
+ * Returns the number of differences, or -1 if a document is not valid.
+ */
+int	 listing_diff_html(struct buf *, const char *, const char *);
+/* The name and a contact e-mail of a document, for lists; NULL if none. */
+const char *listing_document_name(const char *, char *, size_t);
+
+#endif
