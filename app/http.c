@@ -1035,6 +1035,31 @@ parse_body(struct conn *c, struct MHD_Connection *mc)
 }
 
 /* The first call: request line and headers are in, no body yet. */
+
+/*
+ * The peer's address, for rate limits.  Behind a proxy this is the
+ * proxy's: the limits then apply to all its clients together, which errs
+ * on the safe side; X-Forwarded-For is not trusted, anyone can send it.
+ */
+static void
+client_address(struct MHD_Connection *mc, struct http_request *req)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+
+	str_copy(req->client_ip, sizeof(req->client_ip), "unknown");
+	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    req->client_ip, sizeof(req->client_ip));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    req->client_ip, sizeof(req->client_ip));
+}
+
 static enum MHD_Result
 first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
     const char *method)
@@ -1050,6 +1075,7 @@ first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
 		return (MHD_NO);
 	MHD_get_connection_values(mc, MHD_HEADER_KIND |
 	    MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND, header_cb, req);
+	client_address(mc, req);
 	if (c->uri_len > config.max_uri_bytes)
 		return (fail_early(c, mc, 414, "The address is too long."));
 	if (c->nul_in_uri)

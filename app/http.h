@@ -59,6 +59,7 @@ struct http_request {
 	void			*stream_arg;
 	void			(*stream_free)(void *);
 
+	char			 client_ip[64];	/* the peer, as text */
 	/* Who is signed in (auth.c fills it for the router), or empty. */
 	char			 user_id[40];
 	char			 user_email[256];
