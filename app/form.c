@@ -489,6 +489,16 @@ what(const struct form_field *fl, char *out, size_t len)
 		out[0] = (char)tolower((unsigned char)out[0]);
 }
 
+/* 2000 as "2,000", the way the hints write it. */
+static void
+thousands(char *out, size_t len, size_t n)
+{
+	if (n >= 1000)
+		snprintf(out, len, "%zu,%03zu", n / 1000, n % 1000);
+	else
+		snprintf(out, len, "%zu", n);
+}
+
 const char *
 form_message(const struct form *f, size_t i)
 {
@@ -510,8 +520,14 @@ form_message(const struct form *f, size_t i)
 		    "Choose" : "Enter", w);
 		return (msg);
 	case FORM_E_TOO_LONG:
-		snprintf(msg, sizeof(msg), "%s must be %zu characters or fewer",
-		    fl->label, field_max(fl));
+		thousands(w, sizeof(w), field_max(fl));
+		if (f->raw[i] != NULL)
+			snprintf(msg, sizeof(msg), "%s must be %s characters or "
+			    "fewer (you have %zu)", fl->label, w,
+			    form_utf8_chars(f->raw[i]));
+		else
+			snprintf(msg, sizeof(msg), "%s must be %s characters or "
+			    "fewer", fl->label, w);
 		return (msg);
 	case FORM_E_NOT_TEXT:
 		snprintf(msg, sizeof(msg), "%s can only contain ordinary text%s",

@@ -447,9 +447,7 @@ listing_form_check(struct form *f, struct http_request *req)
 	int		 n, nvenues = 0;
 
 	form_read(f, req);
-	if ((st = check_org(f)) != DB_OK || (st = check_categories(f)) !=
-	    DB_OK)
-		return (st);
+	/* What needs no database first: it is what the fuzzer reaches. */
 	lo = form_value(f, "min_age");
 	hi = form_value(f, "max_age");
 	if (lo != NULL && hi != NULL && str_to_ll(lo, 0, 130, &a) == 0 &&
@@ -459,12 +457,9 @@ listing_form_check(struct form *f, struct http_request *req)
 	if (!slot_used(f, 'v', 1) && !slot_error(f, 'v', 1, "postcode"))
 		form_error(f, "v1_postcode", "Enter the postcode of the place "
 		    "where it happens");
-	for (n = 1; n <= LISTING_VENUES; n++) {
-		if ((st = check_venue(f, n)) != DB_OK)
-			return (st);
+	for (n = 1; n <= LISTING_VENUES; n++)
 		if (slot_used(f, 'v', n))
 			nvenues = n;
-	}
 	if (slot_used(f, 'v', 2) && !slot_used(f, 'v', 1))
 		form_error(f, "v1_postcode", "Fill in venue 1 before venue 2");
 	for (n = 1; n <= LISTING_SESSIONS; n++)
@@ -481,8 +476,14 @@ listing_form_check(struct form *f, struct http_request *req)
 	    form_value(f, "walk_terrain") != NULL ||
 	    form_value(f, "walk_meeting") != NULL))
 		form_error(f, "walk_grade", "Walk details are only for a "
-		    "walking group: choose &ldquo;A walking group&rdquo; "
-		    "above, or clear them");
+		    "walking group: choose \u201cA walking group\u201d above, "
+		    "or clear them");
+	if ((st = check_org(f)) != DB_OK || (st = check_categories(f)) !=
+	    DB_OK)
+		return (st);
+	for (n = 1; n <= LISTING_VENUES; n++)
+		if ((st = check_venue(f, n)) != DB_OK)
+			return (st);
 	return (DB_OK);
 }
 

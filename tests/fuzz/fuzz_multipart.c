@@ -4,7 +4,7 @@
  * libmicrohttpd's post processor (multipart/form-data or urlencoded) and
  * our callbacks, not in a header the server would refuse first.  The
  * first byte picks the content type, the framing (Content-Length or one
- * chunk) and the route: the report form, a GET-only page, and no route.
+ * chunk) and the route: every POST form, a GET-only page, and no route.
  */
 /* fuzz-sources: app */
 /* fuzz-dict: request */
@@ -16,7 +16,21 @@ static const char *const paths[] = {
 	"/services/00000000-0000-4000-8000-000000000001/report",
 	"/search",
 	"/nowhere",
+	"/submit",
+	"/edit/0000000000000000000000000000000000000000000000000000000000000000"
+	    "/change",
+	"/admin/login",
+	"/admin/submissions/00000000-0000-4000-8000-000000000001/approve",
+	"/edit/0000000000000000000000000000000000000000000000000000000000000000"
+	    "/withdraw",
 };
+
+/*
+ * The browser's CSRF cookie: a body that carries csrf=<the same> gets
+ * past the router's check into the handler (the seeds do).
+ */
+#define COOKIE	"Cookie: signpost_csrf=" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
 
 static const char *const types[] = {
 	"multipart/form-data; boundary=zz",
@@ -35,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	type = types[data[0] & 1];
 	chunked = (data[0] >> 1) & 1;
-	path = paths[(data[0] >> 2) % 3];
+	path = paths[(data[0] >> 2) % (sizeof(paths) / sizeof(paths[0]))];
 	data++;
 	size--;
 	cap = size + 512;
@@ -43,11 +57,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	if (chunked)
 		k = snprintf((char *)req, cap, "POST %s HTTP/1.1\r\nHost: f\r\n"
-		    "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+		    COOKIE "Content-Type: %s\r\nTransfer-Encoding: chunked"
+		    "\r\n\r\n",
 		    path, type);
 	else
 		k = snprintf((char *)req, cap, "POST %s HTTP/1.1\r\nHost: f\r\n"
-		    "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", path,
+		    COOKIE "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+		    path,
 		    type, size);
 	n = (size_t)k;
 	/* One chunk holding the body, then the last chunk. */
