@@ -14,6 +14,7 @@
 #include "ical.h"
 #include "log.h"
 #include "migrate.h"
+#include "page_admin.h"
 #include "page_service.h"
 #include "page_shortlist.h"
 #include "postcode.h"
@@ -28,6 +29,7 @@ app_register_statements(void)
 	feed_init();
 	ical_init();
 	page_service_init();
+	page_admin_init();
 	page_shortlist_init();
 	auth_init();
 	search_init();
