@@ -12,11 +12,13 @@
 #include "feed.h"
 #include "geo.h"
 #include "ical.h"
+#include "listing.h"
 #include "log.h"
 #include "migrate.h"
 #include "page_admin.h"
 #include "page_service.h"
 #include "page_shortlist.h"
+#include "page_submit.h"
 #include "postcode.h"
 #include "search.h"
 
@@ -32,6 +34,8 @@ app_register_statements(void)
 	page_admin_init();
 	page_shortlist_init();
 	auth_init();
+	listing_init();
+	page_submit_init();
 	search_init();
 }
 

@@ -122,7 +122,8 @@ static int
 is_read_only(const char *sql)
 {
 	static const char *const words[] = { "INSERT", "UPDATE", "DELETE",
-	    "MERGE", "TRUNCATE", "nextval", "pg_notify", "/*writes*/" };
+	    "MERGE", "TRUNCATE", "nextval", "pg_notify", "/*writes*/", "listing_apply",
+	    "listing_check", "listing_publish", "listing_restore" };
 	size_t	i;
 
 	while (*sql == ' ' || *sql == '\n' || *sql == '\t')

@@ -139,6 +139,7 @@
 	"    ON pc.postcode = l.postal_code " \
 	"    LEFT JOIN area ar ON ar.code = pc.council_area_code) x " \
 	"WHERE l.address_1 IS NOT NULL AND l.postal_code IS NOT NULL " \
+	"AND NOT l.address_hidden " \
 	"AND l.location_type <> 'virtual' AND x.city IS NOT NULL " \
 	"AND x.sp IS NOT NULL)"
 

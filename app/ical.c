@@ -38,8 +38,9 @@ static const struct db_stmt stmts[] = {
 	 */
 	{ "ical_schedules",
 	  "SELECT " SCHEDULE_COLUMNS ", l.name,"
+	  " concat_ws(', ', CASE WHEN NOT l.address_hidden THEN"
 	  " concat_ws(', ', NULLIF(btrim(l.address_1), ''),"
-	  " NULLIF(btrim(l.address_2), ''), NULLIF(btrim(l.city), ''),"
+	  " NULLIF(btrim(l.address_2), '')) END, NULLIF(btrim(l.city), ''),"
 	  " NULLIF(btrim(l.postal_code), ''))"
 	  " FROM schedule sch"
 	  " LEFT JOIN service_at_location sal"

@@ -55,7 +55,7 @@ page_begin(struct http_request *req, const char *title, unsigned int flags)
 	if (sl.n > 0)
 		buf_printf(b, "<span class=\"shortlist-count\" "
 		    "data-shortlist-count> (%zu)</span>", sl.n);
-	buf_puts(b, "</a></li>"
+	buf_puts(b, "</a></li><li><a href=\"/submit\">Add a listing</a></li>"
 	    "</ul></nav></div></header>\n"
 	    "<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
 }

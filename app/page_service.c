@@ -60,7 +60,9 @@ static const struct db_stmt stmts[] = {
 	  " AND (valid_to IS NULL OR valid_to >= current_date)"
 	  " ORDER BY amount NULLS LAST, option" },
 	{ "svc_locations",
-	  "SELECT l.id, l.location_type, l.name, l.address_1, l.address_2,"
+	  "SELECT l.id, l.location_type, l.name,"
+	  " CASE WHEN NOT l.address_hidden THEN l.address_1 END,"
+	  " CASE WHEN NOT l.address_hidden THEN l.address_2 END,"
 	  " l.city, l.postal_code, l.latitude, l.longitude, l.description,"
 	  " l.transportation, l.url, sal.description"
 	  " FROM service_at_location sal"

@@ -44,7 +44,9 @@ static const struct db_stmt stmts[] = {
 	  " LEFT JOIN walk_detail w ON w.service_id = s.id"
 	  " ORDER BY u.ord" },
 	{ "sl_locations",
-	  "SELECT sal.service_id, l.name, l.address_1, l.address_2, l.city,"
+	  "SELECT sal.service_id, l.name,"
+	  " CASE WHEN NOT l.address_hidden THEN l.address_1 END,"
+	  " CASE WHEN NOT l.address_hidden THEN l.address_2 END, l.city,"
 	  " l.postal_code, l.location_type"
 	  " FROM service_at_location sal"
 	  " JOIN location l ON l.id = sal.location_id"

@@ -23,6 +23,7 @@
 #include "page_search.h"
 #include "page_service.h"
 #include "page_shortlist.h"
+#include "page_submit.h"
 #include "postcode.h"
 #include "route.h"
 
@@ -72,6 +73,13 @@ static const struct route routes[] = {
 	{ HTTP_GET,	ANYONE,	"/organisations/{id}",		page_organisation },
 	{ HTTP_GET,	ANYONE,	"/shortlist",			page_shortlist },
 	{ HTTP_GET,	ANYONE,	"/shortlist/toggle",		page_shortlist_toggle },
+	{ HTTP_GET,	ANYONE,	"/submit",			page_submit_form },
+	{ HTTP_POST,	CSRF,	"/submit",			page_submit_post },
+	{ HTTP_GET,	ANYONE,	"/edit/{token}",		page_edit },
+	{ HTTP_GET,	ANYONE,	"/edit/{token}/change",		page_edit_change_form },
+	{ HTTP_POST,	CSRF,	"/edit/{token}/change",		page_edit_change_post },
+	{ HTTP_POST,	CSRF,	"/edit/{token}/confirm",	page_edit_confirm },
+	{ HTTP_POST,	CSRF,	"/edit/{token}/withdraw",	page_edit_withdraw },
 	{ HTTP_GET,	LOGIN,	"/admin",			page_admin_queue },
 	{ HTTP_GET,	LOGIN,	"/admin/submissions/{id}",	page_admin_item },
 	{ HTTP_POST,	LOGIN | CSRF, "/admin/submissions/{id}/approve", page_admin_approve },

@@ -22,7 +22,9 @@
 -- listing_document() builds it from the published rows and listing_apply()
 -- writes it back, so that publish, history and restore are one mapping.
 -- Ages and minutes are numbers, length_km a string ("3.5"), times "HH:MM",
--- flags true/false/null, lists sorted, so two documents compare as jsonb.
+-- flags true/false/null, lists and sessions sorted (bytewise, as C's
+-- strcmp: app/listing.c builds the same order), so that two documents
+-- compare as jsonb.
 
 ALTER TABLE organization ADD COLUMN charity_number text
     CHECK (charity_number ~ '^[A-Z]{0,2}[0-9]{5,8}$');
@@ -199,7 +201,7 @@ LANGUAGE sql STABLE AS $$
 		'charity_number', o.charity_number),
 	    'service', jsonb_build_object(
 		'name', s.name, 'kind', s.kind, 'description', s.description,
-		'categories', coalesce((SELECT jsonb_agg(t.slug ORDER BY t.slug)
+		'categories', coalesce((SELECT jsonb_agg(t.slug ORDER BY t.slug COLLATE "C")
 		    FROM service_taxonomy st
 		    JOIN taxonomy_term t ON t.id = st.taxonomy_term_id
 		    WHERE st.service_id = s.id), '[]'::jsonb),
@@ -214,7 +216,7 @@ LANGUAGE sql STABLE AS $$
 		    WHERE p.service_id = s.id),
 		'website', s.url,
 		'languages', coalesce((SELECT jsonb_agg(coalesce(l.name, l.code)
-		    ORDER BY coalesce(l.name, l.code)) FROM language l
+		    ORDER BY coalesce(l.name, l.code) COLLATE "C") FROM language l
 		    WHERE l.service_id = s.id), '[]'::jsonb)),
 	    'venues', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'name', l.name, 'address', l.address_1, 'city', l.city,
@@ -232,7 +234,7 @@ LANGUAGE sql STABLE AS $$
 		'opens_at', to_char(sch.opens_at, 'HH24:MI'),
 		'closes_at', to_char(sch.closes_at, 'HH24:MI'),
 		'valid_from', sch.valid_from, 'valid_to', sch.valid_to)
-		ORDER BY v.n, sch.byday, sch.opens_at, sch.id)
+		ORDER BY v.n, sch.byday COLLATE "C", sch.opens_at, sch.id)
 		FROM schedule sch
 		JOIN (SELECT sal.id, row_number() OVER (ORDER BY
 		    sal.position NULLS LAST, l.name, l.id) AS n
@@ -253,8 +255,9 @@ $$;
 
 -- Write a document to the published tables: a new listing when p_service
 -- is NULL, else the listing's rows replaced by the document's.  Venues are
--- the listing's own, numbered by service_at_location.position.  Returns the service id.  CHECK
--- violations surface with their constraint names for the caller to map.
+-- the listing's own, numbered by service_at_location.position.  Returns
+-- the service id.  CHECK violations surface with their constraint names
+-- for the caller to map.
 CREATE FUNCTION listing_apply(p_service uuid, p_doc jsonb) RETURNS uuid
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -457,7 +460,8 @@ BEGIN
 	WHERE id = sub.id;
 	INSERT INTO listing_change (service_id, user_id, actor, action,
 	    submission_id, before, after)
-	SELECT svc, p_user, (SELECT email FROM app_user WHERE id = p_user),
+	SELECT svc, p_user, coalesce((SELECT email FROM app_user
+	    WHERE id = p_user), 'system'),
 	    CASE WHEN sub.kind = 'new' THEN 'created' ELSE 'updated' END,
 	    sub.id, old, listing_document(svc);
 	RETURN svc;
@@ -488,8 +492,8 @@ BEGIN
 	UPDATE service SET version = version + 1 WHERE id = ch.service_id;
 	INSERT INTO listing_change (service_id, user_id, actor, action,
 	    restored_from, before, after)
-	SELECT ch.service_id, p_user,
-	    (SELECT email FROM app_user WHERE id = p_user), 'restored', ch.id,
+	SELECT ch.service_id, p_user, coalesce((SELECT email FROM app_user
+	    WHERE id = p_user), 'system'), 'restored', ch.id,
 	    old, listing_document(ch.service_id);
 	RETURN ch.service_id;
 END;

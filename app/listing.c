@@ -1,0 +1,1394 @@
+/*
+ * A whole listing as a form and as a document.  The field table below is
+ * the one /submit, the edit link and the moderators' edit page share; the
+ * document is sql/011's.  Venues and sessions are fixed slots (two venues,
+ * four sessions): a form that works without JavaScript cannot grow, and
+ * these cover the groups we list; more go through a moderator.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "db.h"
+#include "form.h"
+#include "http.h"
+#include "listing.h"
+#include "log.h"
+#include "postcode.h"
+#include "search.h"
+
+static const struct db_stmt stmts[] = {
+	{ "listing_org_similar",
+	  "SELECT id, name FROM organization"
+	  " WHERE name % $1 OR lower(name) = lower($1)"
+	  " ORDER BY similarity(name, $1) DESC, name LIMIT 5" },
+	{ "listing_org_get",
+	  "SELECT id, name FROM organization WHERE id = $1::uuid" },
+};
+
+static const struct form_choice kinds[] = {
+	{ "service", "A service (advice, support, a food bank ...)" },
+	{ "walking_group", "A walking group" },
+	{ "activity", "An activity, class or club" },
+	{ NULL, NULL }
+};
+static const struct form_choice yes_no[] = {
+	{ "yes", "Yes, it is free" },
+	{ "no", "No, there is a cost" },
+	{ NULL, NULL }
+};
+static const struct form_choice ways_in[] = {
+	{ "self_referral", "People can refer themselves" },
+	{ "professional_referral", "Through a professional (GP, link worker)" },
+	{ "drop_in", "Drop in, no need to book" },
+	{ "booking", "Booking needed" },
+	{ NULL, NULL }
+};
+static const struct form_choice venue_nums[] = {
+	{ "1", "Venue 1" }, { "2", "Venue 2" }, { NULL, NULL }
+};
+static const struct form_choice patterns[] = {
+	{ "weekly", "Every week" },
+	{ "fortnightly", "Every two weeks" },
+	{ "monthly", "Once a month, on the nth day" },
+	{ "last", "Once a month, on the last day" },
+	{ NULL, NULL }
+};
+static const struct form_choice days[] = {
+	{ "MO", "Monday" }, { "TU", "Tuesday" }, { "WE", "Wednesday" },
+	{ "TH", "Thursday" }, { "FR", "Friday" }, { "SA", "Saturday" },
+	{ "SU", "Sunday" }, { NULL, NULL }
+};
+static const struct form_choice weeks[] = {
+	{ "1", "First" }, { "2", "Second" }, { "3", "Third" },
+	{ "4", "Fourth" }, { NULL, NULL }
+};
+static const struct form_choice grades[] = {
+	{ "easy", "Easy: short, level, firm paths" },
+	{ "moderate", "Moderate: some slopes or rough paths" },
+	{ "strenuous", "Strenuous: hills, rough ground or long distances" },
+	{ NULL, NULL }
+};
+
+static const char *
+charity_ok(const char *v)
+{
+	size_t	i = 0;
+
+	/* sql/011: up to two capital letters, then 5 to 8 digits. */
+	while (i < 2 && v[i] >= 'A' && v[i] <= 'Z')
+		i++;
+	if (strlen(v + i) < 5 || strlen(v + i) > 8 ||
+	    strspn(v + i, "0123456789") != strlen(v + i))
+		return ("Enter a charity number like SC012345");
+	return (NULL);
+}
+
+#define TEXT(n, l, h, m)	{ .name = n, .label = l, .hint = h, \
+	.kind = FORM_TEXT, .max = m }
+#define AREA(n, l, h, m)	{ .name = n, .label = l, .hint = h, \
+	.kind = FORM_TEXTAREA, .max = m }
+
+#define VENUE(n)							\
+	TEXT("v" #n "_name", "Name of the place", "For example "	\
+	    "&ldquo;Partick Burgh Hall&rdquo;.", 200),			\
+	TEXT("v" #n "_address", "Street address", NULL, 200),		\
+	TEXT("v" #n "_city", "Town or city", NULL, 100),		\
+	{ .name = "v" #n "_postcode", .label = "Postcode",		\
+	  .kind = FORM_POSTCODE, .required = 0, .max = 10,		\
+	  .format_msg = "Enter a full postcode for venue " #n ", like "	\
+	  "G12 8QQ", .autocomplete = "postal-code" },			\
+	{ .name = "v" #n "_hide", .label = "Do not show the street "	\
+	  "address (for example, a meeting in a home)",			\
+	  .kind = FORM_CHECKBOX },					\
+	AREA("v" #n "_access", "Accessibility", "Step-free entrance, "	\
+	    "accessible toilet, hearing loop, parking ...", 500)
+
+#define SESSION(n)							\
+	{ .name = "s" #n "_venue", .label = "Where", .kind = FORM_SELECT, \
+	  .choices = venue_nums },					\
+	{ .name = "s" #n "_pattern", .label = "How often",		\
+	  .kind = FORM_SELECT, .choices = patterns },			\
+	{ .name = "s" #n "_week", .label = "Which week of the month",	\
+	  .hint = "Only for &ldquo;once a month, on the nth day&rdquo;.", \
+	  .kind = FORM_SELECT, .choices = weeks },			\
+	{ .name = "s" #n "_day", .label = "Day", .kind = FORM_SELECT,	\
+	  .choices = days },						\
+	{ .name = "s" #n "_start", .label = "Starts at",		\
+	  .kind = FORM_TIME, .format_msg = "Enter the start time like "	\
+	  "10:30" },							\
+	{ .name = "s" #n "_end", .label = "Ends at", .kind = FORM_TIME,	\
+	  .format_msg = "Enter the end time like 12:00" },		\
+	{ .name = "s" #n "_from", .label = "Runs from", .hint =		\
+	  "A date like 2027-04-01. Needed for every two weeks: the date " \
+	  "of one session.", .kind = FORM_DATE,				\
+	  .format_msg = "Enter a date like 2027-04-01" },		\
+	{ .name = "s" #n "_to", .label = "Runs until", .hint = "For a "	\
+	  "season only.", .kind = FORM_DATE,				\
+	  .format_msg = "Enter a date like 2027-09-30" }
+
+static const struct form_field fields[] = {
+	{ .name = "org_id", .label = "Organisation", .kind = FORM_HIDDEN,
+	  .max = 36 },
+	{ .name = "org_name", .label = "Name of the organisation",
+	  .hint = "The group, charity or club that runs it.",
+	  .kind = FORM_TEXT, .required = 1, .max = 200,
+	  .required_msg = "Enter the name of the organisation" },
+	AREA("org_description", "About the organisation", NULL, 1000),
+	{ .name = "org_website", .label = "Organisation's website",
+	  .kind = FORM_URL, .max = 2048, .format_msg = "Enter a web address "
+	  "starting with https://, like https://example.org" },
+	{ .name = "org_email", .label = "Organisation's email",
+	  .kind = FORM_EMAIL, .max = 254, .format_msg = "Enter an email "
+	  "address like name@example.com" },
+	{ .name = "org_phone", .label = "Organisation's phone",
+	  .kind = FORM_PHONE, .max = 30, .format_msg = "Enter a phone number "
+	  "like 0141 287 2999" },
+	{ .name = "org_charity", .label = "Charity number",
+	  .kind = FORM_TEXT, .max = 10, .validate = charity_ok },
+
+	{ .name = "name", .label = "Name of the service or group",
+	  .kind = FORM_TEXT, .required = 1, .max = 200,
+	  .required_msg = "Enter the name of the service or group" },
+	{ .name = "kind", .label = "What is it?", .kind = FORM_RADIO,
+	  .required = 1, .choices = kinds,
+	  .required_msg = "Choose what kind of listing it is" },
+	{ .name = "description", .label = "What happens there",
+	  .hint = "What people do, and what they can expect on their first "
+	  "visit. Up to 2,000 characters.", .kind = FORM_TEXTAREA,
+	  .required = 1, .max = 2000,
+	  .required_msg = "Describe what happens there" },
+	{ .name = "category", .label = "Categories",
+	  .hint = "Choose all that fit: people find it under these.",
+	  .kind = FORM_CHECKBOXES },
+	AREA("eligibility", "Who it is for", "For example &ldquo;adults "
+	    "with long-term conditions&rdquo;, &ldquo;carers&rdquo;.", 500),
+	{ .name = "min_age", .label = "Youngest age", .kind = FORM_INT,
+	  .min_value = 0, .max_value = 130 },
+	{ .name = "max_age", .label = "Oldest age", .kind = FORM_INT,
+	  .min_value = 0, .max_value = 130 },
+	{ .name = "free", .label = "Is it free?", .kind = FORM_RADIO,
+	  .required = 1, .choices = yes_no,
+	  .required_msg = "Say whether it is free" },
+	TEXT("cost", "What it costs", "For example &ldquo;&pound;2 a session, "
+	    "tea included&rdquo;.", 300),
+	{ .name = "access", .label = "How people get in",
+	  .kind = FORM_CHECKBOXES, .choices = ways_in },
+	AREA("referral", "How to get in, in your words", NULL, 500),
+	{ .name = "email", .label = "Email for enquiries", .kind = FORM_EMAIL,
+	  .max = 254, .format_msg = "Enter an email address like "
+	  "name@example.com" },
+	{ .name = "phone", .label = "Phone for enquiries", .kind = FORM_PHONE,
+	  .max = 30, .format_msg = "Enter a phone number like 0141 287 2999" },
+	{ .name = "website", .label = "Web page", .kind = FORM_URL,
+	  .max = 2048, .format_msg = "Enter a web address starting with "
+	  "https://, like https://example.org" },
+	TEXT("languages", "Languages", "Separate them with commas, for "
+	    "example &ldquo;English, Polish, BSL&rdquo;.", 200),
+
+	VENUE(1),
+	VENUE(2),
+	SESSION(1),
+	SESSION(2),
+	SESSION(3),
+	SESSION(4),
+
+	{ .name = "walk_grade", .label = "How hard is the walk?",
+	  .kind = FORM_RADIO, .choices = grades },
+	{ .name = "walk_length", .label = "Length in km", .kind = FORM_DECIMAL,
+	  .min_value = 0, .max_value = 100, .max = 6,
+	  .format_msg = "Enter the length in km, like 3.5" },
+	{ .name = "walk_duration", .label = "Duration in minutes",
+	  .kind = FORM_INT, .min_value = 5, .max_value = 1440 },
+	TEXT("walk_terrain", "Paths and terrain", "For example &ldquo;park "
+	    "paths, one gentle slope&rdquo;.", 300),
+	TEXT("walk_meeting", "Where to meet", "For example &ldquo;at the "
+	    "main gate&rdquo;.", 300),
+
+	{ .name = "contact_email", .label = "Your email",
+	  .hint = "Not published. We send the private link to change the "
+	  "listing here, and a yearly reminder to check it.",
+	  .kind = FORM_EMAIL, .required = 1, .max = 254,
+	  .autocomplete = "email",
+	  .required_msg = "Enter your email address, so that you can keep "
+	  "the listing up to date",
+	  .format_msg = "Enter an email address like name@example.com" },
+};
+
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+static const char *const vkeys[] = { "name", "address", "city",
+    "postcode", "hide", "access" };
+static const char *const skeys[] = { "venue", "pattern", "week", "day",
+    "start", "end", "from", "to" };
+
+void
+listing_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+void
+listing_form_init(struct form *f)
+{
+	form_init(f, fields, NFIELDS);
+}
+
+static const char *
+slot(const struct form *f, char c, int n, const char *key)
+{
+	char	name[32];
+
+	snprintf(name, sizeof(name), "%c%d_%s", c, n, key);
+	return (form_value(f, name));
+}
+
+static int
+slot_error(const struct form *f, char c, int n, const char *key)
+{
+	char	name[32];
+
+	snprintf(name, sizeof(name), "%c%d_%s", c, n, key);
+	return (form_has_error(f, name));
+}
+
+static void
+slot_fail(struct form *f, char c, int n, const char *key, const char *msg)
+{
+	char	name[32];
+
+	snprintf(name, sizeof(name), "%c%d_%s", c, n, key);
+	form_error(f, name, msg);
+}
+
+/* Did the person fill in any of this slot (or try to)? */
+static int
+slot_used(const struct form *f, char c, int n)
+{
+	const char *const	*keys = c == 'v' ? vkeys : skeys;
+	size_t			 i, nk = c == 'v' ? 6 : 8;
+	char			 name[32];
+	int			 k;
+
+	for (i = 0; i < nk; i++) {
+		/* A venue picked from the list says nothing by itself. */
+		if (c == 's' && strcmp(keys[i], "venue") == 0)
+			continue;
+		snprintf(name, sizeof(name), "%c%d_%s", c, n, keys[i]);
+		if ((k = form_index(f, name)) != -1 && (f->raw[k] != NULL &&
+		    f->raw[k][strspn(f->raw[k], " \t\r\n")] != '\0'))
+			return (1);
+	}
+	return (0);
+}
+
+static enum db_status
+check_venue(struct form *f, int n)
+{
+	struct postcode_info	 pi;
+	const char		*pc;
+	char			 msg[160];
+
+	if (!slot_used(f, 'v', n))
+		return (DB_OK);
+	if (slot_error(f, 'v', n, "postcode"))
+		return (DB_OK);
+	if ((pc = slot(f, 'v', n, "postcode")) == NULL) {
+		snprintf(msg, sizeof(msg), "Enter the postcode of venue %d", n);
+		slot_fail(f, 'v', n, "postcode", msg);
+		return (DB_OK);
+	}
+	switch (postcode_lookup(pc, &pi)) {
+	case POSTCODE_FOUND:
+		return (DB_OK);
+	case POSTCODE_DB_DOWN:
+		return (DB_UNAVAILABLE);
+	case POSTCODE_DB_ERROR:
+		return (DB_ERROR);
+	default:
+		snprintf(msg, sizeof(msg), "We cannot find the postcode %s: "
+		    "check it, or use the nearest one", pc);
+		slot_fail(f, 'v', n, "postcode", msg);
+		return (DB_OK);
+	}
+}
+
+static void
+check_session(struct form *f, int n, int nvenues)
+{
+	const char	*pat, *start, *end, *from, *to, *v;
+	char		 msg[160];
+
+	if (!slot_used(f, 's', n))
+		return;
+	pat = slot(f, 's', n, "pattern");
+	if (pat == NULL && !slot_error(f, 's', n, "pattern")) {
+		snprintf(msg, sizeof(msg), "Choose how often session %d runs",
+		    n);
+		slot_fail(f, 's', n, "pattern", msg);
+	}
+	if (slot(f, 's', n, "day") == NULL && !slot_error(f, 's', n, "day")) {
+		snprintf(msg, sizeof(msg), "Choose the day of session %d", n);
+		slot_fail(f, 's', n, "day", msg);
+	}
+	if (pat != NULL && strcmp(pat, "monthly") == 0 &&
+	    slot(f, 's', n, "week") == NULL && !slot_error(f, 's', n, "week")) {
+		snprintf(msg, sizeof(msg), "Choose which week of the month "
+		    "session %d runs", n);
+		slot_fail(f, 's', n, "week", msg);
+	}
+	start = slot(f, 's', n, "start");
+	end = slot(f, 's', n, "end");
+	if (start == NULL && !slot_error(f, 's', n, "start")) {
+		snprintf(msg, sizeof(msg), "Enter the time session %d starts",
+		    n);
+		slot_fail(f, 's', n, "start", msg);
+	}
+	if (end == NULL && !slot_error(f, 's', n, "end")) {
+		snprintf(msg, sizeof(msg), "Enter the time session %d ends", n);
+		slot_fail(f, 's', n, "end", msg);
+	}
+	/* "HH:MM" compares as text. */
+	if (start != NULL && end != NULL && strcmp(end, start) <= 0)
+		slot_fail(f, 's', n, "end", "The end time must be after the "
+		    "start time (a session cannot run past midnight)");
+	from = slot(f, 's', n, "from");
+	to = slot(f, 's', n, "to");
+	if (from != NULL && to != NULL && strcmp(to, from) < 0)
+		slot_fail(f, 's', n, "to", "The last date must be on or after "
+		    "the first");
+	if (pat != NULL && strcmp(pat, "fortnightly") == 0 && from == NULL &&
+	    !slot_error(f, 's', n, "from"))
+		slot_fail(f, 's', n, "from", "Enter the date of one session, "
+		    "so we know which weeks it runs");
+	v = slot(f, 's', n, "venue");
+	if ((v == NULL ? 1 : atoi(v)) > nvenues)
+		slot_fail(f, 's', n, "venue", "Choose a venue you have given "
+		    "above");
+}
+
+/* Every category must be one the catalogue knows. */
+static enum db_status
+check_categories(struct form *f)
+{
+	struct search_catalog	*cat;
+	const char		*v, *p, *e;
+	char			 slug[96];
+	enum db_status		 st;
+	size_t			 i;
+
+	if ((v = form_value(f, "category")) == NULL)
+		return (DB_OK);
+	if ((st = search_catalog_get(&cat)) != DB_OK)
+		return (st);
+	for (p = v; *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		snprintf(slug, sizeof(slug), "%.*s", (int)(e - p), p);
+		for (i = 0; i < cat->nterms; i++)
+			if (strcmp(cat->terms[i].slug, slug) == 0)
+				break;
+		if (i == cat->nterms) {
+			form_error(f, "category", "Choose categories from the "
+			    "list");
+			break;
+		}
+	}
+	search_catalog_put(cat);
+	return (DB_OK);
+}
+
+static enum db_status
+check_org(struct form *f)
+{
+	struct db_result	*r = NULL;
+	const char		*id = form_value(f, "org_id"), *p[1];
+	enum db_status		 st = DB_OK;
+
+	if (id == NULL || strcmp(id, "new") == 0)
+		goto similar;
+	if (!http_is_uuid(id)) {
+		form_error(f, "org_name", "Choose an organisation from the "
+		    "list, or say it is new");
+		return (DB_OK);
+	}
+	p[0] = id;
+	if ((st = db_exec("listing_org_get", 1, p, &r)) != DB_OK)
+		goto out;
+	if (db_rows(r) == 0)
+		form_error(f, "org_name", "That organisation is no longer "
+		    "listed: choose another, or say it is new");
+	else
+		/* Ours to show, not the typed one: it is the listed one. */
+		form_set(f, "org_name", db_value(r, 0, 1));
+	goto out;
+similar:
+	if (id != NULL || form_value(f, "org_name") == NULL)
+		goto out;
+	p[0] = form_value(f, "org_name");
+	if ((st = db_exec("listing_org_similar", 1, p, &r)) != DB_OK)
+		goto out;
+	if (db_rows(r) > 0)
+		form_error(f, "org_name", "We may already list this "
+		    "organisation: choose it below, or say it is new");
+out:
+	db_free(r);
+	return (st);
+}
+
+enum db_status
+listing_form_check(struct form *f, struct http_request *req)
+{
+	const char	*kind, *lo, *hi;
+	long long	 a, b;
+	enum db_status	 st;
+	int		 n, nvenues = 0;
+
+	form_read(f, req);
+	if ((st = check_org(f)) != DB_OK || (st = check_categories(f)) !=
+	    DB_OK)
+		return (st);
+	lo = form_value(f, "min_age");
+	hi = form_value(f, "max_age");
+	if (lo != NULL && hi != NULL && str_to_ll(lo, 0, 130, &a) == 0 &&
+	    str_to_ll(hi, 0, 130, &b) == 0 && a > b)
+		form_error(f, "max_age", "The oldest age must be the same as "
+		    "or more than the youngest");
+	if (!slot_used(f, 'v', 1) && !slot_error(f, 'v', 1, "postcode"))
+		form_error(f, "v1_postcode", "Enter the postcode of the place "
+		    "where it happens");
+	for (n = 1; n <= LISTING_VENUES; n++) {
+		if ((st = check_venue(f, n)) != DB_OK)
+			return (st);
+		if (slot_used(f, 'v', n))
+			nvenues = n;
+	}
+	if (slot_used(f, 'v', 2) && !slot_used(f, 'v', 1))
+		form_error(f, "v1_postcode", "Fill in venue 1 before venue 2");
+	for (n = 1; n <= LISTING_SESSIONS; n++)
+		check_session(f, n, nvenues);
+	kind = form_value(f, "kind");
+	if (kind != NULL && strcmp(kind, "walking_group") == 0) {
+		if (form_value(f, "walk_grade") == NULL &&
+		    !form_has_error(f, "walk_grade"))
+			form_error(f, "walk_grade", "Choose how hard the walk "
+			    "is");
+	} else if (kind != NULL && (form_value(f, "walk_grade") != NULL ||
+	    form_value(f, "walk_length") != NULL ||
+	    form_value(f, "walk_duration") != NULL ||
+	    form_value(f, "walk_terrain") != NULL ||
+	    form_value(f, "walk_meeting") != NULL))
+		form_error(f, "walk_grade", "Walk details are only for a "
+		    "walking group: choose &ldquo;A walking group&rdquo; "
+		    "above, or clear them");
+	return (DB_OK);
+}
+
+/* Document building. */
+
+static void
+put_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+put_int(cJSON *o, const char *k, const char *v)
+{
+	long long	n;
+
+	if (v != NULL && str_to_ll(v, -1000000, 1000000, &n) == 0)
+		cJSON_AddNumberToObject(o, k, (double)n);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+/* true, false, or null when the person did not say. */
+static void
+put_flag(cJSON *o, const char *k, int set, int on)
+{
+	if (!set)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddBoolToObject(o, k, on);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* "a, b ,c" or "a,b" into a sorted array with no blanks or repeats. */
+static cJSON *
+list(const char *v, const char *sep)
+{
+	cJSON	*a = cJSON_CreateArray();
+	char	*copy, *p, *tok, *items[64];
+	size_t	 n = 0, i;
+
+	if (a == NULL || v == NULL || (copy = strdup(v)) == NULL)
+		return (a);
+	for (p = copy; (tok = strsep(&p, sep)) != NULL && n < 64; ) {
+		str_trim(tok);
+		if (*tok != '\0')
+			items[n++] = tok;
+	}
+	qsort(items, n, sizeof(items[0]), cmp_str);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(items[i], items[i - 1]) != 0)
+			cJSON_AddItemToArray(a, cJSON_CreateString(items[i]));
+	free(copy);
+	return (a);
+}
+
+static cJSON *
+session_json(const struct form *f, int n)
+{
+	cJSON		*o = cJSON_CreateObject();
+	const char	*pat = slot(f, 's', n, "pattern");
+	const char	*day = slot(f, 's', n, "day");
+	const char	*v = slot(f, 's', n, "venue");
+	char		 byday[8];
+	int		 monthly;
+
+	if (o == NULL)
+		return (NULL);
+	monthly = strcmp(pat, "monthly") == 0 || strcmp(pat, "last") == 0;
+	if (strcmp(pat, "monthly") == 0)
+		snprintf(byday, sizeof(byday), "%s%s",
+		    slot(f, 's', n, "week"), day);
+	else if (strcmp(pat, "last") == 0)
+		snprintf(byday, sizeof(byday), "-1%s", day);
+	else
+		snprintf(byday, sizeof(byday), "%s", day);
+	cJSON_AddNumberToObject(o, "venue", v != NULL ? atoi(v) : 1);
+	cJSON_AddStringToObject(o, "freq", monthly ? "MONTHLY" : "WEEKLY");
+	cJSON_AddNumberToObject(o, "interval",
+	    strcmp(pat, "fortnightly") == 0 ? 2 : 1);
+	cJSON_AddStringToObject(o, "byday", byday);
+	put_str(o, "opens_at", slot(f, 's', n, "start"));
+	put_str(o, "closes_at", slot(f, 's', n, "end"));
+	put_str(o, "valid_from", slot(f, 's', n, "from"));
+	put_str(o, "valid_to", slot(f, 's', n, "to"));
+	return (o);
+}
+
+static int
+cmp_session(const void *a, const void *b)
+{
+	const cJSON	*x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
+	static const char *const keys[] = { "byday", "opens_at" };
+	const char	*s, *t;
+	double		 vx, vy;
+	size_t		 i;
+	int		 c;
+
+	vx = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, "venue"));
+	vy = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(y, "venue"));
+	if (vx != vy)
+		return (vx < vy ? -1 : 1);
+	for (i = 0; i < 2; i++) {
+		s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
+		    keys[i]));
+		t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y,
+		    keys[i]));
+		if ((c = strcmp(s != NULL ? s : "", t != NULL ? t : "")) != 0)
+			return (c);
+	}
+	return (0);
+}
+
+char *
+listing_form_document(const struct form *f)
+{
+	cJSON		*d, *o, *s, *a, *w, *ss[LISTING_SESSIONS];
+	const char	*id = form_value(f, "org_id"), *kind;
+	char		*out = NULL;
+	size_t		 k;
+	int		 n;
+
+	if ((d = cJSON_CreateObject()) == NULL)
+		return (NULL);
+	o = cJSON_AddObjectToObject(d, "organization");
+	s = cJSON_AddObjectToObject(d, "service");
+	if (o == NULL || s == NULL)
+		goto out;
+	put_str(o, "id", id != NULL && strcmp(id, "new") != 0 ? id : NULL);
+	put_str(o, "name", form_value(f, "org_name"));
+	put_str(o, "description", form_value(f, "org_description"));
+	put_str(o, "website", form_value(f, "org_website"));
+	put_str(o, "email", form_value(f, "org_email"));
+	put_str(o, "phone", form_value(f, "org_phone"));
+	put_str(o, "charity_number", form_value(f, "org_charity"));
+
+	kind = form_value(f, "kind");
+	put_str(s, "name", form_value(f, "name"));
+	put_str(s, "kind", kind);
+	put_str(s, "description", form_value(f, "description"));
+	cJSON_AddItemToObject(s, "categories",
+	    list(form_value(f, "category"), ","));
+	put_str(s, "eligibility", form_value(f, "eligibility"));
+	put_int(s, "minimum_age", form_value(f, "min_age"));
+	put_int(s, "maximum_age", form_value(f, "max_age"));
+	cJSON_AddBoolToObject(s, "is_free", form_checked(f, "free", "yes"));
+	put_str(s, "cost", form_value(f, "cost"));
+	/*
+	 * A ticked box says yes; an unticked one says nothing (null, "not
+	 * known"), except that booking and drop-in answer each other.
+	 */
+	put_flag(s, "self_referral", form_checked(f, "access",
+	    "self_referral"), 1);
+	put_flag(s, "professional_referral", form_checked(f, "access",
+	    "professional_referral"), 1);
+	put_flag(s, "drop_in", form_checked(f, "access", "drop_in") ||
+	    form_checked(f, "access", "booking"),
+	    form_checked(f, "access", "drop_in"));
+	put_flag(s, "booking_required", form_checked(f, "access", "booking") ||
+	    form_checked(f, "access", "drop_in"),
+	    form_checked(f, "access", "booking"));
+	put_str(s, "referral", form_value(f, "referral"));
+	put_str(s, "email", form_value(f, "email"));
+	put_str(s, "phone", form_value(f, "phone"));
+	put_str(s, "website", form_value(f, "website"));
+	cJSON_AddItemToObject(s, "languages",
+	    list(form_value(f, "languages"), ","));
+
+	if ((a = cJSON_AddArrayToObject(d, "venues")) == NULL)
+		goto out;
+	for (n = 1; n <= LISTING_VENUES; n++) {
+		if (!slot_used(f, 'v', n))
+			continue;
+		if ((w = cJSON_CreateObject()) == NULL)
+			goto out;
+		put_str(w, "name", slot(f, 'v', n, "name"));
+		put_str(w, "address", slot(f, 'v', n, "address"));
+		put_str(w, "city", slot(f, 'v', n, "city"));
+		put_str(w, "postcode", slot(f, 'v', n, "postcode"));
+		cJSON_AddBoolToObject(w, "hide_address",
+		    slot(f, 'v', n, "hide") != NULL);
+		put_str(w, "accessibility", slot(f, 'v', n, "access"));
+		cJSON_AddItemToArray(a, w);
+	}
+	if ((a = cJSON_AddArrayToObject(d, "sessions")) == NULL)
+		goto out;
+	/* In listing_document()'s order, so documents compare. */
+	k = 0;
+	for (n = 1; n <= LISTING_SESSIONS; n++)
+		if (slot_used(f, 's', n) && (ss[k] = session_json(f, n)) != NULL)
+			k++;
+	qsort(ss, k, sizeof(ss[0]), cmp_session);
+	for (n = 0; n < (int)k; n++)
+		cJSON_AddItemToArray(a, ss[n]);
+	if (kind != NULL && strcmp(kind, "walking_group") == 0) {
+		if ((w = cJSON_AddObjectToObject(d, "walk")) == NULL)
+			goto out;
+		put_str(w, "grade", form_value(f, "walk_grade"));
+		put_str(w, "length_km", form_value(f, "walk_length"));
+		put_int(w, "duration_minutes", form_value(f, "walk_duration"));
+		put_str(w, "terrain", form_value(f, "walk_terrain"));
+		put_str(w, "meeting_point", form_value(f, "walk_meeting"));
+	} else
+		cJSON_AddNullToObject(d, "walk");
+	put_str(d, "contact_email", form_value(f, "contact_email"));
+	out = cJSON_PrintUnformatted(d);
+out:
+	cJSON_Delete(d);
+	return (out);
+}
+
+/* Loading a document into the form. */
+
+static const char *
+jget(const cJSON *o, const char *k, char *tmp, size_t len)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (cJSON_IsString(v))
+		return (v->valuestring);
+	if (cJSON_IsNumber(v)) {
+		snprintf(tmp, len, "%lld", (long long)v->valuedouble);
+		return (tmp);
+	}
+	if (cJSON_IsTrue(v))
+		return ("yes");
+	return (NULL);
+}
+
+static int
+jtrue(const cJSON *o, const char *k)
+{
+	return (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k)));
+}
+
+static void
+join(struct buf *b, const cJSON *a, const char *sep)
+{
+	const cJSON	*e;
+
+	buf_reset(b);
+	cJSON_ArrayForEach(e, a)
+		if (cJSON_IsString(e))
+			buf_printf(b, "%s%s", b->len > 0 ? sep : "",
+			    e->valuestring);
+}
+
+static void
+set_slot(struct form *f, char c, int n, const char *key, const char *v)
+{
+	char	name[32];
+
+	snprintf(name, sizeof(name), "%c%d_%s", c, n, key);
+	if (v != NULL)
+		form_set(f, name, v);
+}
+
+static void
+load_session(struct form *f, int n, const cJSON *x)
+{
+	const char	*freq, *byday;
+	char		 tmp[32], week[2];
+	long long	 iv;
+
+	freq = jget(x, "freq", tmp, sizeof(tmp));
+	byday = jget(x, "byday", tmp, sizeof(tmp));
+	set_slot(f, 's', n, "venue", jget(x, "venue", tmp, sizeof(tmp)));
+	iv = (long long)cJSON_GetNumberValue(
+	    cJSON_GetObjectItemCaseSensitive(x, "interval"));
+	byday = jget(x, "byday", tmp, sizeof(tmp));
+	if (freq != NULL && strcmp(freq, "MONTHLY") == 0 && byday != NULL) {
+		if (strncmp(byday, "-1", 2) == 0) {
+			set_slot(f, 's', n, "pattern", "last");
+			set_slot(f, 's', n, "day", byday + 2);
+		} else if (byday[0] >= '1' && byday[0] <= '4') {
+			week[0] = byday[0];
+			week[1] = '\0';
+			set_slot(f, 's', n, "pattern", "monthly");
+			set_slot(f, 's', n, "week", week);
+			set_slot(f, 's', n, "day", byday + 1);
+		}
+	} else if (byday != NULL) {
+		set_slot(f, 's', n, "pattern", iv == 2 ? "fortnightly" :
+		    "weekly");
+		set_slot(f, 's', n, "day", byday);
+	}
+	set_slot(f, 's', n, "start", jget(x, "opens_at", tmp, sizeof(tmp)));
+	set_slot(f, 's', n, "end", jget(x, "closes_at", tmp, sizeof(tmp)));
+	set_slot(f, 's', n, "from", jget(x, "valid_from", tmp, sizeof(tmp)));
+	set_slot(f, 's', n, "to", jget(x, "valid_to", tmp, sizeof(tmp)));
+}
+
+int
+listing_form_load(struct form *f, const char *doc)
+{
+	static const char *const omap[][2] = { { "id", "org_id" },
+	    { "name", "org_name" }, { "description", "org_description" },
+	    { "website", "org_website" }, { "email", "org_email" },
+	    { "phone", "org_phone" }, { "charity_number", "org_charity" } };
+	static const char *const smap[][2] = { { "name", "name" },
+	    { "kind", "kind" }, { "description", "description" },
+	    { "eligibility", "eligibility" }, { "minimum_age", "min_age" },
+	    { "maximum_age", "max_age" }, { "cost", "cost" },
+	    { "referral", "referral" }, { "email", "email" },
+	    { "phone", "phone" }, { "website", "website" } };
+	const cJSON	*o, *s, *x, *w;
+	cJSON		*d;
+	struct buf	 b;
+	char		 tmp[32];
+	size_t		 i;
+	int		 n;
+
+	if ((d = cJSON_Parse(doc)) == NULL)
+		return (-1);
+	buf_init(&b);
+	o = cJSON_GetObjectItemCaseSensitive(d, "organization");
+	s = cJSON_GetObjectItemCaseSensitive(d, "service");
+	for (i = 0; i < sizeof(omap) / sizeof(omap[0]); i++)
+		form_set(f, omap[i][1], jget(o, omap[i][0], tmp, sizeof(tmp)));
+	for (i = 0; i < sizeof(smap) / sizeof(smap[0]); i++)
+		form_set(f, smap[i][1], jget(s, smap[i][0], tmp, sizeof(tmp)));
+	form_set(f, "free", jtrue(s, "is_free") ? "yes" : "no");
+	join(&b, cJSON_GetObjectItemCaseSensitive(s, "categories"), ",");
+	if (b.len > 0)
+		form_set(f, "category", buf_cstr(&b));
+	join(&b, cJSON_GetObjectItemCaseSensitive(s, "languages"), ", ");
+	if (b.len > 0)
+		form_set(f, "languages", buf_cstr(&b));
+	buf_reset(&b);
+	if (jtrue(s, "self_referral"))
+		buf_puts(&b, "self_referral,");
+	if (jtrue(s, "professional_referral"))
+		buf_puts(&b, "professional_referral,");
+	if (jtrue(s, "drop_in"))
+		buf_puts(&b, "drop_in,");
+	if (jtrue(s, "booking_required"))
+		buf_puts(&b, "booking,");
+	if (b.len > 0) {
+		b.data[--b.len] = '\0';
+		form_set(f, "access", buf_cstr(&b));
+	}
+	n = 0;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "venues")) {
+		if (++n > LISTING_VENUES)
+			break;
+		set_slot(f, 'v', n, "name", jget(x, "name", tmp, sizeof(tmp)));
+		set_slot(f, 'v', n, "address", jget(x, "address", tmp,
+		    sizeof(tmp)));
+		set_slot(f, 'v', n, "city", jget(x, "city", tmp, sizeof(tmp)));
+		set_slot(f, 'v', n, "postcode", jget(x, "postcode", tmp,
+		    sizeof(tmp)));
+		if (jtrue(x, "hide_address"))
+			set_slot(f, 'v', n, "hide", "yes");
+		set_slot(f, 'v', n, "access", jget(x, "accessibility", tmp,
+		    sizeof(tmp)));
+	}
+	n = 0;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "sessions"))
+		if (++n <= LISTING_SESSIONS)
+			load_session(f, n, x);
+	w = cJSON_GetObjectItemCaseSensitive(d, "walk");
+	if (cJSON_IsObject(w)) {
+		form_set(f, "walk_grade", jget(w, "grade", tmp, sizeof(tmp)));
+		form_set(f, "walk_length", jget(w, "length_km", tmp,
+		    sizeof(tmp)));
+		form_set(f, "walk_duration", jget(w, "duration_minutes", tmp,
+		    sizeof(tmp)));
+		form_set(f, "walk_terrain", jget(w, "terrain", tmp,
+		    sizeof(tmp)));
+		form_set(f, "walk_meeting", jget(w, "meeting_point", tmp,
+		    sizeof(tmp)));
+	}
+	form_set(f, "contact_email", jget(d, "contact_email", tmp,
+	    sizeof(tmp)));
+	cJSON_Delete(d);
+	buf_free(&b);
+	return (0);
+}
+
+/* Constraint names from sql/003 and sql/011, to the field they are about. */
+void
+listing_form_constraint(struct form *f, const char *constraint)
+{
+	static const char *const map[][3] = {
+		{ "organization_name_check", "org_name",
+		  "Enter the name of the organisation" },
+		{ "organization_email_check", "org_email",
+		  "Enter an email address like name@example.com" },
+		{ "organization_website_check", "org_website",
+		  "Enter a web address starting with https://" },
+		{ "organization_charity_number_check", "org_charity",
+		  "Enter a charity number like SC012345" },
+		{ "service_name_check", "name",
+		  "Enter the name of the service or group" },
+		{ "service_description_check", "description",
+		  "Describe what happens there" },
+		{ "service_email_check", "email",
+		  "Enter an email address like name@example.com" },
+		{ "service_url_check", "website",
+		  "Enter a web address starting with https://" },
+		{ "service_age_range_check", "max_age",
+		  "The oldest age must be the same as or more than the "
+		  "youngest" },
+		{ "service_review_email_check", "contact_email",
+		  "Enter an email address like name@example.com" },
+		{ "phone_number_check", "phone",
+		  "Enter a phone number like 0141 287 2999" },
+		{ "location_postal_code_check", "v1_postcode",
+		  "Enter a postcode we know, like G12 8QQ" },
+		{ "location_address_1_check", "v1_address",
+		  "Enter the street address, or leave it empty" },
+		{ "location_name_check", "v1_name",
+		  "Enter the name of the place, or leave it empty" },
+		{ "schedule_times_check", "s1_end",
+		  "The end time must be after the start time" },
+		{ "schedule_valid_check", "s1_to",
+		  "The last date must be on or after the first" },
+		{ "walk_detail_length_km_check", "walk_length",
+		  "Enter the length in km, like 3.5" },
+		{ "walk_detail_duration_minutes_check", "walk_duration",
+		  "Enter the duration in minutes" },
+		{ "walk_detail_grade_check", "walk_grade",
+		  "Choose how hard the walk is" },
+		{ "language_name_check", "languages",
+		  "Separate languages with commas" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (constraint != NULL && strcmp(map[i][0], constraint) == 0) {
+			form_error(f, map[i][1], map[i][2]);
+			return;
+		}
+	log_warn("listing: constraint %s has no field",
+	    constraint != NULL ? constraint : "(none)");
+	form_error(f, NULL, "Something in the form could not be saved. "
+	    "Please check your answers.");
+}
+
+/* Drawing the form. */
+
+static void
+section(struct buf *b, const char *id, const char *title, const char *intro)
+{
+	buf_printf(b, "<fieldset class=\"fieldset section\" id=\"%s\">"
+	    "<legend class=\"legend-section\"><h2>%s</h2></legend>", id, title);
+	if (intro != NULL)
+		buf_printf(b, "<p class=\"hint\">%s</p>", intro);
+}
+
+static void
+org_choices(struct buf *b, const struct form *f)
+{
+	struct db_result	*r = NULL;
+	const char		*p[1], *cur = form_value(f, "org_id");
+	int			 i;
+
+	if ((p[0] = form_value(f, "org_name")) == NULL ||
+	    (cur != NULL && strcmp(cur, "new") != 0))
+		return;
+	if (db_exec("listing_org_similar", 1, p, &r) != DB_OK ||
+	    db_rows(r) == 0)
+		goto out;
+	buf_puts(b, "<div class=\"field\"><fieldset class=\"fieldset\">"
+	    "<legend>Is it one of these?</legend>");
+	for (i = 0; i < db_rows(r); i++) {
+		buf_puts(b, "<div class=\"choice\"><input type=\"radio\" "
+		    "name=\"org_id\" id=\"org_id-");
+		buf_html(b, db_value(r, i, 0));
+		buf_puts(b, "\" value=\"");
+		buf_html(b, db_value(r, i, 0));
+		buf_puts(b, "\"><label for=\"org_id-");
+		buf_html(b, db_value(r, i, 0));
+		buf_puts(b, "\">");
+		buf_html(b, db_value(r, i, 1));
+		buf_puts(b, "</label></div>");
+	}
+	buf_printf(b, "<div class=\"choice\"><input type=\"radio\" "
+	    "name=\"org_id\" id=\"org_id-new\" value=\"new\"%s><label "
+	    "for=\"org_id-new\">No, it is a new organisation</label></div>"
+	    "</fieldset></div>\n", cur != NULL ? " checked" : "");
+out:
+	db_free(r);
+}
+
+static void
+categories(struct buf *b, const struct form *f)
+{
+	struct search_catalog	*cat;
+	size_t			 i, j;
+	int			 k = form_index(f, "category"), open;
+	const char		*slug;
+
+	if (search_catalog_get(&cat) != DB_OK)
+		return;
+	buf_printf(b, "<div class=\"field%s\"><fieldset class=\"fieldset\" "
+	    "aria-describedby=\"category-hint%s\"><legend>Categories"
+	    "</legend><p class=\"hint\" id=\"category-hint\">Choose all that "
+	    "fit: people find it under these.</p>",
+	    form_has_error(f, "category") ? " has-error" : "",
+	    form_has_error(f, "category") ? " category-error" : "");
+	if (form_has_error(f, "category")) {
+		buf_puts(b, "<p class=\"error-message\" id=\"category-error\">"
+		    "<span class=\"visually-hidden\">Error: </span>");
+		buf_html(b, form_message(f, (size_t)k));
+		buf_puts(b, "</p>");
+	}
+	for (i = 0; i < cat->nterms; i++) {
+		if (cat->terms[i].depth != 0)
+			continue;
+		/* Open the groups that have a ticked box, so it is seen. */
+		open = 0;
+		for (j = i; j < cat->nterms && (j == i ||
+		    cat->terms[j].depth > 0); j++)
+			if (form_checked(f, "category", cat->terms[j].slug))
+				open = 1;
+		buf_printf(b, "<details class=\"category-group\"%s><summary>",
+		    open ? " open" : "");
+		buf_html(b, cat->terms[i].name);
+		buf_puts(b, "</summary>");
+		for (j = i; j < cat->nterms && (j == i ||
+		    cat->terms[j].depth > 0); j++) {
+			slug = cat->terms[j].slug;
+			buf_puts(b, "<div class=\"choice\"><input type=\""
+			    "checkbox\" name=\"category\" id=\"category-");
+			buf_html(b, slug);
+			buf_puts(b, "\" value=\"");
+			buf_html(b, slug);
+			buf_printf(b, "\"%s><label for=\"category-",
+			    form_checked(f, "category", slug) ? " checked" : "");
+			buf_html(b, slug);
+			buf_puts(b, "\">");
+			if (j == i)
+				buf_puts(b, "All of ");
+			buf_html(b, cat->terms[j].name);
+			buf_puts(b, "</label></div>");
+		}
+		buf_puts(b, "</details>");
+	}
+	buf_puts(b, "</fieldset></div>\n");
+	search_catalog_put(cat);
+}
+
+void
+listing_form_html(struct buf *b, const struct form *f)
+{
+	char	first[32], last[32];
+	int	n;
+
+	section(b, "organisation", "The organisation", NULL);
+	form_field(b, f, "org_id");
+	form_field(b, f, "org_name");
+	org_choices(b, f);
+	form_fields(b, f, "org_description", "org_charity");
+	buf_puts(b, "</fieldset>\n");
+
+	section(b, "service", "The service or group", NULL);
+	form_fields(b, f, "name", "description");
+	categories(b, f);
+	form_fields(b, f, "eligibility", "languages");
+	buf_puts(b, "</fieldset>\n");
+
+	for (n = 1; n <= LISTING_VENUES; n++) {
+		snprintf(first, sizeof(first), "venue-%d", n);
+		section(b, first, n == 1 ? "Where it happens" :
+		    "A second venue (optional)", n == 1 ? "We check the "
+		    "postcode: it places the listing on the map and in "
+		    "search by distance." : NULL);
+		snprintf(first, sizeof(first), "v%d_name", n);
+		snprintf(last, sizeof(last), "v%d_access", n);
+		form_fields(b, f, first, last);
+		buf_puts(b, "</fieldset>\n");
+	}
+	for (n = 1; n <= LISTING_SESSIONS; n++) {
+		snprintf(first, sizeof(first), "session-%d", n);
+		section(b, first, n == 1 ? "When it runs" : "Another session "
+		    "(optional)", n == 1 ? "One session per regular "
+		    "meeting. Leave it empty for &ldquo;by "
+		    "appointment&rdquo;." : NULL);
+		snprintf(first, sizeof(first), "s%d_venue", n);
+		snprintf(last, sizeof(last), "s%d_to", n);
+		form_fields(b, f, first, last);
+		buf_puts(b, "</fieldset>\n");
+	}
+	section(b, "walk", "Walk details", "Only for a walking group.");
+	form_fields(b, f, "walk_grade", "walk_meeting");
+	buf_puts(b, "</fieldset>\n");
+	section(b, "you", "About you", NULL);
+	form_field(b, f, "contact_email");
+	buf_puts(b, "</fieldset>\n");
+}
+
+/* A document, flattened into labelled lines: drawing and comparing. */
+
+struct line {
+	char	label[64];
+	char	*value;		/* NULL: not given */
+};
+
+struct lines {
+	struct line	*v;
+	size_t		 n, cap;
+};
+
+static void
+add_line(struct lines *l, const char *label, const char *value)
+{
+	struct line	*nv;
+
+	if (l->n == l->cap) {
+		if ((nv = reallocarray(l->v, l->cap + 32, sizeof(*nv))) == NULL)
+			return;
+		l->v = nv;
+		l->cap += 32;
+	}
+	snprintf(l->v[l->n].label, sizeof(l->v[0].label), "%s", label);
+	l->v[l->n].value = value != NULL && *value != '\0' ? strdup(value) :
+	    NULL;
+	l->n++;
+}
+
+static void
+lines_free(struct lines *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].value);
+	free(l->v);
+}
+
+static const char *
+choice_label(const struct form_choice *c, const char *v)
+{
+	for (; v != NULL && c->value != NULL; c++)
+		if (strcmp(c->value, v) == 0)
+			return (c->label);
+	return (v);
+}
+
+static void
+text_line(struct lines *l, const char *label, const cJSON *o, const char *k)
+{
+	char	tmp[32];
+
+	add_line(l, label, jget(o, k, tmp, sizeof(tmp)));
+}
+
+static void
+flag_line(struct lines *l, const char *label, const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	add_line(l, label, cJSON_IsTrue(v) ? "Yes" : cJSON_IsFalse(v) ? "No" :
+	    NULL);
+}
+
+static const char *
+or_empty(const char *v, const char *dflt)
+{
+	return (v != NULL ? v : dflt);
+}
+
+static void
+session_text(struct buf *b, const cJSON *x)
+{
+	static const char *const ord[] = { "", "first", "second", "third",
+	    "fourth" };
+	const char	*freq, *byday, *day;
+	char		 t1[32], t2[32], t3[32];
+	int		 iv, w = 0;
+
+	freq = jget(x, "freq", t1, sizeof(t1));
+	byday = jget(x, "byday", t2, sizeof(t2));
+	iv = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x,
+	    "interval"));
+	if (byday == NULL)
+		byday = "";
+	day = byday;
+	if (strncmp(byday, "-1", 2) == 0)
+		day = byday + 2;
+	else if (byday[0] >= '1' && byday[0] <= '4') {
+		w = byday[0] - '0';
+		day = byday + 1;
+	}
+	if (freq != NULL && strcmp(freq, "MONTHLY") == 0)
+		buf_printf(b, "The %s %s of the month", w > 0 ? ord[w] : "last",
+		    choice_label(days, day));
+	else
+		buf_printf(b, "%s %s", iv == 2 ? "Every other" : "Every",
+		    choice_label(days, day));
+	buf_printf(b, ", %s to %s, at venue %s",
+	    or_empty(jget(x, "opens_at", t1, sizeof(t1)), "?"),
+	    or_empty(jget(x, "closes_at", t2, sizeof(t2)), "?"),
+	    or_empty(jget(x, "venue", t3, sizeof(t3)), "1"));
+	if (jget(x, "valid_from", t1, sizeof(t1)) != NULL)
+		buf_printf(b, ", from %s", t1);
+	if (jget(x, "valid_to", t1, sizeof(t1)) != NULL)
+		buf_printf(b, ", until %s", t1);
+}
+
+static int
+flatten(const char *doc, struct lines *l)
+{
+	const cJSON	*o, *s, *x, *w;
+	cJSON		*d;
+	struct buf	 b;
+	char		 label[64], tmp[32];
+	int		 n;
+
+	if (doc == NULL || (d = cJSON_Parse(doc)) == NULL)
+		return (-1);
+	buf_init(&b);
+	o = cJSON_GetObjectItemCaseSensitive(d, "organization");
+	s = cJSON_GetObjectItemCaseSensitive(d, "service");
+	text_line(l, "Organisation", o, "name");
+	text_line(l, "About the organisation", o, "description");
+	text_line(l, "Organisation's website", o, "website");
+	text_line(l, "Organisation's email", o, "email");
+	text_line(l, "Organisation's phone", o, "phone");
+	text_line(l, "Charity number", o, "charity_number");
+	text_line(l, "Name", s, "name");
+	add_line(l, "Kind", choice_label(kinds, jget(s, "kind", tmp,
+	    sizeof(tmp))));
+	text_line(l, "Description", s, "description");
+	join(&b, cJSON_GetObjectItemCaseSensitive(s, "categories"), ", ");
+	add_line(l, "Categories", buf_cstr(&b));
+	text_line(l, "Who it is for", s, "eligibility");
+	text_line(l, "Youngest age", s, "minimum_age");
+	text_line(l, "Oldest age", s, "maximum_age");
+	flag_line(l, "Free", s, "is_free");
+	text_line(l, "Cost", s, "cost");
+	flag_line(l, "Self-referral", s, "self_referral");
+	flag_line(l, "Professional referral", s, "professional_referral");
+	flag_line(l, "Drop-in", s, "drop_in");
+	flag_line(l, "Booking needed", s, "booking_required");
+	text_line(l, "How to get in", s, "referral");
+	text_line(l, "Email", s, "email");
+	text_line(l, "Phone", s, "phone");
+	text_line(l, "Web page", s, "website");
+	join(&b, cJSON_GetObjectItemCaseSensitive(s, "languages"), ", ");
+	add_line(l, "Languages", buf_cstr(&b));
+	n = 0;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "venues")) {
+		n++;
+		snprintf(label, sizeof(label), "Venue %d", n);
+		buf_reset(&b);
+		buf_puts(&b, or_empty(jget(x, "name", tmp, sizeof(tmp)), ""));
+		if (jget(x, "address", tmp, sizeof(tmp)) != NULL)
+			buf_printf(&b, "%s%s", b.len > 0 ? ", " : "", tmp);
+		add_line(l, label, buf_cstr(&b));
+		snprintf(label, sizeof(label), "Venue %d: town", n);
+		text_line(l, label, x, "city");
+		snprintf(label, sizeof(label), "Venue %d: postcode", n);
+		text_line(l, label, x, "postcode");
+		snprintf(label, sizeof(label), "Venue %d: address hidden", n);
+		flag_line(l, label, x, "hide_address");
+		snprintf(label, sizeof(label), "Venue %d: accessibility", n);
+		text_line(l, label, x, "accessibility");
+	}
+	n = 0;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "sessions")) {
+		snprintf(label, sizeof(label), "Session %d", ++n);
+		buf_reset(&b);
+		session_text(&b, x);
+		add_line(l, label, buf_cstr(&b));
+	}
+	w = cJSON_GetObjectItemCaseSensitive(d, "walk");
+	if (cJSON_IsObject(w)) {
+		add_line(l, "Walk grade", choice_label(grades, jget(w, "grade",
+		    tmp, sizeof(tmp))));
+		text_line(l, "Walk length (km)", w, "length_km");
+		text_line(l, "Walk duration (minutes)", w, "duration_minutes");
+		text_line(l, "Paths and terrain", w, "terrain");
+		text_line(l, "Where to meet", w, "meeting_point");
+	}
+	text_line(l, "Contact for reminders (not published)", d,
+	    "contact_email");
+	buf_free(&b);
+	cJSON_Delete(d);
+	return (0);
+}
+
+void
+listing_document_html(struct buf *b, const char *doc)
+{
+	struct lines	l;
+	size_t		i;
+
+	memset(&l, 0, sizeof(l));
+	if (flatten(doc, &l) == -1) {
+		buf_puts(b, "<p>This listing cannot be shown.</p>");
+		return;
+	}
+	buf_puts(b, "<dl class=\"summary-list\">");
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].value == NULL)
+			continue;
+		buf_puts(b, "<div class=\"summary-row\"><dt>");
+		buf_html(b, l.v[i].label);
+		buf_puts(b, "</dt><dd>");
+		buf_html(b, l.v[i].value);
+		buf_puts(b, "</dd></div>");
+	}
+	buf_puts(b, "</dl>\n");
+	lines_free(&l);
+}
+
+static const char *
+find_line(const struct lines *l, const char *label)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].label, label) == 0)
+			return (l->v[i].value != NULL ? l->v[i].value : "");
+	return ("");
+}
+
+static int
+has_line(const struct lines *l, const char *label)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].label, label) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+diff_cell(struct buf *b, const char *v)
+{
+	buf_puts(b, "<td>");
+	if (*v == '\0')
+		buf_puts(b, "<span class=\"muted\">(none)</span>");
+	else
+		buf_html(b, v);
+	buf_puts(b, "</td>");
+}
+
+int
+listing_diff_html(struct buf *b, const char *before, const char *after)
+{
+	struct lines	 lb, la;
+	const char	*x, *y, *label;
+	size_t		 i;
+	int		 n = 0;
+
+	memset(&lb, 0, sizeof(lb));
+	memset(&la, 0, sizeof(la));
+	if ((before != NULL && flatten(before, &lb) == -1) ||
+	    flatten(after, &la) == -1) {
+		lines_free(&lb);
+		lines_free(&la);
+		return (-1);
+	}
+	buf_puts(b, "<table class=\"diff\"><caption>What changes</caption>"
+	    "<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">"
+	    "Before</th><th scope=\"col\">After</th></tr></thead><tbody>");
+	/* Then the lines only before has (a venue or session taken away). */
+	for (i = 0; i < la.n + lb.n; i++) {
+		label = i < la.n ? la.v[i].label : lb.v[i - la.n].label;
+		if (i >= la.n && has_line(&la, label))
+			continue;
+		x = find_line(&lb, label);
+		y = find_line(&la, label);
+		if (strcmp(x, y) == 0)
+			continue;
+		n++;
+		buf_puts(b, "<tr><th scope=\"row\">");
+		buf_html(b, label);
+		buf_puts(b, "</th>");
+		diff_cell(b, x);
+		diff_cell(b, y);
+		buf_puts(b, "</tr>");
+	}
+	if (n == 0)
+		buf_puts(b, "<tr><td colspan=\"3\">No changes</td></tr>");
+	buf_puts(b, "</tbody></table>\n");
+	lines_free(&lb);
+	lines_free(&la);
+	return (n);
+}
+
+const char *
+listing_document_name(const char *doc, char *out, size_t len)
+{
+	cJSON		*d;
+	const char	*v;
+	char		 tmp[8];
+
+	if (len == 0 || (d = cJSON_Parse(doc)) == NULL)
+		return (NULL);
+	v = jget(cJSON_GetObjectItemCaseSensitive(d, "service"), "name", tmp,
+	    sizeof(tmp));
+	if (v != NULL)
+		snprintf(out, len, "%s", v);
+	cJSON_Delete(d);
+	return (v != NULL ? out : NULL);
+}
