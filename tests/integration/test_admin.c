@@ -59,7 +59,8 @@ any_postcode(void)
 	" 'name', $1::text, 'description', NULL, 'website', NULL, 'email'," \
 	" NULL, 'phone', NULL, 'charity_number', NULL)," \
 	" 'service', jsonb_build_object('name', $2::text, 'kind', 'service'," \
-	" 'description', NULL, 'categories', '[]'::jsonb, 'eligibility'," \
+	" 'description', 'A group for testing.', 'categories', '[]'::jsonb," \
+	" 'eligibility'," \
 	" NULL, 'minimum_age', NULL, 'maximum_age', NULL, 'is_free', true," \
 	" 'cost', NULL, 'self_referral', NULL, 'professional_referral', NULL," \
 	" 'drop_in', NULL, 'booking_required', NULL, 'referral', NULL," \
@@ -67,7 +68,17 @@ any_postcode(void)
 	" '[]'::jsonb), 'venues', jsonb_build_array(jsonb_build_object(" \
 	" 'name', 'Test Hall', 'address', '1 Test Street', 'city', 'Glasgow'," \
 	" 'postcode', $3::text, 'hide_address', false, 'accessibility', NULL))," \
-	" 'sessions', '[]'::jsonb, 'walk', NULL, 'contact_email', NULL)"
+	" 'sessions', '[]'::jsonb, 'walk', NULL, 'contact_email'," \
+	" 'group@example.org')"
+
+static void
+make_new_org(char *id, const char *org, const char *name, const char *pc)
+{
+	const char	*p[3] = { org, name, pc };
+
+	sql_str("INSERT INTO submission (kind, document) VALUES ('new', "
+	    DOC_SQL ") RETURNING id", 3, p, id, 37);
+}
 
 static void
 make_new(char *id, const char *name, const char *pc)
@@ -702,7 +713,7 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	struct mod	 m;
 	struct resp	 r;
 	struct fbody	*fb, *stale;
-	char		 id[37], path[128], v[256], loc[256];
+	char		 id[37], path[128], v[256], loc[256], org[128];
 
 	(void)state;
 	fb = malloc(sizeof(*fb));
@@ -710,7 +721,9 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	assert_non_null(fb);
 	assert_non_null(stale);
 	make_mod(&m, "edit");
-	make_new(id, "Before Edit Name", any_postcode());
+	/* An organisation like no other, so the form asks nothing about it. */
+	snprintf(org, sizeof(org), "Quixotic Kettle Guild %s", test_suffix());
+	make_new_org(id, org, "Before Edit Name", any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s/edit", id);
 	r = mod_get(&m, path);
 	assert_int_equal(r.status, 200);
@@ -724,8 +737,8 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	resp_free(&r);
 	assert_true(contains(fb->data, "version=1"));
 	r = mod_post(&m, path, fb->data);
-	if (r.status != 303)
-		print_message("%s\n", r.body);
+	if (r.status != 303 && strstr(r.body, "error-summary") != NULL)
+		print_message("%.2000s\n", strstr(r.body, "error-summary"));
 	assert_int_equal(r.status, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(v, sizeof(v), "/admin/submissions/%s", id);
