@@ -1,0 +1,538 @@
+/*
+ * Community submissions and the private edit link, over HTTP against the
+ * real server and cluster: /submit, validation, anti-abuse, the token,
+ * changes through the link (and their conflicts), "still correct",
+ * withdrawal, and a submission surviving kill -9 and a database restart.
+ */
+#include "harness.h"
+#include "raw.h"
+
+
+struct session {
+	char	cookie[256];	/* "Cookie: signpost_csrf=..." */
+	char	tok[80];
+};
+
+/* A fresh browser: GET the page, keep its CSRF cookie and token. */
+static void
+browser(struct session *s, const char *path)
+{
+	char		 sc[512];
+	const char	*p;
+	struct resp	 r;
+
+	r = http_get(path);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(resp_header(&r, "Set-Cookie", sc, sizeof(sc)), 0);
+	snprintf(s->cookie, sizeof(s->cookie), "Cookie: %.*s",
+	    (int)strcspn(sc, ";"), sc);
+	p = strstr(r.body, "name=\"csrf\" value=\"");
+	assert_non_null(p);
+	p += strlen("name=\"csrf\" value=\"");
+	snprintf(s->tok, sizeof(s->tok), "%.*s", (int)strcspn(p, "\""), p);
+	resp_free(&r);
+}
+
+static struct resp
+post(const struct session *s, const char *path, const char *body)
+{
+	struct resp		 r;
+	const char *const	 h[] = {
+	    "Content-Type: application/x-www-form-urlencoded",
+	    s != NULL ? s->cookie : NULL, NULL };
+
+	(void)http_do(&r, "POST", path, body, strlen(body), h);
+	return (r);
+}
+
+/* The form body of a walking group; extra ("&k=v...") goes at the end. */
+static void
+walk_body(char *out, size_t len, const struct session *s, const char *name,
+    const char *extra)
+{
+	char	*ename;
+	CURL	*c = curl_easy_init();
+
+	ename = curl_easy_escape(c, name, 0);
+	snprintf(out, len, "csrf=%s&org_id=new&org_name=Partick+Strollers+%s"
+	    "&name=%s&kind=walking_group&description=A+gentle+walk+round+the+"
+	    "park&free=yes&category=activity&access=self_referral"
+	    "&v1_name=Victoria+Park+gates&v1_postcode=G11+7AA"
+	    "&s1_venue=1&s1_pattern=weekly&s1_day=TU&s1_start=10%%3A00"
+	    "&s1_end=11%%3A00"
+	    "&s2_venue=1&s2_pattern=weekly&s2_day=TH&s2_start=14%%3A00"
+	    "&s2_end=15%%3A30"
+	    "&walk_grade=easy&walk_length=3.5&contact_email=walks%%40"
+	    "example.org%s", s->tok, test_suffix(), ename,
+	    extra != NULL ? extra : "");
+	curl_free(ename);
+	curl_easy_cleanup(c);
+}
+
+/* Room for a 1 000-submission run from one address: the limit is tested
+ * on its own, with rows of its own. */
+static void
+forget_my_submissions(void)
+{
+	PQclear(test_sql("UPDATE submission SET submitter_ip = 'earlier'"
+	    " WHERE submitter_ip IN ('127.0.0.1', '::1')", 0, NULL));
+}
+
+/* Submit; the 64-hex token from the redirect. */
+static void
+submit_walk(const char *name, char *token, size_t len)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 body[4096], loc[512];
+	const char	*p;
+
+	forget_my_submissions();
+	browser(&s, "/submit");
+	walk_body(body, sizeof(body), &s, name, NULL);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	p = strstr(loc, "/edit/");
+	assert_non_null(p);
+	snprintf(token, len, "%.*s", (int)strcspn(p + 6, "?"), p + 6);
+	assert_int_equal(strlen(token), 64);
+	resp_free(&r);
+}
+
+static void
+submission_of(const char *token, char *id, size_t len)
+{
+	const char	*p[1] = { token };
+
+	sql_str("SELECT submission_id FROM edit_token"
+	    " WHERE token_hash = sha256(convert_to($1, 'UTF8'))", 1, p, id, len);
+}
+
+static void
+publish(const char *sub, char *svc, size_t len)
+{
+	const char	*p[1] = { sub };
+
+	sql_str("SELECT listing_publish($1, (SELECT version FROM submission"
+	    " WHERE id = $1), NULL, 12)", 1, p, svc, len);
+}
+
+static void
+test_submit_form_has_every_section(void **state)
+{
+	struct resp	r;
+
+	(void)state;
+	r = http_get("/submit");
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "<h1>Add a listing</h1>"));
+	assert_true(contains(r.body, "name=\"csrf\""));
+	assert_true(contains(r.body, "name=\"nickname\""));
+	assert_true(contains(r.body, "for=\"org_name\">Name of the "
+	    "organisation</label>"));
+	assert_true(contains(r.body, "for=\"v1_postcode\">Postcode"));
+	assert_true(contains(r.body, "name=\"s4_start\""));
+	assert_true(contains(r.body, "name=\"walk_grade\""));
+	assert_true(contains(r.body, "name=\"category\" id=\"category-"));
+	assert_true(contains(r.body, "for=\"contact_email\">Your email"
+	    "</label>"));
+	assert_true(header_starts(&r, "Cache-Control", "no-store"));
+	resp_free(&r);
+}
+
+static void
+test_submit_stores_a_pending_listing_and_only_the_token_hash(void **state)
+{
+	char		 token[80], sub[40], n[32];
+	const char	*p[2];
+	struct resp	 r;
+	char		 path[160];
+
+	(void)state;
+	submit_walk("Park walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	p[0] = sub;
+	sql_str("SELECT status || ' ' || kind || ' ' ||"
+	    " jsonb_array_length(document->'sessions') FROM submission"
+	    " WHERE id = $1", 1, p, n, sizeof(n));
+	assert_string_equal(n, "pending new 2");
+	/* The token itself is nowhere in the database. */
+	p[0] = token;
+	sql_str("SELECT count(*) FROM edit_token"
+	    " WHERE encode(token_hash, 'hex') = $1", 1, p, n, sizeof(n));
+	assert_string_equal(n, "0");
+	/* Nothing is published before a moderator says so. */
+	sql_str("SELECT count(*) FROM service WHERE name = 'Park walk'", 0,
+	    NULL, n, sizeof(n));
+	assert_string_equal(n, "0");
+
+	snprintf(path, sizeof(path), "/edit/%s?sent=1", token);
+	r = http_get(path);
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "Thank you: we have your listing"));
+	assert_true(contains(r.body, token));
+	assert_true(contains(r.body, "waiting for a moderator"));
+	assert_true(header_starts(&r, "Referrer-Policy", "no-referrer"));
+	resp_free(&r);
+}
+
+static void
+test_submit_errors_reshow_the_form_with_input_kept(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 body[4096];
+	char		 n[32];
+
+	(void)state;
+	forget_my_submissions();
+	browser(&s, "/submit");
+	snprintf(body, sizeof(body), "csrf=%s&name=%%3Cscript%%3Ealert(1)"
+	    "%%3C%%2Fscript%%3E&v1_postcode=G11+7AA&s1_pattern=weekly"
+	    "&s1_day=TU&s1_start=11%%3A00&s1_end=10%%3A00&min_age=70"
+	    "&max_age=18&contact_email=not-an-email&org_website=ftp%%3A%%2F"
+	    "%%2Fx", s.tok);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 400);
+	assert_true(contains(r.body, "<title>Error: Add a listing"));
+	assert_true(contains(r.body, "There is a problem"));
+	assert_true(contains(r.body, "href=\"#org_name\">Enter the name of "
+	    "the organisation"));
+	assert_true(contains(r.body, "href=\"#kind-service\">Choose what "
+	    "kind"));
+	assert_true(contains(r.body, "href=\"#s1_end\">The end time must be "
+	    "after"));
+	assert_true(contains(r.body, "href=\"#max_age\">The oldest age"));
+	assert_true(contains(r.body, "href=\"#contact_email\">Enter an email"));
+	assert_true(contains(r.body, "href=\"#org_website\">Enter a web "
+	    "address"));
+	/* Kept, as text. */
+	assert_true(contains(r.body, "value=\"&lt;script&gt;alert(1)&lt;"
+	    "/script&gt;\""));
+	assert_null(strstr(r.body, "<script>alert(1)"));
+	assert_true(contains(r.body, "id=\"s1_end-error\""));
+	assert_true(contains(r.body, "aria-invalid=\"true\""));
+	resp_free(&r);
+
+	/* A postcode of the right shape that is not in our table. */
+	snprintf(body, sizeof(body), "csrf=%s&v1_postcode=SW1A+1AA", s.tok);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 400);
+	assert_true(contains(r.body, "We cannot find the postcode SW1A 1AA"));
+	resp_free(&r);
+	sql_str("SELECT count(*) FROM submission"
+	    " WHERE submitter_ip IN ('127.0.0.1', '::1')", 0, NULL, n,
+	    sizeof(n));
+	assert_string_equal(n, "0");
+}
+
+static void
+test_submit_limits_every_field(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		*body, *p;
+	size_t		 i;
+
+	(void)state;
+	forget_my_submissions();
+	browser(&s, "/submit");
+	body = malloc(20000);
+	assert_non_null(body);
+	walk_body(body, 20000, &s, "Long walk", "&name=");
+	/* The first name wins: put a long one first instead. */
+	p = body + snprintf(body, 20000, "csrf=%s&name=", s.tok);
+	for (i = 0; i < 201; i++)
+		*p++ = 'a';
+	*p = '\0';
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 400);
+	assert_true(contains(r.body, "must be 200 characters or fewer"));
+	resp_free(&r);
+	free(body);
+}
+
+static void
+test_submit_honeypot_and_csrf_refuse(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 body[4096], n[32];
+
+	(void)state;
+	forget_my_submissions();
+	browser(&s, "/submit");
+	walk_body(body, sizeof(body), &s, "Bot walk", "&nickname=buy+now");
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 400);
+	resp_free(&r);
+	/* No cookie, or a token that is not the cookie's. */
+	walk_body(body, sizeof(body), &s, "Forged walk", NULL);
+	r = post(NULL, "/submit", body);
+	assert_int_equal(r.status, 403);
+	resp_free(&r);
+	s.tok[0] = s.tok[0] == 'a' ? 'b' : 'a';
+	walk_body(body, sizeof(body), &s, "Forged walk", NULL);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 403);
+	resp_free(&r);
+	sql_str("SELECT count(*) FROM submission WHERE document->'service'->>"
+	    "'name' IN ('Bot walk', 'Forged walk')", 0, NULL, n, sizeof(n));
+	assert_string_equal(n, "0");
+}
+
+static void
+test_submit_rate_limit_answers_429(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 body[4096], ra[32];
+
+	(void)state;
+	forget_my_submissions();
+	PQclear(test_sql("INSERT INTO submission (kind, document,"
+	    " submitter_ip) SELECT 'new', '{}', ip FROM generate_series(1, 10),"
+	    " (VALUES ('127.0.0.1'), ('::1')) v (ip)", 0, NULL));
+	browser(&s, "/submit");
+	walk_body(body, sizeof(body), &s, "Eleventh walk", NULL);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 429);
+	assert_int_equal(resp_header(&r, "Retry-After", ra, sizeof(ra)), 0);
+	assert_true(atoi(ra) > 0 && atoi(ra) <= 3600);
+	resp_free(&r);
+	forget_my_submissions();
+}
+
+static void
+test_edit_link_wrong_tokens_are_plain_404s(void **state)
+{
+	struct resp	 a, b;
+	char		 path[200], token[80];
+
+	(void)state;
+	a = http_get("/edit/0000000000000000000000000000000000000000000000"
+	    "000000000000000000");
+	b = http_get("/edit/not-a-token");
+	assert_int_equal(a.status, 404);
+	assert_int_equal(b.status, 404);
+	assert_true(contains(a.body, "This link does not work"));
+	assert_true(contains(b.body, "This link does not work"));
+	resp_free(&a);
+	resp_free(&b);
+	/* One character off a real one. */
+	submit_walk("Off by one walk", token, sizeof(token));
+	token[10] = token[10] == '0' ? '1' : '0';
+	snprintf(path, sizeof(path), "/edit/%s", token);
+	a = http_get(path);
+	assert_int_equal(a.status, 404);
+	resp_free(&a);
+}
+
+static void
+test_edit_link_changes_a_pending_listing_and_detects_conflicts(
+    void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 token[80], sub[40], path[200], body[4096], v[64];
+	const char	*p[1];
+
+	(void)state;
+	submit_walk("Pending walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	browser(&s, path);
+	r = http_get(path);
+	assert_int_equal(r.status, 200);
+	/* The stored listing, back in the form. */
+	assert_true(contains(r.body, "value=\"Pending walk\""));
+	assert_true(contains(r.body, "name=\"version\" value=\"1\""));
+	resp_free(&r);
+	walk_body(body, sizeof(body), &s, "Pending walk renamed",
+	    "&version=1");
+	r = post(&s, path, body);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	p[0] = sub;
+	sql_str("SELECT version || ' ' || (document->'service'->>'name')"
+	    " FROM submission WHERE id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "2 Pending walk renamed");
+
+	/* A second edit made from version 1: told, nothing overwritten. */
+	walk_body(body, sizeof(body), &s, "Stale edit", "&version=1");
+	r = post(&s, path, body);
+	assert_int_equal(r.status, 409);
+	assert_true(contains(r.body, "Your change was not saved"));
+	assert_true(contains(r.body, "Stale edit"));
+	assert_true(contains(r.body, "Pending walk renamed"));
+	resp_free(&r);
+	sql_str("SELECT version || ' ' || (document->'service'->>'name')"
+	    " FROM submission WHERE id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "2 Pending walk renamed");
+}
+
+static void
+test_edit_link_on_a_published_listing(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 token[80], sub[40], svc[40], path[200], body[4096];
+	char		 v[128];
+	const char	*p[1];
+
+	(void)state;
+	submit_walk("Published walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	publish(sub, svc, sizeof(svc));
+	p[0] = svc;
+	PQclear(test_sql("UPDATE service SET last_reviewed = current_date -"
+	    " 400, review_due = current_date - 35 WHERE id = $1", 1, p));
+
+	snprintf(path, sizeof(path), "/edit/%s", token);
+	browser(&s, path);
+	r = http_get(path);
+	assert_true(contains(r.body, "is published"));
+	assert_true(contains(r.body, "It is still correct"));
+	resp_free(&r);
+
+	/* Still correct: renewed at once, recorded, no moderation. */
+	snprintf(path, sizeof(path), "/edit/%s/confirm", token);
+	snprintf(body, sizeof(body), "csrf=%s", s.tok);
+	r = post(&s, path, body);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	sql_str("SELECT (last_reviewed = current_date)::text || ' ' ||"
+	    " (SELECT count(*) FROM listing_change c WHERE c.service_id = s.id"
+	    " AND c.action = 'confirmed') FROM service s WHERE id = $1", 1, p,
+	    v, sizeof(v));
+	assert_string_equal(v, "true 1");
+
+	/* A change goes to moderation as an update of that version. */
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	r = http_get(path);
+	assert_true(contains(r.body, "name=\"base\" value=\"1\""));
+	resp_free(&r);
+	walk_body(body, sizeof(body), &s, "Published walk",
+	    "&base=1&s1_start=10%3A30");
+	/* The first s1_start wins in walk_body: replace it. */
+	*strstr(body, "s1_start=10%3A00") = 'x';
+	r = post(&s, path, body);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	sql_str("SELECT kind || ' ' || base_version || ' ' || status"
+	    " FROM submission WHERE service_id = $1 AND kind = 'update'", 1, p,
+	    v, sizeof(v));
+	assert_string_equal(v, "update 1 pending");
+	/* Still the old times in public until a moderator approves. */
+	sql_str("SELECT to_char(min(opens_at), 'HH24:MI') FROM schedule"
+	    " WHERE service_id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "10:00");
+
+	/* Withdraw: off search at once, and the link stops working. */
+	snprintf(path, sizeof(path), "/edit/%s/withdraw", token);
+	snprintf(body, sizeof(body), "csrf=%s", s.tok);
+	r = post(&s, path, body);
+	assert_int_equal(r.status, 400);	/* the box was not ticked */
+	resp_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&sure=yes", s.tok);
+	r = post(&s, path, body);
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "withdrawn"));
+	resp_free(&r);
+	sql_str("SELECT status || ' ' || (SELECT count(*) FROM listing_change"
+	    " c WHERE c.service_id = s.id AND c.action = 'withdrawn')"
+	    " FROM service s WHERE id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "inactive 1");
+	snprintf(path, sizeof(path), "/edit/%s", token);
+	r = http_get(path);
+	assert_int_equal(r.status, 404);
+	resp_free(&r);
+}
+
+static void
+test_submit_keeps_sql_metacharacters_verbatim(void **state)
+{
+	char		 token[80], sub[40], v[128];
+	const char	*p[1];
+
+	(void)state;
+	submit_walk("O'Brien's walk; DROP TABLE service; --", token,
+	    sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	p[0] = sub;
+	sql_str("SELECT document->'service'->>'name' FROM submission"
+	    " WHERE id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "O'Brien's walk; DROP TABLE service; --");
+}
+
+/* The confirmation was shown, then the server and the database went. */
+static void
+test_submission_survives_kill_9_and_a_database_restart(void **state)
+{
+	struct own_server	 o;
+	struct resp		 r;
+	struct session		 s;
+	const char		*pg = getenv("SIGNPOST_TEST_PG");
+	const char		*dir = getenv("SIGNPOST_TEST_PGDIR");
+	const char		*base = getenv("SIGNPOST_TEST_URL");
+	char			 body[4096], url[64], cmd[1024], loc[512], n[32];
+	int			 st;
+
+	(void)state;
+	assert_non_null(pg);
+	assert_non_null(dir);
+	forget_my_submissions();
+	assert_int_equal(own_server_start(&o, NULL), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", o.port);
+	setenv("SIGNPOST_TEST_URL", url, 1);
+	browser(&s, "/submit");
+	walk_body(body, sizeof(body), &s, "Survivor walk", NULL);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	resp_free(&r);
+	r = http_get(strstr(loc, "/edit/"));
+	assert_true(contains(r.body, "Thank you: we have your listing"));
+	resp_free(&r);
+	kill(o.pid, SIGKILL);
+	waitpid(o.pid, &st, 0);
+	o.pid = 0;
+	unlink(o.log);
+	setenv("SIGNPOST_TEST_URL", base, 1);
+
+	snprintf(cmd, sizeof(cmd), "'%s' stop '%s' >/dev/null 2>&1 && '%s' "
+	    "start '%s' >/dev/null 2>&1", pg, dir, pg, dir);
+	assert_int_equal(system(cmd), 0);
+	PQreset(test_db());
+	sql_str("SELECT count(*) FROM submission s JOIN edit_token t"
+	    " ON t.submission_id = s.id"
+	    " WHERE s.document->'service'->>'name' = 'Survivor walk'", 0, NULL,
+	    n, sizeof(n));
+	assert_string_equal(n, "1");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_submit_form_has_every_section),
+		cmocka_unit_test(
+		    test_submit_stores_a_pending_listing_and_only_the_token_hash),
+		cmocka_unit_test(
+		    test_submit_errors_reshow_the_form_with_input_kept),
+		cmocka_unit_test(test_submit_limits_every_field),
+		cmocka_unit_test(test_submit_honeypot_and_csrf_refuse),
+		cmocka_unit_test(test_submit_rate_limit_answers_429),
+		cmocka_unit_test(test_edit_link_wrong_tokens_are_plain_404s),
+		cmocka_unit_test(
+		    test_edit_link_changes_a_pending_listing_and_detects_conflicts),
+		cmocka_unit_test(test_edit_link_on_a_published_listing),
+		cmocka_unit_test(test_submit_keeps_sql_metacharacters_verbatim),
+		cmocka_unit_test(
+		    test_submission_survives_kill_9_and_a_database_restart),
+	};
+
+	(void)resp_json;
+	return (RUN_TESTS("submit", tests));
+}
