@@ -15,6 +15,7 @@
 #include "listing.h"
 #include "log.h"
 #include "migrate.h"
+#include "page_admin.h"
 #include "page_service.h"
 #include "page_shortlist.h"
 #include "page_submit.h"
@@ -30,6 +31,7 @@ app_register_statements(void)
 	feed_init();
 	ical_init();
 	page_service_init();
+	page_admin_init();
 	page_shortlist_init();
 	auth_init();
 	listing_init();

@@ -19,6 +19,7 @@
 #include "ical.h"
 #include "log.h"
 #include "page.h"
+#include "page_admin.h"
 #include "page_search.h"
 #include "page_service.h"
 #include "page_shortlist.h"
@@ -79,6 +80,16 @@ static const struct route routes[] = {
 	{ HTTP_POST,	CSRF,	"/edit/{token}/change",		page_edit_change_post },
 	{ HTTP_POST,	CSRF,	"/edit/{token}/confirm",	page_edit_confirm },
 	{ HTTP_POST,	CSRF,	"/edit/{token}/withdraw",	page_edit_withdraw },
+	{ HTTP_GET,	LOGIN,	"/admin",			page_admin_queue },
+	{ HTTP_GET,	LOGIN,	"/admin/submissions/{id}",	page_admin_item },
+	{ HTTP_POST,	LOGIN | CSRF, "/admin/submissions/{id}/approve", page_admin_approve },
+	{ HTTP_POST,	LOGIN | CSRF, "/admin/submissions/{id}/reject",	page_admin_reject },
+	{ HTTP_GET,	LOGIN,	"/admin/submissions/{id}/edit",	page_admin_edit_form },
+	{ HTTP_POST,	LOGIN | CSRF, "/admin/submissions/{id}/edit",	page_admin_edit_post },
+	{ HTTP_GET,	LOGIN,	"/admin/reports/{id}",		page_admin_report },
+	{ HTTP_POST,	LOGIN | CSRF, "/admin/reports/{id}/resolve",	page_admin_report_resolve },
+	{ HTTP_GET,	LOGIN,	"/admin/services/{id}/history",	page_admin_history },
+	{ HTTP_POST,	LOGIN | CSRF, "/admin/services/{id}/restore",	page_admin_restore },
 };
 
 int
