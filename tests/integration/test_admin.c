@@ -544,7 +544,7 @@ test_admin_reject_needs_a_reason_and_keeps_it(void **state)
 	big[17 + 2100] = '\0';
 	r = mod_post(&m, path, big);
 	assert_int_equal(r.status, 400);
-	assert_true(contains(r.body, "2000 characters or fewer"));
+	assert_true(contains(r.body, "2,000 characters or fewer"));
 	resp_free(&r);
 	r = mod_post(&m, path, "version=1&reason=%3Cscript%3Ealert(1)%3C%2F"
 	    "script%3E+%27%3B+DROP+TABLE+service%3B+--");
