@@ -71,6 +71,10 @@ static const struct route routes[] = {
 	{ HTTP_GET,	ANYONE,	"/organisations/{id}",		page_organisation },
 	{ HTTP_GET,	ANYONE,	"/shortlist",			page_shortlist },
 	{ HTTP_GET,	ANYONE,	"/shortlist/toggle",		page_shortlist_toggle },
+	{ HTTP_GET,	ANYONE,	"/admin/login",			page_admin_login_form },
+	{ HTTP_POST,	CSRF,	"/admin/login",			page_admin_login_post },
+	{ HTTP_POST,	LOGIN | CSRF,	"/admin/logout",		page_admin_logout },
+	{ HTTP_GET,	LOGIN,	"/admin/whoami",		page_admin_whoami },
 };
 
 int
