@@ -1,16 +1,47 @@
 /*
  * Accounts, sessions and tokens.  See auth.h.
+ *
+ * Signing in: every attempt is written to login_attempt (as a failure,
+ * turned into a success once the password checks), and an account or an
+ * address with login_max_failures failures within login_window_minutes is
+ * refused before any password is looked at.  A refused attempt counts
+ * too, so that hammering does not shorten the wait; Retry-After says when
+ * the count will have fallen below the limit.  Nothing in the answers
+ * tells an unknown e-mail from a wrong password: the same message, and a
+ * password check against a dummy hash so that the time is the same.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "form.h"
 #include "http.h"
 #include "log.h"
+#include "page.h"
+#include "route.h"
+
+#define PASSWORD_MIN	12	/* characters */
+#define PASSWORD_MAX	256
+#define EMAIL_MAX	254
+#define NEXT_MAX	1024
+#define LOGIN_FAILED	"Enter a correct email address and password"
+
+/*
+ * Checked when the e-mail is unknown, so that the answer takes as long as
+ * for a wrong password.  The parameters are libsodium's INTERACTIVE ones,
+ * as for every real hash; the password behind it was random and is gone.
+ */
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
+    "$argon2id$v=19$m=65536,t=2,p=1$+P5pylBleUOw6+d8AMat8g$"
+    "eDnYH8Zof8JYfOvzB1iAqXHphqO0UU80F0RfUclRicc";
 
 static const struct db_stmt stmts[] = {
 	{ "auth_session",
@@ -19,6 +50,59 @@ static const struct db_stmt stmts[] = {
 	  " AND u.disabled_at IS NULL AND s.expires_at > now()"
 	  " AND s.last_seen > now() - make_interval(mins => $2::int)"
 	  " RETURNING u.id, u.email, u.role = 'admin', s.token_hash" },
+	{ "auth_user_get",
+	  "SELECT id, password_hash, disabled_at IS NULL FROM app_user"
+	  " WHERE lower(email) = lower($1)" },
+	/*
+	 * The attempt, and how long (seconds) until the account and the
+	 * address both have fewer than $4 failures in the window: the
+	 * $4-th most recent failure leaving it.  NULL: not throttled.  The
+	 * subqueries do not see the row this statement inserts.
+	 */
+	{ "auth_attempt",
+	  "WITH a AS (INSERT INTO login_attempt (email, ip, ok)"
+	  " VALUES ($1, $2, false) RETURNING id)"
+	  " SELECT (SELECT id FROM a), ceil(extract(epoch FROM max(t)"
+	  " + make_interval(mins => $3::int) - now()))::int FROM ("
+	  " (SELECT at AS t FROM login_attempt WHERE NOT ok"
+	  "  AND lower(email) = lower($1)"
+	  "  AND at > now() - make_interval(mins => $3::int)"
+	  "  ORDER BY at DESC OFFSET $4::int - 1 LIMIT 1)"
+	  " UNION ALL"
+	  " (SELECT at FROM login_attempt WHERE NOT ok AND ip = $2"
+	  "  AND at > now() - make_interval(mins => $3::int)"
+	  "  ORDER BY at DESC OFFSET $4::int - 1 LIMIT 1)) w" },
+	/*
+	 * A new session for $1.  The one the browser came with ($3, may be
+	 * NULL) goes, so that a token planted before sign-in is worth
+	 * nothing after it; so do this user's dead sessions.
+	 */
+	{ "auth_login",
+	  "WITH d AS (DELETE FROM user_session WHERE token_hash = $3::bytea"
+	  "  OR (user_id = $1 AND (expires_at <= now()"
+	  "  OR last_seen <= now() - make_interval(mins => $5::int)))),"
+	  " u AS (UPDATE app_user SET last_login_at = now() WHERE id = $1),"
+	  " a AS (UPDATE login_attempt SET ok = true WHERE id = $6::bigint)"
+	  " INSERT INTO user_session (token_hash, user_id, expires_at)"
+	  " VALUES ($2::bytea, $1, now() + make_interval(hours => $4::int))" },
+	{ "auth_rehash",
+	  "UPDATE app_user SET password_hash = $2 WHERE id = $1" },
+	{ "auth_logout",
+	  "DELETE FROM user_session WHERE token_hash = $1::bytea" },
+	{ "auth_user_add",
+	  "INSERT INTO app_user (email, role, password_hash)"
+	  " VALUES ($1, $2, $3) RETURNING id" },
+	{ "auth_user_disable",
+	  "WITH u AS (UPDATE app_user SET disabled_at = coalesce(disabled_at,"
+	  "  now()) WHERE lower(email) = lower($1) RETURNING id),"
+	  " d AS (DELETE FROM user_session s USING u WHERE s.user_id = u.id"
+	  "  RETURNING 1)"
+	  " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM d)" },
+	{ "auth_user_list",
+	  "SELECT email, role, CASE WHEN disabled_at IS NULL THEN 'active'"
+	  " ELSE 'disabled' END,"
+	  " coalesce(to_char(last_login_at, 'YYYY-MM-DD HH24:MI TZ'), 'never')"
+	  " FROM app_user ORDER BY lower(email)" },
 };
 
 void
@@ -98,4 +182,524 @@ auth_session(struct http_request *req)
 	}
 	db_free(r);
 	return (DB_OK);
+}
+
+/* The pages. */
+
+static const struct form_field login_fields[] = {
+	{ .name = "email", .label = "Email address", .kind = FORM_EMAIL,
+	  .required = 1, .max = EMAIL_MAX, .autocomplete = "username",
+	  .required_msg = "Enter your email address",
+	  .format_msg = "Enter an email address like name@example.com" },
+	{ .name = "password", .label = "Password", .kind = FORM_PASSWORD,
+	  .required = 1, .max = PASSWORD_MAX,
+	  .autocomplete = "current-password",
+	  .required_msg = "Enter your password" },
+};
+
+#define NLOGIN	(sizeof(login_fields) / sizeof(login_fields[0]))
+
+/*
+ * Where to go after signing in: only a page of ours under /admin, so that
+ * the sign-in link cannot be made to send people to another site
+ * ("//evil.example", "https://evil.example/", "/\evil").  NULL if not.
+ */
+static const char *
+safe_next(const char *next)
+{
+	const unsigned char	*p;
+
+	if (next == NULL || strlen(next) > NEXT_MAX ||
+	    strncmp(next, "/admin", 6) != 0 ||
+	    (next[6] != '\0' && next[6] != '/' && next[6] != '?'))
+		return (NULL);
+	for (p = (const unsigned char *)next; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
+			return (NULL);
+	return (next);
+}
+
+static void
+session_cookie(struct http_request *req, const char *tok)
+{
+	char	hdr[256];
+
+	/* Strict: no other site can start a request that carries it. */
+	snprintf(hdr, sizeof(hdr), "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict%s%s", AUTH_COOKIE, tok != NULL ? tok : "",
+	    tok == NULL ? "; Max-Age=0" : "",
+	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
+	http_header_add(req, "Set-Cookie", hdr);
+}
+
+static void
+login_page(struct http_request *req, const struct form *f, int status)
+{
+	struct buf	*b = &req->resp;
+	const char	*next = safe_next(http_param(req, "next"));
+
+	page_begin(req, f->nerr > 0 ? "Error: Sign in" : "Sign in",
+	    PAGE_NOINDEX);
+	form_summary(b, f);
+	buf_puts(b, "<h1>Sign in</h1>\n<p>For the directory's moderators. "
+	    "Ask an administrator if you need an account.</p>\n"
+	    "<form class=\"login-form\" method=\"post\" action=\"/admin/login\""
+	    " novalidate>\n");
+	form_csrf_input(b, req);
+	if (next != NULL) {
+		buf_puts(b, "<input type=\"hidden\" name=\"next\" value=\"");
+		buf_html(b, next);
+		buf_puts(b, "\">\n");
+	}
+	form_fields(b, f, "email", "password");
+	buf_puts(b, "<button type=\"submit\" class=\"button\">Sign in"
+	    "</button>\n</form>\n");
+	page_end(req, 0);
+	/* Neither the form nor its answer belongs in any cache. */
+	http_header_set(req, "Cache-Control", "no-store");
+	page_send(req, status);
+}
+
+static void
+throttled_page(struct http_request *req, int secs)
+{
+	struct buf	*b = &req->resp;
+	struct tm	 tm;
+	time_t		 at;
+	char		 when[32], ra[16];
+	int		 mins;
+
+	if (secs < 1)
+		secs = 1;
+	mins = (secs + 59) / 60;
+	at = time(NULL) + secs;
+	if (localtime_r(&at, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%H:%M", &tm) == 0)
+		str_copy(when, sizeof(when), "a while");
+	snprintf(ra, sizeof(ra), "%d", secs);
+	page_begin(req, "Too many attempts to sign in", PAGE_NOINDEX);
+	buf_puts(b, "<h1>Too many attempts to sign in</h1>\n<p>There have "
+	    "been too many attempts to sign in to this account, or from "
+	    "your network. To keep accounts safe, signing in is paused.</p>\n");
+	buf_printf(b, "<p>Try again after %s (in %d minute%s).</p>\n", when,
+	    mins, mins == 1 ? "" : "s");
+	page_end(req, 0);
+	http_header_set(req, "Retry-After", ra);
+	http_header_set(req, "Cache-Control", "no-store");
+	page_send(req, 429);
+}
+
+void
+page_admin_login_form(struct http_request *req)
+{
+	struct form	f;
+
+	form_init(&f, login_fields, NLOGIN);
+	login_page(req, &f, 200);
+	form_free(&f);
+}
+
+/* A new hash when libsodium's parameters have moved on; failure is logged. */
+static void
+rehash(const char *id, const char hash[crypto_pwhash_STRBYTES],
+    const char *pw)
+{
+	char		 nh[crypto_pwhash_STRBYTES];
+	const char	*p[2];
+
+	if (crypto_pwhash_str_needs_rehash(hash,
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
+		return;
+	if (crypto_pwhash_str(nh, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		log_warn("auth: cannot rehash the password of user %s: out of "
+		    "memory", id);
+		return;
+	}
+	p[0] = id;
+	p[1] = nh;
+	if (db_exec("auth_rehash", 2, p, NULL) != DB_OK)
+		log_warn("auth: rehash of user %s: %s", id, db_errmsg());
+}
+
+void
+page_admin_login_post(struct http_request *req)
+{
+	struct db_result	*att = NULL, *u = NULL;
+	struct form		 f;
+	const char		*email, *pw, *p[6], *next;
+	char			 tok[AUTH_TOKEN_HEX + 1], lit[AUTH_HASH_LIT];
+	char			 old[AUTH_HASH_LIT], window[16], max[16];
+	char			 hours[16], idle[16];
+	char			 hash[crypto_pwhash_STRBYTES];
+	enum db_status		 st;
+	int			 known, ok, pwi;
+
+	form_init(&f, login_fields, NLOGIN);
+	if (form_read(&f, req) > 0) {
+		/* Nothing was tried: not an attempt to count. */
+		login_page(req, &f, 400);
+		goto out;
+	}
+	email = form_value(&f, "email");
+	/* As typed: the form layer keeps a password untrimmed. */
+	pwi = form_index(&f, "password");
+	pw = f.value[pwi];
+
+	snprintf(window, sizeof(window), "%d", config.login_window_minutes);
+	snprintf(max, sizeof(max), "%d", config.login_max_failures);
+	p[0] = email;
+	p[1] = req->client_ip;
+	p[2] = window;
+	p[3] = max;
+	if ((st = db_exec("auth_attempt", 4, p, &att)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if (!db_isnull(att, 0, 1)) {
+		long long	secs = 0;
+
+		(void)str_to_ll(db_value(att, 0, 1), -1000000, 1000000, &secs);
+		log_info("auth: sign-in throttled for %s from %s", email,
+		    req->client_ip);
+		throttled_page(req, (int)secs);
+		goto out;
+	}
+
+	if ((st = db_exec("auth_user_get", 1, p, &u)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	known = db_rows(u) == 1;
+	/* libsodium takes the hash as a buffer of crypto_pwhash_STRBYTES. */
+	if (str_copy(hash, sizeof(hash), known ? db_value(u, 0, 1) :
+	    dummy_hash) == -1) {
+		log_warn("auth: user %s has an overlong password hash", email);
+		str_copy(hash, sizeof(hash), dummy_hash);
+		known = 0;
+	}
+	ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	/* A disabled account is told nothing more than an unknown one. */
+	if (!known || !ok || db_bool(u, 0, 2) != 1) {
+		log_info("auth: failed sign-in for %s from %s", email,
+		    req->client_ip);
+		form_error(&f, "email", LOGIN_FAILED);
+		login_page(req, &f, 400);
+		goto out;
+	}
+
+	auth_token_new(tok, lit);
+	snprintf(hours, sizeof(hours), "%d", config.session_max_hours);
+	snprintf(idle, sizeof(idle), "%d", config.session_idle_minutes);
+	p[0] = db_value(u, 0, 0);
+	p[1] = lit;
+	p[2] = auth_token_hash(http_cookie(req, AUTH_COOKIE), old) == 0 ?
+	    old : NULL;
+	p[3] = hours;
+	p[4] = idle;
+	p[5] = db_value(att, 0, 0);
+	if ((st = db_exec("auth_login", 6, p, NULL)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	rehash(db_value(u, 0, 0), hash, pw);
+	log_info("auth: %s signed in from %s", email, req->client_ip);
+	session_cookie(req, tok);
+	next = safe_next(http_param(req, "next"));
+	http_redirect(req, 303, next != NULL ? next : "/admin");
+	http_header_set(req, "Cache-Control", "no-store");
+out:
+	sodium_memzero(tok, sizeof(tok));
+	db_free(att);
+	db_free(u);
+	form_free(&f);
+}
+
+void
+page_admin_logout(struct http_request *req)
+{
+	const char	*p[1];
+	char		 lit[AUTH_HASH_LIT];
+	enum db_status	 st;
+
+	/* The router found the session, so the cookie is a token of ours. */
+	if (auth_token_hash(http_cookie(req, AUTH_COOKIE), lit) == 0) {
+		p[0] = lit;
+		if ((st = db_exec("auth_logout", 1, p, NULL)) != DB_OK) {
+			route_db_error(req, st);
+			return;
+		}
+	}
+	log_info("auth: %s signed out", req->user_email);
+	session_cookie(req, NULL);
+	http_redirect(req, 303, "/admin/login");
+	http_header_set(req, "Cache-Control", "no-store");
+}
+
+void
+page_admin_whoami(struct http_request *req)
+{
+	struct buf	*b = &req->resp;
+
+	page_begin(req, "Signed in", PAGE_NOINDEX);
+	buf_puts(b, "<h1>Signed in</h1>\n<p>You are signed in as <strong>");
+	buf_html(b, req->user_email);
+	buf_printf(b, "</strong> (%s).</p>\n", req->user_admin ?
+	    "administrator" : "moderator");
+	buf_puts(b, "<form method=\"post\" action=\"/admin/logout\">");
+	form_csrf_input(b, req);
+	buf_puts(b, "<button type=\"submit\" class=\"button\">Sign out"
+	    "</button></form>\n");
+	page_end(req, 0);
+	http_header_set(req, "Cache-Control", "no-store");
+	page_send(req, 200);
+}
+
+/* `signpost user ...` */
+
+static struct termios	saved_tty;
+static volatile sig_atomic_t tty_changed;
+
+/* Ctrl-C at the prompt must not leave the terminal without echo. */
+static void
+restore_tty(int sig)
+{
+	if (tty_changed)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* One line from stdin without its newline; -1 at EOF or when too long. */
+static int
+read_line(char *buf, size_t len)
+{
+	size_t	n;
+
+	if (fgets(buf, (int)len, stdin) == NULL)
+		return (-1);
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	else if (!feof(stdin))
+		return (-1);
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return (0);
+}
+
+static int
+prompt_hidden(const char *prompt, char *buf, size_t len)
+{
+	struct termios	t;
+	int		rv;
+
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &saved_tty) == -1)
+		return (-1);
+	t = saved_tty;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_lflag |= ECHONL;
+	signal(SIGINT, restore_tty);
+	signal(SIGTERM, restore_tty);
+	tty_changed = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == -1) {
+		tty_changed = 0;
+		return (-1);
+	}
+	rv = read_line(buf, len);
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	tty_changed = 0;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	return (rv);
+}
+
+/*
+ * The new password: asked twice on a terminal, else one line of stdin
+ * (for scripts).  A message is printed on failure.
+ */
+static int
+read_password(char *pw, size_t len)
+{
+	char		 again[PASSWORD_MAX * 4 + 2];
+	const char	*p;
+	size_t		 n;
+	int		 rv = -1;
+
+	if (isatty(STDIN_FILENO)) {
+		if (prompt_hidden("Password: ", pw, len) == -1 ||
+		    prompt_hidden("Password again: ", again,
+		    sizeof(again)) == -1) {
+			fprintf(stderr, "signpost: could not read the "
+			    "password\n");
+			goto out;
+		}
+		if (strcmp(pw, again) != 0) {
+			fprintf(stderr, "signpost: the passwords do not "
+			    "match\n");
+			goto out;
+		}
+	} else if (read_line(pw, len) == -1) {
+		fprintf(stderr, "signpost: expected the password on one line "
+		    "of standard input, %d to %d characters\n", PASSWORD_MIN,
+		    PASSWORD_MAX);
+		goto out;
+	}
+	for (p = pw; *p != '\0'; p++)
+		/* The sign-in form accepts no control characters. */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			fprintf(stderr, "signpost: the password cannot contain "
+			    "control characters\n");
+			goto out;
+		}
+	n = form_utf8_chars(pw);
+	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
+		fprintf(stderr, "signpost: the password must be %d to %d "
+		    "characters long\n", PASSWORD_MIN, PASSWORD_MAX);
+		goto out;
+	}
+	rv = 0;
+out:
+	sodium_memzero(again, sizeof(again));
+	return (rv);
+}
+
+static void
+user_usage(void)
+{
+	fprintf(stderr, "usage: signpost user add EMAIL --role "
+	    "moderator|admin\n"
+	    "       signpost user disable EMAIL\n"
+	    "       signpost user list\n");
+}
+
+static int
+user_add(const char *email, const char *role)
+{
+	struct db_result	*r = NULL;
+	char			 pw[PASSWORD_MAX * 4 + 2];
+	char			 hash[crypto_pwhash_STRBYTES];
+	const char		*p[3];
+	enum db_status		 st;
+	int			 rv = 1;
+
+	if (!form_email_ok(email)) {
+		fprintf(stderr, "signpost: \"%s\" is not an e-mail address\n",
+		    email);
+		return (1);
+	}
+	if (read_password(pw, sizeof(pw)) == -1)
+		goto out;
+	if (crypto_pwhash_str(hash, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		fprintf(stderr, "signpost: out of memory hashing the "
+		    "password\n");
+		goto out;
+	}
+	p[0] = email;
+	p[1] = role;
+	p[2] = hash;
+	if ((st = db_exec("auth_user_add", 3, p, &r)) != DB_OK) {
+		if (st == DB_ERROR && strcmp(db_sqlstate(), "23505") == 0)
+			fprintf(stderr, "signpost: there is already a user "
+			    "with the e-mail %s\n", email);
+		else
+			fprintf(stderr, "signpost: cannot add the user: %s\n",
+			    db_errmsg());
+		goto out;
+	}
+	printf("added %s %s\n", role, email);
+	rv = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	db_free(r);
+	return (rv);
+}
+
+static int
+user_disable(const char *email)
+{
+	struct db_result	*r = NULL;
+	const char		*p[1] = { email };
+	int			 rv = 1;
+
+	if (db_exec("auth_user_disable", 1, p, &r) != DB_OK) {
+		fprintf(stderr, "signpost: cannot disable the user: %s\n",
+		    db_errmsg());
+		goto out;
+	}
+	if (strcmp(db_value(r, 0, 0), "0") == 0) {
+		fprintf(stderr, "signpost: there is no user with the e-mail "
+		    "%s\n", email);
+		goto out;
+	}
+	printf("disabled %s; %s session%s ended\n", email, db_value(r, 0, 1),
+	    strcmp(db_value(r, 0, 1), "1") == 0 ? "" : "s");
+	rv = 0;
+out:
+	db_free(r);
+	return (rv);
+}
+
+static int
+user_list(void)
+{
+	struct db_result	*r = NULL;
+	int			 i;
+
+	if (db_exec("auth_user_list", 0, NULL, &r) != DB_OK) {
+		fprintf(stderr, "signpost: cannot list the users: %s\n",
+		    db_errmsg());
+		return (1);
+	}
+	printf("%-40s %-10s %-9s %s\n", "EMAIL", "ROLE", "STATUS",
+	    "LAST SIGN-IN");
+	for (i = 0; i < db_rows(r); i++)
+		printf("%-40s %-10s %-9s %s\n", db_value(r, i, 0),
+		    db_value(r, i, 1), db_value(r, i, 2), db_value(r, i, 3));
+	db_free(r);
+	return (0);
+}
+
+int
+cmd_user(int argc, char **argv)
+{
+	const char	*email = NULL, *role = NULL;
+	int		 i;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "signpost: cannot initialise libsodium\n");
+		return (1);
+	}
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return (user_list());
+	if (argc == 3 && strcmp(argv[1], "disable") == 0)
+		return (user_disable(argv[2]));
+	if (argc >= 3 && strcmp(argv[1], "add") == 0) {
+		for (i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+				role = argv[++i];
+			else if (strncmp(argv[i], "--role=", 7) == 0)
+				role = argv[i] + 7;
+			else if (email == NULL && argv[i][0] != '-')
+				email = argv[i];
+			else {
+				user_usage();
+				return (2);
+			}
+		}
+		if (email == NULL || role == NULL || (strcmp(role,
+		    "moderator") != 0 && strcmp(role, "admin") != 0)) {
+			user_usage();
+			return (2);
+		}
+		return (user_add(email, role));
+	}
+	user_usage();
+	return (2);
 }

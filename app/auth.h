@@ -32,10 +32,11 @@ int	auth_hash_equal(const char *, const char *);
  */
 enum db_status	auth_session(struct http_request *);
 
-/* The sign-in pages. */
+/* The sign-in pages; whoami says who is signed in, with a sign-out button. */
 void	page_admin_login_form(struct http_request *);
 void	page_admin_login_post(struct http_request *);
 void	page_admin_logout(struct http_request *);
+void	page_admin_whoami(struct http_request *);
 
 /* `signpost user add|disable|list ...`: exit status. */
 int	cmd_user(int, char **);

@@ -296,9 +296,10 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		set_err(f, i, FORM_E_INVALID, "The form was too large to read");
 		return;
 	}
-	if (fl->kind != FORM_TEXTAREA)
+	/* Spaces at either end are part of a password. */
+	if (fl->kind != FORM_TEXTAREA && fl->kind != FORM_PASSWORD)
 		str_trim(t);
-	else {
+	else if (fl->kind == FORM_TEXTAREA) {
 		/* Trailing space only: a leading newline may be meant. */
 		size_t	n = strlen(t);
 
@@ -654,6 +655,8 @@ input_type(enum form_kind k)
 		return ("time");
 	case FORM_DATE:
 		return ("date");
+	case FORM_PASSWORD:
+		return ("password");
 	default:
 		return ("text");
 	}
@@ -713,6 +716,9 @@ form_field(struct buf *b, const struct form *f, const char *name)
 	i = (size_t)idx;
 	fl = &f->fields[i];
 	v = f->raw[i] != NULL ? f->raw[i] : "";
+	/* A password in the page would sit in caches and history. */
+	if (fl->kind == FORM_PASSWORD)
+		v = "";
 	if (fl->kind == FORM_HIDDEN) {
 		buf_puts(b, "<input type=\"hidden\" name=\"");
 		buf_html(b, fl->name);

@@ -32,7 +32,8 @@ enum form_kind {
 	FORM_SELECT,		/* one of choices, drawn as <select> */
 	FORM_CHECKBOX,		/* "yes" or absent */
 	FORM_CHECKBOXES,	/* any of choices, value is "a,b,c" */
-	FORM_HIDDEN
+	FORM_HIDDEN,
+	FORM_PASSWORD		/* kept as typed (no trim), never drawn back */
 };
 
 enum form_error {

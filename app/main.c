@@ -18,6 +18,7 @@
 
 #include "app.h"
 #include "asset.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
@@ -46,6 +47,11 @@ usage(FILE *f)
 	    "  load-demo [--if-empty]  load (or replace) the demo listings in\n"
 	    "                          sql/demo/; --if-empty: only into a\n"
 	    "                          directory with no services yet\n"
+	    "  user add EMAIL --role moderator|admin\n"
+	    "                          add an account; the password is asked\n"
+	    "                          twice, or read as one line of stdin\n"
+	    "  user disable EMAIL      disable an account, end its sessions\n"
+	    "  user list               list the accounts and last sign-ins\n"
 	    "  sql NAME                print the SQL of the named prepared\n"
 	    "                          statement (scripts/bench runs it)\n"
 	    "  version                 print the version\n"
@@ -313,6 +319,11 @@ main(int argc, char *argv[])
 		}
 		printf("%s\n", sql);
 		return (0);
+	}
+	if (strcmp(cmd, "user") == 0) {
+		load_config(conf);
+		need_database();
+		return (cmd_user(argc, argv));
 	}
 	if (strcmp(cmd, "import-postcodes") == 0 && argc == 2) {
 		load_config(conf);

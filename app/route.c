@@ -90,6 +90,10 @@ static const struct route routes[] = {
 	{ HTTP_POST,	LOGIN | CSRF, "/admin/reports/{id}/resolve",	page_admin_report_resolve },
 	{ HTTP_GET,	LOGIN,	"/admin/services/{id}/history",	page_admin_history },
 	{ HTTP_POST,	LOGIN | CSRF, "/admin/services/{id}/restore",	page_admin_restore },
+	{ HTTP_GET,	ANYONE,	"/admin/login",			page_admin_login_form },
+	{ HTTP_POST,	CSRF,	"/admin/login",			page_admin_login_post },
+	{ HTTP_POST,	LOGIN | CSRF,	"/admin/logout",		page_admin_logout },
+	{ HTTP_GET,	LOGIN,	"/admin/whoami",		page_admin_whoami },
 };
 
 int
