@@ -17,6 +17,7 @@
 #include "page_service.h"
 #include "page_shortlist.h"
 #include "postcode.h"
+#include "remind.h"
 #include "search.h"
 
 void
@@ -30,6 +31,7 @@ app_register_statements(void)
 	page_service_init();
 	page_shortlist_init();
 	auth_init();
+	remind_init();
 	search_init();
 }
 

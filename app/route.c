@@ -23,6 +23,7 @@
 #include "page_service.h"
 #include "page_shortlist.h"
 #include "postcode.h"
+#include "remind.h"
 #include "route.h"
 
 #define ANYONE	0
@@ -71,6 +72,8 @@ static const struct route routes[] = {
 	{ HTTP_GET,	ANYONE,	"/organisations/{id}",		page_organisation },
 	{ HTTP_GET,	ANYONE,	"/shortlist",			page_shortlist },
 	{ HTTP_GET,	ANYONE,	"/shortlist/toggle",		page_shortlist_toggle },
+	{ HTTP_GET,	LOGIN,	"/admin/review",		remind_page_review },
+	{ HTTP_GET,	LOGIN,	"/admin/outbox",		remind_page_outbox },
 };
 
 int
