@@ -147,16 +147,23 @@ static void
 compose(struct buf *subject, struct buf *body, const struct db_result *r,
     int i, int second, const char *token)
 {
-	const char	*name = db_value(r, i, D_NAME);
+	struct buf	 one;
+	const char	*name, *p;
 
+	/* A name is one line, in the subject and in the text. */
+	buf_init(&one);
+	for (p = db_value(r, i, D_NAME); *p != '\0'; p++)
+		buf_append(&one, (unsigned char)*p < ' ' ? " " : p, 1);
+	name = buf_cstr(&one);
 	buf_printf(subject, "%sPlease check your listing: %s",
 	    second ? "Second reminder: " : "", name);
-	buf_printf(body, "Hello,\n\n%s from Signpost about your listing\n\n"
-	    "  %s\n\n", second ? "This is a second reminder" :
+	buf_printf(body, "Hello,\n\n%s from Signpost about your "
+	    "listing:\n\n  %s\n\n", second ? "This is a second reminder" :
 	    "This is a reminder", name);
-	buf_printf(body, "It was last checked on %s. Every listing is checked "
-	    "at least once\nevery %d months, so that people who find it get "
-	    "the right times and\nplaces: please look at it before %s.\n\n",
+	buf_printf(body, "It was last checked on %s.\n"
+	    "We ask every group to check its listing at least once every %d\n"
+	    "months, so that people who find it get the right times and "
+	    "places.\nPlease look at it before %s.\n\n",
 	    db_value(r, i, D_CHECKED), config.review_months,
 	    db_value(r, i, D_DUE_TEXT));
 	buf_printf(body, "Your listing's private page:\n\n  %s/edit/%s\n\n",
@@ -166,6 +173,9 @@ compose(struct buf *subject, struct buf *body, const struct db_result *r,
 	    "changed, change it there\nand a moderator will publish it.\n\n"
 	    "Please keep this link to yourself: anyone who has it can "
 	    "suggest\nchanges to the listing.\n\n-- \nSignpost\n");
+	if (one.oom)
+		subject->oom = 1;
+	buf_free(&one);
 }
 
 /*
