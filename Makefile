@@ -4,7 +4,7 @@
 CC	?= cc
 BUILD	?= build/release
 SAN	?=
-PKGS	 = libmicrohttpd libpq proj libcjson libsodium zlib
+PKGS	 = libmicrohttpd libpq proj libcjson libsodium zlib libcurl
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wformat=2

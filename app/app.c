@@ -20,6 +20,7 @@
 #include "page_shortlist.h"
 #include "page_submit.h"
 #include "postcode.h"
+#include "remind.h"
 #include "search.h"
 
 void
@@ -36,6 +37,7 @@ app_register_statements(void)
 	auth_init();
 	listing_init();
 	page_submit_init();
+	remind_init();
 	search_init();
 }
 

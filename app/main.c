@@ -27,6 +27,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "postcode.h"
+#include "remind.h"
 #include "route.h"
 
 #define SIGNPOST_VERSION	"0.1.0"
@@ -52,6 +53,9 @@ usage(FILE *f)
 	    "                          twice, or read as one line of stdin\n"
 	    "  user disable EMAIL      disable an account, end its sessions\n"
 	    "  user list               list the accounts and last sign-ins\n"
+	    "  remind                  queue the e-mails that ask listings'\n"
+	    "                          contacts to check them, and send the\n"
+	    "                          outbox (smtp_url); run it daily\n"
 	    "  sql NAME                print the SQL of the named prepared\n"
 	    "                          statement (scripts/bench runs it)\n"
 	    "  version                 print the version\n"
@@ -309,6 +313,11 @@ main(int argc, char *argv[])
 		load_config(conf);
 		need_database();
 		return (demo_main(root, argc == 2));
+	}
+	if (strcmp(cmd, "remind") == 0 && argc == 1) {
+		load_config(conf);
+		need_database();
+		return (remind_main());
 	}
 	if (strcmp(cmd, "sql") == 0 && argc == 2) {
 		app_register_statements();

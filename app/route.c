@@ -25,6 +25,7 @@
 #include "page_shortlist.h"
 #include "page_submit.h"
 #include "postcode.h"
+#include "remind.h"
 #include "route.h"
 
 #define ANYONE	0
@@ -94,6 +95,8 @@ static const struct route routes[] = {
 	{ HTTP_POST,	CSRF,	"/admin/login",			page_admin_login_post },
 	{ HTTP_POST,	LOGIN | CSRF,	"/admin/logout",		page_admin_logout },
 	{ HTTP_GET,	LOGIN,	"/admin/whoami",		page_admin_whoami },
+	{ HTTP_GET,	LOGIN,	"/admin/review",		remind_page_review },
+	{ HTTP_GET,	LOGIN,	"/admin/outbox",		remind_page_outbox },
 };
 
 int

@@ -1,0 +1,21 @@
+/*
+ * remind: freshness.  `signpost remind` queues the e-mails that ask a
+ * listing's contact to check it (each with a new edit link) and sends the
+ * outbox over SMTP; the moderators' pages list what is due for review and
+ * what waits to be sent.  remind.c is the only file that includes
+ * <curl/curl.h>.  The pages are thread-safe; remind_main runs alone.
+ */
+#ifndef REMIND_H
+#define REMIND_H
+
+struct http_request;
+
+void	remind_init(void);
+/* `signpost remind`: 0, or 1 when the database cannot be reached. */
+int	remind_main(void);
+
+/* GET /admin/review and GET /admin/outbox (LOGIN routes). */
+void	remind_page_review(struct http_request *);
+void	remind_page_outbox(struct http_request *);
+
+#endif

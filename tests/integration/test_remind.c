@@ -1,0 +1,569 @@
+/*
+ * Freshness reminders: `signpost remind` against a real SMTP server on
+ * loopback (aiosmtpd writing each message to a Maildir), and the
+ * moderators' review and outbox pages over HTTP.  The SMTP server is
+ * started for the group and stopped by PID in the group teardown, which
+ * cmocka runs also when a test fails.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+
+#include "harness.h"
+
+static pid_t	smtp_pid = -1;
+static int	smtp_port;
+static char	smtp_dir[64];
+static char	mail_dir[128];
+
+static void
+smtp_kill(void)
+{
+	if (smtp_pid > 0) {
+		kill(smtp_pid, SIGTERM);
+		waitpid(smtp_pid, NULL, 0);
+		smtp_pid = -1;
+	}
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in	sa;
+	socklen_t		len = sizeof(sa);
+	int			fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return (-1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	close(fd);
+	return (port);
+}
+
+static int
+port_open(int port)
+{
+	struct sockaddr_in	sa;
+	int			fd, ok;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return (0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return (ok);
+}
+
+static int
+smtp_start(void **state)
+{
+	char	listen[64], log[192];
+	int	i, fd;
+
+	(void)state;
+	snprintf(smtp_dir, sizeof(smtp_dir), "/tmp/signpost-smtp.XXXXXX");
+	if (mkdtemp(smtp_dir) == NULL || (smtp_port = free_port()) == -1)
+		return (-1);
+	snprintf(mail_dir, sizeof(mail_dir), "%s/mail", smtp_dir);
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", smtp_port);
+	snprintf(log, sizeof(log), "%s/aiosmtpd.log", smtp_dir);
+	atexit(smtp_kill);
+	if ((smtp_pid = fork()) == -1)
+		return (-1);
+	if (smtp_pid == 0) {
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n",
+		    "-l", listen, "-c", "aiosmtpd.handlers.Mailbox", mail_dir,
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {
+		if (port_open(smtp_port))
+			return (0);
+		if (waitpid(smtp_pid, NULL, WNOHANG) == smtp_pid) {
+			smtp_pid = -1;
+			fprintf(stderr, "aiosmtpd exited; see %s\n", log);
+			return (-1);
+		}
+		usleep(50000);
+	}
+	fprintf(stderr, "aiosmtpd did not listen on %s\n", listen);
+	smtp_kill();
+	return (-1);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return (remove(path));
+}
+
+static int
+smtp_stop(void **state)
+{
+	(void)state;
+	smtp_kill();
+	if (smtp_dir[0] != '\0')
+		nftw(smtp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return (0);
+}
+
+/* A file's contents (NUL-terminated, caller frees), or NULL. */
+static char *
+slurp(const char *path)
+{
+	FILE	*f;
+	char	*s = NULL;
+	long	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (NULL);
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (s = malloc((size_t)n + 1)) != NULL) {
+		s[fread(s, 1, (size_t)n, f)] = '\0';
+	}
+	fclose(f);
+	return (s);
+}
+
+/*
+ * How many messages the server took in all, and how many were for rcpt
+ * (its X-RcptTo header); the last of those is copied into last (freed by
+ * the caller) when last is not NULL.
+ */
+static int
+mailbox_count(const char *rcpt, int *mine, char **last)
+{
+	char		 path[512], want[320];
+	struct dirent	*e;
+	DIR		*d;
+	char		*s;
+	int		 all = 0;
+
+	*mine = 0;
+	if (last != NULL)
+		*last = NULL;
+	snprintf(path, sizeof(path), "%s/new", mail_dir);
+	snprintf(want, sizeof(want), "X-RcptTo: %s\n", rcpt != NULL ? rcpt :
+	    "");
+	if ((d = opendir(path)) == NULL)
+		return (0);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		all++;
+		snprintf(path, sizeof(path), "%s/new/%s", mail_dir, e->d_name);
+		if (rcpt == NULL || (s = slurp(path)) == NULL)
+			continue;
+		if (strstr(s, want) != NULL) {
+			(*mine)++;
+			if (last != NULL) {
+				free(*last);
+				*last = s;
+				continue;
+			}
+		}
+		free(s);
+	}
+	closedir(d);
+	return (all);
+}
+
+/* `signpost remind`, with the loopback SMTP server or without any. */
+static int
+remind(int with_smtp, char *out, size_t len)
+{
+	char	url[64];
+	int	rc;
+
+	if (with_smtp) {
+		snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", smtp_port);
+		setenv("SIGNPOST_SMTP_URL", url, 1);
+	} else
+		setenv("SIGNPOST_SMTP_URL", "", 1);
+	setenv("SIGNPOST_SMTP_FROM", "Signpost Test <noreply@example.org>", 1);
+	rc = run_signpost("remind", out, len);
+	unsetenv("SIGNPOST_SMTP_URL");
+	unsetenv("SIGNPOST_SMTP_FROM");
+	return (rc);
+}
+
+/*
+ * A listing last checked "ago" (an interval) before today, due twelve
+ * months after that; with a contact address and an approved submission
+ * (so an edit link can be made) when asked.
+ */
+static void
+make_listing(const char *tag, const char *ago, int with_email,
+    int with_submission, char *sid, char *subid, char *name,
+    size_t namelen, char *email, size_t emaillen)
+{
+	char		 org[128];
+	const char	*p[4];
+
+	snprintf(org, sizeof(org), "Remind Org %s %s", tag, test_suffix());
+	snprintf(name, namelen, "Remind Group %s %s", tag, test_suffix());
+	snprintf(email, emaillen, "remind-%s-%s@example.org", tag,
+	    test_suffix());
+	p[0] = org;
+	p[1] = name;
+	p[2] = with_email ? email : NULL;
+	p[3] = ago;
+	sql_str("WITH o AS (INSERT INTO organization (name) VALUES ($1)"
+	    " RETURNING id) INSERT INTO service (organization_id, name,"
+	    " is_free, cost_description, review_email, last_reviewed,"
+	    " review_due) SELECT id, $2, true, 'Free', $3,"
+	    " (current_date - $4::interval)::date,"
+	    " (current_date - $4::interval + interval '12 months')::date"
+	    " FROM o RETURNING id", 4, p, sid, 37);
+	subid[0] = '\0';
+	if (with_submission)
+		sql_str("INSERT INTO submission (kind, service_id, document,"
+		    " status, decided_at) VALUES ('new', $1, '{}'::jsonb,"
+		    " 'approved', now() - interval '1 day') RETURNING id", 1,
+		    (const char *[]){ sid }, subid, 37);
+}
+
+/* A moderator's session cookie, made once with SQL. */
+static const char *
+session_cookie(void)
+{
+	static char	 header[160];
+	char		 email[128], uid[37], token[65];
+	const char	*p[2];
+
+	if (header[0] != '\0')
+		return (header);
+	snprintf(email, sizeof(email), "remind-mod-%s@example.org",
+	    test_suffix());
+	p[0] = email;
+	sql_str("INSERT INTO app_user (email, role, password_hash)"
+	    " VALUES ($1, 'moderator', '$argon2id$v=19$m=65536,t=2,p=1$test')"
+	    " RETURNING id", 1, p, uid, sizeof(uid));
+	sql_str("SELECT replace(gen_random_uuid()::text, '-', '')"
+	    " || replace(gen_random_uuid()::text, '-', '')", 0, NULL, token,
+	    sizeof(token));
+	p[0] = token;
+	p[1] = uid;
+	PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
+	    " expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2,"
+	    " now() + interval '1 hour')", 2, p));
+	snprintf(header, sizeof(header), "Cookie: signpost_session=%s", token);
+	return (header);
+}
+
+static struct resp
+get_signed_in(const char *path)
+{
+	struct resp		 r;
+	const char *const	 h[] = { session_cookie(), NULL };
+
+	(void)http_do(&r, NULL, path, NULL, 0, h);
+	return (r);
+}
+
+/* The 64-hex token after "/edit/" in s, or -1. */
+static int
+edit_token_in(const char *s, char *tok)
+{
+	const char	*p;
+	size_t		 n;
+
+	if ((p = strstr(s, "/edit/")) == NULL)
+		return (-1);
+	p += 6;
+	n = strspn(p, "0123456789abcdef");
+	if (n != 64)
+		return (-1);
+	memcpy(tok, p, 64);
+	tok[64] = '\0';
+	return (0);
+}
+
+static void
+test_remind_sends_one_message_with_a_working_edit_link(void **state)
+{
+	char		 sid[37], subid[37], name[128], email[128], tok[65];
+	char		 out[8192], want[256], n[32];
+	char		*msg = NULL;
+	int		 all, mine, all2, mine2;
+
+	(void)state;
+	make_listing("a", "10 months 15 days", 1, 1, sid, subid, name,
+	    sizeof(name), email, sizeof(email));
+	assert_int_equal(remind(1, out, sizeof(out)), 0);
+	if (!contains(out, " sent, 0 failed"))
+		fail_msg("remind said: %s", out);
+	all = mailbox_count(email, &mine, &msg);
+	assert_int_equal(mine, 1);
+	assert_non_null(msg);
+
+	/* A proper message, to the listing's contact. */
+	snprintf(want, sizeof(want), "To: %s\n", email);
+	assert_true(contains(msg, want));
+	assert_true(contains(msg, "From: Signpost Test <noreply@example.org>"));
+	assert_true(contains(msg, "X-MailFrom: noreply@example.org"));
+	snprintf(want, sizeof(want), "Subject: Please check your listing: %s",
+	    name);
+	assert_true(contains(msg, want));
+	assert_true(contains(msg, "\nDate: "));
+	assert_true(contains(msg, "\nMessage-ID: <reminder."));
+	assert_true(contains(msg, "MIME-Version: 1.0"));
+	assert_true(contains(msg, "Content-Type: text/plain; charset=utf-8"));
+	assert_true(contains(msg, "Content-Transfer-Encoding: 8bit"));
+	assert_true(contains(msg, name));
+	assert_true(contains(msg, "still correct"));
+	sql_str("SELECT to_char(current_date - interval '10 months 15 days',"
+	    " 'FMDD FMMonth YYYY')", 0, NULL, want, sizeof(want));
+	assert_true(contains(msg, want));
+
+	/* The link's token is one the server knows, on our submission. */
+	assert_int_equal(edit_token_in(msg, tok), 0);
+	sql_str("SELECT count(*) FROM edit_token WHERE token_hash ="
+	    " sha256(convert_to($1, 'UTF8')) AND submission_id = $2", 2,
+	    (const char *[]){ tok, subid }, n, sizeof(n));
+	assert_string_equal(n, "1");
+
+	/* Marked sent, at the first stage, and the link not kept. */
+	sql_str("SELECT stage || ' ' || (sent_at IS NOT NULL) || ' '"
+	    " || (last_error IS NULL) || ' ' || (strpos(body, $2) = 0)"
+	    " FROM reminder WHERE service_id = $1", 2,
+	    (const char *[]){ sid, tok }, n, sizeof(n));
+	assert_string_equal(n, "10 true true true");
+
+	/* A second run sends nothing new. */
+	assert_int_equal(remind(1, out, sizeof(out)), 0);
+	if (!contains(out, "0 reminders queued, 0 sent"))
+		fail_msg("second run said: %s", out);
+	all2 = mailbox_count(email, &mine2, NULL);
+	assert_int_equal(mine2, 1);
+	assert_int_equal(all2, all);
+	free(msg);
+}
+
+static void
+test_remind_second_stage_only_once_when_both_are_due(void **state)
+{
+	char		 sid[37], subid[37], name[128], email[128], out[8192];
+	char		 n[64];
+	char		*msg = NULL;
+	int		 mine;
+
+	(void)state;
+	/* Never reminded, and already past the second stage. */
+	make_listing("b", "11 months 10 days", 1, 1, sid, subid, name,
+	    sizeof(name), email, sizeof(email));
+	/* Not ASCII, and a try at adding a header through the name. */
+	PQclear(test_sql("UPDATE service SET name = name || E' Caf\u00e9"
+	    " \u2013 \nBcc: evil@example.org' WHERE id = $1", 1,
+	    (const char *[]){ sid }));
+	assert_int_equal(remind(1, out, sizeof(out)), 0);
+	(void)mailbox_count(email, &mine, &msg);
+	assert_int_equal(mine, 1);
+	/* RFC 2047 encoded words, folded; the newline is gone. */
+	assert_true(contains(msg, "\nSubject: =?UTF-8?B?"));
+	assert_null(strstr(msg, "\nBcc:"));
+	/* In the body too, the name is one line. */
+	assert_true(contains(msg, "Caf\xc3\xa9 \xe2\x80\x93  Bcc: evil"));
+	assert_true(contains(msg, "This is a second reminder"));
+	sql_str("SELECT string_agg(stage::text, ',') FROM reminder"
+	    " WHERE service_id = $1", 1, (const char *[]){ sid }, n,
+	    sizeof(n));
+	assert_string_equal(n, "11");
+	free(msg);
+}
+
+static void
+test_remind_skips_listing_without_approved_submission(void **state)
+{
+	char		 sid[37], subid[37], name[128], email[128], out[8192];
+	char		 n[32];
+	int		 mine;
+
+	(void)state;
+	make_listing("c", "10 months 15 days", 1, 0, sid, subid, name,
+	    sizeof(name), email, sizeof(email));
+	assert_int_equal(remind(1, out, sizeof(out)), 0);
+	assert_true(contains(out, sid));
+	assert_true(contains(out, "no approved submission"));
+	(void)mailbox_count(email, &mine, NULL);
+	assert_int_equal(mine, 0);
+	sql_str("SELECT count(*) FROM reminder WHERE service_id = $1", 1,
+	    (const char *[]){ sid }, n, sizeof(n));
+	assert_string_equal(n, "0");
+}
+
+static void
+test_remind_without_smtp_waits_in_the_outbox(void **state)
+{
+	char		 sid[37], subid[37], name[128], email[128], out[8192];
+	char		 n[32], loc[256], want[256];
+	struct resp	 r;
+	int		 mine;
+
+	(void)state;
+	make_listing("d", "10 months 15 days", 1, 1, sid, subid, name,
+	    sizeof(name), email, sizeof(email));
+	assert_int_equal(remind(0, out, sizeof(out)), 0);
+	if (!contains(out, "0 sent, 0 failed") ||
+	    !contains(out, "waiting in the outbox"))
+		fail_msg("remind said: %s", out);
+	(void)mailbox_count(email, &mine, NULL);
+	assert_int_equal(mine, 0);
+	sql_str("SELECT count(*) FROM reminder WHERE service_id = $1"
+	    " AND sent_at IS NULL", 1, (const char *[]){ sid }, n, sizeof(n));
+	assert_string_equal(n, "1");
+
+	/* Moderators only. */
+	r = http_get("/admin/outbox");
+	assert_int_equal(r.status, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	assert_true(contains(loc, "/admin/login"));
+	resp_free(&r);
+
+	r = get_signed_in("/admin/outbox");
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "<h1>Reminder outbox</h1>"));
+	assert_true(contains(r.body, "<caption>Waiting to be sent"));
+	assert_true(contains(r.body, "<th scope=\"col\">To</th>"));
+	snprintf(want, sizeof(want), "<th scope=\"row\">%s</th>", email);
+	assert_true(contains(r.body, want));
+	snprintf(want, sizeof(want), "Please check your listing: %s", name);
+	assert_true(contains(r.body, want));
+	assert_true(contains(r.body, "noindex"));
+	assert_true(header_starts(&r, "Cache-Control", "no-store"));
+	resp_free(&r);
+}
+
+static void
+test_remind_smtp_down_keeps_the_reminder_with_its_error(void **state)
+{
+	char		 sid[37], subid[37], name[128], email[128], out[8192];
+	char		 n[32], url[64], want[256], saved[1024];
+	struct resp	 r;
+	int		 rc;
+
+	(void)state;
+	make_listing("g", "10 months 15 days", 1, 1, sid, subid, name,
+	    sizeof(name), email, sizeof(email));
+	/* Nothing listens there. */
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", free_port());
+	setenv("SIGNPOST_SMTP_URL", url, 1);
+	rc = run_signpost("remind", out, sizeof(out));
+	unsetenv("SIGNPOST_SMTP_URL");
+	assert_int_equal(rc, 0);
+	if (!contains(out, "0 sent, ") || contains(out, " 0 failed"))
+		fail_msg("remind said: %s", out);
+	sql_str("SELECT (sent_at IS NULL) || ' ' || (last_error IS NOT NULL)"
+	    " FROM reminder WHERE service_id = $1", 1,
+	    (const char *[]){ sid }, n, sizeof(n));
+	assert_string_equal(n, "true true");
+
+	/* The outbox says why. */
+	r = get_signed_in("/admin/outbox");
+	assert_int_equal(r.status, 200);
+	snprintf(want, sizeof(want), "<th scope=\"row\">%s</th>", email);
+	assert_true(contains(r.body, want));
+	assert_true(contains(r.body, "onnect"));
+	resp_free(&r);
+
+	/* A database that does not answer is the one failure exit. */
+	snprintf(saved, sizeof(saved), "%s", getenv("DATABASE_URL") != NULL ?
+	    getenv("DATABASE_URL") : "");
+	setenv("DATABASE_URL", "postgresql://127.0.0.1:1/none", 1);
+	rc = run_signpost("remind", out, sizeof(out));
+	setenv("DATABASE_URL", saved, 1);
+	assert_int_equal(rc, 1);
+	assert_true(contains(out, "not reachable"));
+}
+
+static void
+test_remind_review_page_lists_an_overdue_listing(void **state)
+{
+	char		 sid[37], subid[37], name[128], email[128], want[256];
+	char		 fresh_sid[37], fresh_name[128], checked[64];
+	struct resp	 r;
+
+	(void)state;
+	make_listing("e", "6 years", 0, 0, sid, subid, name, sizeof(name),
+	    email, sizeof(email));
+	make_listing("f", "1 day", 0, 0, fresh_sid, subid, fresh_name,
+	    sizeof(fresh_name), email, sizeof(email));
+	sql_str("SELECT to_char(current_date - interval '6 years',"
+	    " 'FMDD FMMonth YYYY')", 0, NULL, checked, sizeof(checked));
+
+	r = http_get("/admin/review");
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+
+	r = get_signed_in("/admin/review");
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "<h1>Listings due for review</h1>"));
+	assert_true(contains(r.body, "</strong> are overdue for review") ||
+	    contains(r.body, "</strong> is overdue for review"));
+	assert_true(contains(r.body, "<caption>Listings due for review"));
+	assert_true(contains(r.body, "<th scope=\"col\">Last checked</th>"));
+	snprintf(want, sizeof(want), "<a href=\"/services/%s\">%s</a>", sid,
+	    name);
+	assert_true(contains(r.body, want));
+	snprintf(want, sizeof(want), "href=\"/admin/services/%s/history\"",
+	    sid);
+	assert_true(contains(r.body, want));
+	snprintf(want, sizeof(want), "Not checked since %s", checked);
+	assert_true(contains(r.body, want));
+	assert_true(contains(r.body, "<strong>Overdue</strong> since"));
+	/* Checked yesterday: not due for a year. */
+	assert_null(strstr(r.body, fresh_name));
+	resp_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_remind_sends_one_message_with_a_working_edit_link),
+		cmocka_unit_test(
+		    test_remind_second_stage_only_once_when_both_are_due),
+		cmocka_unit_test(
+		    test_remind_skips_listing_without_approved_submission),
+		cmocka_unit_test(test_remind_without_smtp_waits_in_the_outbox),
+		cmocka_unit_test(
+		    test_remind_smtp_down_keeps_the_reminder_with_its_error),
+		cmocka_unit_test(
+		    test_remind_review_page_lists_an_overdue_listing),
+	};
+	size_t	n = sizeof(tests) / sizeof(tests[0]);
+	int	failed;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	failed = _cmocka_run_group_tests("remind", tests, n, smtp_start,
+	    smtp_stop);
+	curl_global_cleanup();
+	printf("%zu passed, %d failed\n", failed > 0 ? n - (size_t)failed : n,
+	    failed);
+	return (failed != 0);
+}
