@@ -69,15 +69,20 @@ assert_rejected(struct http_request *req, const char *name, const char *why)
 
 /* Parameter lookup. */
 
+/* A link must not override what a form posted, nor a body a link. */
 static void
-test_param_query_first_then_form(void **state)
+test_param_post_reads_the_body_get_the_query(void **state)
 {
 	struct http_request	*req = *state;
 
 	form(req, "q", "from form");
-	assert_string_equal(http_param(req, "q"), "from form");
 	query(req, "q", "from query");
+	req->method = HTTP_GET;
 	assert_string_equal(http_param(req, "q"), "from query");
+	req->method = HTTP_POST;
+	assert_string_equal(http_param(req, "q"), "from form");
+	query(req, "only", "in the query");
+	assert_null(http_param(req, "only"));
 	assert_null(http_param(req, "Q"));
 	assert_null(http_param(req, "missing"));
 }
@@ -103,7 +108,8 @@ test_param_all_keeps_order_and_limit(void **state)
 	query(req, "other", "x");
 	query(req, "cat", "");
 	query(req, "cat", "b");
-	form(req, "cat", "c");
+	query(req, "cat", "c");
+	form(req, "cat", "from a body");
 	assert_int_equal(http_param_all(req, "cat", v, 8), 3);
 	assert_string_equal(v[0], "a");
 	assert_string_equal(v[1], "b");
@@ -511,6 +517,7 @@ test_urlencoded_repeated_keys_keep_order(void **state)
 	const char		*v[4];
 
 	assert_int_equal(parse(&req->form, "ids=b&x=1&ids=a&ids=c"), 0);
+	req->method = HTTP_POST;
 	assert_int_equal(http_param_all(req, "ids", v, 4), 3);
 	assert_string_equal(v[0], "b");
 	assert_string_equal(v[1], "a");
@@ -802,7 +809,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_param_query_first_then_form),
+		T(test_param_post_reads_the_body_get_the_query),
 		T(test_param_skips_empty_values),
 		T(test_param_all_keeps_order_and_limit),
 		T(test_param_int_absent_and_empty),

@@ -168,6 +168,37 @@ problem(struct http_request *req, int status)
 	return (j);
 }
 
+/*
+ * Who may use a URL is in the table: every POST carries the CSRF check,
+ * and every page under /admin but the sign-in page needs a session.
+ */
+static void
+test_table_every_post_checks_csrf_and_admin_needs_login(void **state)
+{
+	enum http_method	 m;
+	const char		*pat;
+	unsigned int		 fl;
+	size_t			 i, posts = 0, admin = 0;
+
+	(void)state;
+	for (i = 0; route_info(i, &m, &pat, &fl) == 0; i++) {
+		if (m == HTTP_POST) {
+			posts++;
+			if (!(fl & ROUTE_CSRF))
+				fail_msg("POST %s has no CSRF check", pat);
+		}
+		if (strncmp(pat, "/admin", 6) == 0 &&
+		    strcmp(pat, "/admin/login") != 0) {
+			admin++;
+			if (!(fl & ROUTE_LOGIN))
+				fail_msg("%s needs no sign-in", pat);
+		}
+	}
+	assert_int_equal(i, route_count());
+	assert_true(posts >= 10);
+	assert_true(admin >= 10);
+}
+
 static void
 test_dispatch_unknown_page_is_404_html(void **state)
 {
@@ -462,6 +493,8 @@ main(void)
 		cmocka_unit_test(test_match_captures_several_segments),
 		cmocka_unit_test(test_match_rejects_overlong_capture),
 		cmocka_unit_test(test_match_star_is_a_prefix),
+		cmocka_unit_test(
+		    test_table_every_post_checks_csrf_and_admin_needs_login),
 		cmocka_unit_test(test_dispatch_unknown_page_is_404_html),
 		cmocka_unit_test(
 		    test_dispatch_unknown_api_path_is_404_problem_json),
