@@ -209,7 +209,9 @@ admin_begin(struct http_request *req, const char *title)
 	page_begin(req, title, PAGE_NOINDEX);
 	buf_puts(b, "<div class=\"admin-bar\"><p>Signed in as <strong>");
 	buf_html(b, req->user_email);
-	buf_puts(b, "</strong> · <a href=\"/admin\">Queue</a></p>"
+	buf_puts(b, "</strong> · <a href=\"/admin\">Queue</a> · <a href=\""
+	    "/admin/review\">Due for review</a> · <a href=\"/admin/outbox\">"
+	    "Outbox</a></p>"
 	    "<form method=\"post\" action=\"/admin/logout\">");
 	form_csrf_input(b, req);
 	buf_puts(b, "<button class=\"button-link\" type=\"submit\">Sign out"
