@@ -224,6 +224,29 @@ field_max(const struct form_field *fl)
 	return (fl->kind == FORM_TEXTAREA ? 2000 : DEFAULT_MAX);
 }
 
+static const char *
+on_value(const struct form_field *fl)
+{
+	return (fl->on_value != NULL ? fl->on_value : "yes");
+}
+
+/* A checkbox's value: 1 ticked, 0 not, -1 neither. */
+static int
+checkbox_word(const struct form_field *fl, const char *v)
+{
+	if (strcmp(v, on_value(fl)) == 0)
+		return (1);
+	if (fl->on_value == NULL)
+		return (-1);
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "on") == 0 || strcmp(v, "yes") == 0)
+		return (1);
+	if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "off") == 0 || strcmp(v, "no") == 0)
+		return (0);
+	return (-1);
+}
+
 static void
 set_err(struct form *f, size_t i, enum form_error e, const char *msg)
 {
@@ -271,6 +294,7 @@ check_one(struct form *f, size_t i, struct http_request *req)
 	long long		 ll;
 	double			 d;
 	enum http_param		 hp;
+	enum postcode_kind	 pk;
 
 	if (fl->kind == FORM_CHECKBOXES) {
 		read_set(f, i, req);
@@ -286,11 +310,8 @@ check_one(struct form *f, size_t i, struct http_request *req)
 			set_err(f, i, FORM_E_NOT_TEXT, NULL);
 		return;
 	}
-	if (hp == HTTP_PARAM_ABSENT) {
-		if (fl->required)
-			set_err(f, i, FORM_E_REQUIRED, NULL);
-		return;
-	}
+	if (hp == HTTP_PARAM_ABSENT)
+		goto empty;
 	f->raw[i] = v;
 	if ((t = (char *)keep(f, v, strlen(v))) == NULL) {
 		set_err(f, i, FORM_E_INVALID, "The form was too large to read");
@@ -306,11 +327,8 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		while (n > 0 && isspace((unsigned char)t[n - 1]))
 			t[--n] = '\0';
 	}
-	if (t[strspn(t, " \t\r\n")] == '\0') {
-		if (fl->required)
-			set_err(f, i, FORM_E_REQUIRED, NULL);
-		return;
-	}
+	if (t[strspn(t, " \t\r\n")] == '\0')
+		goto empty;
 	if (fl->kind != FORM_TEXTAREA && strpbrk(t, "\r\n") != NULL) {
 		set_err(f, i, FORM_E_NOT_TEXT, NULL);
 		return;
@@ -334,7 +352,9 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		t = (char *)keep(f, norm, strlen(norm));
 		break;
 	case FORM_POSTCODE:
-		if (postcode_parse(t, norm, sizeof(norm)) != POSTCODE_FULL)
+		pk = postcode_parse(t, norm, sizeof(norm));
+		if (pk == POSTCODE_INVALID || (pk != POSTCODE_FULL &&
+		    !fl->any_postcode))
 			goto format;
 		t = (char *)keep(f, norm, strlen(norm));
 		break;
@@ -373,7 +393,14 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		}
 		break;
 	case FORM_CHECKBOX:
-		if (strcmp(t, "yes") != 0) {
+		switch (checkbox_word(fl, t)) {
+		case 1:
+			f->raw[i] = t = (char *)on_value(fl);
+			break;
+		case 0:
+			f->raw[i] = NULL;
+			return;
+		default:
 			set_err(f, i, FORM_E_CHOICE, NULL);
 			return;
 		}
@@ -390,6 +417,12 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		return;
 	}
 	f->value[i] = t;
+	return;
+empty:
+	if (fl->default_value != NULL)
+		f->raw[i] = f->value[i] = fl->default_value;
+	else if (fl->required)
+		set_err(f, i, FORM_E_REQUIRED, NULL);
 	return;
 format:
 	set_err(f, i, FORM_E_FORMAT, NULL);
@@ -453,7 +486,8 @@ form_checked(const struct form *f, const char *name, const char *choice)
 		return (0);
 	if (f->fields[i].kind == FORM_CHECKBOXES)
 		return (choice != NULL && in_list(f->raw[i], choice));
-	return (strcmp(f->raw[i], choice != NULL ? choice : "yes") == 0);
+	return (strcmp(f->raw[i], choice != NULL ? choice :
+	    on_value(&f->fields[i])) == 0);
 }
 
 void
@@ -548,6 +582,8 @@ form_message(const struct form *f, size_t i)
 			    "format", w);
 		return (msg);
 	case FORM_E_CHOICE:
+		if (fl->format_msg != NULL)
+			return (fl->format_msg);
 		snprintf(msg, sizeof(msg), "Choose %s from the list", w);
 		return (msg);
 	case FORM_E_INVALID:
@@ -561,7 +597,13 @@ form_message(const struct form *f, size_t i)
 static void
 anchor(struct buf *b, const struct form_field *fl)
 {
-	if ((fl->kind == FORM_RADIO || fl->kind == FORM_CHECKBOXES) &&
+	if (fl->anchor != NULL)
+		buf_html(b, fl->anchor);
+	else if (fl->numbered && (fl->kind == FORM_RADIO ||
+	    fl->kind == FORM_CHECKBOXES)) {
+		buf_html(b, fl->name);
+		buf_puts(b, "-1");
+	} else if ((fl->kind == FORM_RADIO || fl->kind == FORM_CHECKBOXES) &&
 	    fl->choices != NULL && fl->choices[0].value != NULL) {
 		buf_html(b, fl->name);
 		buf_puts(b, "-");
@@ -664,14 +706,42 @@ input_type(enum form_kind k)
 
 /* Radios and checkbox sets: a fieldset with a legend. */
 static void
-choices(struct buf *b, const struct form *f, size_t i)
+choice_id(struct buf *b, const struct form_field *fl,
+    const struct form_choice *c)
+{
+	buf_html(b, fl->name);
+	if (fl->numbered)
+		buf_printf(b, "-%td", c - fl->choices + 1);
+	else {
+		buf_puts(b, "-");
+		buf_html(b, c->value);
+	}
+}
+
+static void
+wrap(struct buf *b, const struct form *f, size_t i)
+{
+	buf_puts(b, "<div class=\"");
+	buf_html(b, f->fields[i].wrap_class != NULL ?
+	    f->fields[i].wrap_class : "field");
+	buf_puts(b, f->err[i] != FORM_OK ? " has-error\">" : "\">");
+}
+
+static void
+choices(struct buf *b, const struct form *f, size_t i, int open)
 {
 	const struct form_field		*fl = &f->fields[i];
 	const struct form_choice	*c;
 	int				 on;
 
-	buf_printf(b, "<div class=\"field%s\"><fieldset class=\"fieldset\"",
-	    f->err[i] != FORM_OK ? " has-error" : "");
+	wrap(b, f, i);
+	buf_puts(b, "<fieldset class=\"fieldset\"");
+	if (fl->anchor != NULL) {
+		/* The summary's link lands here; site.js moves focus in. */
+		buf_puts(b, " id=\"");
+		buf_html(b, fl->anchor);
+		buf_puts(b, "\" tabindex=\"-1\"");
+	}
 	describedby(b, f, i);
 	buf_puts(b, "><legend>");
 	buf_html(b, fl->label);
@@ -686,29 +756,25 @@ choices(struct buf *b, const struct form *f, size_t i)
 		    "name=\"", fl->kind == FORM_RADIO ? "radio" : "checkbox");
 		buf_html(b, fl->name);
 		buf_puts(b, "\" id=\"");
-		buf_html(b, fl->name);
-		buf_puts(b, "-");
-		buf_html(b, c->value);
+		choice_id(b, fl, c);
 		buf_puts(b, "\" value=\"");
 		buf_html(b, c->value);
 		buf_printf(b, "\"%s><label for=\"", on ? " checked" : "");
-		buf_html(b, fl->name);
-		buf_puts(b, "-");
-		buf_html(b, c->value);
+		choice_id(b, fl, c);
 		buf_puts(b, "\">");
 		buf_html(b, c->label);
 		buf_puts(b, "</label></div>");
 	}
-	buf_puts(b, "</fieldset></div>\n");
+	buf_puts(b, open ? "</fieldset>" : "</fieldset></div>\n");
 }
 
-void
-form_field(struct buf *b, const struct form *f, const char *name)
+static void
+draw(struct buf *b, const struct form *f, const char *name, int open)
 {
 	const struct form_field		*fl;
 	const struct form_choice	*c;
 	const char			*v;
-	int				 idx;
+	int				 idx, group = 0;
 	size_t				 i;
 
 	if ((idx = form_index(f, name)) == -1)
@@ -728,11 +794,10 @@ form_field(struct buf *b, const struct form *f, const char *name)
 		return;
 	}
 	if (fl->kind == FORM_RADIO || fl->kind == FORM_CHECKBOXES) {
-		choices(b, f, i);
+		choices(b, f, i, open);
 		return;
 	}
-	buf_printf(b, "<div class=\"field%s\">",
-	    f->err[i] != FORM_OK ? " has-error" : "");
+	wrap(b, f, i);
 	if (fl->kind == FORM_CHECKBOX) {
 		error_line(b, f, i);
 		buf_puts(b, "<div class=\"choice\"><input type=\"checkbox\" "
@@ -740,7 +805,9 @@ form_field(struct buf *b, const struct form *f, const char *name)
 		buf_html(b, fl->name);
 		buf_puts(b, "\" id=\"");
 		buf_html(b, fl->name);
-		buf_printf(b, "\" value=\"yes\"%s", strcmp(v, "yes") == 0 ?
+		buf_puts(b, "\" value=\"");
+		buf_html(b, on_value(fl));
+		buf_printf(b, "\"%s", strcmp(v, on_value(fl)) == 0 ?
 		    " checked" : "");
 		describedby(b, f, i);
 		buf_puts(b, "><label for=\"");
@@ -749,21 +816,24 @@ form_field(struct buf *b, const struct form *f, const char *name)
 		buf_html(b, fl->label);
 		buf_puts(b, "</label></div>");
 		hint(b, fl);
-		buf_puts(b, "</div>\n");
+		if (!open)
+			form_field_close(b);
 		return;
 	}
 	buf_puts(b, "<label class=\"label\" for=\"");
 	buf_html(b, fl->name);
 	buf_puts(b, "\">");
 	buf_html(b, fl->label);
-	buf_puts(b, fl->required ? "" : " (optional)");
+	buf_puts(b, fl->required || fl->no_optional ? "" : " (optional)");
 	buf_puts(b, "</label>");
 	hint(b, fl);
 	error_line(b, f, i);
 	switch (fl->kind) {
 	case FORM_TEXTAREA:
-		buf_puts(b, "<textarea class=\"input textarea\" rows=\"5\" "
-		    "name=\"");
+		buf_puts(b, "<textarea class=\"");
+		buf_html(b, fl->control_class != NULL ? fl->control_class :
+		    "input textarea");
+		buf_puts(b, "\" rows=\"5\" name=\"");
 		buf_html(b, fl->name);
 		buf_puts(b, "\" id=\"");
 		buf_html(b, fl->name);
@@ -777,14 +847,32 @@ form_field(struct buf *b, const struct form *f, const char *name)
 		buf_puts(b, "</textarea>");
 		break;
 	case FORM_SELECT:
-		buf_puts(b, "<select class=\"input select\" name=\"");
+		buf_puts(b, "<select class=\"");
+		buf_html(b, fl->control_class != NULL ? fl->control_class :
+		    "input select");
+		buf_puts(b, "\" name=\"");
 		buf_html(b, fl->name);
 		buf_puts(b, "\" id=\"");
 		buf_html(b, fl->name);
 		buf_puts(b, "\"");
 		describedby(b, f, i);
-		buf_puts(b, "><option value=\"\"></option>");
+		buf_puts(b, ">");
+		/* With a default, empty is never the value. */
+		if (fl->default_value == NULL) {
+			buf_puts(b, "<option value=\"\">");
+			if (fl->empty_label != NULL)
+				buf_html(b, fl->empty_label);
+			buf_puts(b, "</option>");
+		}
 		for (c = fl->choices; c != NULL && c->value != NULL; c++) {
+			if (fl->groups != NULL &&
+			    fl->groups[c - fl->choices] != NULL) {
+				buf_puts(b, group ? "</optgroup>" : "");
+				buf_puts(b, "<optgroup label=\"");
+				buf_html(b, fl->groups[c - fl->choices]);
+				buf_puts(b, "\">");
+				group = 1;
+			}
 			buf_puts(b, "<option value=\"");
 			buf_html(b, c->value);
 			buf_printf(b, "\"%s>", strcmp(v, c->value) == 0 ?
@@ -792,20 +880,32 @@ form_field(struct buf *b, const struct form *f, const char *name)
 			buf_html(b, c->label);
 			buf_puts(b, "</option>");
 		}
-		buf_puts(b, "</select>");
+		buf_puts(b, group ? "</optgroup></select>" : "</select>");
 		break;
 	default:
-		buf_printf(b, "<input class=\"input%s\" type=\"%s\" name=\"",
-		    fl->kind == FORM_INT || fl->kind == FORM_DECIMAL ||
-		    fl->kind == FORM_TIME || fl->kind == FORM_POSTCODE ?
-		    " input-short" : "", input_type(fl->kind));
+		buf_puts(b, "<input class=\"");
+		if (fl->control_class != NULL)
+			buf_html(b, fl->control_class);
+		else
+			buf_puts(b, fl->kind == FORM_INT ||
+			    fl->kind == FORM_DECIMAL || fl->kind == FORM_TIME ||
+			    fl->kind == FORM_POSTCODE ? "input input-short" :
+			    "input");
+		buf_puts(b, "\" type=\"");
+		buf_html(b, fl->input_type != NULL ? fl->input_type :
+		    input_type(fl->kind));
+		buf_puts(b, "\" name=\"");
 		buf_html(b, fl->name);
 		buf_puts(b, "\" id=\"");
 		buf_html(b, fl->name);
 		buf_puts(b, "\" value=\"");
 		buf_html(b, v);
 		buf_puts(b, "\"");
-		if (fl->kind == FORM_INT || fl->kind == FORM_DECIMAL)
+		if (fl->inputmode != NULL) {
+			buf_puts(b, " inputmode=\"");
+			buf_html(b, fl->inputmode);
+			buf_puts(b, "\"");
+		} else if (fl->kind == FORM_INT || fl->kind == FORM_DECIMAL)
 			buf_puts(b, " inputmode=\"decimal\"");
 		if (fl->kind == FORM_EMAIL || fl->kind == FORM_URL ||
 		    fl->kind == FORM_POSTCODE)
@@ -817,6 +917,25 @@ form_field(struct buf *b, const struct form *f, const char *name)
 		buf_puts(b, ">");
 		break;
 	}
+	if (!open)
+		form_field_close(b);
+}
+
+void
+form_field(struct buf *b, const struct form *f, const char *name)
+{
+	draw(b, f, name, 0);
+}
+
+void
+form_field_open(struct buf *b, const struct form *f, const char *name)
+{
+	draw(b, f, name, 1);
+}
+
+void
+form_field_close(struct buf *b)
+{
 	buf_puts(b, "</div>\n");
 }
 

@@ -70,6 +70,38 @@ struct form_field {
 	/* Extra check on a present, well-formed value: NULL or a message. */
 	const char			*(*validate)(const char *);
 	const char			*autocomplete;
+	/*
+	 * What the kind does not settle; zero or NULL: the kind's own.
+	 * no_optional: no " (optional)" after the label, for a field the
+	 * page requires in its own way or whose empty value is an answer.
+	 * anchor: the id the summary links to; a radio or checkbox set puts
+	 * it on its fieldset, other kinds leave it to the page (a field
+	 * with no control of its own links to the form).
+	 */
+	int				 no_optional;
+	const char			*anchor;
+	const char			*wrap_class;	/* not "field" */
+	const char			*control_class;	/* the whole class */
+	const char			*input_type;	/* "search" */
+	const char			*inputmode;	/* "numeric" */
+	/* FORM_SELECT: the empty option's text ("Any day"). */
+	const char			*empty_label;
+	/* FORM_SELECT: one a choice; not NULL starts an <optgroup> of that
+	 * label, which runs to the next. */
+	const char *const		*groups;
+	/* The value when none is sent; a select then has no empty option. */
+	const char			*default_value;
+	/*
+	 * FORM_CHECKBOX: what a ticked box sends instead of "yes".  Such a
+	 * box also reads 1, true, on, yes and 0, false, off, no, since
+	 * links to it may be written by hand.
+	 */
+	const char			*on_value;
+	/* FORM_POSTCODE: a sector ("G12 8") or district ("G12") will do. */
+	int				 any_postcode;
+	/* Checkbox and radio sets: ids name-1, name-2 for values that
+	 * cannot be ids (they have spaces). */
+	int				 numbered;
 };
 
 #define FORM_MAX_FIELDS	160
@@ -110,6 +142,10 @@ int	form_index(const struct form *, const char *);
 void	form_summary(struct buf *, const struct form *);
 /* Label, hint, error and control of one field, with its value kept. */
 void	form_field(struct buf *, const struct form *, const char *);
+/* The same, with the field's <div> left open for the page to add to
+ * (a button by the control); form_field_close ends it. */
+void	form_field_open(struct buf *, const struct form *, const char *);
+void	form_field_close(struct buf *);
 /* Every field from first to last (inclusive), in table order. */
 void	form_fields(struct buf *, const struct form *, const char *,
 	    const char *);

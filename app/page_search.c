@@ -14,13 +14,14 @@
  * Links the page makes are rebuilt from the validated values, so a
  * bookmarked or shared URL gives the same search.
  */
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "asset.h"
 #include "config.h"
+#include "form.h"
 #include "geo.h"
 #include "http.h"
 #include "log.h"
@@ -31,121 +32,196 @@
 #include "search.h"
 #include "shortlist.h"
 
-#define MAX_ERRORS	16
-
-struct field_error {
-	const char	*field;		/* the input's id */
-	char		 msg[192];
+/*
+ * The fields in page order, which is the error summary's order.  Only
+ * the catalogue knows the categories and accessibility needs: a request
+ * copies the table and fills those in (search_form_init).
+ */
+static const struct form_choice radius_choices[] = {
+	{ "0.5", "0.5 km (about 6 minutes' walk)" },
+	{ "1", "1 km" }, { "2", "2 km" }, { "5", "5 km" },
+	{ "10", "10 km" }, { "25", "25 km" },
+	{ NULL, NULL }
 };
 
-/* What was asked, as typed, and what is wrong with it. */
-struct form {
-	const char		*postcode, *lat, *lon, *q, *category;
-	const char		*radius, *day, *time, *age, *sort, *page;
-	const char		*open, *free_, *self, *walking;
-	const char		*access[SEARCH_MAX_ACCESS];
-	size_t			 naccess;
-	struct field_error	 err[MAX_ERRORS];
-	size_t			 nerr;
-	int			 status;
+/* search_parse_day's keys, the week from Monday. */
+static const struct form_choice day_choices[] = {
+	{ "mon", "Monday" }, { "tue", "Tuesday" },
+	{ "wed", "Wednesday" }, { "thu", "Thursday" },
+	{ "fri", "Friday" }, { "sat", "Saturday" },
+	{ "sun", "Sunday" },
+	{ NULL, NULL }
+};
+
+static const struct form_choice time_choices[] = {
+	{ "morning", "Morning (before 12:00)" },
+	{ "afternoon", "Afternoon (12:00 to 17:00)" },
+	{ "evening", "Evening (after 17:00)" },
+	{ NULL, NULL }
+};
+
+static const struct form_choice sort_choices[] = {
+	{ "distance", "Distance" },
+	{ "relevance", "Best match for the keywords" },
+	{ NULL, NULL }
+};
+
+/* Links say open=1; a hand-written free=yes still works (form.h). */
+#define CHECKBOX(n, l)	{ .name = (n), .label = (l), .kind = FORM_CHECKBOX, \
+	.on_value = "1", .wrap_class = "checkbox", \
+	.format_msg = "Tick \"" l "\" or leave it empty" }
+
+static const struct form_field search_fields[] = {
+	/* Required, but a position will do instead: the page checks. */
+	{ .name = "postcode", .label = "Postcode", .kind = FORM_POSTCODE,
+	  .any_postcode = 1, .no_optional = 1,
+	  .control_class = "input input-postcode",
+	  .autocomplete = "postal-code", .format_msg = POSTCODE_FORMAT_HELP,
+	  .hint = "A full postcode like G12 8QQ, a sector like G12 8, or the "
+	  "first part like G12" },
+	/* From "use my location"; parsed by the page, which links a bad
+	 * one to the postcode that could replace it. */
+	{ .name = "lat", .label = "Your location", .kind = FORM_HIDDEN,
+	  .max = 32, .anchor = "postcode" },
+	{ .name = "lon", .label = "Your location", .kind = FORM_HIDDEN,
+	  .max = 32, .anchor = "postcode" },
+	{ .name = "q", .label = "What they need", .kind = FORM_TEXT,
+	  .max = SEARCH_Q_MAX, .input_type = "search",
+	  .hint = "For example food bank, debt advice, walking group, "
+	  "befriending" },
+	{ .name = "category", .label = "Category", .kind = FORM_SELECT,
+	  .empty_label = "Any category",
+	  .format_msg = "Choose a category from the list" },
+	{ .name = "radius", .label = "Distance", .kind = FORM_SELECT,
+	  .no_optional = 1, .choices = radius_choices, .default_value = "5",
+	  .format_msg = "Choose a distance from the list" },
+	{ .name = "day", .label = "Day", .kind = FORM_SELECT,
+	  .no_optional = 1, .choices = day_choices, .empty_label = "Any day",
+	  .format_msg = "Choose a day from the list" },
+	{ .name = "time", .label = "Time of day", .kind = FORM_SELECT,
+	  .no_optional = 1, .choices = time_choices,
+	  .empty_label = "Any time",
+	  .format_msg = "Choose a time of day from the list" },
+	CHECKBOX("open", "Open now"),
+	CHECKBOX("free", "Free only"),
+	{ .name = "age", .label = "Age of the person", .kind = FORM_INT,
+	  .min_value = 0, .max_value = 130, .inputmode = "numeric",
+	  .hint = "In years, for example 67",
+	  .format_msg = "Enter age as a whole number of years, like 34" },
+	CHECKBOX("self", "They can refer themselves"),
+	CHECKBOX("walking", "Walking groups only"),
+	{ .name = "access", .label = "Accessibility needs",
+	  .kind = FORM_CHECKBOXES, .numbered = 1, .anchor = "access",
+	  .format_msg = "Choose accessibility needs from the list" },
+	{ .name = "sort", .label = "Sort results by", .kind = FORM_SELECT,
+	  .no_optional = 1, .choices = sort_choices,
+	  .default_value = "distance",
+	  .format_msg = "Choose how to sort from the list" },
+	/* Set by the page links, never drawn: its error names the form. */
+	{ .name = "page", .label = "Page", .kind = FORM_INT, .min_value = 1,
+	  .max_value = SEARCH_MAX_PAGE, .anchor = "search-form" },
+};
+
+#define NSEARCH		(sizeof(search_fields) / sizeof(search_fields[0]))
+#define LABEL_MAX	256
+
+/* The form with this request's catalogue, and what the search found. */
+struct search_form {
+	struct form		 form;
+	struct form_field	 fields[NSEARCH];
+	struct form_choice	*categories, *features;
+	const char		**groups;
+	char			(*labels)[LABEL_MAX];
+	int			 not_found;	/* the postcode's: a 404 */
 	char			 place[POSTCODE_MAX + 16];
 	/* The place for people: says when it is a sector or district. */
 	char			 place_label[POSTCODE_MAX + 32];
 	int			 by_position;
 };
 
-static const char *const day_names[] = { "Sunday", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday" };
-static const char *const day_keys[] = { "sun", "mon", "tue", "wed", "thu",
-    "fri", "sat" };
-
 static void
-add_error(struct form *f, int status, const char *field, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
-
-static void
-add_error(struct form *f, int status, const char *field, const char *fmt,
-    ...)
+search_form_free(struct search_form *sf)
 {
-	va_list	ap;
-	size_t	i;
-
-	/* One message per field: the first problem found. */
-	for (i = 0; i < f->nerr; i++)
-		if (strcmp(f->err[i].field, field) == 0)
-			return;
-	if (f->nerr == MAX_ERRORS)
-		return;
-	f->err[f->nerr].field = field;
-	va_start(ap, fmt);
-	vsnprintf(f->err[f->nerr].msg, sizeof(f->err[0].msg), fmt, ap);
-	va_end(ap);
-	f->nerr++;
-	/* A postcode we do not know is a 404; anything else a 400. */
-	if (f->status == 0 || f->status == 404)
-		f->status = status;
+	form_free(&sf->form);
+	free(sf->categories);
+	free(sf->features);
+	free(sf->groups);
+	free(sf->labels);
 }
 
-static const char *
-field_error(const struct form *f, const char *field)
-{
-	size_t	i;
-
-	for (i = 0; i < f->nerr; i++)
-		if (strcmp(f->err[i].field, field) == 0)
-			return (f->err[i].msg);
-	return (NULL);
-}
-
-/* The raw values, for showing back; nothing is judged here. */
-static void
-form_read(struct http_request *req, struct form *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->postcode = http_param(req, "postcode");
-	f->lat = http_param(req, "lat");
-	f->lon = http_param(req, "lon");
-	f->q = http_param(req, "q");
-	f->category = http_param(req, "category");
-	f->radius = http_param(req, "radius");
-	f->day = http_param(req, "day");
-	f->time = http_param(req, "time");
-	f->age = http_param(req, "age");
-	f->sort = http_param(req, "sort");
-	f->page = http_param(req, "page");
-	f->open = http_param(req, "open");
-	f->free_ = http_param(req, "free");
-	f->self = http_param(req, "self");
-	f->walking = http_param(req, "walking");
-	f->naccess = http_param_all(req, "access", f->access,
-	    SEARCH_MAX_ACCESS);
-}
-
+/* The table with the catalogue's choices; -1 when out of memory. */
 static int
-checkbox(struct http_request *req, struct form *f, const char *name,
-    const char *label)
+search_form_init(struct search_form *sf, const struct search_catalog *cat)
 {
-	int	v = 0;
+	const struct search_term	*t;
+	struct form_choice		*c;
+	size_t				 i, j, k;
+	int				 d;
 
-	if (http_param_bool(req, name, &v) == HTTP_PARAM_BAD)
-		add_error(f, 400, name, "Tick \"%s\" or leave it empty",
-		    label);
-	return (v);
+	memset(sf, 0, sizeof(*sf));
+	memcpy(sf->fields, search_fields, sizeof(sf->fields));
+	form_init(&sf->form, sf->fields, NSEARCH);
+	if ((sf->categories = calloc(cat->nterms + 1,
+	    sizeof(*sf->categories))) == NULL ||
+	    (sf->groups = calloc(cat->nterms + 1,
+	    sizeof(*sf->groups))) == NULL ||
+	    (sf->labels = calloc(cat->nterms + 1, LABEL_MAX)) == NULL ||
+	    (sf->features = calloc(cat->nfeatures + 1,
+	    sizeof(*sf->features))) == NULL)
+		return (-1);
+	for (i = 0; i < cat->nterms; i++) {
+		t = &cat->terms[i];
+		c = &sf->categories[i];
+		c->value = t->slug;
+		c->label = sf->labels[i];
+		if (t->depth == 0) {
+			sf->groups[i] = t->name;
+			snprintf(sf->labels[i], LABEL_MAX, "All of %s",
+			    t->name);
+			continue;
+		}
+		/* Deeper levels indented with a dash per level. */
+		for (d = 1, j = 0; d < t->depth && j + 4 < LABEL_MAX; d++)
+			j += (size_t)snprintf(sf->labels[i] + j, LABEL_MAX - j,
+			    "\u2013 ");
+		snprintf(sf->labels[i] + j, LABEL_MAX - j, "%s", t->name);
+	}
+	for (i = 0; i < cat->nfeatures; i++)
+		sf->features[i].value = sf->features[i].label =
+		    cat->features[i];
+	k = (size_t)form_index(&sf->form, "category");
+	sf->fields[k].choices = sf->categories;
+	sf->fields[k].groups = sf->groups;
+	k = (size_t)form_index(&sf->form, "access");
+	sf->fields[k].choices = sf->features;
+	return (0);
 }
 
-/* Validate everything and fill q; errors go into f. */
+/* As sent, whether or not it was right. */
+static const char *
+sent(const struct search_form *sf, const char *name)
+{
+	int	i = form_index(&sf->form, name);
+
+	return (i == -1 ? NULL : sf->form.raw[i]);
+}
+
+/*
+ * The page's own checks, after form_read, and the query from the values;
+ * errors go into the form.
+ */
 static enum db_status
-form_check(struct http_request *req, struct form *f,
+search_check(struct http_request *req, struct search_form *sf,
     const struct search_catalog *cat, struct search_query *q,
     char areas[][16])
 {
+	struct form		*f = &sf->form;
 	struct postcode_info	 pc;
-	enum http_param		 hp;
-	const char		*c;
-	long long		 v;
-	size_t			 i;
-	int			 r;
-	char			 age[16], msg[192];
+	const char		*v, *c, *access[SEARCH_MAX_ACCESS];
+	const char		*lat, *lon;
+	long long		 ll;
+	size_t			 i, n;
+	char			 msg[192];
 
 	memset(q, 0, sizeof(*q));
 	q->catalog = cat;
@@ -154,73 +230,52 @@ form_check(struct http_request *req, struct form *f,
 	q->page = 1;
 	q->radius_m = 5000;
 
-	hp = http_param_str(req, "q", SEARCH_Q_MAX, &q->q);
-	if (hp == HTTP_PARAM_BAD)
-		add_error(f, 400, "q", "Keywords must be %d characters or "
-		    "fewer, without control characters", SEARCH_Q_MAX);
-
-	if (f->radius != NULL && (q->radius_m =
-	    search_parse_radius(f->radius)) == -1)
-		add_error(f, 400, "radius", "Choose a distance from the list");
-
-	if (f->category != NULL && (q->category =
-	    search_catalog_term(cat, f->category)) == NULL)
-		add_error(f, 400, "category", "Choose a category from the "
-		    "list");
-
-	if (f->day != NULL && (q->wday = search_parse_day(f->day)) == -1)
-		add_error(f, 400, "day", "Choose a day from the list");
-	if (f->time != NULL && (r = search_parse_tod(f->time)) == -1)
-		add_error(f, 400, "time", "Choose a time of day from the list");
-	else if (f->time != NULL)
-		q->tod = (enum search_tod)r;
-	q->open_now = checkbox(req, f, "open", "Open now");
-	q->free_only = checkbox(req, f, "free", "Free only");
-	q->self_referral = checkbox(req, f, "self", "Self-referral");
-	q->walking = checkbox(req, f, "walking", "Walking groups only");
-
-	if (f->age != NULL) {
-		if (str_copy(age, sizeof(age), f->age) == -1 ||
-		    str_to_ll(str_trim(age), 0, 130, &v) == -1)
-			add_error(f, 400, "age", "Enter age as a whole number "
-			    "of years, like 34");
-		else
-			q->age = (int)v;
+	/* Values form_read passed are in the lists these parse. */
+	q->q = form_value(f, "q");
+	if ((v = form_value(f, "radius")) != NULL)
+		q->radius_m = search_parse_radius(v);
+	if ((v = form_value(f, "category")) != NULL)
+		q->category = search_catalog_term(cat, v);
+	if ((v = form_value(f, "day")) != NULL)
+		q->wday = search_parse_day(v);
+	if ((v = form_value(f, "time")) != NULL)
+		q->tod = (enum search_tod)search_parse_tod(v);
+	q->open_now = form_value(f, "open") != NULL;
+	q->free_only = form_value(f, "free") != NULL;
+	q->self_referral = form_value(f, "self") != NULL;
+	q->walking = form_value(f, "walking") != NULL;
+	if ((v = form_value(f, "age")) != NULL &&
+	    str_to_ll(v, 0, 130, &ll) == 0)
+		q->age = (int)ll;
+	/* Each one, not the comma list: a need may have a comma in it. */
+	if (form_value(f, "access") != NULL) {
+		n = http_param_all(req, "access", access, SEARCH_MAX_ACCESS);
+		for (i = 0; i < n; i++)
+			if ((c = search_catalog_feature(cat, access[i])) !=
+			    NULL)
+				q->access[q->naccess++] = c;
 	}
-	for (i = 0; i < f->naccess; i++) {
-		if ((c = search_catalog_feature(cat, f->access[i])) == NULL)
-			add_error(f, 400, "access", "Choose accessibility "
-			    "needs from the list");
-		else
-			q->access[q->naccess++] = c;
-	}
-	if (f->sort != NULL) {
-		if (strcmp(f->sort, "relevance") == 0)
-			q->sort = SEARCH_SORT_RELEVANCE;
-		else if (strcmp(f->sort, "distance") != 0)
-			add_error(f, 400, "sort", "Choose how to sort from the "
-			    "list");
-	}
-	if (f->page != NULL) {
-		if (str_to_ll(f->page, 1, SEARCH_MAX_PAGE, &v) == -1)
-			add_error(f, 400, "search-form", "Page must be a "
-			    "number from 1 to %d", SEARCH_MAX_PAGE);
-		else
-			q->page = (int)v;
-	}
+	if ((v = form_value(f, "sort")) != NULL &&
+	    strcmp(v, "relevance") == 0)
+		q->sort = SEARCH_SORT_RELEVANCE;
+	if ((v = form_value(f, "page")) != NULL &&
+	    str_to_ll(v, 1, SEARCH_MAX_PAGE, &ll) == 0)
+		q->page = (int)ll;
 
 	/* Where: a typed postcode wins over a remembered position. */
-	if (f->postcode != NULL) {
-		switch (postcode_lookup(f->postcode, &pc)) {
+	if (form_has_error(f, "postcode"))
+		return (DB_OK);
+	if ((v = form_value(f, "postcode")) != NULL) {
+		switch (postcode_lookup(v, &pc)) {
 		case POSTCODE_FOUND:
 			break;
 		case POSTCODE_MALFORMED:
-			add_error(f, 400, "postcode", "%s",
-			    POSTCODE_FORMAT_HELP);
+			form_error(f, "postcode", POSTCODE_FORMAT_HELP);
 			return (DB_OK);
 		case POSTCODE_NOT_FOUND:
 			postcode_not_found(&pc, msg, sizeof(msg));
-			add_error(f, 404, "postcode", "%s", msg);
+			form_error(f, "postcode", msg);
+			sf->not_found = 1;
 			return (DB_OK);
 		case POSTCODE_DB_DOWN:
 			return (DB_UNAVAILABLE);
@@ -231,13 +286,13 @@ form_check(struct http_request *req, struct form *f,
 		q->lon = pc.longitude;
 		q->east = pc.easting;
 		q->north = pc.northing;
-		str_copy(f->place, sizeof(f->place), pc.postcode);
+		str_copy(sf->place, sizeof(sf->place), pc.postcode);
 		/* "Near G1 1" alone reads like a typo for G11. */
 		if (pc.kind == POSTCODE_FULL)
-			str_copy(f->place_label, sizeof(f->place_label),
+			str_copy(sf->place_label, sizeof(sf->place_label),
 			    pc.postcode);
 		else
-			snprintf(f->place_label, sizeof(f->place_label),
+			snprintf(sf->place_label, sizeof(sf->place_label),
 			    "%s %s", postcode_kind_label(pc.kind),
 			    pc.postcode);
 		/* Smallest area first: the label names the closest fit. */
@@ -255,23 +310,28 @@ form_check(struct http_request *req, struct form *f,
 			q->areas[q->nareas++] = c;
 		return (DB_OK);
 	}
-	if (f->lat != NULL || f->lon != NULL) {
-		f->by_position = 1;
-		if (http_param_double(req, "lat", -90, 90, &q->lat) !=
-		    HTTP_PARAM_OK || http_param_double(req, "lon", -180, 180,
-		    &q->lon) != HTTP_PARAM_OK || !geo_in_area(q->lat, q->lon) ||
+	lat = sent(sf, "lat");
+	lon = sent(sf, "lon");
+	if (lat != NULL || lon != NULL || form_has_error(f, "lat") ||
+	    form_has_error(f, "lon")) {
+		sf->by_position = 1;
+		if (form_has_error(f, "lat") || form_has_error(f, "lon") ||
+		    lat == NULL || lon == NULL ||
+		    str_to_double(lat, -90, 90, &q->lat) == -1 ||
+		    str_to_double(lon, -180, 180, &q->lon) == -1 ||
+		    !geo_in_area(q->lat, q->lon) ||
 		    geo_to_grid(q->lat, q->lon, &q->east, &q->north) == -1) {
-			add_error(f, 400, "postcode", "We could not use your "
+			form_error(f, "postcode", "We could not use your "
 			    "location: it is outside the area we cover. "
 			    "Enter a postcode like G12 8QQ instead");
 			return (DB_OK);
 		}
-		str_copy(f->place, sizeof(f->place), "your location");
-		str_copy(f->place_label, sizeof(f->place_label),
+		str_copy(sf->place, sizeof(sf->place), "your location");
+		str_copy(sf->place_label, sizeof(sf->place_label),
 		    "your location");
 		return (search_areas_near(q, areas, SEARCH_MAX_AREAS));
 	}
-	add_error(f, 400, "postcode", "Enter a postcode");
+	form_error(f, "postcode", "Enter a postcode");
 	return (DB_OK);
 }
 
@@ -280,15 +340,18 @@ form_check(struct http_request *req, struct form *f,
  * -1 mean the search's own).
  */
 static void
-search_url(struct buf *b, struct http_request *req, const struct form *f,
-    const struct search_query *q, int page, int sort)
+search_url(struct buf *b, struct http_request *req,
+    const struct search_form *sf, const struct search_query *q, int page,
+    int sort)
 {
+	static const char *const day_keys[] = { "sun", "mon", "tue", "wed",
+	    "thu", "fri", "sat" };
 	size_t	i;
 
 	buf_puts(b, "/search?");
-	if (f->postcode != NULL) {
+	if (form_value(&sf->form, "postcode") != NULL) {
 		buf_puts(b, "postcode=");
-		buf_url(b, f->place);
+		buf_url(b, sf->place);
 	} else {
 		buf_printf(b, "lat=%.6f&lon=%.6f", q->lat, q->lon);
 	}
@@ -302,12 +365,12 @@ search_url(struct buf *b, struct http_request *req, const struct form *f,
 	}
 	if (q->radius_m != 5000) {
 		buf_puts(b, "&radius=");
-		buf_url(b, f->radius);
+		buf_url(b, form_value(&sf->form, "radius"));
 	}
 	if (q->wday >= 0)
 		buf_printf(b, "&day=%s", day_keys[q->wday]);
 	if (q->tod != SEARCH_TOD_ANY)
-		buf_printf(b, "&time=%s", f->time);
+		buf_printf(b, "&time=%s", form_value(&sf->form, "time"));
 	if (q->open_now)
 		buf_puts(b, "&open=1");
 	if (q->free_only)
@@ -333,304 +396,61 @@ search_url(struct buf *b, struct http_request *req, const struct form *f,
 	shortlist_link_query(b, req, '&');
 }
 
-/* <label>, hint, error message and aria-describedby for one field. */
-static void
-field_start(struct buf *b, const struct form *f, const char *id,
-    const char *label, const char *hint)
-{
-	const char	*e = f != NULL ? field_error(f, id) : NULL;
-
-	buf_printf(b, "<div class=\"field%s\">", e != NULL ? " has-error" :
-	    "");
-	buf_printf(b, "<label class=\"label\" for=\"%s\">", id);
-	buf_html(b, label);
-	buf_puts(b, "</label>");
-	if (hint != NULL) {
-		buf_printf(b, "<p class=\"hint\" id=\"%s-hint\">", id);
-		buf_html(b, hint);
-		buf_puts(b, "</p>");
-	}
-	if (e != NULL) {
-		buf_printf(b, "<p class=\"error-message\" id=\"%s-error\">"
-		    "<span class=\"visually-hidden\">Error:</span> ", id);
-		buf_html(b, e);
-		buf_puts(b, "</p>");
-	}
-}
-
-static void
-described_by(struct buf *b, const struct form *f, const char *id, int hint)
-{
-	int	e = f != NULL && field_error(f, id) != NULL;
-
-	if (!hint && !e)
-		return;
-	buf_puts(b, " aria-describedby=\"");
-	if (hint)
-		buf_printf(b, "%s-hint", id);
-	if (e)
-		buf_printf(b, "%s%s-error", hint ? " " : "", id);
-	buf_puts(b, "\"");
-	if (e)
-		buf_puts(b, " aria-invalid=\"true\"");
-}
-
-static void
-option(struct buf *b, const char *value, const char *label,
-    const char *current)
-{
-	buf_puts(b, "<option value=\"");
-	buf_html(b, value);
-	buf_puts(b, "\"");
-	if ((current == NULL && *value == '\0') || (current != NULL &&
-	    strcmp(current, value) == 0))
-		buf_puts(b, " selected");
-	buf_puts(b, ">");
-	buf_html(b, label);
-	buf_puts(b, "</option>");
-}
-
-static void
-check(struct buf *b, const struct form *f, const char *id, const char *name,
-    const char *value, const char *label, int on)
-{
-	const char	*e = f != NULL ? field_error(f, id) : NULL;
-
-	buf_printf(b, "<div class=\"checkbox%s\">", e != NULL ?
-	    " has-error" : "");
-	if (e != NULL) {
-		buf_printf(b, "<p class=\"error-message\" id=\"%s-error\">"
-		    "<span class=\"visually-hidden\">Error:</span> ", id);
-		buf_html(b, e);
-		buf_puts(b, "</p>");
-	}
-	buf_printf(b, "<input type=\"checkbox\" id=\"%s\" name=\"%s\" "
-	    "value=\"", id, name);
-	buf_html(b, value);
-	buf_puts(b, "\"");
-	if (on)
-		buf_puts(b, " checked");
-	if (e != NULL)
-		buf_printf(b, " aria-describedby=\"%s-error\" "
-		    "aria-invalid=\"true\"", id);
-	buf_printf(b, "><label for=\"%s\">", id);
-	buf_html(b, label);
-	buf_puts(b, "</label></div>");
-}
-
+/* "More filters" opens when one is set or wrong. */
 static int
-is_on(const char *v)
+filters_used(const struct search_form *sf)
 {
-	return (v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
-	    strcmp(v, "on") == 0 || strcmp(v, "yes") == 0));
+	static const char *const filters[] = { "day", "time", "open", "free",
+	    "age", "self", "walking", "access" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (sent(sf, filters[i]) != NULL ||
+		    form_has_error(&sf->form, filters[i]))
+			return (1);
+	return (0);
 }
 
 static void
-error_summary(struct buf *b, const struct form *f)
+search_form(struct buf *b, struct http_request *req,
+    const struct search_form *sf, const struct search_catalog *cat)
 {
-	static const char *const order[] = { "postcode", "q", "category",
-	    "radius", "day", "time", "open", "free", "age", "self",
-	    "walking", "access", "sort", "search-form" };
-	size_t	i, j;
-
-	if (f->nerr == 0)
-		return;
-	buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
-	    "aria-labelledby=\"error-summary-title\" tabindex=\"-1\" "
-	    "data-error-summary><h2 id=\"error-summary-title\">There is a "
-	    "problem</h2><ul>");
-	/* In the order the fields come on the page. */
-	for (j = 0; j < sizeof(order) / sizeof(order[0]); j++)
-		for (i = 0; i < f->nerr; i++) {
-			if (strcmp(f->err[i].field, order[j]) != 0)
-				continue;
-			buf_printf(b, "<li><a href=\"#%s\">", f->err[i].field);
-			buf_html(b, f->err[i].msg);
-			buf_puts(b, "</a></li>");
-		}
-	buf_puts(b, "</ul></div>\n");
-}
-
-static int
-filters_used(const struct form *f)
-{
-	return (f->day != NULL || f->time != NULL || is_on(f->open) ||
-	    is_on(f->free_) || is_on(f->self) || is_on(f->walking) ||
-	    f->age != NULL || f->naccess > 0 || field_error(f, "day") ||
-	    field_error(f, "time") || field_error(f, "age") ||
-	    field_error(f, "access") || field_error(f, "open") ||
-	    field_error(f, "free") || field_error(f, "self") ||
-	    field_error(f, "walking"));
-}
-
-static void
-search_form(struct buf *b, struct http_request *req, const struct form *f,
-    const struct search_catalog *cat)
-{
-	const struct search_term	*t;
-	size_t				 i, j;
-	int				 d, on, in_group = 0;
-	char				 label[256];
-	static const struct {
-		const char	*value, *label;
-	} radii[] = {
-		{ "0.5", "0.5 km (about 6 minutes' walk)" },
-		{ "1", "1 km" }, { "2", "2 km" }, { "5", "5 km" },
-		{ "10", "10 km" }, { "25", "25 km" }
-	};
+	const struct form	*f = &sf->form;
 
 	buf_puts(b, "<form class=\"search-form\" id=\"search-form\" "
 	    "method=\"get\" action=\"/search\" novalidate>\n");
 
-	field_start(b, f, "postcode", "Postcode", "A full postcode like "
-	    "G12 8QQ, a sector like G12 8, or the first part like G12");
-	buf_puts(b, "<input class=\"input input-postcode\" id=\"postcode\" "
-	    "name=\"postcode\" type=\"text\" autocomplete=\"postal-code\" "
-	    "spellcheck=\"false\" value=\"");
-	buf_html(b, f->postcode != NULL ? f->postcode : "");
-	buf_puts(b, "\"");
-	described_by(b, f, "postcode", 1);
-	buf_puts(b, ">");
+	form_field_open(b, f, "postcode");
 	/* site.js shows this only when the browser can locate itself. */
 	buf_puts(b, "<div class=\"geolocate\" data-geolocate hidden>"
 	    "<button type=\"button\" class=\"button button-secondary\" "
 	    "data-geolocate-button>Use my location</button>"
 	    "<p class=\"hint\" data-geolocate-status role=\"status\"></p>"
 	    "</div>");
-	if (f->postcode == NULL && f->lat != NULL && f->lon != NULL &&
-	    f->by_position && field_error(f, "postcode") == NULL) {
-		buf_puts(b, "<input type=\"hidden\" name=\"lat\" value=\"");
-		buf_html(b, f->lat);
-		buf_puts(b, "\"><input type=\"hidden\" name=\"lon\" value=\"");
-		buf_html(b, f->lon);
-		buf_puts(b, "\"><p class=\"hint\">Searching near your "
-		    "location. Enter a postcode to search somewhere else."
-		    "</p>");
+	if (form_value(f, "postcode") == NULL && sf->by_position &&
+	    !form_has_error(f, "postcode")) {
+		form_field(b, f, "lat");
+		form_field(b, f, "lon");
+		buf_puts(b, "<p class=\"hint\">Searching near your location. "
+		    "Enter a postcode to search somewhere else.</p>");
 	}
-	buf_puts(b, "</div>\n");
-
-	field_start(b, f, "q", "What they need (optional)", "For example "
-	    "food bank, debt advice, walking group, befriending");
-	buf_puts(b, "<input class=\"input\" id=\"q\" name=\"q\" "
-	    "type=\"search\" value=\"");
-	buf_html(b, f->q != NULL ? f->q : "");
-	buf_puts(b, "\"");
-	described_by(b, f, "q", 1);
-	buf_puts(b, "></div>\n");
-
-	field_start(b, f, "category", "Category (optional)", NULL);
-	buf_puts(b, "<select class=\"select\" id=\"category\" "
-	    "name=\"category\"");
-	described_by(b, f, "category", 0);
-	buf_puts(b, ">");
-	option(b, "", "Any category", f->category);
-	for (i = 0; cat != NULL && i < cat->nterms; i++) {
-		t = &cat->terms[i];
-		if (t->depth == 0) {
-			if (in_group)
-				buf_puts(b, "</optgroup>");
-			buf_puts(b, "<optgroup label=\"");
-			buf_html(b, t->name);
-			buf_puts(b, "\">");
-			in_group = 1;
-			snprintf(label, sizeof(label), "All of %s", t->name);
-			option(b, t->slug, label, f->category);
-			continue;
-		}
-		/* Deeper levels indented with a dash per level. */
-		label[0] = '\0';
-		for (d = 1, j = 0; d < t->depth && j + 4 < sizeof(label); d++)
-			j += (size_t)snprintf(label + j, sizeof(label) - j,
-			    "\u2013 ");
-		snprintf(label + j, sizeof(label) - j, "%s", t->name);
-		option(b, t->slug, label, f->category);
-	}
-	if (in_group)
-		buf_puts(b, "</optgroup>");
-	buf_puts(b, "</select></div>\n");
-
-	field_start(b, f, "radius", "Distance", NULL);
-	buf_puts(b, "<select class=\"select\" id=\"radius\" name=\"radius\"");
-	described_by(b, f, "radius", 0);
-	buf_puts(b, ">");
-	for (i = 0; i < sizeof(radii) / sizeof(radii[0]); i++)
-		option(b, radii[i].value, radii[i].label, f->radius != NULL ?
-		    f->radius : "5");
-	buf_puts(b, "</select></div>\n");
+	form_field_close(b);
+	form_fields(b, f, "q", "radius");
 
 	buf_printf(b, "<details class=\"filters\"%s><summary>More filters: "
 	    "when, cost, age, access</summary><div class=\"filters-body\">",
-	    filters_used(f) ? " open" : "");
-
+	    filters_used(sf) ? " open" : "");
 	buf_puts(b, "<fieldset class=\"fieldset\"><legend>When</legend>");
-	field_start(b, f, "day", "Day", NULL);
-	buf_puts(b, "<select class=\"select\" id=\"day\" name=\"day\"");
-	described_by(b, f, "day", 0);
-	buf_puts(b, ">");
-	option(b, "", "Any day", f->day);
-	for (i = 1; i <= 7; i++)
-		option(b, day_keys[i % 7], day_names[i % 7], f->day);
-	buf_puts(b, "</select></div>");
-	field_start(b, f, "time", "Time of day", NULL);
-	buf_puts(b, "<select class=\"select\" id=\"time\" name=\"time\"");
-	described_by(b, f, "time", 0);
-	buf_puts(b, ">");
-	option(b, "", "Any time", f->time);
-	option(b, "morning", "Morning (before 12:00)", f->time);
-	option(b, "afternoon", "Afternoon (12:00 to 17:00)", f->time);
-	option(b, "evening", "Evening (after 17:00)", f->time);
-	buf_puts(b, "</select></div>");
-	check(b, f, "open", "open", "1", "Open now", is_on(f->open));
+	form_fields(b, f, "day", "open");
 	buf_puts(b, "</fieldset>");
-
 	buf_puts(b, "<fieldset class=\"fieldset\"><legend>Cost and who it is "
 	    "for</legend>");
-	check(b, f, "free", "free", "1", "Free only", is_on(f->free_));
-	field_start(b, f, "age", "Age of the person (optional)", "In years, "
-	    "for example 67");
-	buf_puts(b, "<input class=\"input input-short\" id=\"age\" "
-	    "name=\"age\" type=\"text\" inputmode=\"numeric\" value=\"");
-	buf_html(b, f->age != NULL ? f->age : "");
-	buf_puts(b, "\"");
-	described_by(b, f, "age", 1);
-	buf_puts(b, "></div>");
-	check(b, f, "self", "self", "1", "They can refer themselves",
-	    is_on(f->self));
-	check(b, f, "walking", "walking", "1", "Walking groups only",
-	    is_on(f->walking));
+	form_fields(b, f, "free", "walking");
 	buf_puts(b, "</fieldset>");
-
-	if (cat != NULL && cat->nfeatures > 0) {
-		buf_puts(b, "<fieldset class=\"fieldset\" id=\"access\" "
-		    "tabindex=\"-1\"><legend>Accessibility needs</legend>");
-		if (field_error(f, "access") != NULL) {
-			buf_puts(b, "<p class=\"error-message\" "
-			    "id=\"access-error\"><span class=\"visually-"
-			    "hidden\">Error:</span> ");
-			buf_html(b, field_error(f, "access"));
-			buf_puts(b, "</p>");
-		}
-		for (i = 0; i < cat->nfeatures; i++) {
-			on = 0;
-			for (j = 0; j < f->naccess; j++)
-				if (strcmp(f->access[j], cat->features[i]) == 0)
-					on = 1;
-			snprintf(label, sizeof(label), "access-%zu", i + 1);
-			check(b, NULL, label, "access", cat->features[i],
-			    cat->features[i], on);
-		}
-		buf_puts(b, "</fieldset>");
-	}
+	if (cat->nfeatures > 0)
+		form_field(b, f, "access");
 	buf_puts(b, "</div></details>\n");
-
-	field_start(b, f, "sort", "Sort results by", NULL);
-	buf_puts(b, "<select class=\"select\" id=\"sort\" name=\"sort\"");
-	described_by(b, f, "sort", 0);
-	buf_puts(b, ">");
-	option(b, "distance", "Distance", f->sort != NULL ? f->sort :
-	    "distance");
-	option(b, "relevance", "Best match for the keywords", f->sort);
-	buf_puts(b, "</select></div>\n");
+	form_field(b, f, "sort");
 
 	shortlist_hidden_input(b, req);
 	buf_puts(b, "<button type=\"submit\" class=\"button\">Search</button>"
@@ -638,18 +458,18 @@ search_form(struct buf *b, struct http_request *req, const struct form *f,
 }
 
 static void
-form_page(struct http_request *req, struct form *f,
+form_page(struct http_request *req, const struct search_form *sf,
     const struct search_catalog *cat, int status)
 {
 	struct buf	*b = &req->resp;
 
-	page_begin(req, f->nerr > 0 ? "Error: Find services" :
+	page_begin(req, sf->form.nerr > 0 ? "Error: Find services" :
 	    "Find services", 0);
-	error_summary(b, f);
+	form_summary(b, &sf->form);
 	buf_puts(b, "<h1>Find services near someone</h1>\n<p class=\"lead\">"
 	    "Groups, advice and support near a postcode: what runs, when, "
 	    "for whom and at what cost.</p>\n");
-	search_form(b, req, f, cat);
+	search_form(b, req, sf, cat);
 	page_end(req, 0);
 	page_send(req, status);
 }
@@ -658,15 +478,23 @@ void
 page_search_home(struct http_request *req)
 {
 	struct search_catalog	*cat;
-	struct form		 f;
+	struct search_form	 sf;
 	enum db_status		 st;
 
 	if ((st = search_catalog_get(&cat)) != DB_OK) {
 		route_db_error(req, st);
 		return;
 	}
-	form_read(req, &f);
-	form_page(req, &f, cat, 200);
+	if (search_form_init(&sf, cat) == -1) {
+		log_warn("search: out of memory for the form");
+		route_db_error(req, DB_ERROR);
+		goto out;
+	}
+	/* A link may fill the form in; what is wrong with it shows. */
+	form_read(&sf.form, req);
+	form_page(req, &sf, cat, 200);
+out:
+	search_form_free(&sf);
 	search_catalog_put(cat);
 }
 
@@ -843,8 +671,9 @@ map_block(struct buf *b, const struct search_query *q,
 }
 
 static void
-pagination(struct buf *b, struct http_request *req, const struct form *f,
-    const struct search_query *q, long long total)
+pagination(struct buf *b, struct http_request *req,
+    const struct search_form *f, const struct search_query *q,
+    long long total)
 {
 	struct buf	url;
 	long long	pages;
@@ -879,7 +708,7 @@ pagination(struct buf *b, struct http_request *req, const struct form *f,
 }
 
 static void
-results_page(struct http_request *req, struct form *f,
+results_page(struct http_request *req, const struct search_form *f,
     const struct search_catalog *cat, const struct search_query *q,
     const struct search_results *res)
 {
@@ -915,7 +744,7 @@ results_page(struct http_request *req, struct form *f,
 		buf_printf(b, "%s<strong>%lld</strong> %s within ",
 		    res->capped ? "More than " : "", local,
 		    local == 1 ? "service" : "services");
-		buf_html(b, f->radius != NULL ? f->radius : "5");
+		buf_html(b, form_value(&f->form, "radius"));
 		buf_puts(b, " km");
 		if (res->covered > 0)
 			buf_printf(b, ", and %lld more that cover%s the area",
@@ -980,16 +809,19 @@ results_page(struct http_request *req, struct form *f,
 	buf_free(&title);
 }
 
+/* Every category and need asked for, before form_read judges them. */
 static int
-catalog_knows(const struct search_catalog *cat, const struct form *f)
+catalog_knows(const struct search_catalog *cat, struct http_request *req)
 {
-	size_t	i;
+	const char	*v[SEARCH_MAX_ACCESS];
+	size_t		 i, n;
 
-	if (f->category != NULL && search_catalog_term(cat,
-	    f->category) == NULL)
+	if ((v[0] = http_param(req, "category")) != NULL &&
+	    search_catalog_term(cat, v[0]) == NULL)
 		return (0);
-	for (i = 0; i < f->naccess; i++)
-		if (search_catalog_feature(cat, f->access[i]) == NULL)
+	n = http_param_all(req, "access", v, SEARCH_MAX_ACCESS);
+	for (i = 0; i < n; i++)
+		if (search_catalog_feature(cat, v[i]) == NULL)
 			return (0);
 	return (1);
 }
@@ -1000,7 +832,7 @@ page_search_results(struct http_request *req)
 	struct search_catalog	*cat;
 	struct search_query	 q;
 	struct search_results	 res;
-	struct form		 f;
+	struct search_form	 sf;
 	enum db_status		 st;
 	char			 areas[SEARCH_MAX_AREAS][16];
 
@@ -1008,33 +840,41 @@ page_search_results(struct http_request *req)
 		route_db_error(req, st);
 		return;
 	}
-	form_read(req, &f);
 	/*
 	 * A category or feature the cached catalogue lacks may have been
 	 * added since it was read: read it again (at most once a second)
 	 * before calling the value wrong.
 	 */
-	if (!catalog_knows(cat, &f)) {
+	if (!catalog_knows(cat, req)) {
 		search_catalog_put(cat);
 		if ((st = search_catalog_get_fresh(&cat, 1)) != DB_OK) {
 			route_db_error(req, st);
 			return;
 		}
 	}
-	if ((st = form_check(req, &f, cat, &q, areas)) != DB_OK) {
+	if (search_form_init(&sf, cat) == -1) {
+		log_warn("search: out of memory for the form");
+		route_db_error(req, DB_ERROR);
+		goto out;
+	}
+	form_read(&sf.form, req);
+	if ((st = search_check(req, &sf, cat, &q, areas)) != DB_OK) {
 		route_db_error(req, st);
 		goto out;
 	}
-	if (f.nerr > 0) {
-		form_page(req, &f, cat, f.status);
+	if (sf.form.nerr > 0) {
+		/* A postcode we do not know is a 404; anything else a 400. */
+		form_page(req, &sf, cat, sf.not_found && sf.form.nerr == 1 ?
+		    404 : 400);
 		goto out;
 	}
 	if ((st = search_run(&q, time(NULL), &res)) != DB_OK) {
 		route_db_error(req, st);
 		goto out;
 	}
-	results_page(req, &f, cat, &q, &res);
+	results_page(req, &sf, cat, &q, &res);
 	search_results_free(&res);
 out:
+	search_form_free(&sf);
 	search_catalog_put(cat);
 }
