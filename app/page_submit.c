@@ -202,6 +202,48 @@ tx_fail(struct http_request *req, enum db_status st)
 	route_db_error(req, st);
 }
 
+enum checked {
+	CHECKED_OPEN,		/* in the transaction, the document made */
+	CHECKED_REDRAW,		/* the form has errors: draw it again */
+	CHECKED_SENT		/* an error page has been sent */
+};
+
+/*
+ * Read and check a posted listing, make its document, and open the
+ * transaction that stores it, with the document first tried against the
+ * database's CHECKs inside it.
+ */
+static enum checked
+checked_tx(struct http_request *req, struct form *f, char **doc)
+{
+	enum db_status	st;
+	int		ok;
+
+	if ((st = listing_form_check(f, req)) != DB_OK) {
+		route_db_error(req, st);
+		return (CHECKED_SENT);
+	}
+	if (f->nerr > 0)
+		return (CHECKED_REDRAW);
+	if ((*doc = listing_form_document(f)) == NULL) {
+		route_error(req, 500, "Something went wrong on our side.");
+		return (CHECKED_SENT);
+	}
+	if ((st = db_tx_begin()) != DB_OK) {
+		route_db_error(req, st);
+		return (CHECKED_SENT);
+	}
+	if ((st = would_publish(f, *doc, &ok)) != DB_OK) {
+		tx_fail(req, st);
+		return (CHECKED_SENT);
+	}
+	if (!ok) {
+		db_tx_rollback();
+		return (CHECKED_REDRAW);
+	}
+	return (CHECKED_OPEN);
+}
+
 void
 page_submit_post(struct http_request *req)
 {
@@ -212,7 +254,6 @@ page_submit_post(struct http_request *req)
 	char			 lit[AUTH_HASH_LIT];
 	const char		*p[2];
 	enum db_status		 st;
-	int			 ok;
 
 	listing_form_init(&f);
 	buf_init(&loc);
@@ -226,29 +267,13 @@ page_submit_post(struct http_request *req)
 			route_db_error(req, st);
 		goto out;
 	}
-	if ((st = listing_form_check(&f, req)) != DB_OK) {
-		route_db_error(req, st);
-		goto out;
-	}
-	if (f.nerr > 0) {
+	switch (checked_tx(req, &f, &doc)) {
+	case CHECKED_OPEN:
+		break;
+	case CHECKED_REDRAW:
 		submit_page(req, &f, 400);
 		goto out;
-	}
-	if ((doc = listing_form_document(&f)) == NULL) {
-		route_error(req, 500, "Something went wrong on our side.");
-		goto out;
-	}
-	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
-		goto out;
-	}
-	if ((st = would_publish(&f, doc, &ok)) != DB_OK) {
-		tx_fail(req, st);
-		goto out;
-	}
-	if (!ok) {
-		db_tx_rollback();
-		submit_page(req, &f, 400);
+	case CHECKED_SENT:
 		goto out;
 	}
 	p[0] = doc;
@@ -514,7 +539,6 @@ page_edit_change_post(struct http_request *req)
 	const char		*pending, *p[4], *version, *base;
 	char			*doc = NULL;
 	enum db_status		 st;
-	int			 ok;
 
 	listing_form_init(&f);
 	buf_init(&loc);
@@ -527,29 +551,13 @@ page_edit_change_post(struct http_request *req)
 	pending = db_value(r, 0, E_PENDING);
 	version = http_param(req, "version");
 	base = http_param(req, "base");
-	if ((st = listing_form_check(&f, req)) != DB_OK) {
-		route_db_error(req, st);
-		goto out;
-	}
-	if (f.nerr > 0) {
+	switch (checked_tx(req, &f, &doc)) {
+	case CHECKED_OPEN:
+		break;
+	case CHECKED_REDRAW:
 		change_page(req, &f, version, base, 400);
 		goto out;
-	}
-	if ((doc = listing_form_document(&f)) == NULL) {
-		route_error(req, 500, "Something went wrong on our side.");
-		goto out;
-	}
-	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
-		goto out;
-	}
-	if ((st = would_publish(&f, doc, &ok)) != DB_OK) {
-		tx_fail(req, st);
-		goto out;
-	}
-	if (!ok) {
-		db_tx_rollback();
-		change_page(req, &f, version, base, 400);
+	case CHECKED_SENT:
 		goto out;
 	}
 	if (pending != NULL) {
