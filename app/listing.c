@@ -947,9 +947,10 @@ org_choices(struct buf *b, const struct form *f)
 {
 	struct db_result	*r = NULL;
 	const char		*p[1], *cur = form_value(f, "org_id");
-	int			 i;
+	int			 i, k = form_index(f, "org_name");
 
-	if ((p[0] = form_value(f, "org_name")) == NULL ||
+	/* As typed: the "choose it below" error has cleared its value. */
+	if (k == -1 || (p[0] = f->raw[k]) == NULL ||
 	    (cur != NULL && strcmp(cur, "new") != 0))
 		return;
 	if (db_exec("listing_org_similar", 1, p, &r) != DB_OK ||

@@ -466,6 +466,53 @@ test_submit_keeps_sql_metacharacters_verbatim(void **state)
 	assert_string_equal(v, "O'Brien's walk; DROP TABLE service; --");
 }
 
+/* A name like one we list: offered, and picked, not duplicated. */
+static void
+test_submit_offers_an_existing_organisation(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 org[40], name[128], body[4096], *p, *q, v[64];
+	const char	*params[1];
+
+	(void)state;
+	forget_my_submissions();
+	snprintf(name, sizeof(name), "Knightswood Ramblers %s", test_suffix());
+	params[0] = name;
+	sql_str("INSERT INTO organization (name) VALUES ($1) RETURNING id", 1,
+	    params, org, sizeof(org));
+	browser(&s, "/submit");
+	walk_body(body, sizeof(body), &s, "Ramble", NULL);
+	/* The same organisation, typed a little differently, and not "new". */
+	p = strstr(body, "&org_id=new");
+	assert_non_null(p);
+	memmove(p, p + strlen("&org_id=new"), strlen(p + strlen("&org_id=new"))
+	    + 1);
+	p = strstr(body, "org_name=");
+	q = strchr(p, '&');
+	snprintf(v, sizeof(v), "org_name=knightswood+ramblers+%s", test_suffix());
+	memmove(p + strlen(v), q, strlen(q) + 1);
+	memcpy(p, v, strlen(v));
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 400);
+	assert_true(contains(r.body, "We may already list this organisation"));
+	assert_true(contains(r.body, org));
+	assert_true(contains(r.body, "No, it is a new organisation"));
+	resp_free(&r);
+
+	/* Picked from the list: the listing joins it. */
+	snprintf(v, sizeof(v), "&org_id=%s", org);
+	strncat(body, v, sizeof(body) - strlen(body) - 1);
+	r = post(&s, "/submit", body);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	params[0] = org;
+	sql_str("SELECT count(*) FROM submission"
+	    " WHERE document->'organization'->>'id' = $1", 1, params, v,
+	    sizeof(v));
+	assert_string_equal(v, "1");
+}
+
 /* The confirmation was shown, then the server and the database went. */
 static void
 test_submission_survives_kill_9_and_a_database_restart(void **state)
@@ -529,6 +576,7 @@ main(void)
 		    test_edit_link_changes_a_pending_listing_and_detects_conflicts),
 		cmocka_unit_test(test_edit_link_on_a_published_listing),
 		cmocka_unit_test(test_submit_keeps_sql_metacharacters_verbatim),
+		cmocka_unit_test(test_submit_offers_an_existing_organisation),
 		cmocka_unit_test(
 		    test_submission_survives_kill_9_and_a_database_restart),
 	};
