@@ -1200,6 +1200,7 @@ flatten(const char *doc, struct lines *l)
 	const cJSON	*o, *s, *x, *w;
 	cJSON		*d;
 	struct buf	 b;
+	const char	*a;
 	char		 label[64], tmp[32];
 	int		 n;
 
@@ -1241,8 +1242,9 @@ flatten(const char *doc, struct lines *l)
 		snprintf(label, sizeof(label), "Venue %d", n);
 		buf_reset(&b);
 		buf_puts(&b, or_empty(jget(x, "name", tmp, sizeof(tmp)), ""));
-		if (jget(x, "address", tmp, sizeof(tmp)) != NULL)
-			buf_printf(&b, "%s%s", b.len > 0 ? ", " : "", tmp);
+		/* jget() returns strings as they are, not in tmp. */
+		if ((a = jget(x, "address", tmp, sizeof(tmp))) != NULL)
+			buf_printf(&b, "%s%s", b.len > 0 ? ", " : "", a);
 		add_line(l, label, buf_cstr(&b));
 		snprintf(label, sizeof(label), "Venue %d: town", n);
 		text_line(l, label, x, "city");
