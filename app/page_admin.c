@@ -165,7 +165,8 @@ static const struct form_field reject_fields[] = {
 	{ .name = "version", .label = "Version", .kind = FORM_INT,
 	  .required = 1, .min_value = 1, .max_value = INT_MAX },
 	{ .name = "reason", .label = "Reason for rejecting it",
-	  .hint = "The group does not see this; other moderators do.",
+	  .hint = "The group sees this on its private link's page; so do "
+	  "other moderators.",
 	  .kind = FORM_TEXTAREA, .required = 1, .max = REASON_MAX,
 	  .required_msg = "Enter the reason for rejecting it" },
 };
