@@ -445,6 +445,35 @@ session_setup(struct db_thread *t, long long deadline)
 	return (rc);
 }
 
+/*
+ * An idle connection with something to read has been told goodbye (a
+ * server restart sends "terminating connection" and closes).  Finding
+ * that out before sending, not after, means even a write may go on a new
+ * connection: nothing of it reached the old one.  Outside a transaction
+ * only; inside one, the loss must surface.
+ */
+static int
+closed_by_server(struct db_thread *t)
+{
+	struct pollfd	pfd;
+	int		i;
+
+	if (t->in_tx || t->streaming || PQsocket(t->conn) < 0)
+		return (0);
+	pfd.fd = PQsocket(t->conn);
+	pfd.events = POLLIN;
+	/* The goodbye message first, then the end of the stream. */
+	for (i = 0; i < 3; i++) {
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) <= 0)
+			return (0);
+		if (!PQconsumeInput(t->conn) ||
+		    PQstatus(t->conn) != CONNECTION_OK)
+			return (1);
+	}
+	return (0);
+}
+
 static int
 ensure_conn(struct db_thread *t, long long deadline)
 {
@@ -454,7 +483,8 @@ ensure_conn(struct db_thread *t, long long deadline)
 	enum wait			 w;
 	long long			 cdl = deadline;
 
-	if (t->conn != NULL && PQstatus(t->conn) == CONNECTION_OK)
+	if (t->conn != NULL && PQstatus(t->conn) == CONNECTION_OK &&
+	    !closed_by_server(t))
 		return (0);
 	drop_conn(t);
 	if (conninfo == NULL) {

@@ -557,6 +557,37 @@ test_submission_survives_kill_9_and_a_database_restart(void **state)
 	    " WHERE s.document->'service'->>'name' = 'Survivor walk'", 0, NULL,
 	    n, sizeof(n));
 	assert_string_equal(n, "1");
+
+	/*
+	 * The shared server's connections were closed by the restart: the
+	 * first statement of each worker is a write here (a session's
+	 * renewal), and it must go on a new connection, not fail with 503.
+	 */
+	{
+		char		 tok[65], hdr[128];
+		const char	*p[2] = { tok, NULL };
+		const char	*h[2] = { hdr, NULL };
+		int		 i;
+
+		for (i = 0; i < 64; i++)
+			tok[i] = "0123456789abcdef"[(i * 7 + 3) % 16];
+		tok[64] = '\0';
+		PQclear(test_sql("INSERT INTO app_user (email, role,"
+		    " password_hash) VALUES ('restart-' || $1 || '@example.org',"
+		    " 'moderator', '$argon2id$test')", 1, (const char *[]){
+		    test_suffix() }));
+		PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
+		    " expires_at) SELECT sha256(convert_to($1, 'UTF8')), id,"
+		    " now() + interval '1 hour' FROM app_user"
+		    " WHERE email = 'restart-' || $2 || '@example.org'", 2,
+		    (p[1] = test_suffix(), p)));
+		snprintf(hdr, sizeof(hdr), "Cookie: signpost_session=%s", tok);
+		for (i = 0; i < 8; i++) {
+			(void)http_do(&r, NULL, "/admin", NULL, 0, h);
+			assert_int_equal(r.status, 200);
+			resp_free(&r);
+		}
+	}
 }
 
 int
