@@ -316,6 +316,17 @@ check_venue(struct form *f, int n)
 	}
 }
 
+/* A session's venue: a choice of venue_nums, venue 1 when not given. */
+static int
+venue_num(const char *v)
+{
+	long long	n;
+
+	if (v == NULL || str_to_ll(v, 1, LISTING_VENUES, &n) == -1)
+		return (1);
+	return ((int)n);
+}
+
 static void
 check_session(struct form *f, int n, int nvenues)
 {
@@ -365,7 +376,7 @@ check_session(struct form *f, int n, int nvenues)
 		slot_fail(f, 's', n, "from", "Enter the date of one session, "
 		    "so we know which weeks it runs");
 	v = slot(f, 's', n, "venue");
-	if ((v == NULL ? 1 : atoi(v)) > nvenues)
+	if (venue_num(v) > nvenues)
 		slot_fail(f, 's', n, "venue", "Choose a venue you have given "
 		    "above");
 }
@@ -568,7 +579,7 @@ session_json(const struct form *f, int n)
 		snprintf(byday, sizeof(byday), "-1%s", day);
 	else
 		snprintf(byday, sizeof(byday), "%s", day);
-	cJSON_AddNumberToObject(o, "venue", v != NULL ? atoi(v) : 1);
+	cJSON_AddNumberToObject(o, "venue", venue_num(v));
 	cJSON_AddStringToObject(o, "freq", monthly ? "MONTHLY" : "WEEKLY");
 	cJSON_AddNumberToObject(o, "interval",
 	    strcmp(pat, "fortnightly") == 0 ? 2 : 1);
