@@ -326,3 +326,111 @@ export function resultItem(page, name) {
 		has: page.getByRole('link', { name, exact: true }),
 	}).last();
 }
+
+// ---- Moderation -------------------------------------------------------
+
+// The binary the server runs, for its commands (`signpost user add`).
+export function signpost(args, input) {
+	const bin = process.env.SIGNPOST_TEST_BIN || 'build/release/signpost';
+	return execFileSync(path.resolve(ROOT, bin), args, {
+	    input, encoding: 'utf8', cwd: ROOT,
+	    env: { ...process.env, SIGNPOST_ROOT: ROOT } });
+}
+
+// A moderator account made as an administrator would make one: the
+// password on standard input (not a terminal: one line).
+export function addModerator(email, password) {
+	const out = signpost(['user', 'add', email, '--role', 'moderator'],
+	    `${password}\n`);
+	assert.match(out, /added moderator/);
+}
+
+// Deletes a moderator and what the account did (sessions cascade).
+export function dropModerator(email) {
+	psql(`UPDATE submission SET decided_by = NULL WHERE decided_by IN
+    (SELECT id FROM app_user WHERE email = :'e');
+UPDATE listing_change SET user_id = NULL WHERE user_id IN
+    (SELECT id FROM app_user WHERE email = :'e');
+DELETE FROM login_attempt WHERE email = :'e';
+DELETE FROM app_user WHERE email = :'e';`, { e: email });
+}
+
+// Everything a submitted listing whose name contains sfx left behind:
+// the services made from it (their history, reminders and updates
+// cascade), its venues and organisation, and the submissions.
+export function dropListings(sfx) {
+	psql(`CREATE TEMP TABLE gone AS SELECT id, organization_id FROM service
+    WHERE name LIKE '%' || :'sfx' || '%';
+DELETE FROM service WHERE id IN (SELECT id FROM gone);
+DELETE FROM submission WHERE document #>> '{service,name}'
+    LIKE '%' || :'sfx' || '%';
+DELETE FROM location WHERE organization_id IN
+    (SELECT organization_id FROM gone) AND NOT EXISTS (SELECT 1 FROM
+    service s WHERE s.organization_id = location.organization_id);
+DELETE FROM organization WHERE (id IN (SELECT organization_id FROM gone)
+    OR name LIKE '%' || :'sfx' || '%') AND NOT EXISTS (SELECT 1 FROM
+    service s WHERE s.organization_id = organization.id);`, { sfx });
+}
+
+// /submit allows config.submissions_per_hour (10) per address, and every
+// browser test comes from 127.0.0.1: forget the address of the listings
+// these tests sent so that runs of any length stay under it.
+export function forgetSubmitter(sfx) {
+	psql(`UPDATE submission SET submitter_ip = NULL
+WHERE document #>> '{service,name}' LIKE '%' || :'sfx' || '%';`, { sfx });
+}
+
+// A postcode's latitude and longitude from the bundled table.
+export function postcodeLatLon(pc) {
+	const row = psql(`SELECT latitude, longitude FROM postcode
+WHERE postcode = :'pc';`, { pc });
+	assert.ok(row, `${pc} is not in the postcode table`);
+	return row.split('|').map(Number);
+}
+
+// The geodesic distance in metres on the WGS84 ellipsoid (Vincenty's
+// inverse formula, millimetre-exact at these distances): what the server
+// gets from proj_lp_dist().
+export function geodesicMetres(lat1, lon1, lat2, lon2) {
+	const a = 6378137, f = 1 / 298.257223563, b = a * (1 - f);
+	const rad = Math.PI / 180;
+	const L = (lon2 - lon1) * rad;
+	const U1 = Math.atan((1 - f) * Math.tan(lat1 * rad));
+	const U2 = Math.atan((1 - f) * Math.tan(lat2 * rad));
+	const sU1 = Math.sin(U1), cU1 = Math.cos(U1);
+	const sU2 = Math.sin(U2), cU2 = Math.cos(U2);
+	let lam = L, prev, sS, cS, sig, ca2, c2sm;
+	do {
+		const sl = Math.sin(lam), cl = Math.cos(lam);
+		sS = Math.hypot(cU2 * sl, cU1 * sU2 - sU1 * cU2 * cl);
+		if (sS === 0)
+			return 0;
+		cS = sU1 * sU2 + cU1 * cU2 * cl;
+		sig = Math.atan2(sS, cS);
+		const sa = cU1 * cU2 * sl / sS;
+		ca2 = 1 - sa * sa;
+		c2sm = ca2 !== 0 ? cS - 2 * sU1 * sU2 / ca2 : 0;
+		const C = f / 16 * ca2 * (4 + f * (4 - 3 * ca2));
+		prev = lam;
+		lam = L + (1 - C) * f * sa * (sig + C * sS * (c2sm + C * cS *
+		    (-1 + 2 * c2sm * c2sm)));
+	} while (Math.abs(lam - prev) > 1e-12);
+	const u2 = ca2 * (a * a - b * b) / (b * b);
+	const A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+	const B = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
+	const dS = B * sS * (c2sm + B / 4 * (cS * (-1 + 2 * c2sm * c2sm) -
+	    B / 6 * c2sm * (-3 + 4 * sS * sS) * (-3 + 4 * c2sm * c2sm)));
+	return b * A * (sig - dS);
+}
+
+// A distance as the results show it (app/search.c,
+// search_format_distance): 10 m steps below 950 m, then 0.1 km, then km.
+export function formatDistance(m) {
+	if (m < 950)
+		return `${Math.floor(m / 10 + 0.5) * 10} m`;
+	if (m < 9950) {
+		const t = Math.floor(m / 100 + 0.5);
+		return `${Math.floor(t / 10)}.${t % 10} km`;
+	}
+	return `${Math.floor(m / 1000 + 0.5)} km`;
+}
