@@ -164,13 +164,25 @@ time_norm(const char *s, char *out, size_t len)
 	char		hh[3], mm[3];
 	const char	*c;
 
-	/* "9:30", "09:30", "09.30" */
-	if ((c = strpbrk(s, ":.")) == NULL || c == s || c - s > 2 ||
-	    strlen(c + 1) != 2)
-		return (-1);
-	memcpy(hh, s, (size_t)(c - s));
-	hh[c - s] = '\0';
-	memcpy(mm, c + 1, 3);
+	/*
+	 * "9:30", "09:30", "09.30", and "930" or "0930" as people type a
+	 * 24-hour time on a phone's number pad, which has no colon.
+	 */
+	if ((c = strpbrk(s, ":.")) == NULL) {
+		if (strlen(s) < 3 || strlen(s) > 4 ||
+		    strspn(s, "0123456789") != strlen(s))
+			return (-1);
+		c = s + strlen(s) - 2;
+		memcpy(hh, s, (size_t)(c - s));
+		hh[c - s] = '\0';
+		memcpy(mm, c, 3);
+	} else {
+		if (c == s || c - s > 2 || strlen(c + 1) != 2)
+			return (-1);
+		memcpy(hh, s, (size_t)(c - s));
+		hh[c - s] = '\0';
+		memcpy(mm, c + 1, 3);
+	}
 	if (!isdigit((unsigned char)hh[0]) || !isdigit((unsigned char)mm[0]) ||
 	    str_to_ll(hh, 0, 23, &h) == -1 || str_to_ll(mm, 0, 59, &m) == -1)
 		return (-1);
@@ -693,8 +705,6 @@ input_type(enum form_kind k)
 		return ("url");
 	case FORM_PHONE:
 		return ("tel");
-	case FORM_TIME:
-		return ("time");
 	case FORM_DATE:
 		return ("date");
 	case FORM_PASSWORD:

@@ -118,9 +118,11 @@ charity_ok(const char *v)
 	{ .name = "s" #n "_day", .label = "Day", .kind = FORM_SELECT,	\
 	  .choices = days },						\
 	{ .name = "s" #n "_start", .label = "Starts at",		\
+	  .hint = "24-hour clock, like 10:30 or 14:00.",		\
 	  .kind = FORM_TIME, .format_msg = "Enter the start time like "	\
 	  "10:30" },							\
 	{ .name = "s" #n "_end", .label = "Ends at", .kind = FORM_TIME,	\
+	  .hint = "24-hour clock, like 12:00.",				\
 	  .format_msg = "Enter the end time like 12:00" },		\
 	{ .name = "s" #n "_from", .label = "Runs from", .hint =		\
 	  "A date like 2027-04-01. Needed for every two weeks: the date " \

@@ -190,7 +190,8 @@ test_submit_errors_reshow_the_form_with_input_kept(void **state)
 	browser(&s, "/submit");
 	snprintf(body, sizeof(body), "csrf=%s&name=%%3Cscript%%3Ealert(1)"
 	    "%%3C%%2Fscript%%3E&v1_postcode=G11+7AA&s1_pattern=weekly"
-	    "&s1_day=TU&s1_start=11%%3A00&s1_end=10%%3A00&min_age=70"
+	    "&s1_day=TU&s1_start=1100&s1_end=10%%3A00&s2_pattern=weekly"
+	    "&s2_day=TU&s2_start=2500&s2_end=9.3&min_age=70"
 	    "&max_age=18&contact_email=not-an-email&org_website=ftp%%3A%%2F"
 	    "%%2Fx", s.tok);
 	r = post(&s, "/submit", body);
@@ -203,6 +204,13 @@ test_submit_errors_reshow_the_form_with_input_kept(void **state)
 	    "kind"));
 	assert_true(contains(r.body, "href=\"#s1_end\">The end time must be "
 	    "after"));
+	/* "1100" is a time as a number pad types it; 25:00 and 9.3 are not. */
+	assert_true(contains(r.body, "href=\"#s2_start\">Enter the start "
+	    "time like 10:30"));
+	assert_true(contains(r.body, "href=\"#s2_end\">Enter the end time "
+	    "like 12:00"));
+	assert_true(contains(r.body, "name=\"s1_start\" id=\"s1_start\" "
+	    "value=\"1100\""));
 	assert_true(contains(r.body, "href=\"#max_age\">The oldest age"));
 	assert_true(contains(r.body, "href=\"#contact_email\">Enter an email"));
 	assert_true(contains(r.body, "href=\"#org_website\">Enter a web "
