@@ -27,6 +27,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "postcode.h"
+#include "practice.h"
 #include "remind.h"
 #include "route.h"
 
@@ -45,6 +46,9 @@ usage(FILE *f)
 	    "  migrate                 apply the database migrations in sql/\n"
 	    "  import-postcodes FILE   load Code-Point Open CSV "
 	    "(.csv or .csv.gz)\n"
+	    "  import practices FILE   load or update GP practices: an NHS ODS\n"
+	    "                          list (scotprac.csv) or a CSV with the\n"
+	    "                          header code,name,address,postcode\n"
 	    "  load-demo [--if-empty]  load (or replace) the demo listings in\n"
 	    "                          sql/demo/; --if-empty: only into a\n"
 	    "                          directory with no services yet\n"
@@ -240,6 +244,20 @@ cmd_migrate(void)
 }
 
 static int
+cmd_import_practices(const char *file)
+{
+	char	err[1024];
+
+	need_database();
+	if (practice_import(file, stdout, err, sizeof(err)) == -1) {
+		log_warn("import practices: %s", err);
+		return (1);
+	}
+	db_close();
+	return (0);
+}
+
+static int
 cmd_import_postcodes(const char *file)
 {
 	char	err[1024];
@@ -333,6 +351,11 @@ main(int argc, char *argv[])
 		load_config(conf);
 		need_database();
 		return (cmd_user(argc, argv));
+	}
+	if (strcmp(cmd, "import") == 0 && argc == 3 &&
+	    strcmp(argv[1], "practices") == 0) {
+		load_config(conf);
+		return (cmd_import_practices(argv[2]));
 	}
 	if (strcmp(cmd, "import-postcodes") == 0 && argc == 2) {
 		load_config(conf);
