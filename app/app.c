@@ -17,6 +17,7 @@
 #include "migrate.h"
 #include "page_admin.h"
 #include "page_service.h"
+#include "page_area.h"
 #include "page_shortlist.h"
 #include "page_submit.h"
 #include "postcode.h"
@@ -32,6 +33,7 @@ app_register_statements(void)
 	feed_init();
 	ical_init();
 	page_service_init();
+	page_area_init();
 	page_admin_init();
 	page_shortlist_init();
 	auth_init();

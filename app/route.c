@@ -20,6 +20,7 @@
 #include "log.h"
 #include "page.h"
 #include "page_admin.h"
+#include "page_area.h"
 #include "page_search.h"
 #include "page_service.h"
 #include "page_shortlist.h"
@@ -72,6 +73,8 @@ static const struct route routes[] = {
 	{ HTTP_POST,	CSRF,	"/services/{id}/report",	page_service_report_post },
 	{ HTTP_GET,	ANYONE,	"/services/{id}/report/sent",	page_service_report_sent },
 	{ HTTP_GET,	ANYONE,	"/organisations/{id}",		page_organisation },
+	{ HTTP_GET,	ANYONE,	"/areas",			page_areas },
+	{ HTTP_GET,	ANYONE,	"/areas/{code}",		page_area },
 	{ HTTP_GET,	ANYONE,	"/shortlist",			page_shortlist },
 	{ HTTP_GET,	ANYONE,	"/shortlist/toggle",		page_shortlist_toggle },
 	{ HTTP_GET,	ANYONE,	"/submit",			page_submit_form },

@@ -42,7 +42,9 @@ CREATE INDEX practice_council_area_idx ON practice (council_area_code);
 -- ODS files are in capitals; people read "Clydebank Health Centre".
 CREATE FUNCTION practice_display(t text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE WHEN t = upper(t) THEN initcap(t) ELSE t END
+	-- initcap() starts a word after an apostrophe: "Queen'S Drive".
+	SELECT CASE WHEN t = upper(t) THEN regexp_replace(initcap(t),
+	    '([''’])S\M', '\1s', 'g') ELSE t END
 $$;
 
 -- One row per staged line: added, updated, unchanged, or why it was not

@@ -55,6 +55,14 @@ const pages = [
 	['embed', () => `/embed?${q({ postcode: 'G12 8QQ', q: fx.sfx })}`, 200,
 	    async (p) => p.getByRole('link', { name: fx.walk.name })
 	    .first().waitFor()],
+	['areas', () => '/areas?council=S12000049', 200, async (p) =>
+	    p.getByRole('link', { name: 'Queens Park Medical Practice' })
+	    .waitFor()],
+	['area', () => '/areas/S49286?radius=2', 200, async (p) => {
+		assert.match(await p.getByRole('heading', { level: 1 })
+		    .innerText(), /Queens Park Medical Practice/);
+		await p.getByRole('img', { name: /by category/ }).waitFor();
+	}],
 	['embed help', () => '/about/embed', 200, async (p) => {
 		// The live preview has drawn its results.
 		await p.locator('.sp-embed-preview .sp-embed__count').waitFor();

@@ -1,0 +1,358 @@
+/* Asset mapping pages: see page_area.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "form.h"
+#include "geo.h"
+#include "http.h"
+#include "page.h"
+#include "page_area.h"
+#include "route.h"
+
+/* Top-level categories are few (12 in the ALISS taxonomy). */
+#define MAX_ROOTS	64
+
+static const struct db_stmt stmts[] = {
+	/* Least covered first: most categories with nothing, then fewest
+	 * services; $1 sorts by name instead. */
+	{ "area_list",
+	  "SELECT p.code, p.name, p.postcode, coalesce(a.name, ''),"
+	  " count(*) FILTER (WHERE c.services = 0),"
+	  " count(*) FILTER (WHERE c.services > 0),"
+	  " (SELECT count(*) FROM practice_assets(p.code, 1000))"
+	  " FROM practice p"
+	  " JOIN practice_coverage(1000) c ON c.code = p.code"
+	  " LEFT JOIN area a ON a.code = p.council_area_code"
+	  " WHERE $2::text IS NULL OR p.council_area_code = $2"
+	  " GROUP BY p.code, p.name, p.postcode, a.name"
+	  " ORDER BY CASE WHEN $1 THEN p.name END,"
+	  " 5 DESC, 7, p.name, p.code" },
+	{ "area_councils",
+	  "SELECT a.code, a.name, count(*) FROM practice p"
+	  " JOIN area a ON a.code = p.council_area_code"
+	  " GROUP BY a.code, a.name ORDER BY a.name" },
+	{ "area_practice",
+	  "SELECT p.code, p.name, p.address, p.postcode, p.latitude,"
+	  " p.longitude, coalesce(a.name, ''), p.council_area_code"
+	  " FROM practice p LEFT JOIN area a ON a.code = p.council_area_code"
+	  " WHERE p.code = $1" },
+	{ "area_assets",
+	  "SELECT s.service_id, s.name, s.kind, s.latitude, s.longitude,"
+	  " coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name)"
+	  " FROM taxonomy_term t WHERE t.id = ANY (s.roots)), '')"
+	  " FROM practice_assets($1, $2::double precision) s"
+	  " ORDER BY s.grid_m, s.name, s.service_id" },
+	/* Per top-level category: this practice's count and the median of
+	 * the practices in its council area at the same radius. */
+	{ "area_counts",
+	  "SELECT t.id, t.name, mine.services,"
+	  " coalesce(percentile_cont(0.5) WITHIN GROUP"
+	  " (ORDER BY c.services), 0)"
+	  " FROM practice_coverage($2::double precision) c"
+	  " JOIN practice p ON p.code = c.code"
+	  " JOIN taxonomy_term t ON t.id = c.root_id"
+	  " JOIN practice_coverage($2::double precision) mine"
+	  " ON mine.code = $1 AND mine.root_id = t.id"
+	  " WHERE p.council_area_code IS NOT DISTINCT FROM"
+	  " (SELECT council_area_code FROM practice WHERE code = $1)"
+	  " GROUP BY t.id, t.name, mine.services ORDER BY t.name" },
+};
+
+void
+page_area_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+static const struct form_choice radius_choices[] = {
+	{ "1", "1 km" }, { "2", "2 km" }, { "5", "5 km" }, { NULL, NULL }
+};
+
+static const struct form_field area_fields[] = {
+	{ .name = "radius", .label = "Distance from the practice",
+	  .kind = FORM_SELECT, .no_optional = 1, .choices = radius_choices,
+	  .default_value = "1",
+	  .format_msg = "Choose a distance from the list" },
+};
+
+static const struct form_choice sort_choices[] = {
+	{ "coverage", "Least covered first" }, { "name", "Name" },
+	{ NULL, NULL }
+};
+
+static const struct form_field list_fields[] = {
+	{ .name = "council", .label = "Council area", .kind = FORM_TEXT,
+	  .max = 9, .no_optional = 1 },
+	{ .name = "sort", .label = "Sort by", .kind = FORM_SELECT,
+	  .no_optional = 1, .choices = sort_choices,
+	  .default_value = "coverage",
+	  .format_msg = "Choose an order from the list" },
+};
+
+static int
+is_area_code(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || strlen(s) != 9 || s[0] < 'A' || s[0] > 'Z')
+		return (0);
+	for (i = 1; i < 9; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return (0);
+	return (1);
+}
+
+void
+page_areas(struct http_request *req)
+{
+	struct db_result	*r = NULL, *cn = NULL;
+	struct buf		*b = &req->resp;
+	struct form		 f;
+	const char		*p[2], *council;
+	enum db_status		 st;
+	int			 i, status = 200;
+
+	form_init(&f, list_fields, sizeof(list_fields) /
+	    sizeof(list_fields[0]));
+	form_read(&f, req);
+	council = form_value(&f, "council");
+	if (council != NULL && !is_area_code(council)) {
+		form_error(&f, "council", "Choose a council area from the "
+		    "list");
+		council = NULL;
+	}
+	if (f.nerr > 0)
+		status = 400;
+	p[0] = form_value(&f, "sort") != NULL &&
+	    strcmp(form_value(&f, "sort"), "name") == 0 ? "true" : "false";
+	p[1] = council;
+	if ((st = db_exec("area_councils", 0, NULL, &cn)) != DB_OK ||
+	    (st = db_exec("area_list", 2, p, &r)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	page_begin(req, status == 400 ? "Error: GP practices by coverage" :
+	    "GP practices by coverage", 0);
+	buf_puts(b, "<h1>GP practices by coverage</h1>\n");
+	form_summary(b, &f);
+	buf_puts(b, "<p>What the directory lists within 1 km of each "
+	    "practice, least covered first: practices with the most "
+	    "top-level categories that have nothing near come at the top. "
+	    "Open a practice to see its services, other distances and its "
+	    "gaps.</p>\n");
+	buf_puts(b, "<form method=\"get\" action=\"/areas\" "
+	    "class=\"area-filter\">\n<div class=\"field\"><label "
+	    "for=\"council\">Council area</label>"
+	    "<select class=\"select\" id=\"council\" name=\"council\">"
+	    "<option value=\"\">All council areas</option>");
+	for (i = 0; i < db_rows(cn); i++) {
+		buf_puts(b, "<option value=\"");
+		buf_html(b, db_value(cn, i, 0));
+		buf_puts(b, "\"");
+		if (council != NULL && strcmp(council, db_value(cn, i, 0)) == 0)
+			buf_puts(b, " selected");
+		buf_puts(b, ">");
+		buf_html(b, db_value(cn, i, 1));
+		buf_printf(b, " (%s)</option>", db_value(cn, i, 2));
+	}
+	buf_puts(b, "</select></div>\n");
+	form_field(b, &f, "sort");
+	buf_puts(b, "<button class=\"button\" type=\"submit\">Show"
+	    "</button>\n</form>\n");
+
+	buf_printf(b, "<table class=\"area-table\">\n<caption>%d "
+	    "practices</caption>\n<thead><tr><th scope=\"col\">Practice</th>"
+	    "<th scope=\"col\">Council area</th>"
+	    "<th scope=\"col\">Categories with nothing within 1 km</th>"
+	    "<th scope=\"col\">Categories covered</th>"
+	    "<th scope=\"col\">Services within 1 km</th></tr></thead>\n"
+	    "<tbody>\n", db_rows(r));
+	for (i = 0; i < db_rows(r); i++) {
+		buf_puts(b, "<tr><th scope=\"row\"><a href=\"/areas/");
+		buf_html(b, db_value(r, i, 0));
+		buf_puts(b, "\">");
+		buf_html(b, db_value(r, i, 1));
+		buf_puts(b, "</a> <span class=\"hint\">");
+		buf_html(b, db_value(r, i, 2));
+		buf_puts(b, "</span></th><td>");
+		buf_html(b, db_value(r, i, 3));
+		buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		    db_value(r, i, 4), db_value(r, i, 5), db_value(r, i, 6));
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+	page_end(req, 0);
+	page_send(req, status);
+out:
+	db_free(r);
+	db_free(cn);
+	form_free(&f);
+}
+
+/* A horizontal bar chart; the table after it holds the same numbers. */
+static void
+bar_chart(struct buf *b, const struct db_result *c, const char *km)
+{
+	long	 n, max = 1;
+	int	 i, rows = db_rows(c), h;
+
+	for (i = 0; i < rows; i++)
+		if ((n = atol(db_value(c, i, 2))) > max)
+			max = n;
+	h = rows * 28 + 8;
+	buf_printf(b, "<figure class=\"area-chart\"><svg role=\"img\" "
+	    "aria-labelledby=\"chart-title\" viewBox=\"0 0 640 %d\" "
+	    "width=\"100%%\" preserveAspectRatio=\"xMinYMin meet\">"
+	    "<title id=\"chart-title\">Services within %s km by category"
+	    "</title>", h, km);
+	for (i = 0; i < rows; i++) {
+		n = atol(db_value(c, i, 2));
+		buf_printf(b, "<text x=\"0\" y=\"%d\" class=\"chart-label\">",
+		    i * 28 + 22);
+		buf_html(b, db_value(c, i, 1));
+		buf_printf(b, "</text><rect x=\"260\" y=\"%d\" width=\"%ld\" "
+		    "height=\"20\" class=\"chart-bar\"/><text x=\"%ld\" "
+		    "y=\"%d\" class=\"chart-value\">%ld</text>", i * 28 + 6,
+		    n * 330 / max, 266 + n * 330 / max, i * 28 + 22, n);
+	}
+	buf_puts(b, "</svg></figure>\n");
+}
+
+void
+page_area(struct http_request *req)
+{
+	struct db_result	*pr = NULL, *as = NULL, *c = NULL;
+	struct buf		*b = &req->resp;
+	struct form		 f;
+	const char		*code, *p[2], *km;
+	char			 metres[16];
+	double			 plat, plon, d;
+	enum db_status		 st;
+	int			 i, gaps = 0, status = 200;
+
+	form_init(&f, area_fields, sizeof(area_fields) /
+	    sizeof(area_fields[0]));
+	code = http_route_param(req, "code");
+	p[0] = code;
+	if ((st = db_exec("area_practice", 1, p, &pr)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if (db_rows(pr) == 0) {
+		page_error(req, 404, "There is no GP practice with that code.");
+		goto out;
+	}
+	form_read(&f, req);
+	if (f.nerr > 0) {
+		status = 400;
+		form_set(&f, "radius", "1");
+	}
+	km = form_value(&f, "radius");
+	if (km == NULL)
+		km = "1";
+	snprintf(metres, sizeof(metres), "%d", atoi(km) * 1000);
+	p[1] = metres;
+	if ((st = db_exec("area_assets", 2, p, &as)) != DB_OK ||
+	    (st = db_exec("area_counts", 2, p, &c)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	plat = atof(db_value(pr, 0, 4));
+	plon = atof(db_value(pr, 0, 5));
+
+	page_begin(req, db_value(pr, 0, 1), 0);
+	if (status == 400)
+		form_summary(b, &f);
+	buf_puts(b, "<article class=\"area\">\n<h1>");
+	buf_html(b, db_value(pr, 0, 1));
+	buf_puts(b, "</h1>\n<p class=\"area-address\">");
+	buf_html(b, db_value(pr, 0, 2));
+	buf_puts(b, (db_value(pr, 0, 2))[0] != '\0' ? ", " : "");
+	buf_html(b, db_value(pr, 0, 3));
+	buf_puts(b, "</p>\n<p>GP practice ");
+	buf_html(b, db_value(pr, 0, 0));
+	if (db_value(pr, 0, 6)[0] != '\0') {
+		buf_puts(b, ", ");
+		buf_html(b, db_value(pr, 0, 6));
+	}
+	buf_puts(b, ". Distances are from the centre of its postcode.</p>\n");
+	buf_puts(b, "<form method=\"get\" class=\"area-radius noprint\">");
+	form_field(b, &f, "radius");
+	buf_puts(b, "<button class=\"button\" type=\"submit\">Show</button>"
+	    "</form>\n");
+
+	buf_printf(b, "<h2>Gaps within %s km</h2>\n<ul class=\"area-gaps\">",
+	    km);
+	for (i = 0; i < db_rows(c); i++) {
+		long	n = atol(db_value(c, i, 2));
+		double	med = atof(db_value(c, i, 3));
+
+		if (n == 0) {
+			buf_puts(b, "<li><strong>");
+			buf_html(b, db_value(c, i, 1));
+			buf_puts(b, "</strong>: nothing listed</li>");
+			gaps++;
+		} else if (med >= 2 && n * 2 < med) {
+			buf_puts(b, "<li><strong>");
+			buf_html(b, db_value(c, i, 1));
+			buf_printf(b, "</strong>: %ld, well below the median "
+			    "practice nearby (%.1f)</li>", n, med);
+			gaps++;
+		}
+	}
+	buf_puts(b, "</ul>\n");
+	if (gaps == 0)
+		buf_puts(b, "<p>Every category has services within reach.</p>\n");
+
+	buf_printf(b, "<h2>Services by category within %s km</h2>\n", km);
+	bar_chart(b, c, km);
+	buf_puts(b, "<table class=\"area-table\"><caption>Services by "
+	    "top-level category; the median is over the GP practices of the "
+	    "same council area</caption>\n<thead><tr><th scope=\"col\">"
+	    "Category</th><th scope=\"col\">Services</th><th scope=\"col\">"
+	    "Median practice</th></tr></thead>\n<tbody>\n");
+	for (i = 0; i < db_rows(c); i++) {
+		buf_puts(b, "<tr><th scope=\"row\">");
+		buf_html(b, db_value(c, i, 1));
+		buf_printf(b, "</th><td>%s</td><td>%.1f</td></tr>\n",
+		    db_value(c, i, 2), atof(db_value(c, i, 3)));
+	}
+	buf_puts(b, "</tbody></table>\n");
+
+	buf_printf(b, "<h2>Services within %s km (%d)</h2>\n", km,
+	    db_rows(as));
+	if (db_rows(as) == 0)
+		buf_puts(b, "<p>The directory lists nothing this close.</p>\n");
+	else
+		buf_puts(b, "<table class=\"area-table\"><caption>Each service "
+		    "at its nearest place to the practice</caption>\n<thead>"
+		    "<tr><th scope=\"col\">Service</th><th scope=\"col\">"
+		    "Categories</th><th scope=\"col\">Distance</th></tr>"
+		    "</thead>\n<tbody>\n");
+	for (i = 0; i < db_rows(as); i++) {
+		buf_puts(b, "<tr><th scope=\"row\"><a href=\"/services/");
+		buf_html(b, db_value(as, i, 0));
+		buf_puts(b, "\">");
+		buf_html(b, db_value(as, i, 1));
+		buf_puts(b, "</a></th><td>");
+		buf_html(b, db_value(as, i, 5));
+		buf_puts(b, "</td><td>");
+		if (geo_distance(plat, plon, atof(db_value(as, i, 3)),
+		    atof(db_value(as, i, 4)), &d) == 0)
+			buf_printf(b, "%.1f km", d / 1000);
+		buf_puts(b, "</td></tr>\n");
+	}
+	if (db_rows(as) > 0)
+		buf_puts(b, "</tbody></table>\n");
+	buf_puts(b, "<p class=\"noprint\"><a href=\"/areas\">All practices "
+	    "by coverage</a></p>\n</article>\n");
+	page_end(req, 0);
+	page_send(req, status);
+out:
+	db_free(pr);
+	db_free(as);
+	db_free(c);
+	form_free(&f);
+}
