@@ -17,26 +17,40 @@ WITH RECURSIVE up (id, root_id, depth) AS (
 )
 SELECT id, root_id FROM up;
 
--- The published services with a place within p_radius metres of the
--- practice, each at its nearest such place, with its top-level categories.
-CREATE FUNCTION practice_assets(p_code text, p_radius double precision)
-RETURNS TABLE (service_id uuid, name text, kind text, latitude double
-    precision, longitude double precision, roots uuid[], grid_m double
-    precision)
+-- Every published place within p_radius metres of each practice.  Plain
+-- SQL, so the planner inlines it and a caller's "WHERE code = ..."
+-- reaches the practice scan.
+CREATE FUNCTION practice_near(p_radius double precision)
+RETURNS TABLE (code text, service_id uuid, name text, kind text,
+    latitude double precision, longitude double precision,
+    categories uuid[], grid_m double precision)
 LANGUAGE sql STABLE AS $$
-	SELECT DISTINCT ON (s.service_id) s.service_id, s.name, s.kind,
-	    s.latitude, s.longitude,
-	    ARRAY(SELECT DISTINCT r.root_id FROM taxonomy_term_root r
-		WHERE r.id = ANY (s.categories) ORDER BY 1),
-	    s.grid <-> p.grid
+	SELECT p.code, s.service_id, s.name, s.kind, s.latitude, s.longitude,
+	    s.categories, s.grid <-> p.grid
 	FROM practice p
 	JOIN search_point s
 	    ON s.grid <@ circle(p.grid, p_radius * 1.0018)
 	    AND (s.grid <-> p.grid <= p_radius * 0.9994
 		OR geodesic_distance_short(p.latitude, p.longitude,
 		s.latitude, s.longitude) <= p_radius)
-	WHERE p.code = p_code AND s.status = 'active'
-	ORDER BY s.service_id, s.grid <-> p.grid
+	WHERE s.status = 'active'
+$$;
+
+-- The services near one practice, each at its nearest place, with its
+-- top-level categories.
+CREATE FUNCTION practice_assets(p_code text, p_radius double precision)
+RETURNS TABLE (service_id uuid, name text, kind text, latitude double
+    precision, longitude double precision, roots uuid[], grid_m double
+    precision)
+LANGUAGE sql STABLE AS $$
+	SELECT DISTINCT ON (n.service_id) n.service_id, n.name, n.kind,
+	    n.latitude, n.longitude,
+	    ARRAY(SELECT DISTINCT r.root_id FROM taxonomy_term_root r
+		WHERE r.id = ANY (n.categories) ORDER BY 1),
+	    n.grid_m
+	FROM practice_near(p_radius) n
+	WHERE n.code = p_code
+	ORDER BY n.service_id, n.grid_m
 $$;
 
 -- Every practice's count of services per top-level category within
@@ -45,15 +59,9 @@ CREATE FUNCTION practice_coverage(p_radius double precision)
 RETURNS TABLE (code text, root_id uuid, services bigint)
 LANGUAGE sql STABLE AS $$
 	WITH hit AS (
-		SELECT DISTINCT p.code, s.service_id, r.root_id
-		FROM practice p
-		JOIN search_point s
-		    ON s.grid <@ circle(p.grid, p_radius * 1.0018)
-		    AND (s.grid <-> p.grid <= p_radius * 0.9994
-			OR geodesic_distance_short(p.latitude, p.longitude,
-			s.latitude, s.longitude) <= p_radius)
-		JOIN taxonomy_term_root r ON r.id = ANY (s.categories)
-		WHERE s.status = 'active'
+		SELECT DISTINCT n.code, n.service_id, r.root_id
+		FROM practice_near(p_radius) n
+		JOIN taxonomy_term_root r ON r.id = ANY (n.categories)
 	)
 	SELECT p.code, t.id, count(h.service_id)
 	FROM practice p
