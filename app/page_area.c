@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "buf.h"
 #include "db.h"
 #include "form.h"
@@ -91,6 +93,38 @@ static const struct form_field list_fields[] = {
 	  .default_value = "coverage",
 	  .format_msg = "Choose an order from the list" },
 };
+
+/*
+ * One CSV field, always quoted.  A value a spreadsheet would run as a
+ * formula (=, +, -, @ first) gets a leading apostrophe: these files are
+ * opened in spreadsheets, and listings are typed by the public.
+ */
+static void
+csv_field(struct buf *b, const char *v, int last)
+{
+	buf_puts(b, "\"");
+	if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' ||
+	    v[0] == '\t' || v[0] == '\r')
+		buf_puts(b, "'");
+	for (; *v != '\0'; v++) {
+		if (*v == '"')
+			buf_puts(b, "\"");
+		buf_append(b, v, 1);
+	}
+	buf_puts(b, last ? "\"\r\n" : "\",");
+}
+
+static void
+send_csv(struct http_request *req, struct buf *out, const char *name)
+{
+	char	hdr[128];
+
+	snprintf(hdr, sizeof(hdr), "attachment; filename=\"%s\"", name);
+	http_header_set(req, "Content-Disposition", hdr);
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	http_respond_data(req, 200, "text/csv; charset=utf-8", out->data,
+	    out->len);
+}
 
 static int
 is_area_code(const char *s)
@@ -182,13 +216,41 @@ page_areas(struct http_request *req)
 		buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
 		    db_value(r, i, 4), db_value(r, i, 5), db_value(r, i, 6));
 	}
-	buf_puts(b, "</tbody>\n</table>\n");
+	buf_puts(b, "</tbody>\n</table>\n<p><a href=\"/areas.csv\">All "
+	    "practices as CSV</a></p>\n");
 	page_end(req, 0);
 	page_send(req, status);
 out:
 	db_free(r);
 	db_free(cn);
 	form_free(&f);
+}
+
+/* GET /areas.csv: the table of /areas, every practice. */
+void
+page_areas_csv(struct http_request *req)
+{
+	struct db_result	*r = NULL;
+	struct buf		 out;
+	const char		*p[2] = { "false", NULL };
+	enum db_status		 st;
+	int			 i, j;
+
+	buf_init(&out);
+	if ((st = db_exec("area_list", 2, p, &r)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	buf_puts(&out, "practice_code,name,postcode,council_area,"
+	    "categories_with_nothing_1km,categories_covered_1km,"
+	    "services_1km\r\n");
+	for (i = 0; i < db_rows(r); i++)
+		for (j = 0; j < 7; j++)
+			csv_field(&out, db_value(r, i, j), j == 6);
+	send_csv(req, &out, "practices-by-coverage.csv");
+out:
+	db_free(r);
+	buf_free(&out);
 }
 
 /* A horizontal bar chart; the table after it holds the same numbers. */
@@ -220,13 +282,155 @@ bar_chart(struct buf *b, const struct db_result *c, const char *km)
 	buf_puts(b, "</svg></figure>\n");
 }
 
+/*
+ * The practice in the URL and the services within the radius asked for:
+ * 0, or -1 when the answer (404, 503, 400 for an export) has been sent.
+ * A bad radius in the page's own form is shown on the page (1 km).
+ */
+static int
+load(struct http_request *req, struct form *f, struct db_result **pr,
+    struct db_result **as, int page, char *metres, size_t len)
+{
+	const char	*p[2], *km;
+	enum db_status	 st;
+
+	p[0] = http_route_param(req, "code");
+	if ((st = db_exec("area_practice", 1, p, pr)) != DB_OK) {
+		route_db_error(req, st);
+		return (-1);
+	}
+	if (db_rows(*pr) == 0) {
+		route_error(req, 404, "There is no GP practice with that "
+		    "code.");
+		return (-1);
+	}
+	form_read(f, req);
+	if (f->nerr > 0) {
+		if (!page) {
+			http_problem(req, 400, "Bad radius", "radius must be "
+			    "1, 2 or 5 (km)", "radius");
+			return (-1);
+		}
+		form_set(f, "radius", "1");
+	}
+	km = form_value(f, "radius");
+	snprintf(metres, len, "%d", (km != NULL ? atoi(km) : 1) * 1000);
+	p[1] = metres;
+	if ((st = db_exec("area_assets", 2, p, as)) != DB_OK) {
+		route_db_error(req, st);
+		return (-1);
+	}
+	return (0);
+}
+
+/* GET /areas/{code}/services.csv: the page's list of services. */
+void
+page_area_csv(struct http_request *req)
+{
+	struct db_result	*pr = NULL, *as = NULL;
+	struct form		 f;
+	struct buf		 out;
+	char			 metres[16], num[32], name[64];
+	double			 d;
+	int			 i;
+
+	form_init(&f, area_fields, sizeof(area_fields) /
+	    sizeof(area_fields[0]));
+	buf_init(&out);
+	if (load(req, &f, &pr, &as, 0, metres, sizeof(metres)) == -1)
+		goto out;
+	buf_puts(&out, "service_id,name,categories,distance_m,latitude,"
+	    "longitude\r\n");
+	for (i = 0; i < db_rows(as); i++) {
+		csv_field(&out, db_value(as, i, 0), 0);
+		csv_field(&out, db_value(as, i, 1), 0);
+		csv_field(&out, db_value(as, i, 5), 0);
+		d = -1;
+		(void)geo_distance(atof(db_value(pr, 0, 4)),
+		    atof(db_value(pr, 0, 5)), atof(db_value(as, i, 3)),
+		    atof(db_value(as, i, 4)), &d);
+		snprintf(num, sizeof(num), "%.0f", d);
+		csv_field(&out, num, 0);
+		csv_field(&out, db_value(as, i, 3), 0);
+		csv_field(&out, db_value(as, i, 4), 1);
+	}
+	snprintf(name, sizeof(name), "%s-within-%sm.csv", db_value(pr, 0, 0),
+	    metres);
+	send_csv(req, &out, name);
+out:
+	db_free(pr);
+	db_free(as);
+	buf_free(&out);
+	form_free(&f);
+}
+
+/* GET /areas/{code}/services.geojson: the same list (RFC 7946). */
+void
+page_area_geojson(struct http_request *req)
+{
+	struct db_result	*pr = NULL, *as = NULL;
+	struct form		 f;
+	cJSON			*fc = NULL, *feats, *ft, *g, *co, *pp;
+	char			 metres[16], *body;
+	double			 d;
+	int			 i;
+
+	form_init(&f, area_fields, sizeof(area_fields) /
+	    sizeof(area_fields[0]));
+	if (load(req, &f, &pr, &as, 0, metres, sizeof(metres)) == -1)
+		goto out;
+	if ((fc = cJSON_CreateObject()) == NULL)
+		goto oom;
+	cJSON_AddStringToObject(fc, "type", "FeatureCollection");
+	if ((feats = cJSON_AddArrayToObject(fc, "features")) == NULL)
+		goto oom;
+	for (i = 0; i < db_rows(as); i++) {
+		if ((ft = cJSON_CreateObject()) == NULL)
+			goto oom;
+		cJSON_AddItemToArray(feats, ft);
+		cJSON_AddStringToObject(ft, "type", "Feature");
+		cJSON_AddStringToObject(ft, "id", db_value(as, i, 0));
+		if ((g = cJSON_AddObjectToObject(ft, "geometry")) == NULL ||
+		    (co = cJSON_AddArrayToObject(g, "coordinates")) == NULL ||
+		    (pp = cJSON_AddObjectToObject(ft, "properties")) == NULL)
+			goto oom;
+		cJSON_AddStringToObject(g, "type", "Point");
+		cJSON_AddItemToArray(co, cJSON_CreateNumber(
+		    atof(db_value(as, i, 4))));
+		cJSON_AddItemToArray(co, cJSON_CreateNumber(
+		    atof(db_value(as, i, 3))));
+		cJSON_AddStringToObject(pp, "name", db_value(as, i, 1));
+		cJSON_AddStringToObject(pp, "categories", db_value(as, i, 5));
+		if (geo_distance(atof(db_value(pr, 0, 4)),
+		    atof(db_value(pr, 0, 5)), atof(db_value(as, i, 3)),
+		    atof(db_value(as, i, 4)), &d) == 0)
+			cJSON_AddNumberToObject(pp, "distance_m",
+			    (double)(long)(d + 0.5));
+	}
+	if ((body = cJSON_PrintUnformatted(fc)) == NULL)
+		goto oom;
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	http_respond_data(req, 200, "application/geo+json", body,
+	    strlen(body));
+	cJSON_free(body);
+	goto out;
+oom:
+	http_problem(req, 500, "Out of memory", "The list could not be "
+	    "built.", NULL);
+out:
+	cJSON_Delete(fc);
+	db_free(pr);
+	db_free(as);
+	form_free(&f);
+}
+
 void
 page_area(struct http_request *req)
 {
 	struct db_result	*pr = NULL, *as = NULL, *c = NULL;
 	struct buf		*b = &req->resp;
 	struct form		 f;
-	const char		*code, *p[2], *km;
+	const char		*p[2], *km;
 	char			 metres[16];
 	double			 plat, plon, d;
 	enum db_status		 st;
@@ -234,28 +438,15 @@ page_area(struct http_request *req)
 
 	form_init(&f, area_fields, sizeof(area_fields) /
 	    sizeof(area_fields[0]));
-	code = http_route_param(req, "code");
-	p[0] = code;
-	if ((st = db_exec("area_practice", 1, p, &pr)) != DB_OK) {
-		route_db_error(req, st);
+	if (load(req, &f, &pr, &as, 1, metres, sizeof(metres)) == -1)
 		goto out;
-	}
-	if (db_rows(pr) == 0) {
-		page_error(req, 404, "There is no GP practice with that code.");
-		goto out;
-	}
-	form_read(&f, req);
-	if (f.nerr > 0) {
+	if (f.nerr > 0)
 		status = 400;
-		form_set(&f, "radius", "1");
-	}
-	km = form_value(&f, "radius");
-	if (km == NULL)
+	if ((km = form_value(&f, "radius")) == NULL)
 		km = "1";
-	snprintf(metres, sizeof(metres), "%d", atoi(km) * 1000);
+	p[0] = db_value(pr, 0, 0);
 	p[1] = metres;
-	if ((st = db_exec("area_assets", 2, p, &as)) != DB_OK ||
-	    (st = db_exec("area_counts", 2, p, &c)) != DB_OK) {
+	if ((st = db_exec("area_counts", 2, p, &c)) != DB_OK) {
 		route_db_error(req, st);
 		goto out;
 	}
@@ -346,8 +537,14 @@ page_area(struct http_request *req)
 	}
 	if (db_rows(as) > 0)
 		buf_puts(b, "</tbody></table>\n");
-	buf_puts(b, "<p class=\"noprint\"><a href=\"/areas\">All practices "
-	    "by coverage</a></p>\n</article>\n");
+	buf_puts(b, "<p class=\"noprint\">This list as <a href=\"/areas/");
+	buf_html(b, db_value(pr, 0, 0));
+	buf_printf(b, "/services.csv?radius=%s\">CSV</a> or <a href=\"/areas/",
+	    km);
+	buf_html(b, db_value(pr, 0, 0));
+	buf_printf(b, "/services.geojson?radius=%s\">GeoJSON</a>. <a "
+	    "href=\"/areas\">All practices by coverage</a></p>\n"
+	    "</article>\n", km);
 	page_end(req, 0);
 	page_send(req, status);
 out:

@@ -15,5 +15,10 @@ struct http_request;
 void	page_area_init(void);
 void	page_areas(struct http_request *);
 void	page_area(struct http_request *);
+/* The same data for spreadsheets and maps: /areas.csv, and
+ * /areas/{code}/services.csv and .geojson (radius=1|2|5). */
+void	page_areas_csv(struct http_request *);
+void	page_area_csv(struct http_request *);
+void	page_area_geojson(struct http_request *);
 
 #endif

@@ -161,6 +161,72 @@ test_areas_council_filter_and_order(void **state)
 	resp_free(&r);
 }
 
+static void
+test_area_exports_hold_the_same_list(void **state)
+{
+	struct resp	 r;
+	cJSON		*j, *f, *ft;
+	const char	*p;
+	int		 page_n, rows = 0;
+
+	(void)state;
+	r = http_get("/areas/" PRACTICE "?radius=2");
+	assert_int_equal(r.status, 200);
+	page_n = listed(r.body, "2");
+	assert_true(contains(r.body, "/areas/" PRACTICE "/services.csv?"
+	    "radius=2"));
+	resp_free(&r);
+
+	r = http_get("/areas/" PRACTICE "/services.csv?radius=2");
+	assert_int_equal(r.status, 200);
+	assert_true(header_starts(&r, "Content-Type", "text/csv"));
+	assert_true(header_starts(&r, "Content-Disposition", "attachment"));
+	assert_true(strncmp(r.body, "service_id,name,categories,distance_m,"
+	    "latitude,longitude\r\n", 57) == 0);
+	for (p = r.body; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		rows++;
+	assert_int_equal(rows - 1, page_n);
+	resp_free(&r);
+
+	r = http_get("/areas/" PRACTICE "/services.geojson?radius=2");
+	assert_int_equal(r.status, 200);
+	assert_true(header_starts(&r, "Content-Type", "application/geo+json"));
+	assert_non_null(j = cJSON_Parse(r.body));
+	assert_string_equal(cJSON_GetObjectItem(j, "type")->valuestring,
+	    "FeatureCollection");
+	f = cJSON_GetObjectItem(j, "features");
+	assert_int_equal(cJSON_GetArraySize(f), page_n);
+	cJSON_ArrayForEach(ft, f) {
+		cJSON	*pp = cJSON_GetObjectItem(ft, "properties");
+		cJSON	*co = cJSON_GetObjectItem(cJSON_GetObjectItem(ft,
+		    "geometry"), "coordinates");
+
+		assert_true(cJSON_GetNumberValue(cJSON_GetObjectItem(pp,
+		    "distance_m")) <= 2000);
+		/* Longitude first; Glasgow is west of Greenwich. */
+		assert_true(cJSON_GetNumberValue(cJSON_GetArrayItem(co, 0)) <
+		    -4);
+		assert_true(cJSON_GetNumberValue(cJSON_GetArrayItem(co, 1)) >
+		    55);
+	}
+	cJSON_Delete(j);
+	resp_free(&r);
+
+	r = http_get("/areas/" PRACTICE "/services.geojson?radius=3");
+	assert_int_equal(r.status, 400);
+	assert_true(header_starts(&r, "Content-Type",
+	    "application/problem+json"));
+	resp_free(&r);
+
+	r = http_get("/areas.csv");
+	assert_int_equal(r.status, 200);
+	assert_true(contains(r.body, "practice_code,name,postcode,"
+	    "council_area,"));
+	assert_true(contains(r.body, "\"" PRACTICE "\",\"Queens Park "
+	    "Medical Practice\",\"G42 8QD\",\"Glasgow City\","));
+	resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -170,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_area_gaps_match_the_category_table),
 		cmocka_unit_test(test_area_bad_input),
 		cmocka_unit_test(test_areas_council_filter_and_order),
+		cmocka_unit_test(test_area_exports_hold_the_same_list),
 	};
 
 	return (RUN_TESTS("areas", tests));
