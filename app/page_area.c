@@ -14,9 +14,6 @@
 #include "page_area.h"
 #include "route.h"
 
-/* Top-level categories are few (12 in the ALISS taxonomy). */
-#define MAX_ROOTS	64
-
 static const struct db_stmt stmts[] = {
 	/* Least covered first: most categories with nothing, then fewest
 	 * services; $1 sorts by name instead. */
@@ -50,17 +47,16 @@ static const struct db_stmt stmts[] = {
 	/* Per top-level category: this practice's count and the median of
 	 * the practices in its council area at the same radius. */
 	{ "area_counts",
-	  "SELECT t.id, t.name, mine.services,"
+	  "WITH c AS (SELECT * FROM practice_coverage($2::double precision))"
+	  " SELECT t.id, t.name,"
+	  " max(c.services) FILTER (WHERE c.code = $1),"
 	  " coalesce(percentile_cont(0.5) WITHIN GROUP"
 	  " (ORDER BY c.services), 0)"
-	  " FROM practice_coverage($2::double precision) c"
-	  " JOIN practice p ON p.code = c.code"
+	  " FROM c JOIN practice p ON p.code = c.code"
 	  " JOIN taxonomy_term t ON t.id = c.root_id"
-	  " JOIN practice_coverage($2::double precision) mine"
-	  " ON mine.code = $1 AND mine.root_id = t.id"
 	  " WHERE p.council_area_code IS NOT DISTINCT FROM"
 	  " (SELECT council_area_code FROM practice WHERE code = $1)"
-	  " GROUP BY t.id, t.name, mine.services ORDER BY t.name" },
+	  " GROUP BY t.id, t.name ORDER BY t.name" },
 };
 
 void
