@@ -961,20 +961,36 @@ form_fields(struct buf *b, const struct form *f, const char *first,
 		form_field(b, f, f->fields[i].name);
 }
 
-/* The browser's token if it is one we could have issued. */
-static const char *
-csrf_cookie(const struct http_request *req)
+/* A token we could have issued: 64 lower-case hex digits. */
+static int
+csrf_wellformed(const char *c)
 {
-	const char	*c = http_cookie(req, FORM_CSRF_COOKIE);
-	size_t		 i;
+	size_t	i;
 
-	if (c == NULL || strlen(c) != CSRF_HEX)
-		return (NULL);
+	if (strlen(c) != CSRF_HEX)
+		return (0);
 	for (i = 0; i < CSRF_HEX; i++)
 		if (!((c[i] >= '0' && c[i] <= '9') ||
 		    (c[i] >= 'a' && c[i] <= 'f')))
-			return (NULL);
-	return (c);
+			return (0);
+	return (1);
+}
+
+/*
+ * The browser's token, or the one this response is issuing: the first
+ * well-formed cookie of that name, so that a stale malformed one the
+ * browser still sends does not hide the token set on this page.
+ */
+static const char *
+csrf_cookie(const struct http_request *req)
+{
+	size_t	i;
+
+	for (i = 0; i < req->cookies.n; i++)
+		if (strcmp(req->cookies.v[i].key, FORM_CSRF_COOKIE) == 0 &&
+		    csrf_wellformed(req->cookies.v[i].value))
+			return (req->cookies.v[i].value);
+	return (NULL);
 }
 
 void
@@ -996,6 +1012,9 @@ form_csrf_input(struct buf *b, struct http_request *req)
 		    strncmp(config.public_url, "https://", 8) == 0 ?
 		    "; Secure" : "");
 		http_header_add(req, "Set-Cookie", hdr);
+		/* Every other form on this page must carry the same token:
+		 * a browser keeps only the last of several cookies. */
+		http_kv_add(&req->cookies, FORM_CSRF_COOKIE, tok);
 	}
 	buf_puts(b, "<input type=\"hidden\" name=\"" FORM_CSRF_FIELD
 	    "\" value=\"");

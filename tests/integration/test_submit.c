@@ -458,6 +458,95 @@ test_edit_link_on_a_published_listing(void **state)
 	resp_free(&r);
 }
 
+/*
+ * A fresh browser keeps only the last of several cookies of one name:
+ * a page with several forms must set one token, and every form must
+ * carry it.  Returns the number of forms; cookie gets the value kept.
+ */
+static int
+one_token_per_page(const char *path, char *cookie, size_t len)
+{
+	struct resp	 r;
+	const char	*p, *v;
+	char		 tok[80];
+	int		 sets = 0, forms = 0;
+
+	r = http_get(path);
+	if (r.status != 200)
+		fail_msg("GET %s: %ld\n%s", path, r.status, r.body);
+	cookie[0] = '\0';
+	for (p = r.headers; (p = strstr(p, "signpost_csrf=")) != NULL; p++) {
+		v = p + strlen("signpost_csrf=");
+		snprintf(cookie, len, "%.*s", (int)strcspn(v, ";\r\n"), v);
+		sets++;
+	}
+	if (sets != 1)
+		fail_msg("GET %s set the CSRF cookie %d times:\n%s", path, sets,
+		    r.headers);
+	for (p = r.body; (p = strstr(p, "name=\"csrf\" value=\"")) != NULL;
+	    p++) {
+		v = p + strlen("name=\"csrf\" value=\"");
+		snprintf(tok, sizeof(tok), "%.*s", (int)strcspn(v, "\""), v);
+		if (strcmp(tok, cookie) != 0)
+			fail_msg("GET %s: form %d carries %s, the cookie is %s",
+			    path, forms + 1, tok, cookie);
+		forms++;
+	}
+	resp_free(&r);
+	return (forms);
+}
+
+static void
+test_edit_link_in_a_fresh_browser_has_one_token(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 token[80], sub[40], svc[40], path[200], body[256];
+	char		 v[64];
+	const char	*p[1];
+
+	(void)state;
+	submit_walk("Fresh browser walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	publish(sub, svc, sizeof(svc));
+	p[0] = svc;
+
+	/* Pending or published, the link's page has several forms. */
+	snprintf(path, sizeof(path), "/edit/%s", token);
+	assert_true(one_token_per_page(path, s.tok, sizeof(s.tok)) >= 2);
+	snprintf(s.cookie, sizeof(s.cookie), "Cookie: signpost_csrf=%s",
+	    s.tok);
+
+	/* The first form, "It is still correct", works with that cookie. */
+	snprintf(path, sizeof(path), "/edit/%s/confirm", token);
+	snprintf(body, sizeof(body), "csrf=%s", s.tok);
+	r = post(&s, path, body);
+	if (r.status != 303)
+		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+	sql_str("SELECT count(*) FROM listing_change WHERE service_id = $1"
+	    " AND action = 'confirmed'", 1, p, v, sizeof(v));
+	assert_string_equal(v, "1");
+
+	/* A malformed cookie left over does not hide the new token. */
+	{
+		const char *const h[] = {
+		    "Cookie: signpost_csrf=stale", NULL };
+		const char	*q;
+		int		 n = 0;
+
+		snprintf(path, sizeof(path), "/edit/%s", token);
+		(void)http_do(&r, NULL, path, NULL, 0, h);
+		assert_int_equal(r.status, 200);
+		for (q = r.headers; (q = strstr(q, "signpost_csrf=")) != NULL;
+		    q++)
+			n++;
+		assert_int_equal(n, 1);
+		assert_false(contains(r.body, "value=\"stale\""));
+		resp_free(&r);
+	}
+}
+
 static void
 test_submit_keeps_sql_metacharacters_verbatim(void **state)
 {
@@ -614,6 +703,8 @@ main(void)
 		cmocka_unit_test(
 		    test_edit_link_changes_a_pending_listing_and_detects_conflicts),
 		cmocka_unit_test(test_edit_link_on_a_published_listing),
+		cmocka_unit_test(
+		    test_edit_link_in_a_fresh_browser_has_one_token),
 		cmocka_unit_test(test_submit_keeps_sql_metacharacters_verbatim),
 		cmocka_unit_test(test_submit_offers_an_existing_organisation),
 		cmocka_unit_test(
