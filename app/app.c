@@ -11,6 +11,8 @@
 #include "demo.h"
 #include "feed.h"
 #include "geo.h"
+#include "notify.h"
+#include "outbox.h"
 #include "ical.h"
 #include "listing.h"
 #include "log.h"
@@ -29,6 +31,8 @@ app_register_statements(void)
 {
 	migrate_init();
 	postcode_init();
+	outbox_init();
+	notify_init();
 	demo_init();
 	feed_init();
 	ical_init();

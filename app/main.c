@@ -23,6 +23,7 @@
 #include "db.h"
 #include "demo.h"
 #include "geo.h"
+#include "outbox.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
@@ -204,6 +205,7 @@ cmd_serve(void)
 	if (http_server_start(&srv, &app, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	drop_privileges();
+	(void)outbox_start();
 	log_info("Signpost %s is running at http://%s:%d/ with %d workers "
 	    "(Ctrl-C to stop)", SIGNPOST_VERSION, config.listen_address,
 	    http_server_port(srv), config.workers);
@@ -216,6 +218,7 @@ cmd_serve(void)
 	}
 	log_info("shutting down: finishing requests in progress");
 	http_server_stop(srv);
+	outbox_stop();
 	geo_thread_close();
 	log_info("stopped");
 	return (0);

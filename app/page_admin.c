@@ -21,6 +21,8 @@
 #include "http.h"
 #include "listing.h"
 #include "log.h"
+#include "notify.h"
+#include "outbox.h"
 #include "page.h"
 #include "page_admin.h"
 #include "route.h"
@@ -804,6 +806,11 @@ page_admin_approve(struct http_request *req)
 		}
 		goto out;
 	}
+	if ((st = notify_decided(id, NULL)) != DB_OK) {
+		db_tx_rollback();
+		route_db_error(req, st);
+		goto out;
+	}
 	if ((st = db_tx_commit()) != DB_OK) {
 		/* The reply to COMMIT is what was lost, maybe not the commit. */
 		log_warn("publish %s: commit: %s", id, db_errmsg());
@@ -811,6 +818,7 @@ page_admin_approve(struct http_request *req)
 		    "was published. Reload the item to see whether it was.");
 		goto out;
 	}
+	outbox_wake();
 	log_info("submission %s published as service %s by %s", id,
 	    db_value(r, 0, 0), req->user_email);
 	see_other(req, "/admin/submissions/", id, "");
@@ -842,14 +850,32 @@ page_admin_reject(struct http_request *req)
 	p[1] = form_value(&f, "version");
 	p[2] = form_value(&f, "reason");
 	p[3] = req->user_id;
+	if ((st = db_tx_begin()) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
 	if ((st = db_exec("adm_reject", 4, p, &r)) != DB_OK) {
+		db_tx_rollback();
 		route_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) == 0) {
+		db_tx_rollback();
 		acted_first(req, id);
 		goto out;
 	}
+	if ((st = notify_decided(id, form_value(&f, "reason"))) != DB_OK) {
+		db_tx_rollback();
+		route_db_error(req, st);
+		goto out;
+	}
+	if ((st = db_tx_commit()) != DB_OK) {
+		log_warn("reject %s: commit: %s", id, db_errmsg());
+		route_error(req, 503, "We could not confirm that the item was "
+		    "rejected. Reload it to see whether it was.");
+		goto out;
+	}
+	outbox_wake();
 	log_info("submission %s rejected by %s", id, req->user_email);
 	see_other(req, "/admin/submissions/", id, "");
 out:

@@ -19,6 +19,8 @@
 #include "http.h"
 #include "listing.h"
 #include "log.h"
+#include "notify.h"
+#include "outbox.h"
 #include "page.h"
 #include "page_submit.h"
 #include "route.h"
@@ -285,7 +287,9 @@ page_submit_post(struct http_request *req)
 	auth_token_new(tok, lit);
 	p[0] = lit;
 	p[1] = db_value(r, 0, 0);
-	if ((st = db_exec("submit_token", 2, p, NULL)) != DB_OK) {
+	if ((st = db_exec("submit_token", 2, p, NULL)) != DB_OK ||
+	    (st = notify_submitted(db_value(r, 0, 0), form_value(&f,
+	    "contact_email"), form_value(&f, "name"), tok)) != DB_OK) {
 		tx_fail(req, st);
 		goto out;
 	}
@@ -294,6 +298,7 @@ page_submit_post(struct http_request *req)
 		route_db_error(req, st);
 		goto out;
 	}
+	outbox_wake();
 	log_info("submission %s from %s", db_value(r, 0, 0), req->client_ip);
 	buf_printf(&loc, "/edit/%s?sent=1", tok);
 	http_redirect(req, 303, buf_cstr(&loc));
@@ -364,7 +369,9 @@ page_edit(struct http_request *req)
 		buf_puts(b, "<div class=\"confirmation\" role=\"status\"><h1>"
 		    "Thank you: we have your listing</h1><p>A moderator will "
 		    "check it, usually within two working days, and then it "
-		    "appears in search.</p></div>\n");
+		    "appears in search. We have e-mailed you the private link "
+		    "below, and will write again when it is published.</p>"
+		    "</div>\n");
 	} else
 		buf_puts(b, "<h1>Your listing</h1>\n");
 	if (http_param(req, "changed") != NULL)

@@ -369,6 +369,22 @@ function flow(mode, opts) {
 		await s.group.ctx.close();
 		await s.mod.ctx.close();
 	});
+
+	test(`${mode}: a fresh browser opening the link (as from a reminder) confirms it at the first press`, async () => {
+		// No cookie yet: the page sets one token for all its forms.
+		const fresh = await person(opts);
+		try {
+			const { page } = fresh;
+			await goto(page, s.link);
+			await clickTo(page, page.getByRole('button',
+			    { name: 'It is still correct' }), /\?confirmed=1$/);
+			await page.getByText(/now shows it was checked today/)
+			    .waitFor();
+			assertNoProblems(page, `${mode} still correct`);
+		} finally {
+			await fresh.ctx.close();
+		}
+	});
 }
 
 flow('js', {});

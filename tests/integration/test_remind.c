@@ -18,8 +18,10 @@
 #include <signal.h>
 
 #include "harness.h"
+#include "raw.h"
 
 static pid_t	smtp_pid = -1;
+static struct own_server	mailing;	/* a server with smtp_url */
 static int	smtp_port;
 static char	smtp_dir[64];
 static char	mail_dir[128];
@@ -27,6 +29,10 @@ static char	mail_dir[128];
 static void
 smtp_kill(void)
 {
+	if (mailing.pid > 0) {
+		(void)own_server_stop(&mailing);
+		mailing.pid = 0;
+	}
 	if (smtp_pid > 0) {
 		kill(smtp_pid, SIGTERM);
 		waitpid(smtp_pid, NULL, 0);
@@ -350,7 +356,7 @@ test_remind_sends_one_message_with_a_working_edit_link(void **state)
 	/* Marked sent, at the first stage, and the link not kept. */
 	sql_str("SELECT stage || ' ' || (sent_at IS NOT NULL) || ' '"
 	    " || (last_error IS NULL) || ' ' || (strpos(body, $2) = 0)"
-	    " FROM reminder WHERE service_id = $1", 2,
+	    " FROM outbox WHERE service_id = $1", 2,
 	    (const char *[]){ sid, tok }, n, sizeof(n));
 	assert_string_equal(n, "10 true true true");
 
@@ -389,7 +395,7 @@ test_remind_second_stage_only_once_when_both_are_due(void **state)
 	/* In the body too, the name is one line. */
 	assert_true(contains(msg, "Caf\xc3\xa9 \xe2\x80\x93  Bcc: evil"));
 	assert_true(contains(msg, "This is a second reminder"));
-	sql_str("SELECT string_agg(stage::text, ',') FROM reminder"
+	sql_str("SELECT string_agg(stage::text, ',') FROM outbox"
 	    " WHERE service_id = $1", 1, (const char *[]){ sid }, n,
 	    sizeof(n));
 	assert_string_equal(n, "11");
@@ -411,7 +417,7 @@ test_remind_skips_listing_without_approved_submission(void **state)
 	assert_true(contains(out, "no approved submission"));
 	(void)mailbox_count(email, &mine, NULL);
 	assert_int_equal(mine, 0);
-	sql_str("SELECT count(*) FROM reminder WHERE service_id = $1", 1,
+	sql_str("SELECT count(*) FROM outbox WHERE service_id = $1", 1,
 	    (const char *[]){ sid }, n, sizeof(n));
 	assert_string_equal(n, "0");
 }
@@ -433,7 +439,7 @@ test_remind_without_smtp_waits_in_the_outbox(void **state)
 		fail_msg("remind said: %s", out);
 	(void)mailbox_count(email, &mine, NULL);
 	assert_int_equal(mine, 0);
-	sql_str("SELECT count(*) FROM reminder WHERE service_id = $1"
+	sql_str("SELECT count(*) FROM outbox WHERE service_id = $1"
 	    " AND sent_at IS NULL", 1, (const char *[]){ sid }, n, sizeof(n));
 	assert_string_equal(n, "1");
 
@@ -446,7 +452,7 @@ test_remind_without_smtp_waits_in_the_outbox(void **state)
 
 	r = get_signed_in("/admin/outbox");
 	assert_int_equal(r.status, 200);
-	assert_true(contains(r.body, "<h1>Reminder outbox</h1>"));
+	assert_true(contains(r.body, "<h1>Outbox</h1>"));
 	assert_true(contains(r.body, "<caption>Waiting to be sent"));
 	assert_true(contains(r.body, "<th scope=\"col\">To</th>"));
 	snprintf(want, sizeof(want), "<th scope=\"row\">%s</th>", email);
@@ -478,7 +484,7 @@ test_remind_smtp_down_keeps_the_reminder_with_its_error(void **state)
 	if (!contains(out, "0 sent, ") || contains(out, " 0 failed"))
 		fail_msg("remind said: %s", out);
 	sql_str("SELECT (sent_at IS NULL) || ' ' || (last_error IS NOT NULL)"
-	    " FROM reminder WHERE service_id = $1", 1,
+	    " FROM outbox WHERE service_id = $1", 1,
 	    (const char *[]){ sid }, n, sizeof(n));
 	assert_string_equal(n, "true true");
 
@@ -540,6 +546,240 @@ test_remind_review_page_lists_an_overdue_listing(void **state)
 	resp_free(&r);
 }
 
+/* Point the HTTP helpers at base (NULL: back at the shared server). */
+static void
+use_server(const char *base)
+{
+	static char	 shared[256];
+	const char	*u;
+
+	if (shared[0] == '\0' && (u = getenv("SIGNPOST_TEST_URL")) != NULL)
+		snprintf(shared, sizeof(shared), "%s", u);
+	setenv("SIGNPOST_TEST_URL", base != NULL ? base : shared, 1);
+}
+
+/*
+ * A group sends a walk: the CSRF cookie from /submit, then the form.
+ * The new submission's id and the link's token.
+ */
+static void
+send_walk(const char *name, const char *email, char *sub, char *tok)
+{
+	struct resp	 r;
+	char		 sc[512], cookie[300], csrf[80], body[2048], loc[512];
+	char		*ename, *eemail;
+	const char	*p, *h[3];
+	CURL		*c = curl_easy_init();
+
+	PQclear(test_sql("UPDATE submission SET submitter_ip = 'earlier'"
+	    " WHERE submitter_ip IN ('127.0.0.1', '::1')", 0, NULL));
+	r = http_get("/submit");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(resp_header(&r, "Set-Cookie", sc, sizeof(sc)), 0);
+	snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)strcspn(sc, ";"),
+	    sc);
+	assert_non_null(p = strstr(r.body, "name=\"csrf\" value=\""));
+	p += strlen("name=\"csrf\" value=\"");
+	snprintf(csrf, sizeof(csrf), "%.*s", (int)strcspn(p, "\""), p);
+	resp_free(&r);
+	ename = curl_easy_escape(c, name, 0);
+	eemail = curl_easy_escape(c, email, 0);
+	snprintf(body, sizeof(body), "csrf=%s&org_id=new&org_name=Mail+Test+"
+	    "Walkers+%s&name=%s&kind=walking_group&description=A+gentle+walk"
+	    "&free=yes&category=activity&access=self_referral"
+	    "&v1_name=Park+gates&v1_postcode=G11+7AA&s1_venue=1"
+	    "&s1_pattern=weekly&s1_day=TU&s1_start=10%%3A00&s1_end=11%%3A00"
+	    "&walk_grade=easy&contact_email=%s", csrf, test_suffix(), ename,
+	    eemail);
+	curl_free(ename);
+	curl_free(eemail);
+	curl_easy_cleanup(c);
+	h[0] = "Content-Type: application/x-www-form-urlencoded";
+	h[1] = cookie;
+	h[2] = NULL;
+	(void)http_do(&r, "POST", "/submit", body, strlen(body), h);
+	if (r.status != 303)
+		fail_msg("POST /submit: %ld\n%s", r.status, r.body);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	assert_int_equal(edit_token_in(loc, tok), 0);
+	resp_free(&r);
+	sql_str("SELECT submission_id FROM edit_token"
+	    " WHERE token_hash = sha256(convert_to($1, 'UTF8'))", 1,
+	    (const char *[]){ tok }, sub, 37);
+}
+
+/* A moderator's decision through the server (approve: reason NULL). */
+static void
+decide(const char *sub, const char *reason)
+{
+	struct resp	 r;
+	char		 path[128], body[1024], cookie[400], sc[512];
+	char		*er;
+	const char	*h[3];
+
+	r = get_signed_in("/admin");
+	assert_int_equal(r.status, 200);
+	/* The page sets a CSRF cookie when the session has none yet. */
+	if (resp_header(&r, "Set-Cookie", sc, sizeof(sc)) != 0)
+		fail_msg("no CSRF cookie from /admin:\n%s", r.headers);
+	resp_free(&r);
+	snprintf(cookie, sizeof(cookie), "%s; %.*s", session_cookie(),
+	    (int)strcspn(sc, ";"), sc);
+	h[0] = "Content-Type: application/x-www-form-urlencoded";
+	h[1] = cookie;
+	h[2] = NULL;
+	snprintf(path, sizeof(path), "/admin/submissions/%s/%s", sub,
+	    reason == NULL ? "approve" : "reject");
+	er = curl_easy_escape(NULL, reason != NULL ? reason : "", 0);
+	snprintf(body, sizeof(body), "csrf=%.*s&version=1&reason=%s",
+	    (int)strcspn(strchr(sc, '=') + 1, ";"), strchr(sc, '=') + 1, er);
+	curl_free(er);
+	(void)http_do(&r, "POST", path, body, strlen(body), h);
+	if (r.status != 303)
+		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+}
+
+/* A message to rcpt with subject (caller frees), waiting up to 20 s. */
+static char *
+await_mail(const char *rcpt, const char *subject)
+{
+	char		 path[512], want[320];
+	struct dirent	*e;
+	DIR		*d;
+	char		*s;
+	double		 t0;
+
+	snprintf(want, sizeof(want), "X-RcptTo: %s\n", rcpt);
+	for (t0 = now(); now() - t0 < 20; usleep(100000)) {
+		snprintf(path, sizeof(path), "%s/new", mail_dir);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/new/%s", mail_dir,
+			    e->d_name);
+			if ((s = slurp(path)) == NULL)
+				continue;
+			if (strstr(s, want) != NULL &&
+			    strstr(s, subject) != NULL) {
+				closedir(d);
+				return (s);
+			}
+			free(s);
+		}
+		closedir(d);
+	}
+	fail_msg("no message \"%s\" to %s within 20 s", subject, rcpt);
+	return (NULL);
+}
+
+static void
+test_groups_are_mailed_their_link_and_each_decision(void **state)
+{
+	const char	*env[4];
+	char		 url[64], base[64], email[128], email2[128], name[128];
+	char		 sub[37], tok[65], tok2[65], sub2[37], svc[37], want[256];
+	char		 v[64], *msg;
+	struct resp	 r;
+
+	(void)state;
+	snprintf(url, sizeof(url), "SIGNPOST_SMTP_URL=smtp://127.0.0.1:%d",
+	    smtp_port);
+	env[0] = url;
+	env[1] = "SIGNPOST_SMTP_FROM=Signpost Test <noreply@example.org>";
+	env[2] = "SIGNPOST_PUBLIC_URL=https://signpost.example.org";
+	env[3] = NULL;
+	assert_int_equal(own_server_start(&mailing, env), 0);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", mailing.port);
+	use_server(base);
+
+	/* On sending: the link, at once, without anyone running remind. */
+	snprintf(email, sizeof(email), "mail-new-%s@example.org",
+	    test_suffix());
+	snprintf(name, sizeof(name), "Mailed walk %s", test_suffix());
+	send_walk(name, email, sub, tok);
+	snprintf(want, sizeof(want), "Subject: We have your listing: %s",
+	    name);
+	msg = await_mail(email, want);
+	snprintf(want, sizeof(want), "https://signpost.example.org/edit/%s",
+	    tok);
+	if (!contains(msg, want) || !contains(msg, "Message-ID: <submitted."))
+		fail_msg("the message has no link %s:\n%s", want, msg);
+	free(msg);
+	/* The copy kept no longer opens the listing. */
+	sql_str("SELECT count(*) FROM outbox WHERE submission_id = $1"
+	    " AND sent_at IS NOT NULL AND body !~ '/edit/[0-9a-f]{64}'", 1,
+	    (const char *[]){ sub }, v, sizeof(v));
+	assert_string_equal(v, "1");
+
+	/* Approved: where it is published, and a new link that works. */
+	decide(sub, NULL);
+	snprintf(want, sizeof(want), "Subject: Your listing is published: %s",
+	    name);
+	msg = await_mail(email, want);
+	sql_str("SELECT service_id FROM submission WHERE id = $1", 1,
+	    (const char *[]){ sub }, svc, sizeof(svc));
+	snprintf(want, sizeof(want), "/services/%s", svc);
+	assert_true(contains(msg, want));
+	assert_int_equal(edit_token_in(msg, tok2), 0);
+	assert_string_not_equal(tok, tok2);
+	free(msg);
+	snprintf(want, sizeof(want), "/edit/%s", tok2);
+	r = http_get(want);
+	if (r.status != 200 || !contains(r.body, "is published"))
+		fail_msg("GET %s: %ld\n%s", want, r.status, r.body);
+	resp_free(&r);
+
+	/* Rejected: the reason, word for word, and the link. */
+	snprintf(email2, sizeof(email2), "mail-rej-%s@example.org",
+	    test_suffix());
+	snprintf(name, sizeof(name), "Rejected walk %s", test_suffix());
+	send_walk(name, email2, sub2, tok);
+	free(await_mail(email2, "Subject: We have your listing"));
+	decide(sub2, "Please say where the walk meets & when it ends.");
+	snprintf(want, sizeof(want),
+	    "Subject: Your listing was not published: %s", name);
+	msg = await_mail(email2, want);
+	if (!contains(msg, "Please say where the walk meets & when it ends.") ||
+	    edit_token_in(msg, tok2) != 0)
+		fail_msg("no reason or no link:\n%s", msg);
+	free(msg);
+
+	use_server(NULL);
+	assert_int_equal(own_server_stop(&mailing), 0);
+	mailing.pid = 0;
+}
+
+/* Without smtp_url the server queues; `signpost remind` sends later. */
+static void
+test_without_smtp_the_link_waits_for_remind(void **state)
+{
+	char	email[128], name[128], sub[37], tok[65], v[64], out[8192];
+	char	want[160], *msg;
+	int	mine;
+
+	(void)state;
+	snprintf(email, sizeof(email), "mail-wait-%s@example.org",
+	    test_suffix());
+	snprintf(name, sizeof(name), "Waiting walk %s", test_suffix());
+	send_walk(name, email, sub, tok);
+	sql_str("SELECT kind || ' ' || (sent_at IS NULL) FROM outbox"
+	    " WHERE submission_id = $1", 1, (const char *[]){ sub }, v,
+	    sizeof(v));
+	assert_string_equal(v, "submitted true");
+	(void)mailbox_count(email, &mine, NULL);
+	assert_int_equal(mine, 0);
+	assert_int_equal(remind(1, out, sizeof(out)), 0);
+	(void)mailbox_count(email, &mine, &msg);
+	assert_int_equal(mine, 1);
+	snprintf(want, sizeof(want), "/edit/%s", tok);
+	if (!contains(msg, want))
+		fail_msg("no link %s:\n%s", want, msg);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -551,6 +791,9 @@ main(void)
 		cmocka_unit_test(
 		    test_remind_skips_listing_without_approved_submission),
 		cmocka_unit_test(test_remind_without_smtp_waits_in_the_outbox),
+		cmocka_unit_test(
+		    test_groups_are_mailed_their_link_and_each_decision),
+		cmocka_unit_test(test_without_smtp_the_link_waits_for_remind),
 		cmocka_unit_test(
 		    test_remind_smtp_down_keeps_the_reminder_with_its_error),
 		cmocka_unit_test(
