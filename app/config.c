@@ -61,6 +61,7 @@ static const struct ckey keys[] = {
 	{ S(smtp_user) },
 	{ S(smtp_password) },
 	{ S(smtp_from) },
+	{ S(contact_email) },
 };
 
 void

@@ -40,6 +40,7 @@ struct config {
 	char		smtp_user[128];
 	char		smtp_password[256];
 	char		smtp_from[256];
+	char		contact_email[256];	/* shown to the public */
 };
 
 extern struct config config;

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,14 +313,15 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		read_set(f, i, req);
 		return;
 	}
-	/* Room for max four-byte characters; counted properly below. */
-	hp = http_param_str(req, fl->name, field_max(fl) * 4 + 64, &v);
+	/*
+	 * No byte cap here (the body limit bounds it): text of any length
+	 * is the person's work and comes back with the form; only the
+	 * message below says it is too long.
+	 */
+	hp = http_param_str(req, fl->name, SIZE_MAX, &v);
 	if (hp == HTTP_PARAM_BAD) {
 		/* Bytes that are not text cannot be shown back. */
-		if (strstr(req->err_detail, "at most") != NULL)
-			set_err(f, i, FORM_E_TOO_LONG, NULL);
-		else
-			set_err(f, i, FORM_E_NOT_TEXT, NULL);
+		set_err(f, i, FORM_E_NOT_TEXT, NULL);
 		return;
 	}
 	if (hp == HTTP_PARAM_ABSENT)
@@ -540,7 +542,10 @@ what(const struct form_field *fl, char *out, size_t len)
 static void
 thousands(char *out, size_t len, size_t n)
 {
-	if (n >= 1000)
+	if (n >= 1000000)
+		snprintf(out, len, "%zu,%03zu,%03zu", n / 1000000,
+		    n / 1000 % 1000, n % 1000);
+	else if (n >= 1000)
 		snprintf(out, len, "%zu,%03zu", n / 1000, n % 1000);
 	else
 		snprintf(out, len, "%zu", n);
@@ -551,7 +556,7 @@ form_message(const struct form *f, size_t i)
 {
 	static __thread char	 msg[256];
 	const struct form_field	*fl = &f->fields[i];
-	char			 w[128];
+	char			 w[128], have[32];
 
 	if (f->msg[i] != NULL)
 		return (f->msg[i]);
@@ -568,11 +573,12 @@ form_message(const struct form *f, size_t i)
 		return (msg);
 	case FORM_E_TOO_LONG:
 		thousands(w, sizeof(w), field_max(fl));
-		if (f->raw[i] != NULL)
-			snprintf(msg, sizeof(msg), "%s must be %s characters or "
-			    "fewer (you have %zu)", fl->label, w,
+		if (f->raw[i] != NULL) {
+			thousands(have, sizeof(have),
 			    form_utf8_chars(f->raw[i]));
-		else
+			snprintf(msg, sizeof(msg), "%s must be %s characters or "
+			    "fewer (you have %s)", fl->label, w, have);
+		} else
 			snprintf(msg, sizeof(msg), "%s must be %s characters or "
 			    "fewer", fl->label, w);
 		return (msg);

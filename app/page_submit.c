@@ -150,28 +150,55 @@ page_submit_form(struct http_request *req)
 	form_free(&f);
 }
 
-/* 1 when this address may submit now; otherwise the 429 has been sent. */
+/*
+ * 1 when this address may submit now; 0 when it has sent its hour's
+ * share, with the seconds until it may send again in *wait.
+ */
 static int
-rate_ok(struct http_request *req, enum db_status *st)
+rate_ok(struct http_request *req, enum db_status *st, long long *wait)
 {
 	struct db_result	*r = NULL;
 	const char		*p[1] = { req->client_ip };
-	long long		 n = 0, wait = 0;
-	char			 ra[24];
+	long long		 n = 0;
 
+	*wait = 0;
 	if ((*st = db_exec("submit_recent", 1, p, &r)) != DB_OK)
 		return (0);
 	(void)str_to_ll(db_value(r, 0, 0), 0, LLONG_MAX, &n);
-	(void)str_to_ll(db_value(r, 0, 1), 0, 3600, &wait);
+	(void)str_to_ll(db_value(r, 0, 1), 0, 3600, wait);
 	db_free(r);
-	if (n < config.submissions_per_hour)
-		return (1);
-	snprintf(ra, sizeof(ra), "%lld", wait > 0 ? wait : 60);
+	if (*wait <= 0)
+		*wait = 60;
+	return (n < config.submissions_per_hour);
+}
+
+/*
+ * Too many from this connection: the form again with everything typed
+ * (read and checked as usual, so its own errors show too), and when to
+ * try again.  Nothing is stored.
+ */
+static void
+busy_page(struct http_request *req, struct form *f, long long wait)
+{
+	char		ra[24], msg[512];
+	long long	mins = (wait + 59) / 60;
+	enum db_status	st;
+
+	if ((st = listing_form_check(f, req)) != DB_OK) {
+		route_db_error(req, st);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "We have had several listings from your "
+	    "connection in the last hour, so we cannot take this one yet. "
+	    "Everything you typed is still below: please send it again in "
+	    "%lld minute%s%s%s%s.", mins, mins == 1 ? "" : "s",
+	    config.contact_email[0] != '\0' ? ", or write to us at " : "",
+	    config.contact_email,
+	    config.contact_email[0] != '\0' ? " if you cannot wait" : "");
+	form_error(f, NULL, msg);
+	snprintf(ra, sizeof(ra), "%lld", wait);
+	submit_page(req, f, 429);
 	http_header_set(req, "Retry-After", ra);
-	route_error(req, 429, "Thank you: we have had several listings from "
-	    "your connection in the last hour. Please try again later, or "
-	    "write to us.");
-	return (0);
 }
 
 /*
@@ -255,6 +282,7 @@ page_submit_post(struct http_request *req)
 	char			*doc = NULL, tok[AUTH_TOKEN_HEX + 1];
 	char			 lit[AUTH_HASH_LIT];
 	const char		*p[2];
+	long long		 wait;
 	enum db_status		 st;
 
 	listing_form_init(&f);
@@ -264,9 +292,11 @@ page_submit_post(struct http_request *req)
 		route_error(req, 400, "This form could not be accepted.");
 		goto out;
 	}
-	if (!rate_ok(req, &st)) {
+	if (!rate_ok(req, &st, &wait)) {
 		if (st != DB_OK)
 			route_db_error(req, st);
+		else
+			busy_page(req, &f, wait);
 		goto out;
 	}
 	switch (checked_tx(req, &f, &doc)) {

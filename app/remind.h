@@ -1,9 +1,9 @@
 /*
  * remind: freshness.  `signpost remind` queues the e-mails that ask a
  * listing's contact to check it (each with a new edit link) and sends the
- * outbox over SMTP; the moderators' pages list what is due for review and
- * what waits to be sent.  remind.c is the only file that includes
- * <curl/curl.h>.  The pages are thread-safe; remind_main runs alone.
+ * outbox (outbox.c); the moderators' pages list what is due for review
+ * and every e-mail waiting or sent.  The pages are thread-safe;
+ * remind_main runs alone.
  */
 #ifndef REMIND_H
 #define REMIND_H

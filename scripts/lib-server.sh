@@ -34,7 +34,9 @@ srv_start_db() {
 # The server on a free port (it logs the port it bound); 0 or 1.
 srv_start() {
 	: >"$work/server.log"
-	SIGNPOST_PORT=0 SIGNPOST_WORKERS=4 "$bin" serve >>"$work/server.log" 2>&1 &
+	SIGNPOST_PORT=0 SIGNPOST_WORKERS=4 \
+	    SIGNPOST_CONTACT_EMAIL=directory@signpost.example.org \
+	    "$bin" serve >>"$work/server.log" 2>&1 &
 	server_pid=$!
 	for _ in $(seq 100); do
 		port=$(sed -n 's|.*running at http://[^:]*:\([0-9]*\)/.*|\1|p' "$work/server.log" | head -n 1)

@@ -246,7 +246,7 @@ test_submit_limits_every_field(void **state)
 	(void)state;
 	forget_my_submissions();
 	browser(&s, "/submit");
-	body = malloc(20000);
+	body = malloc(40000);
 	assert_non_null(body);
 	walk_body(body, 20000, &s, "Long walk", "&name=");
 	/* The first name wins: put a long one first instead. */
@@ -258,6 +258,48 @@ test_submit_limits_every_field(void **state)
 	assert_int_equal(r.status, 400);
 	assert_true(contains(r.body, "must be 200 characters or fewer"));
 	resp_free(&r);
+
+	/*
+	 * A description five times too long (and one over the old byte
+	 * cap) comes back whole: it is the group's work.  Only the message
+	 * says it is too long.
+	 */
+	{
+		char	*text, *want;
+		size_t	 len;
+
+		for (len = 2500; len <= 10000; len += 7500) {
+			text = malloc(len + 1);
+			want = malloc(len + 64);
+			assert_non_null(text);
+			assert_non_null(want);
+			for (i = 0; i < len; i++)
+				text[i] = "Walkers meet at the gates. "[i % 27];
+			memcpy(text + len - 9, "THE-END.", 8);
+			text[len - 1] = 'x';
+			text[len] = '\0';
+			/* The first description wins: put this one first. */
+			p = body + snprintf(body, 40000, "csrf=%s&description=",
+			    s.tok);
+			for (i = 0; i < len; i++)
+				p += sprintf(p, text[i] == ' ' ? "+" : "%c",
+				    text[i]);
+			*p++ = '&';
+			walk_body(p, 40000 - (size_t)(p - body), &s,
+			    "Long description walk", NULL);
+			r = post(&s, "/submit", body);
+			if (r.status != 400 || !contains(r.body,
+			    "must be 2,000 characters or fewer"))
+				fail_msg("%zu characters: %ld\n%.2000s", len,
+				    r.status, r.body);
+			snprintf(want, len + 64, ">%s</textarea>", text);
+			if (!contains(r.body, want))
+				fail_msg("%zu characters did not come back", len);
+			resp_free(&r);
+			free(text);
+			free(want);
+		}
+	}
 	free(body);
 }
 
@@ -308,6 +350,23 @@ test_submit_rate_limit_answers_429(void **state)
 	assert_int_equal(r.status, 429);
 	assert_int_equal(resp_header(&r, "Retry-After", ra, sizeof(ra)), 0);
 	assert_true(atoi(ra) > 0 && atoi(ra) <= 3600);
+	/* The form again, with what was typed, when, and whom to write to. */
+	if (!contains(r.body, "<form class=\"listing-form\"") ||
+	    !contains(r.body, "value=\"Eleventh walk\"") ||
+	    !contains(r.body, "A gentle walk round the park</textarea>") ||
+	    !contains(r.body, "value=\"Victoria Park gates\"") ||
+	    !contains(r.body, "please send it again in ") ||
+	    !contains(r.body, "directory@signpost.example.org"))
+		fail_msg("the 429 page lost the form:\n%s", r.body);
+	/* Nothing was stored. */
+	{
+		char	n[16];
+
+		sql_str("SELECT count(*) FROM submission WHERE"
+		    " document->'service'->>'name' = 'Eleventh walk'", 0, NULL,
+		    n, sizeof(n));
+		assert_string_equal(n, "0");
+	}
 	resp_free(&r);
 	forget_my_submissions();
 }
