@@ -131,8 +131,9 @@ notify_decided(const char *submission, const char *reason)
 		    buf_cstr(&one));
 		buf_printf(&body, "Hello,\n\nA moderator has looked at your "
 		    "listing and could not publish it\nas it was:\n\n  %s\n\n"
-		    "The moderator's reason:\n\n  %s\n\n", buf_cstr(&one),
-		    reason);
+		    "The moderator's reason:\n\n  %s\n\nYou can change it "
+		    "and send it again from its private page.\n\n",
+		    buf_cstr(&one), reason);
 	}
 	link_text(&body, tok);
 	buf_puts(&body, "-- \nSignpost\n");

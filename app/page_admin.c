@@ -585,6 +585,13 @@ item_page(struct http_request *req, const char *id, struct form *rf,
 	if (pending) {
 		buf_puts(b, "Waiting since ");
 		buf_html(b, db_value(r, 0, SUB_CREATED));
+		/* A group's resend keeps what the last moderator asked. */
+		if (db_text(r, 0, SUB_REASON) != NULL) {
+			buf_puts(b, ". Sent again by the group after a "
+			    "moderator said: &ldquo;");
+			buf_html(b, db_value(r, 0, SUB_REASON));
+			buf_puts(b, "&rdquo;");
+		}
 	} else if (strcmp(stat, "approved") == 0) {
 		buf_puts(b, "<strong>Published</strong> ");
 		buf_html(b, db_value(r, 0, SUB_DECIDED));

@@ -50,7 +50,7 @@ static const struct db_stmt stmts[] = {
 	  " sv.version, sv.name, to_char(sv.last_reviewed, 'FMDD FMMonth YYYY'),"
 	  " p.id, p.version, p.document::text,"
 	  " CASE WHEN sv.id IS NOT NULL THEN listing_document(sv.id)::text END,"
-	  " s.document::text"
+	  " s.document::text, s.version"
 	  " FROM edit_token t"
 	  " JOIN submission s ON s.id = t.submission_id"
 	  " LEFT JOIN service sv ON sv.id = s.service_id"
@@ -62,6 +62,17 @@ static const struct db_stmt stmts[] = {
 	  "UPDATE submission SET document = $2::jsonb, version = version + 1,"
 	  " updated_at = now()"
 	  " WHERE id = $1 AND version = $3::int AND status = 'pending'" },
+	/*
+	 * A new listing a moderator did not publish, changed by its group
+	 * and sent back to the queue.  The reason stays, so that the next
+	 * moderator sees what was asked.
+	 */
+	{ "edit_resend_rejected",
+	  "UPDATE submission SET document = $2::jsonb, version = version + 1,"
+	  " status = 'pending', decided_at = NULL, decided_by = NULL,"
+	  " updated_at = now()"
+	  " WHERE id = $1 AND version = $3::int AND status = 'rejected'"
+	  " AND service_id IS NULL" },
 	{ "edit_insert_update",
 	  "INSERT INTO submission (kind, service_id, document, base_version,"
 	  " submitter_ip)"
@@ -97,7 +108,8 @@ static const struct db_stmt stmts[] = {
 
 enum {
 	E_HASH, E_SUB, E_SUBSTATUS, E_REASON, E_SVC, E_SVCSTATUS, E_VERSION,
-	E_NAME, E_CHECKED, E_PENDING, E_PVERSION, E_PDOC, E_DOC, E_SUBDOC
+	E_NAME, E_CHECKED, E_PENDING, E_PVERSION, E_PDOC, E_DOC, E_SUBDOC,
+	E_SUBVERSION
 };
 
 void
@@ -365,6 +377,28 @@ nope:
 	return (NULL);
 }
 
+/* A new listing that was not published: the group may resend it. */
+static int
+rejected_new(const struct db_result *r)
+{
+	return (db_value(r, 0, E_PENDING) == NULL &&
+	    db_value(r, 0, E_SVC) == NULL &&
+	    strcmp(db_value(r, 0, E_SUBSTATUS), "rejected") == 0);
+}
+
+/*
+ * The listing can be changed: something pending or published, or not
+ * published and so to be changed and sent again.
+ */
+static int
+changeable(const struct db_result *r)
+{
+	return (db_value(r, 0, E_PENDING) != NULL ||
+	    (db_value(r, 0, E_SVC) != NULL &&
+	    strcmp(db_value(r, 0, E_SVCSTATUS), "active") == 0) ||
+	    rejected_new(r));
+}
+
 static void
 action_form(struct buf *b, struct http_request *req, const char *action,
     const char *button, const char *cls)
@@ -434,6 +468,14 @@ page_edit(struct http_request *req)
 		if (pending != NULL)
 			buf_puts(b, "<p>A change you sent is waiting for a "
 			    "moderator.</p>\n");
+		else if (strcmp(sub_status, "rejected") == 0 &&
+		    db_value(r, 0, E_REASON) != NULL) {
+			buf_puts(b, "<p>Your last change was not published. "
+			    "The moderator said: &ldquo;");
+			buf_html(b, db_value(r, 0, E_REASON));
+			buf_puts(b, "&rdquo; You can change the listing "
+			    "again below.</p>\n");
+		}
 		buf_puts(b, "<h2>Is it still correct?</h2><p>If nothing has "
 		    "changed, say so: people trust listings checked "
 		    "recently.</p>");
@@ -441,14 +483,20 @@ page_edit(struct http_request *req)
 	} else if (pending != NULL)
 		buf_puts(b, "<p>Your listing is waiting for a moderator. You "
 		    "can still change it.</p>\n");
-	else if (sub_status != NULL && strcmp(sub_status, "rejected") == 0) {
-		buf_puts(b, "<p>This listing was not published.");
+	else if (rejected_new(r)) {
+		buf_puts(b, "<p>A moderator could not publish this listing as "
+		    "it was.");
 		if (db_value(r, 0, E_REASON) != NULL) {
 			buf_puts(b, " The moderator said: &ldquo;");
 			buf_html(b, db_value(r, 0, E_REASON));
 			buf_puts(b, "&rdquo;");
 		}
-		buf_puts(b, "</p>\n");
+		buf_puts(b, "</p>\n<h2>Change it and send it again</h2><p>"
+		    "Everything you sent is filled in; change what the "
+		    "moderator asked and send it back for checking.</p><p>"
+		    "<a class=\"button\" href=\"/edit/");
+		buf_html(b, http_route_param(req, "token"));
+		buf_puts(b, "/change\">Change and send again</a></p>\n");
 	}
 	if (pending != NULL || (svc != NULL &&
 	    strcmp(db_value(r, 0, E_SVCSTATUS), "active") == 0)) {
@@ -504,15 +552,6 @@ change_page(struct http_request *req, const struct form *f,
 	http_header_set(req, "Referrer-Policy", "no-referrer");
 }
 
-/* The listing can be changed: something pending or published. */
-static int
-changeable(const struct db_result *r)
-{
-	return (db_value(r, 0, E_PENDING) != NULL ||
-	    (db_value(r, 0, E_SVC) != NULL &&
-	    strcmp(db_value(r, 0, E_SVCSTATUS), "active") == 0));
-}
-
 void
 page_edit_change_form(struct http_request *req)
 {
@@ -528,6 +567,15 @@ page_edit_change_form(struct http_request *req)
 		goto out;
 	}
 	pending = db_value(r, 0, E_PENDING);
+	if (rejected_new(r)) {
+		if (listing_form_load(&f, db_value(r, 0, E_SUBDOC)) == -1) {
+			route_error(req, 500, "Something went wrong on our "
+			    "side.");
+			goto out;
+		}
+		change_page(req, &f, db_value(r, 0, E_SUBVERSION), NULL, 200);
+		goto out;
+	}
 	if (listing_form_load(&f, pending != NULL ? db_value(r, 0, E_PDOC) :
 	    db_value(r, 0, E_DOC)) == -1) {
 		route_error(req, 500, "Something went wrong on our side.");
@@ -603,6 +651,12 @@ page_edit_change_post(struct http_request *req)
 		p[1] = doc;
 		p[2] = version != NULL ? version : "0";
 		st = db_exec("edit_update_pending", 3, p, &w);
+	} else if (rejected_new(r)) {
+		/* And this one from the version that was not published. */
+		p[0] = db_value(r, 0, E_SUB);
+		p[1] = doc;
+		p[2] = version != NULL ? version : "0";
+		st = db_exec("edit_resend_rejected", 3, p, &w);
 	} else {
 		p[0] = db_value(r, 0, E_SVC);
 		p[1] = doc;
@@ -629,7 +683,8 @@ page_edit_change_post(struct http_request *req)
 		if ((r = lookup(req)) == NULL)
 			goto out;
 		conflict_page(req, doc, db_value(r, 0, E_PENDING) != NULL ?
-		    db_value(r, 0, E_PDOC) : db_value(r, 0, E_DOC));
+		    db_value(r, 0, E_PDOC) : rejected_new(r) ?
+		    db_value(r, 0, E_SUBDOC) : db_value(r, 0, E_DOC));
 		goto out;
 	}
 	if ((st = db_tx_commit()) != DB_OK) {

@@ -606,6 +606,65 @@ test_edit_link_in_a_fresh_browser_has_one_token(void **state)
 	}
 }
 
+/* A listing a moderator did not publish: changed and sent again. */
+static void
+test_rejected_listing_is_changed_and_sent_again(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 token[80], sub[40], path[200], body[4096], v[256];
+	const char	*p[1];
+
+	(void)state;
+	submit_walk("Rejected then resent walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	p[0] = sub;
+	PQclear(test_sql("UPDATE submission SET status = 'rejected',"
+	    " reason = 'Please say when the walk ends', decided_at = now()"
+	    " WHERE id = $1", 1, p));
+
+	snprintf(path, sizeof(path), "/edit/%s", token);
+	r = http_get(path);
+	if (!contains(r.body, "Please say when the walk ends") ||
+	    !contains(r.body, "Change and send again"))
+		fail_msg("GET %s: no reason or no way to resend:\n%s", path,
+		    r.body);
+	resp_free(&r);
+
+	/* The form comes pre-filled with what was sent. */
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	browser(&s, path);
+	r = http_get(path);
+	if (r.status != 200 || !contains(r.body,
+	    "value=\"Rejected then resent walk\"") ||
+	    !contains(r.body, "name=\"version\" value=\"1\""))
+		fail_msg("GET %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+
+	walk_body(body, sizeof(body), &s, "Rejected then resent walk",
+	    "&version=1");
+	/* The first s1_end wins in walk_body: replace it. */
+	*strstr(body, "s1_end=11%3A00") = 'x';
+	strncat(body, "&s1_end=11%3A45", sizeof(body) - strlen(body) - 1);
+	r = post(&s, path, body);
+	if (r.status != 303)
+		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+	sql_str("SELECT status || ' ' || version || ' ' || reason || ' ' ||"
+	    " (SELECT string_agg(x->>'closes_at', ',' ORDER BY"
+	    "   x->>'closes_at') FROM jsonb_array_elements(document->"
+	    "   'sessions') x) FROM submission WHERE id = $1", 1, p, v,
+	    sizeof(v));
+	assert_string_equal(v, "pending 2 Please say when the walk ends"
+	    " 11:45,15:30");
+
+	/* Back in the queue; the link says so; a stale resend conflicts. */
+	snprintf(path, sizeof(path), "/edit/%s", token);
+	r = http_get(path);
+	assert_true(contains(r.body, "waiting for a moderator"));
+	resp_free(&r);
+}
+
 static void
 test_submit_keeps_sql_metacharacters_verbatim(void **state)
 {
@@ -764,6 +823,8 @@ main(void)
 		cmocka_unit_test(test_edit_link_on_a_published_listing),
 		cmocka_unit_test(
 		    test_edit_link_in_a_fresh_browser_has_one_token),
+		cmocka_unit_test(
+		    test_rejected_listing_is_changed_and_sent_again),
 		cmocka_unit_test(test_submit_keeps_sql_metacharacters_verbatim),
 		cmocka_unit_test(test_submit_offers_an_existing_organisation),
 		cmocka_unit_test(
