@@ -824,6 +824,11 @@ listing_form_load(struct form *f, const char *doc)
 	s = cJSON_GetObjectItemCaseSensitive(d, "service");
 	for (i = 0; i < sizeof(omap) / sizeof(omap[0]); i++)
 		form_set(f, omap[i][1], jget(o, omap[i][0], tmp, sizeof(tmp)));
+	/* No id but a name: the group said it is new (or nothing like it
+	 * was listed); it is not asked again. */
+	if (jget(o, "id", tmp, sizeof(tmp)) == NULL &&
+	    jget(o, "name", tmp, sizeof(tmp)) != NULL)
+		form_set(f, "org_id", "new");
 	for (i = 0; i < sizeof(smap) / sizeof(smap[0]); i++)
 		form_set(f, smap[i][1], jget(s, smap[i][0], tmp, sizeof(tmp)));
 	form_set(f, "free", jtrue(s, "is_free") ? "yes" : "no");
@@ -962,8 +967,14 @@ org_choices(struct buf *b, const struct form *f)
 	const char		*p[1], *cur = form_value(f, "org_id");
 	int			 i, k = form_index(f, "org_name");
 
-	/* As typed: the "choose it below" error has cleared its value. */
+	/*
+	 * Asked once per listing: only while the name is in question (the
+	 * "choose it below" error).  Once answered, or loaded from a stored
+	 * listing, the hidden org_id carries the answer.  As typed: that
+	 * error has cleared the name's value.
+	 */
 	if (k == -1 || (p[0] = f->raw[k]) == NULL ||
+	    !form_has_error(f, "org_name") ||
 	    (cur != NULL && strcmp(cur, "new") != 0))
 		return;
 	if (db_exec("listing_org_similar", 1, p, &r) != DB_OK ||

@@ -728,6 +728,71 @@ test_submit_offers_an_existing_organisation(void **state)
 	assert_string_equal(v, "1");
 }
 
+/*
+ * A group that said "it is a new organisation" is not asked again: not
+ * on its link's change form, and not when a moderator edits the item.
+ */
+static void
+test_organisation_question_is_asked_once(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 org[128], token[80], sub[40], path[200], body[4096];
+	const char	*params[1];
+
+	(void)state;
+	/* Listed already, and like the name walk_body types. */
+	snprintf(org, sizeof(org), "Partick Strollers Club %s", test_suffix());
+	params[0] = org;
+	PQclear(test_sql("INSERT INTO organization (name) VALUES ($1)", 1,
+	    params));
+	submit_walk("Asked once walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	browser(&s, path);
+	r = http_get(path);
+	if (r.status != 200 || contains(r.body, "Is it one of these?") ||
+	    !contains(r.body, "name=\"org_id\" value=\"new\""))
+		fail_msg("GET %s asks again: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+	/* Sent as the browser sends it: the hidden answer, nothing else. */
+	walk_body(body, sizeof(body), &s, "Asked once walk",
+	    "&version=1&s1_start=09%3A30");
+	*strstr(body, "s1_start=10%3A00") = 'x';
+	r = post(&s, path, body);
+	if (r.status != 303)
+		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+
+	/* The moderator's "Edit before approving" does not ask either. */
+	{
+		char		 tok[65], hdr[128], uid[40];
+		const char	*p[2] = { tok, NULL };
+		const char	*h[2] = { hdr, NULL };
+		int		 i;
+
+		for (i = 0; i < 64; i++)
+			tok[i] = "0123456789abcdef"[(i * 5 + 1) % 16];
+		tok[64] = '\0';
+		p[1] = test_suffix();
+		sql_str("INSERT INTO app_user (email, role, password_hash)"
+		    " VALUES ('once-' || $1 || '@example.org', 'moderator',"
+		    " '$argon2id$test') RETURNING id", 1, &p[1], uid,
+		    sizeof(uid));
+		p[1] = uid;
+		PQclear(test_sql("INSERT INTO user_session (token_hash,"
+		    " user_id, expires_at) VALUES (sha256(convert_to($1,"
+		    " 'UTF8')), $2, now() + interval '1 hour')", 2, p));
+		snprintf(hdr, sizeof(hdr), "Cookie: signpost_session=%s", tok);
+		snprintf(path, sizeof(path), "/admin/submissions/%s/edit", sub);
+		(void)http_do(&r, NULL, path, NULL, 0, h);
+		if (r.status != 200 || contains(r.body, "Is it one of these?"))
+			fail_msg("GET %s: %ld\n%s", path, r.status, r.body);
+		resp_free(&r);
+	}
+}
+
 /* The confirmation was shown, then the server and the database went. */
 static void
 test_submission_survives_kill_9_and_a_database_restart(void **state)
@@ -827,6 +892,7 @@ main(void)
 		    test_rejected_listing_is_changed_and_sent_again),
 		cmocka_unit_test(test_submit_keeps_sql_metacharacters_verbatim),
 		cmocka_unit_test(test_submit_offers_an_existing_organisation),
+		cmocka_unit_test(test_organisation_question_is_asked_once),
 		cmocka_unit_test(
 		    test_submission_survives_kill_9_and_a_database_restart),
 	};
