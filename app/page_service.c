@@ -414,7 +414,7 @@ grade_help(const char *g)
 
 static void
 section_walk(struct buf *b, const struct db_result *r, const char *id,
-    const struct session *ss, int nss)
+    int running, const struct session *ss, int nss)
 {
 	const char	*g = db_text(r, 0, S_GRADE), *v;
 	struct buf	 t;
@@ -451,15 +451,18 @@ section_walk(struct buf *b, const struct db_result *r, const char *id,
 		}
 		buf_puts(b, "</dd>");
 	}
-	buf_puts(b, "<dt>Next walk</dt><dd>");
-	if (nss > 0) {
-		schedule_format_when(&ss[0], &t);
-		buf_html(b, buf_cstr(&t));
-		buf_puts(b, " ");
-		calendar_link(b, id);
-	} else
-		buf_puts(b, "None listed: contact the group");
-	buf_puts(b, "</dd></dl>\n</section>\n");
+	if (running) {
+		buf_puts(b, "<dt>Next walk</dt><dd>");
+		if (nss > 0) {
+			schedule_format_when(&ss[0], &t);
+			buf_html(b, buf_cstr(&t));
+			buf_puts(b, " ");
+			calendar_link(b, id);
+		} else
+			buf_puts(b, "None listed: contact the group");
+		buf_puts(b, "</dd>");
+	}
+	buf_puts(b, "</dl>\n</section>\n");
 	buf_free(&t);
 }
 
@@ -808,7 +811,7 @@ page_service(struct http_request *req)
 	char			 months[16];
 	size_t			 nsch = 0, i;
 	enum db_status		 st;
-	int			 nss = 0, with_map = 0;
+	int			 nss = 0, with_map = 0, running;
 
 	memset(rs, 0, sizeof(rs));
 	if ((id = route_uuid(req, "service")) == NULL)
@@ -833,8 +836,11 @@ page_service(struct http_request *req)
 		route_db_error(req, st);
 		goto out;
 	}
-	if (nsch > 0 && (nss = schedule_next(sch, nsch, time(NULL), ss,
-	    NEXT_SESSIONS)) < 0)
+	status = db_value(r, 0, S_STATUS);
+	running = strcmp(status, "active") == 0;
+	/* A listing not running offers no sessions, walk or shortlist. */
+	if (running && nsch > 0 && (nss = schedule_next(sch, nsch,
+	    time(NULL), ss, NEXT_SESSIONS)) < 0)
 		nss = 0;
 
 	/* Only a location with coordinates needs Leaflet. */
@@ -854,11 +860,11 @@ page_service(struct http_request *req)
 	own_link(b, req, "/organisations/", db_value(r, 0, S_ORGID), "",
 	    db_value(r, 0, S_ORGNAME));
 	buf_puts(b, "</p>\n");
-	shortlist_button(b, req, id, db_value(r, 0, S_NAME));
+	if (running)
+		shortlist_button(b, req, id, db_value(r, 0, S_NAME));
 	buf_puts(b, "</div>\n");
 
-	status = db_value(r, 0, S_STATUS);
-	if (strcmp(status, "active") != 0) {
+	if (!running) {
 		buf_puts(b, "<p class=\"notice notice-warning\"><strong>");
 		if (strcmp(status, "temporarily closed") == 0)
 			buf_puts(b, "Temporarily closed.");
@@ -872,9 +878,10 @@ page_service(struct http_request *req)
 	if ((v = db_text(r, 0, S_DESC)) != NULL)
 		paras(b, v, "description");
 
-	section_when(b, sr, id, db_text(r, 0, S_GRADE) == NULL, sch, rows, nsch,
-	    ss, nss);
-	section_walk(b, r, id, ss, nss);
+	if (running)
+		section_when(b, sr, id, db_text(r, 0, S_GRADE) == NULL, sch,
+		    rows, nsch, ss, nss);
+	section_walk(b, r, id, running, ss, nss);
 	section_where(b, rs[R_LOCS], rs[R_ACCESS], &with_map);
 	section_access(b, r);
 	section_eligibility(b, r, rs[R_AREAS]);
