@@ -97,8 +97,9 @@ charity_ok(const char *v)
 	    "&ldquo;Partick Burgh Hall&rdquo;.", 200),			\
 	TEXT("v" #n "_address", "Street address", NULL, 200),		\
 	TEXT("v" #n "_city", "Town or city", NULL, 100),		\
+	/* Needed for every venue given (check_venue): not "optional". */ \
 	{ .name = "v" #n "_postcode", .label = "Postcode",		\
-	  .kind = FORM_POSTCODE, .required = 0, .max = 10,		\
+	  .kind = FORM_POSTCODE, .no_optional = 1, .max = 10,		\
 	  .format_msg = "Enter a full postcode for venue " #n ", like "	\
 	  "G12 8QQ", .autocomplete = "postal-code" },			\
 	{ .name = "v" #n "_hide", .label = "Do not show the street "	\
@@ -107,30 +108,36 @@ charity_ok(const char *v)
 	AREA("v" #n "_access", "Accessibility", "Step-free entrance, "	\
 	    "accessible toilet, hearing loop, parking ...", 500)
 
+/*
+ * Where, how often, the day and the times are needed for every session
+ * given (check_session): not marked "optional".  Every message names its
+ * session: the summary lists several sessions' errors together.
+ */
 #define SESSION(n)							\
 	{ .name = "s" #n "_venue", .label = "Where", .kind = FORM_SELECT, \
-	  .choices = venue_nums },					\
+	  .choices = venue_nums, .no_optional = 1 },			\
 	{ .name = "s" #n "_pattern", .label = "How often",		\
-	  .kind = FORM_SELECT, .choices = patterns },			\
+	  .kind = FORM_SELECT, .choices = patterns, .no_optional = 1 },	\
 	{ .name = "s" #n "_week", .label = "Which week of the month",	\
 	  .hint = "Only for &ldquo;once a month, on the nth day&rdquo;.", \
 	  .kind = FORM_SELECT, .choices = weeks },			\
 	{ .name = "s" #n "_day", .label = "Day", .kind = FORM_SELECT,	\
-	  .choices = days },						\
+	  .choices = days, .no_optional = 1 },				\
 	{ .name = "s" #n "_start", .label = "Starts at",		\
 	  .hint = "24-hour clock, like 10:30 or 14:00.",		\
-	  .kind = FORM_TIME, .format_msg = "Enter the start time like "	\
+	  .kind = FORM_TIME, .no_optional = 1,				\
+	  .format_msg = "Session " #n ": enter the start time like "	\
 	  "10:30" },							\
 	{ .name = "s" #n "_end", .label = "Ends at", .kind = FORM_TIME,	\
-	  .hint = "24-hour clock, like 12:00.",				\
-	  .format_msg = "Enter the end time like 12:00" },		\
+	  .hint = "24-hour clock, like 12:00.", .no_optional = 1,	\
+	  .format_msg = "Session " #n ": enter the end time like 12:00" }, \
 	{ .name = "s" #n "_from", .label = "Runs from", .hint =		\
 	  "A date like 2027-04-01. Needed for every two weeks: the date " \
 	  "of one session.", .kind = FORM_DATE,				\
-	  .format_msg = "Enter a date like 2027-04-01" },		\
+	  .format_msg = "Session " #n ": enter a date like 2027-04-01" }, \
 	{ .name = "s" #n "_to", .label = "Runs until", .hint = "For a "	\
 	  "season only.", .kind = FORM_DATE,				\
-	  .format_msg = "Enter a date like 2027-09-30" }
+	  .format_msg = "Session " #n ": enter a date like 2027-09-30" }
 
 static const struct form_field fields[] = {
 	{ .name = "org_id", .label = "Organisation", .kind = FORM_HIDDEN,
@@ -339,48 +346,57 @@ check_session(struct form *f, int n, int nvenues)
 		return;
 	pat = slot(f, 's', n, "pattern");
 	if (pat == NULL && !slot_error(f, 's', n, "pattern")) {
-		snprintf(msg, sizeof(msg), "Choose how often session %d runs",
+		snprintf(msg, sizeof(msg), "Session %d: choose how often it runs",
 		    n);
 		slot_fail(f, 's', n, "pattern", msg);
 	}
 	if (slot(f, 's', n, "day") == NULL && !slot_error(f, 's', n, "day")) {
-		snprintf(msg, sizeof(msg), "Choose the day of session %d", n);
+		snprintf(msg, sizeof(msg), "Session %d: choose the day", n);
 		slot_fail(f, 's', n, "day", msg);
 	}
 	if (pat != NULL && strcmp(pat, "monthly") == 0 &&
 	    slot(f, 's', n, "week") == NULL && !slot_error(f, 's', n, "week")) {
-		snprintf(msg, sizeof(msg), "Choose which week of the month "
-		    "session %d runs", n);
+		snprintf(msg, sizeof(msg), "Session %d: choose which week of "
+		    "the month it runs", n);
 		slot_fail(f, 's', n, "week", msg);
 	}
 	start = slot(f, 's', n, "start");
 	end = slot(f, 's', n, "end");
 	if (start == NULL && !slot_error(f, 's', n, "start")) {
-		snprintf(msg, sizeof(msg), "Enter the time session %d starts",
-		    n);
+		snprintf(msg, sizeof(msg), "Session %d: enter the time it "
+		    "starts", n);
 		slot_fail(f, 's', n, "start", msg);
 	}
 	if (end == NULL && !slot_error(f, 's', n, "end")) {
-		snprintf(msg, sizeof(msg), "Enter the time session %d ends", n);
+		snprintf(msg, sizeof(msg), "Session %d: enter the time it ends", n);
 		slot_fail(f, 's', n, "end", msg);
 	}
 	/* "HH:MM" compares as text. */
-	if (start != NULL && end != NULL && strcmp(end, start) <= 0)
-		slot_fail(f, 's', n, "end", "The end time must be after the "
-		    "start time (a session cannot run past midnight)");
+	if (start != NULL && end != NULL && strcmp(end, start) <= 0) {
+		snprintf(msg, sizeof(msg), "Session %d: the end time must be "
+		    "after the start time (a session cannot run past "
+		    "midnight)", n);
+		slot_fail(f, 's', n, "end", msg);
+	}
 	from = slot(f, 's', n, "from");
 	to = slot(f, 's', n, "to");
-	if (from != NULL && to != NULL && strcmp(to, from) < 0)
-		slot_fail(f, 's', n, "to", "The last date must be on or after "
-		    "the first");
+	if (from != NULL && to != NULL && strcmp(to, from) < 0) {
+		snprintf(msg, sizeof(msg), "Session %d: the last date must be "
+		    "on or after the first", n);
+		slot_fail(f, 's', n, "to", msg);
+	}
 	if (pat != NULL && strcmp(pat, "fortnightly") == 0 && from == NULL &&
-	    !slot_error(f, 's', n, "from"))
-		slot_fail(f, 's', n, "from", "Enter the date of one session, "
-		    "so we know which weeks it runs");
+	    !slot_error(f, 's', n, "from")) {
+		snprintf(msg, sizeof(msg), "Session %d: enter the date of one "
+		    "session, so we know which weeks it runs", n);
+		slot_fail(f, 's', n, "from", msg);
+	}
 	v = slot(f, 's', n, "venue");
-	if (venue_num(v) > nvenues)
-		slot_fail(f, 's', n, "venue", "Choose a venue you have given "
-		    "above");
+	if (venue_num(v) > nvenues) {
+		snprintf(msg, sizeof(msg), "Session %d: choose a venue you "
+		    "have given above", n);
+		slot_fail(f, 's', n, "venue", msg);
+	}
 }
 
 /* Every category must be one the catalogue knows. */
@@ -1095,7 +1111,8 @@ listing_form_html(struct buf *b, const struct form *f)
 		section(b, first, n == 1 ? "When it runs" : "Another session "
 		    "(optional)", n == 1 ? "One session per regular "
 		    "meeting. Leave it empty for &ldquo;by "
-		    "appointment&rdquo;." : NULL);
+		    "appointment&rdquo;. For each session you give, the "
+		    "fields not marked optional are needed." : NULL);
 		snprintf(first, sizeof(first), "s%d_venue", n);
 		snprintf(last, sizeof(last), "s%d_to", n);
 		form_fields(b, f, first, last);

@@ -609,7 +609,7 @@ test_report_details_are_limited_in_characters(void **state)
 	r = post_report(sid, cookie, body);
 	assert_int_equal(r.status, 400);
 	assert_true(contains(r.body, "2,000 characters or fewer (you have "
-	    "2001)"));
+	    "2,001)"));
 	resp_free(&r);
 	assert_int_equal(reports_for(sid), 0);
 

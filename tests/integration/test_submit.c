@@ -202,13 +202,21 @@ test_submit_errors_reshow_the_form_with_input_kept(void **state)
 	    "the organisation"));
 	assert_true(contains(r.body, "href=\"#kind-service\">Choose what "
 	    "kind"));
-	assert_true(contains(r.body, "href=\"#s1_end\">The end time must be "
-	    "after"));
+	/* Every session error names its session. */
+	assert_true(contains(r.body, "href=\"#s1_end\">Session 1: the end "
+	    "time must be after"));
 	/* "1100" is a time as a number pad types it; 25:00 and 9.3 are not. */
-	assert_true(contains(r.body, "href=\"#s2_start\">Enter the start "
-	    "time like 10:30"));
-	assert_true(contains(r.body, "href=\"#s2_end\">Enter the end time "
-	    "like 12:00"));
+	assert_true(contains(r.body, "href=\"#s2_start\">Session 2: enter "
+	    "the start time like 10:30"));
+	assert_true(contains(r.body, "href=\"#s2_end\">Session 2: enter the "
+	    "end time like 12:00"));
+	/* What a venue or session needs is not called optional. */
+	if (contains(r.body, "for=\"v1_postcode\">Postcode (optional)") ||
+	    contains(r.body, "for=\"s1_day\">Day (optional)") ||
+	    contains(r.body, "for=\"s1_start\">Starts at (optional)") ||
+	    !contains(r.body, "for=\"s1_week\">Which week of the month "
+	    "(optional)"))
+		fail_msg("required fields marked optional:\n%s", r.body);
 	assert_true(contains(r.body, "name=\"s1_start\" id=\"s1_start\" "
 	    "value=\"1100\""));
 	assert_true(contains(r.body, "href=\"#max_age\">The oldest age"));
@@ -496,6 +504,15 @@ test_edit_link_on_a_published_listing(void **state)
 	    " WHERE service_id = $1", 1, p, v, sizeof(v));
 	assert_string_equal(v, "10:00");
 
+	/* While it runs, its page offers the next walk and the shortlist. */
+	snprintf(path, sizeof(path), "/services/%s", svc);
+	r = http_get(path);
+	if (!contains(r.body, "<dt>Next walk</dt>") ||
+	    !contains(r.body, "class=\"shortlist-form\"") ||
+	    !contains(r.body, "calendar.ics"))
+		fail_msg("GET %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+
 	/* Withdraw: off search at once, and the link stops working. */
 	snprintf(path, sizeof(path), "/edit/%s/withdraw", token);
 	snprintf(body, sizeof(body), "csrf=%s", s.tok);
@@ -514,6 +531,15 @@ test_edit_link_on_a_published_listing(void **state)
 	snprintf(path, sizeof(path), "/edit/%s", token);
 	r = http_get(path);
 	assert_int_equal(r.status, 404);
+	resp_free(&r);
+	/* Its page says so and offers no session, walk or shortlist. */
+	snprintf(path, sizeof(path), "/services/%s", svc);
+	r = http_get(path);
+	if (r.status != 200 || !contains(r.body, "no longer running") ||
+	    contains(r.body, "Next walk") || contains(r.body,
+	    "Next sessions") || contains(r.body, "shortlist-form") ||
+	    contains(r.body, "calendar.ics"))
+		fail_msg("GET %s: %ld\n%s", path, r.status, r.body);
 	resp_free(&r);
 }
 
