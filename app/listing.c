@@ -609,38 +609,13 @@ session_json(const struct form *f, int n)
 	return (o);
 }
 
-static int
-cmp_session(const void *a, const void *b)
-{
-	const cJSON	*x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
-	static const char *const keys[] = { "byday", "opens_at" };
-	const char	*s, *t;
-	double		 vx, vy;
-	size_t		 i;
-	int		 c;
-
-	vx = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, "venue"));
-	vy = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(y, "venue"));
-	if (vx != vy)
-		return (vx < vy ? -1 : 1);
-	for (i = 0; i < 2; i++) {
-		s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x,
-		    keys[i]));
-		t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y,
-		    keys[i]));
-		if ((c = strcmp(s != NULL ? s : "", t != NULL ? t : "")) != 0)
-			return (c);
-	}
-	return (0);
-}
 
 char *
 listing_form_document(const struct form *f)
 {
-	cJSON		*d, *o, *s, *a, *w, *ss[LISTING_SESSIONS];
+	cJSON		*d, *o, *s, *a, *w, *ss;
 	const char	*id = form_value(f, "org_id"), *kind;
 	char		*out = NULL;
-	size_t		 k;
 	int		 n;
 
 	if ((d = cJSON_CreateObject()) == NULL)
@@ -707,14 +682,11 @@ listing_form_document(const struct form *f)
 	}
 	if ((a = cJSON_AddArrayToObject(d, "sessions")) == NULL)
 		goto out;
-	/* In listing_document()'s order, so documents compare. */
-	k = 0;
+	/* In the order the group gave them, as listing_document() keeps
+	 * them (sql/018), so documents compare. */
 	for (n = 1; n <= LISTING_SESSIONS; n++)
-		if (slot_used(f, 's', n) && (ss[k] = session_json(f, n)) != NULL)
-			k++;
-	qsort(ss, k, sizeof(ss[0]), cmp_session);
-	for (n = 0; n < (int)k; n++)
-		cJSON_AddItemToArray(a, ss[n]);
+		if (slot_used(f, 's', n) && (ss = session_json(f, n)) != NULL)
+			cJSON_AddItemToArray(a, ss);
 	if (kind != NULL && strcmp(kind, "walking_group") == 0) {
 		if ((w = cJSON_AddObjectToObject(d, "walk")) == NULL)
 			goto out;

@@ -291,8 +291,8 @@ function flow(mode, opts) {
 		await clickTo(page, page.getByRole('link',
 		    { name: 'Change the listing' }), new RegExp(`${s.link}/change$`));
 		await a11y(s.group, `${mode} change form`);
-		// Sessions come back in the listing's own order (by day code:
-		// TH before TU): the Tuesday one is found by its day.
+		// Sessions come back in the order the group gave them; the
+		// Tuesday one is found by its day all the same.
 		const tue = await tuesday(page);
 		const start = page.locator(`#${tue}`).getByLabel('Starts at');
 		assert.equal(await start.inputValue(), '10:00');

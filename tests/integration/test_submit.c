@@ -691,6 +691,57 @@ test_rejected_listing_is_changed_and_sent_again(void **state)
 	resp_free(&r);
 }
 
+/* The value selected in the select named name, or "" (the first). */
+static void
+selected_in(const char *html, const char *name, char *out, size_t len)
+{
+	char		 id[64];
+	const char	*p, *end, *sel;
+
+	out[0] = '\0';
+	snprintf(id, sizeof(id), "id=\"%s\"", name);
+	if ((p = strstr(html, id)) == NULL ||
+	    (end = strstr(p, "</select>")) == NULL ||
+	    (sel = strstr(p, " selected")) == NULL || sel > end)
+		return;
+	while (sel > p && strncmp(sel, "value=\"", 7) != 0)
+		sel--;
+	sel += 7;
+	snprintf(out, len, "%.*s", (int)strcspn(sel, "\""), sel);
+}
+
+/* Sessions stay in the order the group gave (Tuesday, then Thursday). */
+static void
+test_sessions_keep_the_groups_order(void **state)
+{
+	struct resp	 r;
+	char		 token[80], sub[40], svc[40], path[200], v[128];
+	const char	*p[1];
+
+	(void)state;
+	submit_walk("Ordered sessions walk", token, sizeof(token));
+	submission_of(token, sub, sizeof(sub));
+	p[0] = sub;
+	sql_str("SELECT string_agg(x->>'byday', ',' ORDER BY i) FROM"
+	    " submission, jsonb_array_elements(document->'sessions') WITH"
+	    " ORDINALITY AS a (x, i) WHERE id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "TU,TH");
+	publish(sub, svc, sizeof(svc));
+	p[0] = svc;
+	sql_str("SELECT string_agg(x->>'byday', ',' ORDER BY i) FROM"
+	    " jsonb_array_elements(listing_document($1)->'sessions') WITH"
+	    " ORDINALITY AS a (x, i)", 1, p, v, sizeof(v));
+	assert_string_equal(v, "TU,TH");
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	r = http_get(path);
+	selected_in(r.body, "s1_day", v, sizeof(v));
+	if (strcmp(v, "TU") != 0)
+		fail_msg("session 1 is \"%s\", not Tuesday:\n%s", v, r.body);
+	selected_in(r.body, "s2_day", v, sizeof(v));
+	assert_string_equal(v, "TH");
+	resp_free(&r);
+}
+
 static void
 test_submit_keeps_sql_metacharacters_verbatim(void **state)
 {
@@ -919,6 +970,7 @@ main(void)
 		cmocka_unit_test(test_submit_keeps_sql_metacharacters_verbatim),
 		cmocka_unit_test(test_submit_offers_an_existing_organisation),
 		cmocka_unit_test(test_organisation_question_is_asked_once),
+		cmocka_unit_test(test_sessions_keep_the_groups_order),
 		cmocka_unit_test(
 		    test_submission_survives_kill_9_and_a_database_restart),
 	};
