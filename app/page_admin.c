@@ -679,24 +679,76 @@ page_admin_item(struct http_request *req)
 }
 
 /* SP409: the item was decided, or edited, by someone else first. */
+/*
+ * Another moderator acted between this one's loading the item and
+ * sending a decision: say who did what and when, show the item as it is
+ * now, and keep what this one typed (the reason), ready to send again
+ * while the item still waits.
+ */
 static void
-acted_first(struct http_request *req, const char *id)
+acted_first(struct http_request *req, const char *id, const char *typed)
 {
 	struct db_result	*r = NULL;
 	struct buf		*b = &req->resp;
+	struct form		 rf;
+	const char		*stat, *who;
 
+	form_init(&rf, reject_fields, NFIELDS(reject_fields));
 	/* Gone altogether is a 404, not someone else's act. */
 	if (!load_submission(req, id, &r))
 		goto out;
+	stat = db_value(r, 0, SUB_STATUS);
+	who = db_text(r, 0, SUB_DECIDER) != NULL ?
+	    db_value(r, 0, SUB_DECIDER) : "another moderator";
 	admin_begin(req, "Someone else acted on this item first");
-	buf_puts(b, "<h1>Someone else acted on this item first</h1>\n<p>It "
-	    "was approved, rejected or edited after you loaded it, so "
-	    "nothing you sent was done.</p>\n<p>");
-	link_to(b, "/admin/submissions/", id, "", "Reload the item");
-	buf_puts(b, " to see it as it is now.</p>\n");
+	buf_puts(b, "<h1>Someone else acted on this item first</h1>\n"
+	    "<p class=\"notice notice-warning\">Nothing you sent was done. ");
+	if (strcmp(stat, "approved") == 0) {
+		buf_puts(b, "It was <strong>published</strong> by ");
+		buf_html(b, who);
+		buf_puts(b, " at ");
+		buf_html(b, db_value(r, 0, SUB_DECIDED));
+		buf_puts(b, ".");
+	} else if (strcmp(stat, "rejected") == 0) {
+		buf_puts(b, "It was <strong>rejected</strong> by ");
+		buf_html(b, who);
+		buf_puts(b, " at ");
+		buf_html(b, db_value(r, 0, SUB_DECIDED));
+		if (db_text(r, 0, SUB_REASON) != NULL) {
+			buf_puts(b, ", saying &ldquo;");
+			buf_html(b, db_value(r, 0, SUB_REASON));
+			buf_puts(b, "&rdquo;");
+		}
+		buf_puts(b, ".");
+	} else if (strcmp(stat, "pending") == 0) {
+		buf_puts(b, "It is still waiting, but it was changed after you "
+		    "loaded it (it is now version ");
+		buf_html(b, db_value(r, 0, SUB_VERSION));
+		buf_puts(b, "): look at it again before deciding.");
+	} else
+		buf_puts(b, "The group replaced it with a later change.");
+	buf_puts(b, "</p>\n");
+	if (typed != NULL && strcmp(stat, "pending") == 0) {
+		buf_puts(b, "<h2>Your reason, kept</h2>\n<p>Send it again if "
+		    "it still applies to the item as it is now.</p>\n");
+		if (form_set(&rf, "reason", typed) == -1)
+			log_warn("acted first %s: out of memory", id);
+		reject_form(b, req, id, db_value(r, 0, SUB_VERSION), &rf);
+	} else if (typed != NULL) {
+		buf_puts(b, "<h2>What you typed</h2>\n<p>Kept here in case "
+		    "you need it:</p>\n<blockquote class=\"typed\">");
+		buf_html(b, typed);
+		buf_puts(b, "</blockquote>\n");
+	}
+	buf_puts(b, "<h2>The item now</h2>\n");
+	listing_document_html(b, db_value(r, 0, SUB_DOC));
+	buf_puts(b, "<p>");
+	link_to(b, "/admin/submissions/", id, "", "Open the item");
+	buf_puts(b, "</p>\n");
 	admin_send(req, 409);
 out:
 	db_free(r);
+	form_free(&rf);
 }
 
 /* SP412: the update was made from a version that is no longer published. */
@@ -798,7 +850,7 @@ page_admin_approve(struct http_request *req)
 		if (st != DB_ERROR)
 			route_db_error(req, st);
 		else if (strcmp(state, "SP409") == 0)
-			acted_first(req, id);
+			acted_first(req, id, NULL);
 		else if (strcmp(state, "SP412") == 0)
 			stale_update(req, id);
 		else if (rule_broken(state)) {
@@ -868,7 +920,7 @@ page_admin_reject(struct http_request *req)
 	}
 	if (db_rows(r) == 0) {
 		db_tx_rollback();
-		acted_first(req, id);
+		acted_first(req, id, form_value(&f, "reason"));
 		goto out;
 	}
 	if ((st = notify_decided(id, form_value(&f, "reason"))) != DB_OK) {

@@ -459,6 +459,54 @@ test_admin_two_moderators_approving_one_item_one_wins(void **state)
 	}
 }
 
+/*
+ * A approves, then B rejects from the page B loaded before: B is told who
+ * published it and when, and the reason B typed is still there.  When A
+ * only edited it, B's reason is ready to send against the new version.
+ */
+static void
+test_admin_second_moderator_keeps_their_reason(void **state)
+{
+	struct mod	 a, b;
+	struct resp	 r;
+	char		 id[37], path[128], v[64];
+
+	(void)state;
+	make_mod(&a, "first");
+	make_mod(&b, "second");
+	make_new(id, "Decided twice", any_postcode());
+	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
+	r = mod_post(&a, path, "version=1");
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/admin/submissions/%s/reject", id);
+	r = mod_post(&b, path, "version=1&reason=The+venue+has+closed+down");
+	if (r.status != 409 || !contains(r.body, "published</strong> by ") ||
+	    !contains(r.body, a.email) ||
+	    !contains(r.body, "The venue has closed down") ||
+	    !contains(r.body, "Decided twice"))
+		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+
+	/* Edited, not decided: the reason comes back in a form to resend. */
+	make_new(id, "Edited meanwhile", any_postcode());
+	PQclear(test_sql("UPDATE submission SET version = 2 WHERE id = $1",
+	    1, (const char *[]){ id }));
+	snprintf(path, sizeof(path), "/admin/submissions/%s/reject", id);
+	r = mod_post(&b, path, "version=1&reason=Please+add+the+times");
+	if (r.status != 409 || !contains(r.body, "still waiting") ||
+	    !contains(r.body, "Please add the times</textarea>") ||
+	    !contains(r.body, "name=\"version\" value=\"2\""))
+		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+	r = mod_post(&b, path, "version=2&reason=Please+add+the+times");
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	one("SELECT status FROM submission WHERE id = $1", id, NULL, v,
+	    sizeof(v));
+	assert_string_equal(v, "rejected");
+}
+
 static void
 test_admin_stale_update_is_refused_and_nothing_overwritten(void **state)
 {
@@ -917,6 +965,8 @@ main(void)
 		cmocka_unit_test(test_admin_approve_publishes_verbatim),
 		cmocka_unit_test(
 		    test_admin_two_moderators_approving_one_item_one_wins),
+		cmocka_unit_test(
+		    test_admin_second_moderator_keeps_their_reason),
 		cmocka_unit_test(
 		    test_admin_stale_update_is_refused_and_nothing_overwritten),
 		cmocka_unit_test(test_admin_approve_breaking_a_rule_names_it),
