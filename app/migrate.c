@@ -1,7 +1,10 @@
 /*
  * Schema migrations.  Files are named NNN_words.sql and applied in name
  * order; a file is never edited once applied anywhere, so a new change is
- * always a new file.
+ * always a new file.  Functions are the exception: sql/functions/ holds
+ * the one current definition of each (CREATE OR REPLACE), applied after
+ * the migrations on every run, so a change to a function is an edit of
+ * its file, not a copy of it in a new migration.
  */
 #include <sys/stat.h>
 
@@ -95,6 +98,78 @@ out:
 	return (rc);
 }
 
+static int
+is_function_file(const struct dirent *d)
+{
+	regex_t	re;
+	int	ok;
+
+	if (regcomp(&re, "^[a-z0-9_]+\\.sql$", REG_EXTENDED |
+	    REG_NOSUB) != 0)
+		return (0);
+	ok = regexec(&re, d->d_name, 0, NULL, 0) == 0;
+	regfree(&re);
+	return (ok);
+}
+
+/*
+ * Every file in dir/functions, in one transaction: they change together.
+ * Bodies are checked when called, not when made, so that files may
+ * refer to each other in any order (as pg_restore does it).
+ */
+static int
+apply_functions(const char *dir, char *err, size_t errlen)
+{
+	struct dirent	**list = NULL;
+	struct buf	  sql;
+	char		  fdir[4096], path[4096];
+	int		  n, i, rc = -1;
+
+	buf_init(&sql);
+	if ((size_t)snprintf(fdir, sizeof(fdir), "%s/functions", dir) >=
+	    sizeof(fdir)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return (-1);
+	}
+	if ((n = scandir(fdir, &list, is_function_file, alphasort)) == -1) {
+		snprintf(err, errlen, "%s: %s", fdir, strerror(errno));
+		return (-1);
+	}
+	buf_puts(&sql, "SET LOCAL check_function_bodies = off;\n");
+	for (i = 0; i < n; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", fdir,
+		    list[i]->d_name) >= sizeof(path) ||
+		    buf_append_file(&sql, path) == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		buf_puts(&sql, "\n");
+	}
+	if (sql.oom) {
+		snprintf(err, errlen, "%s: out of memory", fdir);
+		goto out;
+	}
+	if (db_tx_begin() != DB_OK)
+		goto dberr;
+	if (db_script(buf_cstr(&sql), NULL) != DB_OK) {
+		snprintf(err, errlen, "%s: %s", fdir, db_errmsg());
+		db_tx_rollback();
+		goto out;
+	}
+	if (db_tx_commit() != DB_OK)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "%s: %s", fdir, db_errmsg());
+out:
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	buf_free(&sql);
+	return (rc);
+}
+
 int
 migrate_run(const char *dir, int *applied, char *err, size_t errlen)
 {
@@ -118,6 +193,8 @@ migrate_run(const char *dir, int *applied, char *err, size_t errlen)
 			goto out;
 		*applied += r;
 	}
+	if (apply_functions(dir, err, errlen) == -1)
+		goto out;
 	rc = 0;
 out:
 	for (i = 0; i < n; i++)

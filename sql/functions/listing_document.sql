@@ -1,0 +1,60 @@
+-- The document of a published listing (sql/011 says what a document is):
+-- what the forms load, what a submission is compared with, and what
+-- history records.  Sessions in the order the group gave them (sql/018).
+CREATE OR REPLACE FUNCTION listing_document(p_service uuid) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object(
+	    'organization', organization_document(o.id),
+	    'service', jsonb_build_object(
+		'name', s.name, 'kind', s.kind, 'description', s.description,
+		'categories', coalesce((SELECT jsonb_agg(t.slug ORDER BY t.slug COLLATE "C")
+		    FROM service_taxonomy st
+		    JOIN taxonomy_term t ON t.id = st.taxonomy_term_id
+		    WHERE st.service_id = s.id), '[]'::jsonb),
+		'eligibility', s.eligibility_description,
+		'minimum_age', s.minimum_age, 'maximum_age', s.maximum_age,
+		'is_free', s.is_free, 'cost', s.cost_description,
+		'self_referral', s.self_referral,
+		'professional_referral', s.professional_referral,
+		'drop_in', s.drop_in, 'booking_required', s.booking_required,
+		'referral', s.referral_description, 'email', s.email,
+		'phone', (SELECT min(p.number) FROM phone p
+		    WHERE p.service_id = s.id),
+		'website', s.url,
+		'languages', coalesce((SELECT jsonb_agg(coalesce(l.name, l.code)
+		    ORDER BY coalesce(l.name, l.code) COLLATE "C") FROM language l
+		    WHERE l.service_id = s.id), '[]'::jsonb)),
+	    'venues', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'name', l.name, 'address', l.address_1, 'city', l.city,
+		'postcode', l.postal_code, 'hide_address', l.address_hidden,
+		'accessibility', (SELECT string_agg(a.description, '; '
+		    ORDER BY a.description) FROM accessibility a
+		    WHERE a.location_id = l.id))
+		ORDER BY sal.position NULLS LAST, l.name, l.id)
+		FROM service_at_location sal
+		JOIN location l ON l.id = sal.location_id
+		WHERE sal.service_id = s.id), '[]'::jsonb),
+	    'sessions', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'venue', v.n, 'freq', sch.freq, 'interval', sch."interval",
+		'byday', sch.byday,
+		'opens_at', to_char(sch.opens_at, 'HH24:MI'),
+		'closes_at', to_char(sch.closes_at, 'HH24:MI'),
+		'valid_from', sch.valid_from, 'valid_to', sch.valid_to)
+		ORDER BY sch.seq)
+		FROM schedule sch
+		JOIN (SELECT sal.id, row_number() OVER (ORDER BY
+		    sal.position NULLS LAST, l.name, l.id) AS n
+		    FROM service_at_location sal
+		    JOIN location l ON l.id = sal.location_id
+		    WHERE sal.service_id = s.id) v
+		    ON v.id = sch.service_at_location_id), '[]'::jsonb),
+	    'walk', (SELECT jsonb_build_object('grade', w.grade,
+		'length_km', trim_scale(w.length_km)::text,
+		'duration_minutes', w.duration_minutes,
+		'terrain', w.terrain, 'meeting_point', w.meeting_point)
+		FROM walk_detail w WHERE w.service_id = s.id),
+	    'contact_email', s.review_email)
+	FROM service s
+	JOIN organization o ON o.id = s.organization_id
+	WHERE s.id = p_service
+$$;
