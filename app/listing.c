@@ -1349,6 +1349,131 @@ diff_cell(struct buf *b, const char *v)
 	buf_puts(b, "</td>");
 }
 
+/* Longer than this, a change is marked word by word inside the text. */
+#define DIFF_LONG	60
+/* Past this many words a side, the quadratic table costs too much. */
+#define DIFF_WORDS	400
+
+struct words {
+	const char	*p[DIFF_WORDS];
+	size_t		 len[DIFF_WORDS];	/* the word and its spaces */
+	size_t		 n;
+};
+
+/* Split into words, each with the white space after it; -1 if too many. */
+static int
+split_words(const char *s, struct words *w)
+{
+	size_t	n;
+
+	w->n = 0;
+	while (*s != '\0') {
+		if (w->n == DIFF_WORDS)
+			return (-1);
+		n = strcspn(s, " \t\r\n");
+		n += strspn(s + n, " \t\r\n");
+		w->p[w->n] = s;
+		w->len[w->n++] = n;
+		s += n;
+	}
+	return (0);
+}
+
+static int
+word_eq(const struct words *a, size_t i, const struct words *b, size_t j)
+{
+	size_t	la = strcspn(a->p[i], " \t\r\n");
+	size_t	lb = strcspn(b->p[j], " \t\r\n");
+
+	return (la == lb && memcmp(a->p[i], b->p[j], la) == 0);
+}
+
+static void
+html_n(struct buf *b, const char *s, size_t n)
+{
+	struct buf	t;
+
+	buf_init(&t);
+	buf_append(&t, s, n);
+	buf_html(b, buf_cstr(&t));
+	buf_free(&t);
+}
+
+/*
+ * Both cells of a long text changed in place: the words only before has
+ * in <del>, the words only after has in <ins>, by a longest common
+ * subsequence of words.  0, or -1 to draw the cells plainly.
+ */
+static int
+diff_words(struct buf *b, const char *x, const char *y)
+{
+	struct words	*a, *c;
+	unsigned short	*t = NULL;
+	const char	*tag;
+	size_t		 i, j, w;
+	int		 side, open, mine, ret = -1;
+
+	a = malloc(sizeof(*a));
+	c = malloc(sizeof(*c));
+	if (a == NULL || c == NULL || split_words(x, a) == -1 ||
+	    split_words(y, c) == -1)
+		goto out;
+	w = c->n + 1;
+	/* t[i][j]: the common words of a from i on and c from j on. */
+	if ((t = calloc((a->n + 1) * w, sizeof(*t))) == NULL)
+		goto out;
+	for (i = a->n; i-- > 0; )
+		for (j = c->n; j-- > 0; )
+			t[i * w + j] = word_eq(a, i, c, j) ?
+			    t[(i + 1) * w + j + 1] + 1 :
+			    (t[(i + 1) * w + j] > t[i * w + j + 1] ?
+			    t[(i + 1) * w + j] : t[i * w + j + 1]);
+	/* Before's side marks what went, after's what came; a run of
+	 * marked words is one element. */
+	for (side = 0; side < 2; side++) {
+		tag = side == 0 ? "del" : "ins";
+		open = 0;
+		buf_puts(b, "<td>");
+		for (i = 0, j = 0; i < a->n || j < c->n; ) {
+			if (i < a->n && j < c->n && word_eq(a, i, c, j)) {
+				if (open)
+					buf_printf(b, "</%s>", tag);
+				open = 0;
+				html_n(b, side == 0 ? a->p[i] : c->p[j],
+				    side == 0 ? a->len[i] : c->len[j]);
+				i++;
+				j++;
+				continue;
+			}
+			mine = j == c->n || (i < a->n &&
+			    t[(i + 1) * w + j] >= t[i * w + j + 1]) ?
+			    side == 0 : side == 1;
+			if (mine && !open)
+				buf_printf(b, "<%s>", tag);
+			open |= mine;
+			if (j == c->n || (i < a->n &&
+			    t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+				if (side == 0)
+					html_n(b, a->p[i], a->len[i]);
+				i++;
+			} else {
+				if (side == 1)
+					html_n(b, c->p[j], c->len[j]);
+				j++;
+			}
+		}
+		if (open)
+			buf_printf(b, "</%s>", tag);
+		buf_puts(b, "</td>");
+	}
+	ret = 0;
+out:
+	free(t);
+	free(a);
+	free(c);
+	return (ret);
+}
+
 int
 listing_diff_html(struct buf *b, const char *before, const char *after)
 {
@@ -1365,7 +1490,9 @@ listing_diff_html(struct buf *b, const char *before, const char *after)
 		lines_free(&la);
 		return (-1);
 	}
-	buf_puts(b, "<table class=\"diff\"><caption>What changes</caption>"
+	/* The page's heading says "What changes"; this names the table. */
+	buf_puts(b, "<table class=\"diff\"><caption class=\"visually-hidden\">"
+	    "Each changed field, before and after</caption>"
 	    "<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">"
 	    "Before</th><th scope=\"col\">After</th></tr></thead><tbody>");
 	/* Then the lines only before has (a venue or session taken away). */
@@ -1381,8 +1508,11 @@ listing_diff_html(struct buf *b, const char *before, const char *after)
 		buf_puts(b, "<tr><th scope=\"row\">");
 		buf_html(b, label);
 		buf_puts(b, "</th>");
-		diff_cell(b, x);
-		diff_cell(b, y);
+		if (*x == '\0' || *y == '\0' || (strlen(x) <= DIFF_LONG &&
+		    strlen(y) <= DIFF_LONG) || diff_words(b, x, y) == -1) {
+			diff_cell(b, x);
+			diff_cell(b, y);
+		}
 		buf_puts(b, "</tr>");
 	}
 	if (n == 0)

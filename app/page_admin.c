@@ -68,39 +68,62 @@ static const struct db_stmt stmts[] = {
 	  " to_char(s.decided_at, 'YYYY-MM-DD HH24:MI'), u.email,"
 	  " sv.version,"
 	  " CASE WHEN s.kind = 'update' AND sv.id IS NOT NULL"
-	  "   THEN listing_document(s.service_id)::text END"
+	  "   THEN listing_document(s.service_id)::text END,"
+	  /*
+	   * What approving publishes: an organisation named by its id
+	   * stays as it is listed, whatever the group typed about it.
+	   */
+	  " coalesce(jsonb_set(s.document, '{organization}',"
+	  "   organization_document(CASE WHEN s.document->'organization'"
+	  "   ->>'id' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+	  "[0-9a-f]{12}$' THEN (s.document->'organization'->>'id')::uuid"
+	  "   END)), s.document)::text"
 	  " FROM submission s"
 	  " LEFT JOIN app_user u ON u.id = s.decided_by"
 	  " LEFT JOIN service sv ON sv.id = s.service_id"
 	  " WHERE s.id = $1" },
 	/*
-	 * Other listings with a similar name, or a venue at the same
-	 * postcode or within 500 m of one of the document's postcodes.
+	 * Possible duplicates: published listings and other items waiting
+	 * (two groups may send the same walk), whose names are alike
+	 * (pg_trgm's %, at its 0.3 threshold).  Ranked by how alike the
+	 * names are, then the same kind; the nearest venue is a hint shown
+	 * beside them, never a match on its own: a food bank 300 m from a
+	 * walking group is no duplicate of it.
 	 */
 	{ "adm_duplicates",
 	  "WITH d AS (SELECT $2::jsonb #>> '{service,name}' AS name,"
+	  "  $2::jsonb #>> '{service,kind}' AS kind,"
 	  "  CASE WHEN jsonb_typeof($2::jsonb -> 'venues') = 'array'"
 	  "  THEN $2::jsonb -> 'venues' ELSE '[]'::jsonb END AS venues),"
-	  " pc AS (SELECT p.postcode, p.grid FROM postcode p"
+	  " pc AS (SELECT p.grid FROM postcode p"
 	  "  WHERE p.postcode IN (SELECT v ->> 'postcode'"
-	  "  FROM d, jsonb_array_elements(d.venues) v))"
-	  " SELECT s.id, s.name, s.status,"
-	  " string_agg(DISTINCT x.why, '; ')"
-	  " FROM ("
-	  "  SELECT sv.id, 'a similar name' AS why FROM service sv, d"
-	  "  WHERE sv.name % d.name AND similarity(sv.name, d.name) > 0.4"
+	  "  FROM d, jsonb_array_elements(d.venues) v)),"
+	  " c AS ("
+	  "  SELECT false AS waiting, sv.id, sv.name, sv.kind, sv.status,"
+	  "  (SELECT min(l.grid <-> pc.grid) FROM service_at_location sal"
+	  "   JOIN location l ON l.id = sal.location_id, pc"
+	  "   WHERE sal.service_id = sv.id) AS metres"
+	  "  FROM service sv, d"
+	  "  WHERE sv.name % d.name AND sv.id IS DISTINCT FROM $1::uuid"
 	  "  UNION ALL"
-	  "  SELECT sal.service_id, 'a venue at ' || pc.postcode"
-	  "  FROM pc JOIN location l ON l.postal_code = pc.postcode"
-	  "  JOIN service_at_location sal ON sal.location_id = l.id"
-	  "  UNION ALL"
-	  "  SELECT sal.service_id, 'a venue within 500 m of ' || pc.postcode"
-	  "  FROM pc JOIN location l ON l.grid <@ circle(pc.grid, 500)"
-	  "  JOIN service_at_location sal ON sal.location_id = l.id"
-	  "  WHERE l.postal_code IS DISTINCT FROM pc.postcode) x"
-	  " JOIN service s ON s.id = x.id"
-	  " WHERE s.id IS DISTINCT FROM $1::uuid"
-	  " GROUP BY s.id, s.name, s.status ORDER BY s.name, s.id LIMIT 20" },
+	  "  SELECT true, o.id, o.document #>> '{service,name}',"
+	  "  o.document #>> '{service,kind}', o.status,"
+	  "  (SELECT min(p.grid <-> pc.grid) FROM jsonb_array_elements("
+	  "   CASE WHEN jsonb_typeof(o.document -> 'venues') = 'array'"
+	  "   THEN o.document -> 'venues' ELSE '[]'::jsonb END) v"
+	  "   JOIN postcode p ON p.postcode = v ->> 'postcode', pc)"
+	  "  FROM submission o, d"
+	  "  WHERE o.status = 'pending' AND o.id <> $3::uuid"
+	  "  AND (o.document #>> '{service,name}') % d.name"
+	  "  AND ($1::uuid IS NULL OR o.service_id IS DISTINCT FROM"
+	  "  $1::uuid))"
+	  " SELECT c.waiting, c.id, c.name, c.status,"
+	  " round(100 * similarity(c.name, d.name))::int,"
+	  " c.kind IS NOT DISTINCT FROM d.kind, round(c.metres)::int"
+	  " FROM c, d"
+	  " ORDER BY similarity(c.name, d.name)"
+	  "   + CASE WHEN c.kind IS NOT DISTINCT FROM d.kind THEN 0.2"
+	  "   ELSE 0 END DESC, c.metres NULLS LAST, c.name, c.id LIMIT 20" },
 	{ "adm_publish",
 	  "/*writes*/ SELECT listing_publish($1, $2::int, $3, $4::int)" },
 	/* Which rule a document breaks; its writes are undone. */
@@ -149,7 +172,7 @@ static const struct db_stmt stmts[] = {
 enum {
 	SUB_ID, SUB_KIND, SUB_SERVICE, SUB_DOC, SUB_BASE, SUB_VERSION,
 	SUB_STATUS, SUB_REASON, SUB_CREATED, SUB_DECIDED, SUB_DECIDER,
-	SUB_SVCVERSION, SUB_PUBLISHED
+	SUB_SVCVERSION, SUB_PUBLISHED, SUB_EFFECTIVE
 };
 
 /* adm_report_get's columns. */
@@ -442,39 +465,70 @@ out:
 /* ------------------------------------------------------------------ */
 /* An item: preview, diff, duplicates, and what can be done with it. */
 
+/* adm_duplicates' columns. */
+enum {
+	DUP_WAITING, DUP_ID, DUP_NAME, DUP_STATUS, DUP_ALIKE, DUP_KIND,
+	DUP_METRES
+};
+
 static void
 duplicates(struct buf *b, const struct db_result *s)
 {
 	struct db_result	*r = NULL;
-	const char		*p[2];
+	const char		*p[3], *m;
+	long long		 metres;
 	int			 i;
 
 	p[0] = db_value(s, 0, SUB_SERVICE);
 	p[1] = db_value(s, 0, SUB_DOC);
+	p[2] = db_value(s, 0, SUB_ID);
 	buf_puts(b, "<section aria-labelledby=\"h-dups\"><h2 id=\"h-dups\">"
 	    "Possible duplicates</h2>\n");
-	if (db_exec("adm_duplicates", 2, p, &r) != DB_OK) {
+	if (db_exec("adm_duplicates", 3, p, &r) != DB_OK) {
 		/* The item is still worth showing without them. */
 		log_warn("duplicates of %s: %s", db_value(s, 0, SUB_ID),
 		    db_errmsg());
 		buf_puts(b, "<p>The check for duplicates failed; it has been "
 		    "logged.</p>\n");
 	} else if (db_rows(r) == 0)
-		buf_puts(b, "<p>No other listing has a similar name or a "
-		    "venue nearby.</p>\n");
+		buf_puts(b, "<p>No other listing, published or waiting, has a "
+		    "name like this one.</p>\n");
 	else {
 		buf_puts(b, "<ul class=\"duplicates\">");
 		for (i = 0; i < db_rows(r); i++) {
 			buf_puts(b, "<li>");
-			link_to(b, "/services/", db_value(r, i, 0), "",
-			    db_value(r, i, 1));
-			if (strcmp(db_value(r, i, 2), "active") != 0) {
-				buf_puts(b, " (");
-				buf_html(b, db_value(r, i, 2));
-				buf_puts(b, ")");
+			if (db_bool(r, i, DUP_WAITING) == 1) {
+				link_to(b, "/admin/submissions/",
+				    db_value(r, i, DUP_ID), "",
+				    db_text(r, i, DUP_NAME) != NULL ?
+				    db_value(r, i, DUP_NAME) : "(no name)");
+				buf_puts(b, " (waiting in the queue)");
+			} else {
+				link_to(b, "/services/", db_value(r, i,
+				    DUP_ID), "", db_value(r, i, DUP_NAME));
+				if (strcmp(db_value(r, i, DUP_STATUS),
+				    "active") != 0) {
+					buf_puts(b, " (");
+					buf_html(b, db_value(r, i, DUP_STATUS));
+					buf_puts(b, ")");
+				}
 			}
-			buf_puts(b, ": ");
-			buf_html(b, db_value(r, i, 3));
+			buf_printf(b, ": names %s%% alike",
+			    db_value(r, i, DUP_ALIKE));
+			if (db_bool(r, i, DUP_KIND) == 1)
+				buf_puts(b, ", the same kind");
+			if ((m = db_text(r, i, DUP_METRES)) != NULL &&
+			    str_to_ll(m, 0, LLONG_MAX, &metres) == 0) {
+				if (metres < 20)
+					buf_puts(b, ", a venue at the same "
+					    "place");
+				else if (metres < 1000)
+					buf_printf(b, ", a venue about %lld m "
+					    "away", (metres + 5) / 10 * 10);
+				else if (metres <= 20000)
+					buf_printf(b, ", a venue %.1f km away",
+					    (double)metres / 1000);
+			}
 			buf_puts(b, "</li>");
 		}
 		buf_puts(b, "</ul>\n");
@@ -517,6 +571,41 @@ reject_form(struct buf *b, struct http_request *req, const char *id,
 }
 
 /*
+ * The group named an organisation that is listed already and typed other
+ * details for it: approving publishes the listed ones, so say which of
+ * the typed ones it leaves out, as a diff of their own.
+ */
+static void
+org_typed(struct buf *b, const struct db_result *r)
+{
+	struct buf	d;
+
+	buf_init(&d);
+	if (listing_diff_html(&d, db_value(r, 0, SUB_EFFECTIVE),
+	    db_value(r, 0, SUB_DOC)) > 0) {
+		buf_puts(b, "<section aria-labelledby=\"h-org\"><h2 "
+		    "id=\"h-org\">The organisation as the group typed it"
+		    "</h2>\n<p>The group chose an organisation that is listed "
+		    "already. Approving publishes the listing under it as it "
+		    "is listed (&ldquo;Before&rdquo;); what the group typed "
+		    "(&ldquo;After&rdquo;) is not published. To use their "
+		    "details, edit the organisation&rsquo;s listing.</p>\n");
+		buf_append(b, d.data, d.len);
+		buf_puts(b, "</section>\n");
+	}
+	buf_free(&d);
+}
+
+static void
+preview(struct buf *b, const char *doc)
+{
+	buf_puts(b, "<section aria-labelledby=\"h-preview\"><h2 "
+	    "id=\"h-preview\">As it will appear</h2>\n");
+	listing_document_html(b, doc);
+	buf_puts(b, "</section>\n");
+}
+
+/*
  * The item page.  rf: the reject form as sent (errors kept), or NULL;
  * rule: the constraint an approval broke, or NULL.
  */
@@ -528,7 +617,7 @@ item_page(struct http_request *req, const char *id, struct form *rf,
 	struct buf		*b = &req->resp;
 	struct form		 empty, lf;
 	struct buf		 title;
-	const char		*doc, *kind, *stat, *version;
+	const char		*doc, *eff, *kind, *stat, *version;
 	char			 name[NAME_MAX_LEN];
 	int			 pending, update;
 
@@ -538,6 +627,7 @@ item_page(struct http_request *req, const char *id, struct form *rf,
 	if (!load_submission(req, id, &r))
 		goto out;
 	doc = db_value(r, 0, SUB_DOC);
+	eff = db_value(r, 0, SUB_EFFECTIVE);
 	kind = db_value(r, 0, SUB_KIND);
 	stat = db_value(r, 0, SUB_STATUS);
 	version = db_value(r, 0, SUB_VERSION);
@@ -622,22 +712,11 @@ item_page(struct http_request *req, const char *id, struct form *rf,
 		buf_puts(b, "Replaced by a later change from the group");
 	buf_puts(b, "</p>\n");
 
-	if (pending) {
-		buf_puts(b, "<div class=\"admin-actions\">"
-		    "<form method=\"post\" action=\"/admin/submissions/");
-		buf_html(b, id);
-		buf_puts(b, "/approve\" class=\"admin-action\">");
-		form_csrf_input(b, req);
-		hidden(b, "version", version);
-		buf_puts(b, "<button class=\"button\" type=\"submit\">Approve"
-		    " and publish</button></form>\n<p>");
-		link_to(b, "/admin/submissions/", id, "/edit",
-		    "Edit before approving");
-		buf_puts(b, "</p>\n");
-		reject_form(b, req, id, version, rf != NULL ? rf : &empty);
-		buf_puts(b, "</div>\n");
-	}
-
+	/*
+	 * What changes first, then the decision: on a small screen the
+	 * buttons must not come before what they approve.  An update's
+	 * change is its diff; a new listing's is all of it.
+	 */
 	if (update) {
 		buf_puts(b, "<section aria-labelledby=\"h-diff\"><h2 "
 		    "id=\"h-diff\">What changes</h2>\n");
@@ -652,15 +731,36 @@ item_page(struct http_request *req, const char *id, struct form *rf,
 				    "update was made.</strong> Approving it "
 				    "will be refused; check the differences "
 				    "against the listing as it is now.</p>\n");
-			diff_section(b, db_value(r, 0, SUB_PUBLISHED), doc);
+			diff_section(b, db_value(r, 0, SUB_PUBLISHED), eff);
 		}
 		buf_puts(b, "</section>\n");
+		org_typed(b, r);
+	} else {
+		org_typed(b, r);
+		preview(b, eff);
+		duplicates(b, r);
 	}
-	buf_puts(b, "<section aria-labelledby=\"h-preview\"><h2 "
-	    "id=\"h-preview\">As it will appear</h2>\n");
-	listing_document_html(b, doc);
-	buf_puts(b, "</section>\n");
-	duplicates(b, r);
+	if (pending) {
+		buf_puts(b, "<section class=\"admin-actions\" "
+		    "aria-labelledby=\"h-decide\"><h2 id=\"h-decide\">"
+		    "Your decision</h2>\n<form method=\"post\" "
+		    "action=\"/admin/submissions/");
+		buf_html(b, id);
+		buf_puts(b, "/approve\" class=\"admin-action\">");
+		form_csrf_input(b, req);
+		hidden(b, "version", version);
+		buf_puts(b, "<button class=\"button\" type=\"submit\">Approve"
+		    " and publish</button></form>\n<p>");
+		link_to(b, "/admin/submissions/", id, "/edit",
+		    "Edit before approving");
+		buf_puts(b, "</p>\n");
+		reject_form(b, req, id, version, rf != NULL ? rf : &empty);
+		buf_puts(b, "</section>\n");
+	}
+	if (update) {
+		preview(b, eff);
+		duplicates(b, r);
+	}
 	admin_send(req, status);
 out:
 	db_free(r);
@@ -678,9 +778,8 @@ page_admin_item(struct http_request *req)
 		item_page(req, id, NULL, NULL, 200);
 }
 
-/* SP409: the item was decided, or edited, by someone else first. */
 /*
- * Another moderator acted between this one's loading the item and
+ * SP409.  Another moderator acted between this one's loading the item and
  * sending a decision: say who did what and when, show the item as it is
  * now, and keep what this one typed (the reason), ready to send again
  * while the item still waits.
