@@ -1174,7 +1174,7 @@ session_text(struct buf *b, const cJSON *x)
 {
 	static const char *const ord[] = { "", "first", "second", "third",
 	    "fourth" };
-	const char	*freq, *byday, *day;
+	const char	*freq, *byday, *day, *v;
 	char		 t1[32], t2[32], t3[32];
 	int		 iv, w = 0;
 
@@ -1201,10 +1201,11 @@ session_text(struct buf *b, const cJSON *x)
 	    or_empty(jget(x, "opens_at", t1, sizeof(t1)), "?"),
 	    or_empty(jget(x, "closes_at", t2, sizeof(t2)), "?"),
 	    or_empty(jget(x, "venue", t3, sizeof(t3)), "1"));
-	if (jget(x, "valid_from", t1, sizeof(t1)) != NULL)
-		buf_printf(b, ", from %s", t1);
-	if (jget(x, "valid_to", t1, sizeof(t1)) != NULL)
-		buf_printf(b, ", until %s", t1);
+	/* jget's answer, not the buffer: a string is returned, not copied. */
+	if ((v = jget(x, "valid_from", t1, sizeof(t1))) != NULL)
+		buf_printf(b, ", from %s", v);
+	if ((v = jget(x, "valid_to", t1, sizeof(t1))) != NULL)
+		buf_printf(b, ", until %s", v);
 }
 
 static int
