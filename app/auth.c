@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,6 +209,8 @@ static const char *
 safe_next(const char *next)
 {
 	const unsigned char	*p;
+	const char		*seg, *end;
+	size_t			 n;
 
 	if (next == NULL || strlen(next) > NEXT_MAX ||
 	    strncmp(next, "/admin", 6) != 0 ||
@@ -216,6 +219,22 @@ safe_next(const char *next)
 	for (p = (const unsigned char *)next; *p != '\0'; p++)
 		if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
 			return (NULL);
+	/*
+	 * The path as the browser will resolve it: no empty segment and no
+	 * dot segment ("/admin/../x" is "/x"), dots written as %2e too.
+	 */
+	end = next + strcspn(next, "?#");
+	for (seg = next + 1; seg <= end; seg += n + 1) {
+		n = strcspn(seg, "/?#");
+		if (seg + n > end)
+			n = (size_t)(end - seg);
+		if (n == 0 && seg != end)
+			return (NULL);
+		if ((n == 1 && seg[0] == '.') || (n == 2 &&
+		    strncmp(seg, "..", 2) == 0) || strncasecmp(seg, "%2e", 3) ==
+		    0 || (n >= 4 && strncasecmp(seg + 1, "%2e", 3) == 0))
+			return (NULL);
+	}
 	return (next);
 }
 

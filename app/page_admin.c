@@ -124,6 +124,32 @@ static const struct db_stmt stmts[] = {
 	  " ORDER BY similarity(c.name, d.name)"
 	  "   + CASE WHEN c.kind IS NOT DISTINCT FROM d.kind THEN 0.2"
 	  "   ELSE 0 END DESC, c.metres NULLS LAST, c.name, c.id LIMIT 20" },
+	/* A published listing, for its moderators' edit page. */
+	{ "adm_svc_get",
+	  "SELECT s.name, s.status, s.version, listing_document(s.id)::text"
+	  " FROM service s WHERE s.id = $1" },
+	/* Which rule a document breaks; its writes are undone. */
+	{ "adm_svc_check",
+	  "/*writes*/ SELECT listing_check($1::jsonb)" },
+	/*
+	 * A moderator's correction goes the way every change goes: an
+	 * update submission, published at once (listing_publish records
+	 * it in the history), from the version the moderator saw.
+	 */
+	{ "adm_svc_update",
+	  "INSERT INTO submission (kind, service_id, document, base_version)"
+	  " VALUES ('update', $1, $2::jsonb, $3::int) RETURNING id" },
+	{ "adm_svc_unpublish",
+	  "WITH d AS (SELECT listing_document($1) AS doc),"
+	  " u AS (UPDATE service SET status = 'inactive',"
+	  "   version = version + 1"
+	  "   WHERE id = $1 AND version = $2::int AND status = 'active'"
+	  "   RETURNING id)"
+	  " INSERT INTO listing_change (service_id, user_id, actor, action,"
+	  "   before, after)"
+	  " SELECT u.id, $3, $4, 'withdrawn', d.doc,"
+	  "   jsonb_set(d.doc, '{withdrawn}', 'true') FROM u, d"
+	  " RETURNING service_id" },
 	{ "adm_publish",
 	  "/*writes*/ SELECT listing_publish($1, $2::int, $3, $4::int)" },
 	/* Which rule a document breaks; its writes are undone. */
@@ -155,12 +181,30 @@ static const struct db_stmt stmts[] = {
 	{ "adm_service",
 	  "SELECT name, version, listing_document(id)::text FROM service"
 	  " WHERE id = $1" },
+	/*
+	 * by_group: the change was written by the group (sent from /submit
+	 * or its link, which record the sender's address), whoever
+	 * approved it.  A restore names the change it put back.
+	 */
 	{ "adm_history",
 	  "SELECT c.id, to_char(c.changed_at, 'YYYY-MM-DD HH24:MI'), c.actor,"
 	  " c.action, c.restored_from, c.before::text, c.after::text,"
-	  " c.after = listing_document(c.service_id)"
-	  " FROM listing_change c WHERE c.service_id = $1"
+	  " c.after = listing_document(c.service_id),"
+	  " EXISTS (SELECT 1 FROM submission sub WHERE sub.id ="
+	  "   c.submission_id AND sub.submitter_ip IS NOT NULL),"
+	  " to_char(rc.changed_at, 'YYYY-MM-DD HH24:MI'), rc.action,"
+	  " rc.actor"
+	  " FROM listing_change c"
+	  " LEFT JOIN listing_change rc ON rc.id = c.restored_from"
+	  " WHERE c.service_id = $1"
 	  " ORDER BY c.changed_at DESC, c.id DESC LIMIT $2::int" },
+	/* The version a restore would put back, beside the listing now. */
+	{ "adm_restore_preview",
+	  "SELECT to_char(c.changed_at, 'YYYY-MM-DD HH24:MI'), c.actor,"
+	  " c.action, c.after::text, listing_document(s.id)::text, s.version,"
+	  " s.name"
+	  " FROM listing_change c JOIN service s ON s.id = c.service_id"
+	  " WHERE c.id = $1::bigint AND c.service_id = $2::uuid" },
 	/* The change must be one of this listing's: no row, no restore. */
 	{ "adm_restore",
 	  "/*writes*/ SELECT listing_restore(c.id, $2::int, $3)"
@@ -184,6 +228,15 @@ enum {
 static const struct form_field approve_fields[] = {
 	{ .name = "version", .label = "Version", .kind = FORM_INT,
 	  .required = 1, .min_value = 1, .max_value = INT_MAX },
+};
+
+static const struct form_field unpublish_fields[] = {
+	{ .name = "version", .label = "Version", .kind = FORM_INT,
+	  .required = 1, .min_value = 1, .max_value = INT_MAX },
+	{ .name = "sure", .label = "Yes, take this listing off Signpost",
+	  .kind = FORM_CHECKBOX, .required = 1,
+	  .required_msg = "Tick the box to confirm that it comes off "
+	  "Signpost" },
 };
 
 static const struct form_field reject_fields[] = {
@@ -1219,6 +1272,293 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* A published listing: corrected or taken down by a moderator. */
+
+/* adm_svc_get's columns. */
+enum { SVC_NAME, SVC_STATUS, SVC_VERSION, SVC_DOC };
+
+/* The published listing, or NULL with the 404 (or 503) sent. */
+static struct db_result *
+load_service(struct http_request *req, const char *id)
+{
+	struct db_result	*r = NULL;
+	const char		*p[1] = { id };
+	enum db_status		 st;
+
+	if ((st = db_exec("adm_svc_get", 1, p, &r)) != DB_OK) {
+		route_db_error(req, st);
+		return (NULL);
+	}
+	if (db_rows(r) != 1) {
+		db_free(r);
+		route_error(req, 404, "There is no such listing.");
+		return (NULL);
+	}
+	return (r);
+}
+
+/*
+ * The listing as a form (lf, from version) and the unpublish form (uf):
+ * saving publishes at once and is recorded like every change.
+ */
+static void
+service_edit_page(struct http_request *req, const char *id,
+    const struct db_result *r, const char *version, struct form *lf,
+    struct form *uf, int status)
+{
+	struct buf	*b = &req->resp;
+	struct buf	 title;
+
+	buf_init(&title);
+	buf_puts(&title, "Edit the published listing: ");
+	buf_puts(&title, db_value(r, 0, SVC_NAME));
+	admin_begin(req, buf_cstr(&title));
+	form_summary(b, lf);
+	form_summary(b, uf);
+	buf_puts(b, "<h1>");
+	buf_html(b, buf_cstr(&title));
+	buf_puts(b, "</h1>\n<p>Saving publishes the change at once; it is "
+	    "recorded in the listing&rsquo;s ");
+	link_to(b, "/admin/services/", id, "/history", "history");
+	buf_puts(b, ", from where it can be put back.</p>\n"
+	    "<form class=\"listing-form\" method=\"post\" "
+	    "action=\"/admin/services/");
+	buf_html(b, id);
+	buf_puts(b, "/edit\" novalidate>");
+	form_csrf_input(b, req);
+	hidden(b, "version", version);
+	listing_form_html(b, lf);
+	buf_puts(b, "<button class=\"button\" type=\"submit\">Save and "
+	    "publish</button> ");
+	link_to(b, "/services/", id, "", "Cancel");
+	buf_puts(b, "</form>\n<section aria-labelledby=\"h-unpublish\"><h2 "
+	    "id=\"h-unpublish\">Take it off Signpost</h2>\n<p>For a service "
+	    "that has stopped, or a listing that should not be public. It "
+	    "leaves search and the feed at once; its page says it is no "
+	    "longer running, and the history can put it back.</p>\n"
+	    "<form method=\"post\" action=\"/admin/services/");
+	buf_html(b, id);
+	buf_puts(b, "/unpublish\" novalidate>");
+	form_csrf_input(b, req);
+	hidden(b, "version", version);
+	form_field(b, uf, "sure");
+	buf_puts(b, "<button class=\"button button-warning\" type=\"submit\">"
+	    "Unpublish</button></form>\n</section>\n");
+	admin_send(req, status);
+	buf_free(&title);
+}
+
+/* Not published (any more): nothing to edit; the history can restore. */
+static int
+service_editable(struct http_request *req, const char *id,
+    const struct db_result *r)
+{
+	if (strcmp(db_value(r, 0, SVC_STATUS), "active") == 0)
+		return (1);
+	admin_begin(req, "This listing is not published");
+	buf_puts(&req->resp, "<h1>This listing is not published</h1>\n<p>It "
+	    "is listed as ");
+	buf_html(&req->resp, db_value(r, 0, SVC_STATUS));
+	buf_puts(&req->resp, ". To publish it again, put back a version from "
+	    "its ");
+	link_to(&req->resp, "/admin/services/", id, "/history", "history");
+	buf_puts(&req->resp, ".</p>\n");
+	admin_send(req, 409);
+	return (0);
+}
+
+void
+page_admin_service_edit_form(struct http_request *req)
+{
+	struct db_result	*r = NULL;
+	struct form		 lf, uf;
+	const char		*id;
+
+	listing_form_init(&lf);
+	form_init(&uf, unpublish_fields, NFIELDS(unpublish_fields));
+	if ((id = route_uuid(req)) == NULL || (r = load_service(req, id)) ==
+	    NULL || !service_editable(req, id, r))
+		goto out;
+	if (listing_form_load(&lf, db_value(r, 0, SVC_DOC)) == -1)
+		log_warn("service %s: document does not load into the form",
+		    id);
+	service_edit_page(req, id, r, db_value(r, 0, SVC_VERSION), &lf, &uf,
+	    200);
+out:
+	db_free(r);
+	form_free(&lf);
+	form_free(&uf);
+}
+
+/*
+ * Someone changed the listing after this moderator opened it, or a
+ * group's change waits for it: nothing was saved, the typed form stays.
+ */
+static void
+service_edit_refused(struct http_request *req, const char *id,
+    const struct db_result *r, const char *version, struct form *lf,
+    const char *waiting)
+{
+	struct form	uf;
+
+	form_init(&uf, unpublish_fields, NFIELDS(unpublish_fields));
+	if (waiting != NULL)
+		form_error(lf, NULL, "A change from the group is waiting for "
+		    "this listing: approve or reject it first (in the queue), "
+		    "then make yours. Nothing was saved; your text is below.");
+	else
+		form_error(lf, NULL, "Someone changed this listing after you "
+		    "opened it. Nothing was saved: open it again to see their "
+		    "change; your text is below.");
+	service_edit_page(req, id, r, version, lf, &uf, 409);
+	form_free(&uf);
+}
+
+void
+page_admin_service_edit_post(struct http_request *req)
+{
+	struct db_result	*r = NULL, *w = NULL, *c = NULL;
+	struct form		 lf, uf;
+	const char		*id, *p[4];
+	char			*doc = NULL, vs[16], months[16], state[8];
+	long long		 version;
+	enum db_status		 st;
+
+	listing_form_init(&lf);
+	form_init(&uf, unpublish_fields, NFIELDS(unpublish_fields));
+	if ((id = route_uuid(req)) == NULL || (r = load_service(req, id)) ==
+	    NULL || !service_editable(req, id, r))
+		goto out;
+	if (http_param_int(req, "version", 1, INT_MAX, &version) !=
+	    HTTP_PARAM_OK) {
+		route_error(req, 400, "The form was not complete. Open the "
+		    "listing's edit page again.");
+		goto out;
+	}
+	snprintf(vs, sizeof(vs), "%lld", version);
+	if ((st = listing_form_check(&lf, req)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if (lf.nerr == 0 && (doc = listing_form_document(&lf)) == NULL) {
+		route_error(req, 500, "Something went wrong on our side.");
+		goto out;
+	}
+	if (doc != NULL) {
+		/* What the database would refuse goes on its field. */
+		p[0] = doc;
+		if ((st = db_exec("adm_svc_check", 1, p, &c)) != DB_OK) {
+			route_db_error(req, st);
+			goto out;
+		}
+		if (db_text(c, 0, 0) != NULL)
+			listing_form_constraint(&lf, db_value(c, 0, 0));
+	}
+	if (lf.nerr > 0) {
+		service_edit_page(req, id, r, vs, &lf, &uf, 400);
+		goto out;
+	}
+	if ((st = db_tx_begin()) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	p[0] = id;
+	p[1] = doc;
+	p[2] = vs;
+	if ((st = db_exec("adm_svc_update", 3, p, &w)) != DB_OK) {
+		str_copy(state, sizeof(state), db_sqlstate());
+		db_tx_rollback();
+		if (st == DB_ERROR && strcmp(state, "23505") == 0)
+			service_edit_refused(req, id, r, vs, &lf, "waiting");
+		else
+			route_db_error(req, st);
+		goto out;
+	}
+	snprintf(months, sizeof(months), "%d", config.review_months);
+	p[0] = db_value(w, 0, 0);
+	p[1] = "1";
+	p[2] = req->user_id;
+	p[3] = months;
+	db_free(c);
+	c = NULL;
+	if ((st = db_exec("adm_publish", 4, p, &c)) != DB_OK) {
+		str_copy(state, sizeof(state), db_sqlstate());
+		db_tx_rollback();
+		if (st == DB_ERROR && strcmp(state, "SP412") == 0)
+			service_edit_refused(req, id, r, vs, &lf, NULL);
+		else
+			route_db_error(req, st);
+		goto out;
+	}
+	if ((st = db_tx_commit()) != DB_OK) {
+		log_warn("edit service %s: commit: %s", id, db_errmsg());
+		route_error(req, 503, "We could not confirm that the change "
+		    "was saved. Open the listing's history to see whether it "
+		    "was.");
+		goto out;
+	}
+	log_info("service %s edited by %s", id, req->user_email);
+	see_other(req, "/admin/services/", id, "/history");
+out:
+	free(doc);
+	db_free(r);
+	db_free(w);
+	db_free(c);
+	form_free(&lf);
+	form_free(&uf);
+}
+
+void
+page_admin_service_unpublish(struct http_request *req)
+{
+	struct db_result	*r = NULL, *u = NULL;
+	struct form		 lf, uf;
+	const char		*id, *p[4];
+	enum db_status		 st;
+
+	listing_form_init(&lf);
+	form_init(&uf, unpublish_fields, NFIELDS(unpublish_fields));
+	if ((id = route_uuid(req)) == NULL || (r = load_service(req, id)) ==
+	    NULL || !service_editable(req, id, r))
+		goto out;
+	if (form_read(&uf, req) > 0) {
+		if (form_has_error(&uf, "version"))
+			route_error(req, 400, "The form was not complete. Open "
+			    "the listing's edit page again.");
+		else {
+			(void)listing_form_load(&lf, db_value(r, 0, SVC_DOC));
+			service_edit_page(req, id, r, db_value(r, 0,
+			    SVC_VERSION), &lf, &uf, 400);
+		}
+		goto out;
+	}
+	p[0] = id;
+	p[1] = form_value(&uf, "version");
+	p[2] = req->user_id;
+	p[3] = req->user_email;
+	if ((st = db_exec("adm_svc_unpublish", 4, p, &u)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if (db_rows(u) == 0) {
+		(void)listing_form_load(&lf, db_value(r, 0, SVC_DOC));
+		form_error(&lf, NULL, "Someone changed this listing after you "
+		    "opened it, so it was not unpublished. Here it is as it is "
+		    "now.");
+		service_edit_page(req, id, r, db_value(r, 0, SVC_VERSION), &lf,
+		    &uf, 409);
+		goto out;
+	}
+	log_info("service %s unpublished by %s", id, req->user_email);
+	see_other(req, "/admin/services/", id, "/history");
+out:
+	db_free(r);
+	db_free(u);
+	form_free(&lf);
+	form_free(&uf);
+}
+
+/* ------------------------------------------------------------------ */
 /* Problem reports. */
 
 static void
@@ -1245,6 +1585,9 @@ report_page(struct http_request *req, const char *id, struct form *f,
 	link_to(b, "/services/", db_value(r, 0, REP_SERVICE), "",
 	    db_value(r, 0, REP_NAME));
 	buf_puts(b, " (");
+	link_to(b, "/admin/services/", db_value(r, 0, REP_SERVICE),
+	    "/edit", "correct or unpublish it");
+	buf_puts(b, " · ");
 	link_to(b, "/admin/services/", db_value(r, 0, REP_SERVICE),
 	    "/history", "history");
 	buf_puts(b, ")</dd><dt>Problem</dt><dd>");
@@ -1361,6 +1704,97 @@ out:
 /* ------------------------------------------------------------------ */
 /* A listing's history, and putting an earlier version back. */
 
+/* adm_history's columns past the first eight. */
+enum { H_BY_GROUP = 8, H_RWHEN, H_RACTION, H_RACTOR };
+
+/* After a restore: which version was put back, said once, at the top. */
+static void
+restored_banner(struct buf *b, const struct db_result *h, const char *chg)
+{
+	int	i;
+
+	if (chg == NULL)
+		return;
+	for (i = 0; i < db_rows(h); i++) {
+		if (strcmp(db_value(h, i, 0), chg) != 0)
+			continue;
+		buf_puts(b, "<div class=\"confirmation\" role=\"status\"><p>"
+		    "Put back: the version of ");
+		buf_html(b, db_value(h, i, 1));
+		buf_puts(b, " (");
+		buf_html(b, db_value(h, i, 3));
+		buf_puts(b, " by ");
+		buf_html(b, db_value(h, i, 2));
+		buf_puts(b, "). It is the listing now, recorded as the newest "
+		    "change below.</p></div>\n");
+		return;
+	}
+}
+
+/* Restoring asks first, showing what would change. */
+void
+page_admin_restore_confirm(struct http_request *req)
+{
+	struct db_result	*r = NULL;
+	struct buf		*b = &req->resp;
+	struct form		 f;
+	const char		*id, *p[2];
+	enum db_status		 st;
+
+	form_init(&f, restore_fields, NFIELDS(restore_fields));
+	if ((id = route_uuid(req)) == NULL)
+		goto out;
+	if (form_read(&f, req) > 0) {
+		route_error(req, 400, "The link was not complete. Choose the "
+		    "version again from the history.");
+		goto out;
+	}
+	p[0] = form_value(&f, "change");
+	p[1] = id;
+	if ((st = db_exec("adm_restore_preview", 2, p, &r)) != DB_OK) {
+		route_db_error(req, st);
+		goto out;
+	}
+	if (db_rows(r) != 1) {
+		route_error(req, 404, "That change is not in this listing's "
+		    "history.");
+		goto out;
+	}
+	admin_begin(req, "Put back this version?");
+	buf_puts(b, "<h1>Put back this version?</h1>\n<p>The listing ");
+	buf_html(b, db_value(r, 0, 6));
+	buf_puts(b, " goes back to how it was after the change of <strong>");
+	buf_html(b, db_value(r, 0, 0));
+	buf_puts(b, "</strong> (");
+	buf_html(b, db_value(r, 0, 2));
+	buf_puts(b, " by ");
+	buf_html(b, db_value(r, 0, 1));
+	buf_puts(b, "), published at once. The history keeps the listing as "
+	    "it is now, so this can be undone the same way.</p>\n");
+	if (strcmp(db_value(r, 0, 5), form_value(&f, "version")) != 0)
+		buf_puts(b, "<p class=\"warning\"><strong>The listing changed "
+		    "since you loaded the history.</strong> Putting this back "
+		    "will be refused; reload the history first.</p>\n");
+	buf_puts(b, "<section aria-labelledby=\"h-diff\"><h2 id=\"h-diff\">"
+	    "What changes</h2>\n");
+	diff_section(b, db_value(r, 0, 4), db_value(r, 0, 3));
+	buf_puts(b, "</section>\n<form method=\"post\" action=\""
+	    "/admin/services/");
+	buf_html(b, id);
+	buf_puts(b, "/restore\">");
+	form_csrf_input(b, req);
+	hidden(b, "change", form_value(&f, "change"));
+	hidden(b, "version", form_value(&f, "version"));
+	buf_puts(b, "<button class=\"button\" type=\"submit\">Yes, put this "
+	    "version back</button> ");
+	link_to(b, "/admin/services/", id, "/history", "Cancel");
+	buf_puts(b, "</form>\n");
+	admin_send(req, 200);
+out:
+	db_free(r);
+	form_free(&f);
+}
+
 void
 page_admin_history(struct http_request *req)
 {
@@ -1396,7 +1830,10 @@ page_admin_history(struct http_request *req)
 	buf_html(b, buf_cstr(&title));
 	buf_puts(b, "</h1>\n<p>");
 	link_to(b, "/services/", id, "", "See the listing");
+	buf_puts(b, " · ");
+	link_to(b, "/admin/services/", id, "/edit", "Edit or unpublish it");
 	buf_puts(b, ". Newest change first.</p>\n");
+	restored_banner(b, h, http_param(req, "restored"));
 	if (db_rows(h) == 0)
 		buf_puts(b, "<p>No change to this listing has been recorded."
 		    "</p>\n");
@@ -1408,25 +1845,42 @@ page_admin_history(struct http_request *req)
 		buf_html(b, db_value(h, i, 1));
 		buf_puts(b, ": ");
 		buf_html(b, action);
-		buf_puts(b, " by ");
-		buf_html(b, db_value(h, i, 2));
+		if (strcmp(db_value(h, i, 2), "edit link") == 0)
+			buf_puts(b, " by the group, through its link");
+		else if (db_bool(h, i, H_BY_GROUP) == 1) {
+			buf_puts(b, " by the group, approved by ");
+			buf_html(b, db_value(h, i, 2));
+		} else {
+			buf_puts(b, " by ");
+			buf_html(b, db_value(h, i, 2));
+		}
 		buf_puts(b, "</h2>\n");
 		if (db_text(h, i, 4) != NULL) {
 			buf_puts(b, "<p>Put back the version of <a href="
 			    "\"#change-");
 			buf_html(b, db_value(h, i, 4));
-			buf_puts(b, "\">an earlier change</a>.</p>\n");
+			buf_puts(b, "\">");
+			if (db_text(h, i, H_RWHEN) != NULL) {
+				buf_html(b, db_value(h, i, H_RWHEN));
+				buf_puts(b, " (");
+				buf_html(b, db_value(h, i, H_RACTION));
+				buf_puts(b, " by ");
+				buf_html(b, db_value(h, i, H_RACTOR));
+				buf_puts(b, ")");
+			} else
+				buf_puts(b, "an earlier change");
+			buf_puts(b, "</a>.</p>\n");
 		}
 		diff_section(b, db_text(h, i, 5), db_value(h, i, 6));
 		if (db_bool(h, i, 7) == 1)
 			buf_puts(b, "<p><strong>This is the listing as it is "
 			    "now.</strong></p>\n");
 		else {
-			buf_puts(b, "<form method=\"post\" action=\""
+			/* To the confirmation: nothing changes yet. */
+			buf_puts(b, "<form method=\"get\" action=\""
 			    "/admin/services/");
 			buf_html(b, id);
 			buf_puts(b, "/restore\">");
-			form_csrf_input(b, req);
 			hidden(b, "change", db_value(h, i, 0));
 			hidden(b, "version", db_value(s, 0, 1));
 			buf_puts(b, "<button class=\"button button-secondary\" "
@@ -1520,7 +1974,15 @@ page_admin_restore(struct http_request *req)
 	}
 	log_info("service %s: change %s restored by %s", id, p[0],
 	    req->user_email);
-	see_other(req, "/admin/services/", id, "/history");
+	{
+		struct buf	loc;
+
+		buf_init(&loc);
+		buf_puts(&loc, "/history?restored=");
+		buf_puts(&loc, form_value(&f, "change"));
+		see_other(req, "/admin/services/", id, buf_cstr(&loc));
+		buf_free(&loc);
+	}
 out:
 	db_free(r);
 	form_free(&f);

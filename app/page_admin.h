@@ -22,7 +22,11 @@ void	page_admin_edit_form(struct http_request *);
 void	page_admin_edit_post(struct http_request *);
 void	page_admin_report(struct http_request *);
 void	page_admin_report_resolve(struct http_request *);
+void	page_admin_service_edit_form(struct http_request *);
+void	page_admin_service_edit_post(struct http_request *);
+void	page_admin_service_unpublish(struct http_request *);
 void	page_admin_history(struct http_request *);
+void	page_admin_restore_confirm(struct http_request *);
 void	page_admin_restore(struct http_request *);
 
 #endif

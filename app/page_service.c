@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "asset.h"
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
@@ -799,6 +800,27 @@ static const char *const service_stmts[] = {
 enum { R_CATS, R_COSTS, R_LOCS, R_ACCESS, R_CONTACTS, R_PHONES, R_LANGS,
     R_AREAS, R_N };
 
+/*
+ * A signed-in moderator gets the listing's own tools here.  Only a
+ * request with a session cookie costs the look-up, and such a page is
+ * never stored by a shared cache.
+ */
+static void
+moderator_links(struct buf *b, struct http_request *req, const char *id)
+{
+	if (http_cookie(req, AUTH_COOKIE) == NULL ||
+	    auth_session(req) != DB_OK || req->user_id[0] == '\0')
+		return;
+	http_header_set(req, "Cache-Control", "private, no-store");
+	buf_puts(b, "<p class=\"notice moderator-tools\">Moderator: <a "
+	    "href=\"/admin/services/");
+	buf_html(b, id);
+	buf_puts(b, "/edit\">Edit or unpublish this listing</a> &middot; <a "
+	    "href=\"/admin/services/");
+	buf_html(b, id);
+	buf_puts(b, "/history\">its history</a></p>\n");
+}
+
 void
 page_service(struct http_request *req)
 {
@@ -875,6 +897,7 @@ page_service(struct http_request *req)
 		    "anyone.</p>\n");
 	}
 	wrapped(b, "<p class=\"notice\">", db_text(r, 0, S_ALERT), "</p>\n");
+	moderator_links(b, req, id);
 	if ((v = db_text(r, 0, S_DESC)) != NULL)
 		paras(b, v, "description");
 

@@ -163,7 +163,8 @@ compose(struct buf *subject, struct buf *body, const struct db_result *r,
 	    "correct\" button on\nthat page: that is all. If something has "
 	    "changed, change it there\nand a moderator will publish it.\n\n"
 	    "Please keep this link to yourself: anyone who has it can "
-	    "suggest\nchanges to the listing.\n\n-- \nSignpost\n");
+	    "change\nthe listing, or take it off Signpost at once.\n\n"
+	    "-- \nSignpost\n");
 	if (one.oom)
 		subject->oom = 1;
 	buf_free(&one);

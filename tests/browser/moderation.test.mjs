@@ -341,15 +341,25 @@ function flow(mode, opts) {
 		await a11y(s.mod, `${mode} history`);
 		const entries = page.locator('section.history-entry');
 		assert.equal(await entries.count(), 2);
+		// Both were written by the group; the heading says so.
 		assert.match(await entries.nth(0).getByRole('heading').innerText(),
-		    /updated by /);
+		    /updated by the group, approved by /);
 		assert.match(await entries.nth(1).getByRole('heading').innerText(),
-		    /created by /);
+		    /created by the group, approved by /);
 		assert.equal(await entries.nth(0).getByRole('button').count(), 0,
 		    'the current version has nothing to restore');
+		// Restoring asks first, with what would change, then says
+		// which version it put back.
 		await clickTo(page, entries.nth(1).getByRole('button',
 		    { name: 'Restore this version' }),
-		    new RegExp(`/admin/services/${s.service}/history$`));
+		    new RegExp(`/admin/services/${s.service}/restore\\?`));
+		await page.getByRole('heading', { level: 1,
+		    name: 'Put back this version?' }).waitFor();
+		await a11y(s.mod, `${mode} restore confirmation`);
+		await clickTo(page, page.getByRole('button',
+		    { name: 'Yes, put this version back' }),
+		    new RegExp(`/admin/services/${s.service}/history\\?restored=`));
+		await page.getByText(/^Put back: the version of /).waitFor();
 		assert.equal(await entries.count(), 3);
 		assert.match(await entries.nth(0).getByRole('heading').innerText(),
 		    /restored by /);

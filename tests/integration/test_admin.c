@@ -945,6 +945,76 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	    (const char *[]){ id }));
 }
 
+/*
+ * A published listing: its page offers a signed-in moderator its tools;
+ * a correction is published at once and recorded; unpublishing needs the
+ * box ticked, then takes it off and is recorded too.
+ */
+static void
+test_admin_moderator_corrects_and_unpublishes_a_listing(void **state)
+{
+	struct mod	 m;
+	struct resp	 r;
+	struct fbody	*fb;
+	char		 sid[37], name[128], fixed[160], path[512], v[512];
+
+	(void)state;
+	fb = malloc(sizeof(*fb));
+	assert_non_null(fb);
+	make_mod(&m, "correct");
+	snprintf(name, sizeof(name), "Corrected Lunch Club %s", test_suffix());
+	make_published(sid, name);
+	snprintf(path, sizeof(path), "/services/%s", sid);
+	r = mod_get(&m, path);
+	snprintf(v, sizeof(v), "href=\"/admin/services/%s/edit\"", sid);
+	if (r.status != 200 || !contains(r.body, v) ||
+	    !header_starts(&r, "Cache-Control", "private"))
+		fail_msg("GET %s signed in: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+	r = http_get(path);
+	assert_false(contains(r.body, "/edit\">Edit or unpublish"));
+	resp_free(&r);
+
+	snprintf(path, sizeof(path), "/admin/services/%s/edit", sid);
+	r = mod_get(&m, path);
+	snprintf(v, sizeof(v), "value=\"%s\"", name);
+	if (r.status != 200 || !contains(r.body, v))
+		fail_msg("GET %s: %ld\n%s", path, r.status, r.body);
+	snprintf(fixed, sizeof(fixed), "%s (Tuesdays)", name);
+	scrape_form(r.body, path, name, fixed, fb);
+	resp_free(&r);
+	r = mod_post(&m, path, fb->data);
+	if (r.status != 303)
+		fail_msg("POST %s: %ld\n%.3000s", path, r.status, r.body);
+	resp_free(&r);
+	one("SELECT s.name || '|' || s.version || '|' || (SELECT c.action ||"
+	    " ' by ' || c.actor FROM listing_change c WHERE c.service_id ="
+	    " s.id ORDER BY c.id DESC LIMIT 1) FROM service s WHERE s.id ="
+	    " $1", sid, NULL, v, sizeof(v));
+	snprintf(path, sizeof(path), "%s|2|updated by %s", fixed, m.email);
+	assert_string_equal(v, path);
+
+	/* Unpublish: the box first, then off, and recorded. */
+	snprintf(path, sizeof(path), "/admin/services/%s/unpublish", sid);
+	r = mod_post(&m, path, "version=2");
+	if (r.status != 400 || !contains(r.body, "Tick the box"))
+		fail_msg("POST %s unticked: %ld\n%s", path, r.status, r.body);
+	resp_free(&r);
+	r = mod_post(&m, path, "version=1&sure=yes");
+	assert_int_equal(r.status, 409);
+	resp_free(&r);
+	r = mod_post(&m, path, "version=2&sure=yes");
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	one("SELECT s.status || '|' || (SELECT c.action || ' by ' || c.actor"
+	    " FROM listing_change c WHERE c.service_id = s.id ORDER BY c.id"
+	    " DESC LIMIT 1) FROM service s WHERE s.id = $1", sid, NULL, v,
+	    sizeof(v));
+	snprintf(path, sizeof(path), "inactive|withdrawn by %s", m.email);
+	assert_string_equal(v, path);
+	free(fb);
+}
+
 static void
 test_admin_report_is_shown_escaped_and_resolved_once(void **state)
 {
@@ -1054,9 +1124,34 @@ test_admin_history_restores_an_earlier_version(void **state)
 	r = mod_post(&m, path, body);
 	assert_int_equal(r.status, 404);
 	resp_free(&r);
+	/* Asked first: the page says which version and shows the change. */
+	snprintf(want, sizeof(want), "/admin/services/%s/restore?change=%s"
+	    "&version=2", sid, first);
+	r = mod_get(&m, want);
+	if (r.status != 200 || !contains(r.body, "Put back this version?") ||
+	    !contains(r.body, "History Original") ||
+	    !contains(r.body, "Yes, put this version back"))
+		fail_msg("GET %s: %ld\n%s", want, r.status, r.body);
+	resp_free(&r);
+	one("SELECT name || '|' || version FROM service WHERE id = $1", sid,
+	    NULL, v, sizeof(v));
+	assert_string_equal(v, "History <i>Updated</i>|2");
 	snprintf(body, sizeof(body), "change=%s&version=2", first);
 	r = mod_post(&m, path, body);
 	assert_int_equal(r.status, 303);
+	{
+		char	loc[256];
+
+		resp_header(&r, "Location", loc, sizeof(loc));
+		snprintf(want, sizeof(want), "/admin/services/%s/history?"
+		    "restored=%s", sid, first);
+		assert_string_equal(loc, want);
+	}
+	resp_free(&r);
+	r = mod_get(&m, want);
+	if (!contains(r.body, "Put back: the version of "))
+		fail_msg("GET %s: does not say what was put back\n%s", want,
+		    r.body);
 	resp_free(&r);
 	one("SELECT name || '|' || version FROM service WHERE id = $1", sid,
 	    NULL, v, sizeof(v));
@@ -1094,6 +1189,8 @@ main(void)
 		    test_admin_two_moderators_approving_one_item_one_wins),
 		cmocka_unit_test(
 		    test_admin_second_moderator_keeps_their_reason),
+		cmocka_unit_test(
+		    test_admin_moderator_corrects_and_unpublishes_a_listing),
 		cmocka_unit_test(
 		    test_admin_duplicates_compare_pending_and_rank_by_name),
 		cmocka_unit_test(

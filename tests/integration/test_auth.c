@@ -704,7 +704,16 @@ test_next_outside_admin_goes_to_admin(void **state)
 	assert_next("//evil.example/admin", "/admin");
 	assert_next("/\\evil.example", "/admin");
 	assert_next("/administrator@evil", "/admin");
+	/* Dot segments and empty ones leave /admin once resolved. */
+	assert_next("/admin/../x", "/admin");
+	assert_next("/admin/../..//x", "/admin");
+	assert_next("/admin/%2e%2e/x", "/admin");
+	assert_next("/admin/.%2E/x", "/admin");
+	assert_next("/admin/./review", "/admin");
+	assert_next("/admin//x", "/admin");
+	assert_next("/admin/..", "/admin");
 	assert_next("/admin/whoami", "/admin/whoami");
+	assert_next("/admin/review?page=2", "/admin/review?page=2");
 }
 
 int

@@ -342,6 +342,8 @@ test_remind_sends_one_message_with_a_working_edit_link(void **state)
 	assert_true(contains(msg, "Content-Transfer-Encoding: 8bit"));
 	assert_true(contains(msg, name));
 	assert_true(contains(msg, "still correct"));
+	/* The link does more than suggest: it says so. */
+	assert_true(contains(msg, "take it off Signpost at once"));
 	sql_str("SELECT to_char(current_date - interval '10 months 15 days',"
 	    " 'FMDD FMMonth YYYY')", 0, NULL, want, sizeof(want));
 	assert_true(contains(msg, want));
