@@ -2,9 +2,14 @@
  * Accounts, sessions and tokens.  See auth.h.
  *
  * Signing in: every attempt is written to login_attempt (as a failure,
- * turned into a success once the password checks), and an account or an
- * address with login_max_failures failures within login_window_minutes is
- * refused before any password is looked at.  A refused attempt counts
+ * turned into a success once the password checks), and an address with
+ * login_max_failures failures within login_window_minutes is refused
+ * before any password is looked at; so is an account with
+ * login_max_failures_per_account failures from all addresses together,
+ * since its password was last set, unless the browser is one its owner
+ * signed in from before (the signpost_known cookie, its hash in
+ * known_browser): someone guessing from many addresses cannot lock the
+ * owner out, and `signpost user password` lets them in anywhere again.  A refused attempt counts
  * too, so that hammering does not shorten the wait; Retry-After says when
  * the count will have fallen below the limit.  Nothing in the answers
  * tells an unknown e-mail from a wrong password: the same message, and a
@@ -55,24 +60,45 @@ static const struct db_stmt stmts[] = {
 	  "SELECT id, password_hash, disabled_at IS NULL FROM app_user"
 	  " WHERE lower(email) = lower($1)" },
 	/*
-	 * The attempt, and how long (seconds) until the account and the
-	 * address both have fewer than $4 failures in the window: the
-	 * $4-th most recent failure leaving it.  NULL: not throttled.  The
-	 * subqueries do not see the row this statement inserts.
+	 * The attempt, and how long (seconds) until the address has fewer
+	 * than $4 failures in the window and the account fewer than $5
+	 * since its password was set (the n-th most recent failure leaving
+	 * it); the account's count is skipped for a browser its owner
+	 * signed in from before ($6, a known_browser hash, may be NULL).
+	 * NULL: not throttled.  The subqueries do not see the row this
+	 * statement inserts.
 	 */
 	{ "auth_attempt",
 	  "WITH a AS (INSERT INTO login_attempt (email, ip, ok)"
-	  " VALUES ($1, $2, false) RETURNING id)"
+	  " VALUES ($1, $2, false) RETURNING id),"
+	  " u AS (SELECT id, password_set_at FROM app_user"
+	  "  WHERE lower(email) = lower($1)),"
+	  " k AS (SELECT 1 FROM known_browser kb, u"
+	  "  WHERE kb.token_hash = $6::bytea AND kb.user_id = u.id)"
 	  " SELECT (SELECT id FROM a), ceil(extract(epoch FROM max(t)"
 	  " + make_interval(mins => $3::int) - now()))::int FROM ("
-	  " (SELECT at AS t FROM login_attempt WHERE NOT ok"
-	  "  AND lower(email) = lower($1)"
+	  " (SELECT at AS t FROM login_attempt WHERE NOT ok AND ip = $2"
 	  "  AND at > now() - make_interval(mins => $3::int)"
 	  "  ORDER BY at DESC OFFSET $4::int - 1 LIMIT 1)"
 	  " UNION ALL"
-	  " (SELECT at FROM login_attempt WHERE NOT ok AND ip = $2"
+	  " (SELECT at FROM login_attempt WHERE NOT ok"
+	  "  AND lower(email) = lower($1) AND NOT EXISTS (SELECT 1 FROM k)"
 	  "  AND at > now() - make_interval(mins => $3::int)"
-	  "  ORDER BY at DESC OFFSET $4::int - 1 LIMIT 1)) w" },
+	  "  AND at > coalesce((SELECT password_set_at FROM u), '-infinity')"
+	  "  ORDER BY at DESC OFFSET $5::int - 1 LIMIT 1)) w" },
+	/* This browser is known for this user from now on. */
+	{ "auth_known",
+	  "INSERT INTO known_browser (token_hash, user_id)"
+	  " VALUES ($1::bytea, $2) ON CONFLICT (token_hash) DO UPDATE"
+	  " SET last_used = now() WHERE known_browser.user_id = $2" },
+	/* `signpost user password`: a new password, and a clean slate. */
+	{ "auth_user_password",
+	  "WITH u AS (UPDATE app_user SET password_hash = $2,"
+	  "  password_set_at = now() WHERE lower(email) = lower($1)"
+	  "  RETURNING id),"
+	  " d AS (DELETE FROM user_session s USING u WHERE s.user_id = u.id"
+	  "  RETURNING 1)"
+	  " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM d)" },
 	/*
 	 * A new session for $1.  The one the browser came with ($3, may be
 	 * NULL) goes, so that a token planted before sign-in is worth
@@ -251,6 +277,41 @@ session_cookie(struct http_request *req, const char *tok)
 	http_header_add(req, "Set-Cookie", hdr);
 }
 
+/*
+ * After a sign-in: this browser is known for this user (a new token in
+ * tok when it brought none; its own is renewed).  Failing to record it
+ * costs only the exemption, never the sign-in.
+ */
+static void
+known_cookie(struct http_request *req, const char *user, char *tok)
+{
+	const char	*p[2];
+	char		 lit[AUTH_HASH_LIT], hdr[256];
+
+	if (tok == NULL) {
+		if (auth_token_hash(http_cookie(req, AUTH_KNOWN_COOKIE),
+		    lit) == 0) {
+			p[0] = lit;
+			p[1] = user;
+			(void)db_exec("auth_known", 2, p, NULL);
+		}
+		return;
+	}
+	auth_token_new(tok, lit);
+	p[0] = lit;
+	p[1] = user;
+	if (db_exec("auth_known", 2, p, NULL) != DB_OK) {
+		log_warn("auth: cannot record a known browser: %s",
+		    db_errmsg());
+		return;
+	}
+	/* Strict and HttpOnly like the session; it outlives it (180 days). */
+	snprintf(hdr, sizeof(hdr), "%s=%s; Path=/admin; HttpOnly; "
+	    "SameSite=Strict; Max-Age=15552000%s", AUTH_KNOWN_COOKIE, tok,
+	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
+	http_header_add(req, "Set-Cookie", hdr);
+}
+
 static void
 login_page(struct http_request *req, const struct form *f, int status)
 {
@@ -348,10 +409,11 @@ page_admin_login_post(struct http_request *req)
 {
 	struct db_result	*att = NULL, *u = NULL;
 	struct form		 f;
-	const char		*email, *pw, *p[6], *next;
+	const char		*email, *pw, *p[6], *next, *kh;
 	char			 tok[AUTH_TOKEN_HEX + 1], lit[AUTH_HASH_LIT];
 	char			 old[AUTH_HASH_LIT], window[16], max[16];
-	char			 hours[16], idle[16];
+	char			 hours[16], idle[16], acct[16];
+	char			 kb[AUTH_HASH_LIT], ktok[AUTH_TOKEN_HEX + 1];
 	char			 hash[crypto_pwhash_STRBYTES];
 	enum db_status		 st;
 	int			 known, ok, pwi;
@@ -369,11 +431,17 @@ page_admin_login_post(struct http_request *req)
 
 	snprintf(window, sizeof(window), "%d", config.login_window_minutes);
 	snprintf(max, sizeof(max), "%d", config.login_max_failures);
+	snprintf(acct, sizeof(acct), "%d",
+	    config.login_max_failures_per_account);
 	p[0] = email;
 	p[1] = req->client_ip;
 	p[2] = window;
 	p[3] = max;
-	if ((st = db_exec("auth_attempt", 4, p, &att)) != DB_OK) {
+	p[4] = acct;
+	kh = auth_token_hash(http_cookie(req, AUTH_KNOWN_COOKIE), kb) == 0 ?
+	    kb : NULL;
+	p[5] = kh;
+	if ((st = db_exec("auth_attempt", 6, p, &att)) != DB_OK) {
 		route_db_error(req, st);
 		goto out;
 	}
@@ -426,11 +494,13 @@ page_admin_login_post(struct http_request *req)
 	rehash(db_value(u, 0, 0), hash, pw);
 	log_info("auth: %s signed in from %s", email, req->client_ip);
 	session_cookie(req, tok);
+	known_cookie(req, db_value(u, 0, 0), kh != NULL ? NULL : ktok);
 	next = safe_next(http_param(req, "next"));
 	http_redirect(req, 303, next != NULL ? next : "/admin");
 	http_header_set(req, "Cache-Control", "no-store");
 out:
 	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(ktok, sizeof(ktok));
 	db_free(att);
 	db_free(u);
 	form_free(&f);
@@ -592,8 +662,54 @@ user_usage(void)
 {
 	fprintf(stderr, "usage: signpost user add EMAIL --role "
 	    "moderator|admin\n"
+	    "       signpost user password EMAIL\n"
 	    "       signpost user disable EMAIL\n"
 	    "       signpost user list\n");
+}
+
+/*
+ * A new password (read like `add` reads it), which also ends the user's
+ * sessions and forgets the failures before it: the way back in for an
+ * owner whose account is throttled.
+ */
+static int
+user_password(const char *email)
+{
+	struct db_result	*r = NULL;
+	char			 pw[PASSWORD_MAX * 4 + 2];
+	char			 hash[crypto_pwhash_STRBYTES];
+	const char		*p[2];
+	int			 rv = 1;
+
+	if (read_password(pw, sizeof(pw)) == -1)
+		goto out;
+	if (crypto_pwhash_str(hash, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		fprintf(stderr, "signpost: out of memory hashing the "
+		    "password\n");
+		goto out;
+	}
+	p[0] = email;
+	p[1] = hash;
+	if (db_exec("auth_user_password", 2, p, &r) != DB_OK) {
+		fprintf(stderr, "signpost: cannot set the password: %s\n",
+		    db_errmsg());
+		goto out;
+	}
+	if (strcmp(db_value(r, 0, 0), "0") == 0) {
+		fprintf(stderr, "signpost: there is no user with the e-mail "
+		    "%s\n", email);
+		goto out;
+	}
+	printf("new password for %s; %s session%s ended\n", email,
+	    db_value(r, 0, 1), strcmp(db_value(r, 0, 1), "1") == 0 ? "" :
+	    "s");
+	rv = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	db_free(r);
+	return (rv);
 }
 
 static int
@@ -699,6 +815,8 @@ cmd_user(int argc, char **argv)
 		return (user_list());
 	if (argc == 3 && strcmp(argv[1], "disable") == 0)
 		return (user_disable(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "password") == 0)
+		return (user_password(argv[2]));
 	if (argc >= 3 && strcmp(argv[1], "add") == 0) {
 		for (i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)

@@ -16,6 +16,8 @@ struct http_request;
 /* A bytea literal for a parameter: "\x" and 64 hex digits. */
 #define AUTH_HASH_LIT	67
 #define AUTH_COOKIE	"signpost_session"
+/* A browser its moderator has signed in from before (see auth.c). */
+#define AUTH_KNOWN_COOKIE	"signpost_known"
 
 void	auth_init(void);
 /* A new token and the literal of its hash. */

@@ -55,6 +55,7 @@ static const struct ckey keys[] = {
 	{ I(session_idle_minutes, 1, 10080) },
 	{ I(session_max_hours, 1, 720) },
 	{ I(login_max_failures, 1, 1000) },
+	{ I(login_max_failures_per_account, 1, 100000) },
 	{ I(login_window_minutes, 1, 1440) },
 	{ I(submissions_per_hour, 1, 100000) },
 	{ S(smtp_url) },
@@ -94,6 +95,7 @@ config_defaults(struct config *c)
 	c->session_idle_minutes = 60;
 	c->session_max_hours = 12;
 	c->login_max_failures = 5;
+	c->login_max_failures_per_account = 50;
 	c->login_window_minutes = 15;
 	c->submissions_per_hour = 10;
 	str_copy(c->smtp_from, sizeof(c->smtp_from),

@@ -33,7 +33,8 @@ struct config {
 	int		reminder_months_second;
 	int		session_idle_minutes;
 	int		session_max_hours;
-	int		login_max_failures;	/* per account and per IP */
+	int		login_max_failures;	/* per IP */
+	int		login_max_failures_per_account;
 	int		login_window_minutes;
 	int		submissions_per_hour;	/* per IP */
 	char		smtp_url[512];		/* empty: reminders wait */

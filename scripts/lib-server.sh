@@ -6,6 +6,9 @@
 
 server_pid=
 port=
+# A low account ceiling, so that test_auth reaches it in a few guesses;
+# the test reads the same variable.
+export SIGNPOST_LOGIN_MAX_FAILURES_PER_ACCOUNT=${SIGNPOST_LOGIN_MAX_FAILURES_PER_ACCOUNT:-8}
 
 srv_cleanup() {
 	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
