@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "buf.h"
 #include "db.h"
@@ -39,9 +40,14 @@ static const struct db_stmt stmts[] = {
 	  " FROM practice p LEFT JOIN area a ON a.code = p.council_area_code"
 	  " WHERE p.code = $1" },
 	{ "area_assets",
-	  "SELECT s.service_id, s.name, s.kind, s.latitude, s.longitude,"
+	  /* Six decimals are 0.1 m: more says nothing about a venue. */
+	  "SELECT s.service_id, s.name, s.kind,"
+	  " round(s.latitude::numeric, 6), round(s.longitude::numeric, 6),"
 	  " coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name)"
-	  " FROM taxonomy_term t WHERE t.id = ANY (s.roots)), '')"
+	  " FROM taxonomy_term t WHERE t.id = ANY (s.roots)), ''),"
+	  /* The same as an array, as /api/services.geojson has them. */
+	  " coalesce((SELECT json_agg(t.name ORDER BY t.name)"
+	  " FROM taxonomy_term t WHERE t.id = ANY (s.roots)), '[]')::text"
 	  " FROM practice_assets($1, $2::double precision) s"
 	  " ORDER BY s.grid_m, s.name, s.service_id" },
 	/* Per top-level category: this practice's count and the median of
@@ -90,14 +96,41 @@ static const struct form_field list_fields[] = {
 	  .format_msg = "Choose an order from the list" },
 };
 
+/* A plain decimal number: an optional minus, digits, a point, digits. */
+static int
+plain_number(const char *v)
+{
+	size_t	n;
+
+	if (*v == '-')
+		v++;
+	if ((n = strspn(v, "0123456789")) == 0)
+		return (0);
+	v += n;
+	if (*v == '.') {
+		v++;
+		if ((n = strspn(v, "0123456789")) == 0)
+			return (0);
+		v += n;
+	}
+	return (*v == '\0');
+}
+
 /*
- * One CSV field, always quoted.  A value a spreadsheet would run as a
- * formula (=, +, -, @ first) gets a leading apostrophe: these files are
- * opened in spreadsheets, and listings are typed by the public.
+ * One CSV field.  A plain number goes bare, so that spreadsheets and GIS
+ * tools read it as one (a longitude is negative).  Anything else is
+ * quoted, and text a spreadsheet would run as a formula (=, +, -, @
+ * first) gets a leading apostrophe: these files are opened in
+ * spreadsheets, and listings are typed by the public.
  */
 static void
 csv_field(struct buf *b, const char *v, int last)
 {
+	if (plain_number(v)) {
+		buf_puts(b, v);
+		buf_puts(b, last ? "\r\n" : ",");
+		return;
+	}
 	buf_puts(b, "\"");
 	if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' ||
 	    v[0] == '\t' || v[0] == '\r')
@@ -110,6 +143,28 @@ csv_field(struct buf *b, const char *v, int last)
 	buf_puts(b, last ? "\"\r\n" : "\",");
 }
 
+/*
+ * An export, with an ETag of its bytes: a partner polling it gets 304
+ * until the directory changes what it holds.  Fresh for five minutes.
+ */
+static void
+send_export(struct http_request *req, const char *ctype, const char *data,
+    size_t len)
+{
+	unsigned char	h[16];
+	char		hex[sizeof(h) * 2 + 1], etag[sizeof(hex) + 2];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
+	    NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(etag, sizeof(etag), "\"%s\"", hex);
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	http_header_set(req, "Cache-Control", "public, max-age=300");
+	if (http_etag(req, etag))
+		return;
+	http_respond_data(req, 200, ctype, data, len);
+}
+
 static void
 send_csv(struct http_request *req, struct buf *out, const char *name)
 {
@@ -117,9 +172,7 @@ send_csv(struct http_request *req, struct buf *out, const char *name)
 
 	snprintf(hdr, sizeof(hdr), "attachment; filename=\"%s\"", name);
 	http_header_set(req, "Content-Disposition", hdr);
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
-	http_respond_data(req, 200, "text/csv; charset=utf-8", out->data,
-	    out->len);
+	send_export(req, "text/csv; charset=utf-8", out->data, out->len);
 }
 
 static int
@@ -396,7 +449,8 @@ page_area_geojson(struct http_request *req)
 		cJSON_AddItemToArray(co, cJSON_CreateNumber(
 		    atof(db_value(as, i, 3))));
 		cJSON_AddStringToObject(pp, "name", db_value(as, i, 1));
-		cJSON_AddStringToObject(pp, "categories", db_value(as, i, 5));
+		cJSON_AddItemToObject(pp, "categories",
+		    cJSON_Parse(db_value(as, i, 6)));
 		if (geo_distance(atof(db_value(pr, 0, 4)),
 		    atof(db_value(pr, 0, 5)), atof(db_value(as, i, 3)),
 		    atof(db_value(as, i, 4)), &d) == 0)
@@ -405,9 +459,7 @@ page_area_geojson(struct http_request *req)
 	}
 	if ((body = cJSON_PrintUnformatted(fc)) == NULL)
 		goto oom;
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
-	http_respond_data(req, 200, "application/geo+json", body,
-	    strlen(body));
+	send_export(req, "application/geo+json", body, strlen(body));
 	cJSON_free(body);
 	goto out;
 oom:

@@ -183,9 +183,35 @@ test_area_exports_hold_the_same_list(void **state)
 	assert_true(header_starts(&r, "Content-Disposition", "attachment"));
 	assert_true(strncmp(r.body, "service_id,name,categories,distance_m,"
 	    "latitude,longitude\r\n", 57) == 0);
+	/* Coordinates are numbers, not text behind a formula guard, and
+	 * six decimals at most. */
+	if (strstr(r.body, "\"'-") != NULL || strstr(r.body, ",-4.") == NULL ||
+	    strstr(r.body, ",55.") == NULL)
+		fail_msg("coordinates are not plain numbers:\n%.600s", r.body);
+	{
+		const char	*q = strstr(r.body, ",-4.");
+		size_t		 dec = strspn(q + 4, "0123456789");
+
+		if (dec < 1 || dec > 6)
+			fail_msg("%zu decimals in %.20s", dec, q + 1);
+	}
 	for (p = r.body; (p = strstr(p, "\r\n")) != NULL; p += 2)
 		rows++;
 	assert_int_equal(rows - 1, page_n);
+	/* Cacheable, and asked again with its ETag: 304. */
+	{
+		char		 etag[80], inm[100];
+		const char	*h[2] = { inm, NULL };
+		struct resp	 again;
+
+		assert_true(header_starts(&r, "Cache-Control", "public"));
+		assert_int_equal(resp_header(&r, "ETag", etag, sizeof(etag)), 0);
+		snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+		(void)http_do(&again, NULL, "/areas/" PRACTICE
+		    "/services.csv?radius=2", NULL, 0, h);
+		assert_int_equal(again.status, 304);
+		resp_free(&again);
+	}
 	resp_free(&r);
 
 	r = http_get("/areas/" PRACTICE "/services.geojson?radius=2");
@@ -208,6 +234,9 @@ test_area_exports_hold_the_same_list(void **state)
 		    -4);
 		assert_true(cJSON_GetNumberValue(cJSON_GetArrayItem(co, 1)) >
 		    55);
+		/* One shape everywhere: an array, as the feed has it. */
+		if (!cJSON_IsArray(cJSON_GetObjectItem(pp, "categories")))
+			fail_msg("categories is not an array");
 	}
 	cJSON_Delete(j);
 	resp_free(&r);
