@@ -99,13 +99,13 @@ content_type(const char *path)
 	return ("application/octet-stream");
 }
 
-void
-asset_serve(struct http_request *req)
+static void
+serve_path(struct http_request *req, const char *path)
 {
 	const char	*v;
 	ssize_t		 i;
 
-	if (meta == NULL || (i = asset_index(req->path)) == -1) {
+	if (meta == NULL || (i = asset_index(path)) == -1) {
 		route_error(req, 404, "There is no such file.");
 		return;
 	}
@@ -117,11 +117,30 @@ asset_serve(struct http_request *req)
 	else
 		http_header_set(req, "Cache-Control",
 		    "public, max-age=300");
-	http_header_set(req, "Content-Type", content_type(req->path));
+	http_header_set(req, "Content-Type", content_type(path));
 	/* Set for a 304 too: it gives the 304 its Content-Length. */
 	req->static_body = asset_files[i].data;
 	req->static_len = asset_files[i].len;
 	if (http_etag(req, meta[i].etag))
 		return;
 	req->status = 200;
+}
+
+void
+asset_serve(struct http_request *req)
+{
+	serve_path(req, req->path);
+}
+
+/* Where browsers and crawlers look without being told. */
+void
+asset_serve_favicon(struct http_request *req)
+{
+	serve_path(req, "/assets/favicon.svg");
+}
+
+void
+asset_serve_robots(struct http_request *req)
+{
+	serve_path(req, "/assets/robots.txt");
 }

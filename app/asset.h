@@ -25,5 +25,8 @@ const char *asset_url(const char *);
 /* The embedded bytes of an asset, or NULL. */
 const struct asset_file *asset_find(const char *);
 void	asset_serve(struct http_request *);
+/* /favicon.ico and /robots.txt, from assets/favicon.svg and robots.txt. */
+void	asset_serve_favicon(struct http_request *);
+void	asset_serve_robots(struct http_request *);
 
 #endif

@@ -874,10 +874,11 @@ draw(struct buf *b, const struct form *f, const char *name, int open)
 		describedby(b, f, i);
 		buf_puts(b, ">");
 		/* With a default, empty is never the value. */
+		/* An option needs text (HTML: not empty without a label). */
 		if (fl->default_value == NULL) {
 			buf_puts(b, "<option value=\"\">");
-			if (fl->empty_label != NULL)
-				buf_html(b, fl->empty_label);
+			buf_html(b, fl->empty_label != NULL ? fl->empty_label :
+			    "Choose");
 			buf_puts(b, "</option>");
 		}
 		for (c = fl->choices; c != NULL && c->value != NULL; c++) {

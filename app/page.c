@@ -23,7 +23,12 @@ page_begin(struct http_request *req, const char *title, unsigned int flags)
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<title>");
 	buf_html(b, title);
-	buf_puts(b, " – Signpost</title>\n");
+	buf_puts(b, " – Signpost</title>\n<meta name=\"description\" "
+	    "content=\"Find community groups, services and activities near a "
+	    "postcode: when they run, who they are for, what they cost and "
+	    "how to get in.\">\n");
+	buf_printf(b, "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">"
+	    "\n", asset_url("/assets/favicon.svg"));
 	if (flags & PAGE_NOINDEX)
 		buf_puts(b, "<meta name=\"robots\" content=\"noindex\">\n");
 	buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n",

@@ -62,6 +62,8 @@ static const struct route routes[] = {
 	{ HTTP_GET,	ANYONE,	"/api/organizations",		feed_organizations },
 	{ HTTP_GET,	ANYONE,	"/api/organizations/{id}",	feed_organization },
 	{ HTTP_GET,	ANYONE,	"/assets/*",			asset_serve },
+	{ HTTP_GET,	ANYONE,	"/favicon.ico",			asset_serve_favicon },
+	{ HTTP_GET,	ANYONE,	"/robots.txt",			asset_serve_robots },
 	{ HTTP_GET,	ANYONE,	"/about/data",			page_about_data },
 	{ HTTP_GET,	ANYONE,	"/about/embed",			embed_help },
 	{ HTTP_GET,	ANYONE,	"/embed",			embed_page },
@@ -162,6 +164,8 @@ route_cheap(const struct http_request *req)
 	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
 		return (0);
 	return (strncmp(req->path, "/assets/", 8) == 0 ||
+	    strcmp(req->path, "/favicon.ico") == 0 ||
+	    strcmp(req->path, "/robots.txt") == 0 ||
 	    strcmp(req->path, "/embed.css") == 0 ||
 	    strcmp(req->path, "/embed.js") == 0);
 }
@@ -302,6 +306,24 @@ allowed(struct http_request *req, const struct route *r)
 	return (1);
 }
 
+/*
+ * A browser's CORS preflight for the read-only API: any origin may GET
+ * it, sending If-None-Match to use our ETags (which it may read).
+ */
+static void
+cors_preflight(struct http_request *req)
+{
+	http_header_set(req, "Allow", "GET, HEAD, OPTIONS");
+	http_header_set(req, "Access-Control-Allow-Origin", "*");
+	http_header_set(req, "Access-Control-Allow-Methods",
+	    "GET, HEAD, OPTIONS");
+	http_header_set(req, "Access-Control-Allow-Headers",
+	    "If-None-Match, If-Modified-Since, Accept, Accept-Language");
+	http_header_set(req, "Access-Control-Expose-Headers", "ETag");
+	http_header_set(req, "Access-Control-Max-Age", "86400");
+	http_respond_data(req, 204, NULL, NULL, 0);
+}
+
 void
 route_dispatch(struct http_request *req)
 {
@@ -324,6 +346,10 @@ route_dispatch(struct http_request *req)
 		return;
 	}
 	http_kv_free(&req->route);
+	if (path_matched && m == HTTP_OPTIONS && route_is_api(req)) {
+		cors_preflight(req);
+		return;
+	}
 	if (path_matched) {
 		set_allow(req);
 		route_error(req, 405, "That method is not allowed here.");

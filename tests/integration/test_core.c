@@ -862,6 +862,69 @@ test_connections_per_ip_are_capped(void **state)
 		close(fds[i]);
 }
 
+/* What browsers and crawlers fetch unasked is there, and every page
+ * says what the site is and where its icon is. */
+static void
+test_favicon_robots_and_description(void **state)
+{
+	struct resp	r;
+
+	(void)state;
+	r = http_get("/favicon.ico");
+	if (r.status != 200 || !header_starts(&r, "Content-Type",
+	    "image/svg+xml") || !contains(r.body, "<svg"))
+		fail_msg("GET /favicon.ico: %ld\n%s", r.status, r.headers);
+	resp_free(&r);
+	r = http_get("/robots.txt");
+	if (r.status != 200 || !header_starts(&r, "Content-Type",
+	    "text/plain") || !contains(r.body, "Disallow: /admin") ||
+	    !contains(r.body, "Disallow: /edit/"))
+		fail_msg("GET /robots.txt: %ld\n%s", r.status, r.body);
+	resp_free(&r);
+	r = http_get("/submit");
+	if (!contains(r.body, "<meta name=\"description\" content=\"") ||
+	    !contains(r.body, "<link rel=\"icon\" href=\"/assets/favicon.svg"
+	    "?v=") || contains(r.body, "<option value=\"\"></option>"))
+		fail_msg("GET /submit head or options:\n%.3000s", r.body);
+	resp_free(&r);
+}
+
+/*
+ * A partner's JavaScript sending If-None-Match (to use our ETags) makes
+ * the browser ask first: the API says yes, with what it allows.
+ */
+static void
+test_api_answers_cors_preflight(void **state)
+{
+	struct resp		 r;
+	char			 v[256];
+	const char *const	 h[] = { "Origin: https://partner.example",
+	    "Access-Control-Request-Method: GET",
+	    "Access-Control-Request-Headers: if-none-match", NULL };
+
+	(void)state;
+	(void)http_do(&r, "OPTIONS", "/api/services?page=1", NULL, 0, h);
+	if (r.status != 204)
+		fail_msg("OPTIONS /api/services: %ld\n%s\n%s", r.status,
+		    r.headers, r.body);
+	assert_int_equal(resp_header(&r, "Access-Control-Allow-Origin", v,
+	    sizeof(v)), 0);
+	assert_string_equal(v, "*");
+	assert_int_equal(resp_header(&r, "Access-Control-Allow-Methods", v,
+	    sizeof(v)), 0);
+	assert_true(contains(v, "GET"));
+	assert_int_equal(resp_header(&r, "Access-Control-Allow-Headers", v,
+	    sizeof(v)), 0);
+	assert_true(strcasestr(v, "if-none-match") != NULL);
+	assert_true(header_starts(&r, "Access-Control-Max-Age", "86400"));
+	resp_free(&r);
+	/* Not the pages: they are not for other sites' scripts. */
+	(void)http_do(&r, "OPTIONS", "/search", NULL, 0, h);
+	assert_int_equal(r.status, 405);
+	assert_false(contains(r.headers, "Access-Control-Allow-Methods"));
+	resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -875,6 +938,8 @@ main(void)
 		cmocka_unit_test(test_unknown_page_is_404_html),
 		cmocka_unit_test(test_unknown_api_path_is_404_problem),
 		cmocka_unit_test(test_wrong_method_is_405_with_allow),
+		cmocka_unit_test(test_api_answers_cors_preflight),
+		cmocka_unit_test(test_favicon_robots_and_description),
 		cmocka_unit_test(test_malformed_form_body_is_400),
 		cmocka_unit_test(test_nul_in_address_is_400),
 		cmocka_unit_test(test_body_over_1mib_is_413_by_content_length),
