@@ -579,7 +579,11 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	 */
 	if (not_modified(req, etag, changed)) {
 		validators(req, etag, changed);
+		/* The cached body, if any, gives the 304 its true length. */
 		buf_reset(&req->resp);
+		if (feed_cache_get(key, version, &req->resp, ct,
+		    sizeof(ct)) != 0)
+			buf_reset(&req->resp);
 		req->status = 304;
 		return;
 	}

@@ -868,6 +868,17 @@ worker(void *arg)
 	return (NULL);
 }
 
+/* The body of a 304: none, and of no stated length. */
+static ssize_t
+no_body_cb(void *cls, uint64_t pos, char *dst, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)dst;
+	(void)max;
+	return (MHD_CONTENT_READER_END_OF_STREAM);
+}
+
 static ssize_t
 stream_cb(void *cls, uint64_t pos, char *dst, size_t max)
 {
@@ -925,9 +936,18 @@ queue(struct conn *c, struct MHD_Connection *mc)
 		    (void *)(uintptr_t)req->static_body,
 		    MHD_RESPMEM_PERSISTENT);
 		c->bytes = req->status == 304 ? 0 : req->static_len;
+	} else if (req->status == 304 && req->resp.len == 0) {
+		/*
+		 * The tag matched before the body was made, so its length
+		 * is not known, and "Content-Length: 0" would be a lie (RFC
+		 * 9110 8.6): a response of unknown size states none.  A
+		 * handler that has the body leaves it in resp instead, and
+		 * libmicrohttpd sends its length but not the body.
+		 */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    STREAM_BLOCK, no_body_cb, NULL, NULL);
+		c->bytes = 0;
 	} else {
-		if (req->status == 304)
-			buf_reset(&req->resp);
 		len = req->resp.oom ? 0 : req->resp.len;
 		if ((data = buf_release(&req->resp)) == NULL)
 			return (MHD_NO);
@@ -935,7 +955,7 @@ queue(struct conn *c, struct MHD_Connection *mc)
 		    MHD_RESPMEM_MUST_FREE);
 		if (r == NULL)
 			free(data);
-		c->bytes = len;
+		c->bytes = req->status == 304 ? 0 : len;
 	}
 	if (r == NULL)
 		return (MHD_NO);

@@ -160,8 +160,11 @@ send_export(struct http_request *req, const char *ctype, const char *data,
 	snprintf(etag, sizeof(etag), "\"%s\"", hex);
 	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	http_header_set(req, "Cache-Control", "public, max-age=300");
-	if (http_etag(req, etag))
+	if (http_etag(req, etag)) {
+		/* Its length, stated on the 304; libmicrohttpd sends no body. */
+		buf_append(&req->resp, data, len);
 		return;
+	}
 	http_respond_data(req, 200, ctype, data, len);
 }
 
