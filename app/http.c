@@ -694,15 +694,22 @@ uri_log_cb(void *cls, const char *uri, struct MHD_Connection *mc)
 }
 
 static enum MHD_Result
-header_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+header_cb(void *cls, enum MHD_ValueKind kind, const char *k, size_t klen,
+    const char *v, size_t vlen)
 {
-	struct http_request	*req = cls;
+	struct conn		*c = cls;
+	struct http_request	*req = &c->req;
 
-	/* A NUL in a name or value reaches us as a shorter string. */
 	if (k == NULL)
 		return (MHD_YES);
 	if (v == NULL)
 		v = "";
+	/*
+	 * libmicrohttpd 0.9.75 ends a header value at a NUL and reports
+	 * that length too, so a NUL cannot be told from the end here.
+	 */
+	(void)klen;
+	(void)vlen;
 	switch (kind) {
 	case MHD_HEADER_KIND:
 		(void)http_kv_add(&req->headers, k, v);
@@ -1007,11 +1014,16 @@ header_count(const struct http_request *req, const char *name)
  * chunked win silently, so these are checked before it reads a byte.
  */
 static const char *
-framing_error(const struct http_request *req)
+framing_error(const struct http_request *req, const char *version)
 {
 	const char	*te;
-	size_t		 ncl, nte;
+	size_t		 ncl, nte, nhost;
 
+	/* RFC 9112 3.2: exactly one Host in HTTP/1.1, at most one before. */
+	nhost = header_count(req, "Host");
+	if (nhost > 1 || (nhost == 0 && version != NULL &&
+	    strcmp(version, "HTTP/1.1") == 0))
+		return ("The request needs exactly one Host header.");
 	ncl = header_count(req, "Content-Length");
 	nte = header_count(req, "Transfer-Encoding");
 	if (ncl > 1)
@@ -1082,7 +1094,7 @@ client_address(struct MHD_Connection *mc, struct http_request *req)
 
 static enum MHD_Result
 first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
-    const char *method)
+    const char *method, const char *version)
 {
 	struct http_request	*req = &c->req;
 	const char		*cl, *framing;
@@ -1093,8 +1105,8 @@ first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
 	if ((req->method_str = strdup(method)) == NULL ||
 	    (req->path = strdup(url)) == NULL)
 		return (MHD_NO);
-	MHD_get_connection_values(mc, MHD_HEADER_KIND |
-	    MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND, header_cb, req);
+	MHD_get_connection_values_n(mc, MHD_HEADER_KIND |
+	    MHD_GET_ARGUMENT_KIND | MHD_COOKIE_KIND, header_cb, c);
 	client_address(mc, req);
 	if (c->uri_len > config.max_uri_bytes)
 		return (fail_early(c, mc, 414, "The address is too long."));
@@ -1104,7 +1116,7 @@ first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
 	if (header_bytes(req) > config.max_header_bytes)
 		return (fail_early(c, mc, 431, "The request headers are too "
 		    "large."));
-	if ((framing = framing_error(req)) != NULL)
+	if ((framing = framing_error(req, version)) != NULL)
 		return (fail_early(c, mc, 400, framing));
 	cl = http_header(req, "Content-Length");
 	if (cl != NULL && (str_to_ll(cl, 0, LLONG_MAX, &clen) == -1 ||
@@ -1123,7 +1135,6 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	struct conn		*c = *con_cls;
 	struct http_request	*req;
 
-	(void)version;
 	if (c == NULL)
 		return (MHD_NO);
 	req = &c->req;
@@ -1135,7 +1146,7 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	if (c->handled)
 		return (queue(c, mc));
 	if (!c->started)
-		return (first_call(c, mc, url, method));
+		return (first_call(c, mc, url, method, version));
 	if (*upload_size > 0) {
 		/*
 		 * Chunked bodies have no length up front: count, keep

@@ -925,6 +925,43 @@ test_api_answers_cors_preflight(void **state)
 	resp_free(&r);
 }
 
+/* RFC 9112 3.2: an HTTP/1.1 request has exactly one Host, else 400. */
+static void
+test_host_header_is_required_once(void **state)
+{
+	static const struct {
+		const char	*what;
+		const char	*req;
+		size_t		 len;
+		int		 want;
+	} cases[] = {
+#define C(w, r, s)	{ w, r, sizeof(r) - 1, s }
+		C("HTTP/1.1 without Host", "GET /about/data HTTP/1.1\r\n"
+		    "Connection: close\r\n\r\n", 400),
+		C("two Hosts", "GET /about/data HTTP/1.1\r\nHost: a\r\n"
+		    "Host: b\r\nConnection: close\r\n\r\n", 400),
+		C("HTTP/1.0 without Host", "GET /about/data HTTP/1.0\r\n\r\n",
+		    200),
+		C("one Host", "GET /about/data HTTP/1.1\r\nHost: t\r\n"
+		    "Connection: close\r\n\r\n", 200),
+#undef C
+	};
+	char	head[4096];
+	size_t	i;
+	int	fd, st;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fd = raw_connect(10);
+		assert_int_equal(send_all(fd, cases[i].req, cases[i].len), 0);
+		st = read_status(fd, head, sizeof(head));
+		close(fd);
+		if (st != cases[i].want)
+			fail_msg("%s: %d, want %d\n%s", cases[i].what, st,
+			    cases[i].want, head);
+	}
+}
+
 int
 main(void)
 {
@@ -942,6 +979,7 @@ main(void)
 		cmocka_unit_test(test_favicon_robots_and_description),
 		cmocka_unit_test(test_malformed_form_body_is_400),
 		cmocka_unit_test(test_nul_in_address_is_400),
+		cmocka_unit_test(test_host_header_is_required_once),
 		cmocka_unit_test(test_body_over_1mib_is_413_by_content_length),
 		cmocka_unit_test(test_chunked_body_over_1mib_is_413),
 		cmocka_unit_test(test_uri_over_2kib_is_414),
