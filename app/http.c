@@ -635,6 +635,11 @@ enum job {
 };
 
 #define STREAM_BLOCK	(64 * 1024)
+/* Headers our responses add (room kept for them in the pool). */
+#define HTTP_RESP_HEADERS	32
+/* More than any page or API call takes: beyond, 414 or 431 at once. */
+#define MAX_QUERY_ARGS		200
+#define MAX_HEADERS		100
 
 struct conn {
 	struct http_request	 req;
@@ -1110,6 +1115,12 @@ first_call(struct conn *c, struct MHD_Connection *mc, const char *url,
 	client_address(mc, req);
 	if (c->uri_len > config.max_uri_bytes)
 		return (fail_early(c, mc, 414, "The address is too long."));
+	if (req->query.n > MAX_QUERY_ARGS)
+		return (fail_early(c, mc, 414, "The address has too many "
+		    "parameters."));
+	if (req->headers.n > MAX_HEADERS)
+		return (fail_early(c, mc, 431, "The request has too many "
+		    "headers."));
 	if (c->nul_in_uri)
 		return (fail_early(c, mc, 400, "The address contains %00 (a "
 		    "NUL character), which is not allowed."));
@@ -1276,6 +1287,26 @@ stop_workers(struct http_server *s)
 	s->nthreads = 0;
 }
 
+/*
+ * Each connection's memory pool holds the request as read, one record
+ * per query argument and per header (about 64 bytes each in
+ * libmicrohttpd 0.9.75) and our response's headers.  Sized for the most
+ * records a request within our URI and header limits can have ("a&" is
+ * an argument, "X:a" a header), so that libmicrohttpd never runs out
+ * before our own checks answer 414 or 431: out of pool it closes the
+ * connection with no answer at all.
+ */
+static size_t
+pool_size(void)
+{
+	size_t	records;
+
+	records = config.max_uri_bytes / 2 + config.max_header_bytes / 4 +
+	    HTTP_RESP_HEADERS;
+	return ((size_t)config.max_uri_bytes + config.max_header_bytes +
+	    records * 64 + 16384);
+}
+
 int
 http_server_start(struct http_server **out, const struct http_app *app,
     char *err, size_t errlen)
@@ -1324,13 +1355,7 @@ http_server_start(struct http_server **out, const struct http_app *app,
 	    (unsigned int)config.max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)config.connection_timeout,
-	    /*
-	     * Above our own URI and header limits so that our checks, with
-	     * their clearer answers, run first; no larger, since MHD clears
-	     * the whole pool for every request.
-	     */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 16384),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size(),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
@@ -1361,8 +1386,7 @@ http_server_start_unbound(struct http_server **out,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)config.connection_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(config.max_header_bytes + config.max_uri_bytes + 16384),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool_size(),
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
 	    MHD_OPTION_END);

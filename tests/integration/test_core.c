@@ -925,6 +925,42 @@ test_api_answers_cors_preflight(void **state)
 	resp_free(&r);
 }
 
+/*
+ * Requests within the byte limits but with very many parameters or
+ * headers used to run libmicrohttpd out of connection memory, and the
+ * client got no answer at all.  Each gets its status at once now.
+ */
+static void
+test_many_parameters_or_headers_get_a_status(void **state)
+{
+	char	*req, head[4096];
+	size_t	 i, n;
+	int	 fd, st, want[3] = { 414, 414, 431 }, k;
+
+	(void)state;
+	assert_non_null(req = malloc(65536));
+	for (k = 0; k < 3; k++) {
+		n = (size_t)sprintf(req, "GET /search?postcode=G12+8QQ");
+		if (k < 2)
+			for (i = 0; i < (k == 0 ? 400u : 1000u); i++)
+				n += (size_t)sprintf(req + n, "&a=");
+		n += (size_t)sprintf(req + n, " HTTP/1.1\r\nHost: t\r\n");
+		if (k == 2)
+			for (i = 0; i < 330; i++)
+				n += (size_t)sprintf(req + n,
+				    "X: aaaaaaaaaa\r\n");
+		n += (size_t)sprintf(req + n, "Connection: close\r\n\r\n");
+		fd = raw_connect(10);
+		assert_int_equal(send_all(fd, req, n), 0);
+		st = read_status(fd, head, sizeof(head));
+		close(fd);
+		if (st != want[k])
+			fail_msg("case %d (%zu bytes): %d, want %d\n%s", k, n,
+			    st, want[k], head);
+	}
+	free(req);
+}
+
 /* RFC 9112 3.2: an HTTP/1.1 request has exactly one Host, else 400. */
 static void
 test_host_header_is_required_once(void **state)
@@ -984,6 +1020,7 @@ main(void)
 		cmocka_unit_test(test_chunked_body_over_1mib_is_413),
 		cmocka_unit_test(test_uri_over_2kib_is_414),
 		cmocka_unit_test(test_headers_over_8kib_are_431),
+		cmocka_unit_test(test_many_parameters_or_headers_get_a_status),
 		cmocka_unit_test(test_asset_etag_gives_304),
 		cmocka_unit_test(test_head_is_answered_without_a_body),
 		cmocka_unit_test(test_access_log_line_format),
