@@ -10,8 +10,6 @@
 
 #include "asset.h"
 #include "buf.h"
-#include "http.h"
-#include "route.h"
 
 struct asset_meta {
 	char	etag[40];	/* quoted, 32 hex digits */
@@ -72,8 +70,8 @@ asset_url(const char *path)
 	return (meta[i].url);
 }
 
-static const char *
-content_type(const char *path)
+const char *
+asset_content_type(const char *path)
 {
 	static const struct {
 		const char	*ext;
@@ -99,48 +97,13 @@ content_type(const char *path)
 	return ("application/octet-stream");
 }
 
-static void
-serve_path(struct http_request *req, const char *path)
+const struct asset_file *
+asset_lookup(const char *path, const char **etag)
 {
-	const char	*v;
-	ssize_t		 i;
+	ssize_t	i;
 
-	if (meta == NULL || (i = asset_index(path)) == -1) {
-		route_error(req, 404, "There is no such file.");
-		return;
-	}
-	/* Versioned URLs never change meaning; plain ones may. */
-	v = http_kv_get(&req->query, "v");
-	if (v != NULL && strncmp(v, meta[i].etag + 1, 12) == 0)
-		http_header_set(req, "Cache-Control",
-		    "public, max-age=31536000, immutable");
-	else
-		http_header_set(req, "Cache-Control",
-		    "public, max-age=300");
-	http_header_set(req, "Content-Type", content_type(path));
-	/* Set for a 304 too: it gives the 304 its Content-Length. */
-	req->static_body = asset_files[i].data;
-	req->static_len = asset_files[i].len;
-	if (http_etag(req, meta[i].etag))
-		return;
-	req->status = 200;
-}
-
-void
-asset_serve(struct http_request *req)
-{
-	serve_path(req, req->path);
-}
-
-/* Where browsers and crawlers look without being told. */
-void
-asset_serve_favicon(struct http_request *req)
-{
-	serve_path(req, "/assets/favicon.svg");
-}
-
-void
-asset_serve_robots(struct http_request *req)
-{
-	serve_path(req, "/assets/robots.txt");
+	if (meta == NULL || (i = asset_index(path)) == -1)
+		return (NULL);
+	*etag = meta[i].etag;
+	return (&asset_files[i]);
 }

@@ -1,14 +1,13 @@
 /*
- * asset: static files compiled into the binary, served with a content-hash
- * ETag.  asset_url() gives a versioned URL that may be cached for a year.
- * The table is built at start-up (asset_init) and read-only afterwards.
+ * asset: static files compiled into the binary, each with a content-hash
+ * ETag.  asset_url() gives a versioned URL that may be cached for a year;
+ * files.c answers them.  The table is built at start-up (asset_init) and
+ * read-only afterwards.
  */
 #ifndef ASSET_H
 #define ASSET_H
 
 #include <stddef.h>
-
-struct http_request;
 
 struct asset_file {
 	const char		*path;
@@ -24,9 +23,9 @@ int	asset_init(void);
 const char *asset_url(const char *);
 /* The embedded bytes of an asset, or NULL. */
 const struct asset_file *asset_find(const char *);
-void	asset_serve(struct http_request *);
-/* /favicon.ico and /robots.txt, from assets/favicon.svg and robots.txt. */
-void	asset_serve_favicon(struct http_request *);
-void	asset_serve_robots(struct http_request *);
+/* A file and its quoted ETag, or NULL. */
+const struct asset_file *asset_lookup(const char *, const char **);
+/* The Content-Type its name says. */
+const char *asset_content_type(const char *);
 
 #endif

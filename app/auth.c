@@ -32,7 +32,7 @@
 #include "http.h"
 #include "log.h"
 #include "page.h"
-#include "route.h"
+#include "reply.h"
 
 #define PASSWORD_MIN	12	/* characters */
 #define PASSWORD_MAX	256
@@ -442,7 +442,7 @@ page_admin_login_post(struct http_request *req)
 	    kb : NULL;
 	p[5] = kh;
 	if ((st = db_exec("auth_attempt", 6, p, &att)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (!db_isnull(att, 0, 1)) {
@@ -456,7 +456,7 @@ page_admin_login_post(struct http_request *req)
 	}
 
 	if ((st = db_exec("auth_user_get", 1, p, &u)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	known = db_rows(u) == 1;
@@ -488,7 +488,7 @@ page_admin_login_post(struct http_request *req)
 	p[4] = idle;
 	p[5] = db_value(att, 0, 0);
 	if ((st = db_exec("auth_login", 6, p, NULL)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	rehash(db_value(u, 0, 0), hash, pw);
@@ -517,7 +517,7 @@ page_admin_logout(struct http_request *req)
 	if (auth_token_hash(http_cookie(req, AUTH_COOKIE), lit) == 0) {
 		p[0] = lit;
 		if ((st = db_exec("auth_logout", 1, p, NULL)) != DB_OK) {
-			route_db_error(req, st);
+			reply_db_error(req, st);
 			return;
 		}
 	}

@@ -19,7 +19,7 @@
 #include "http.h"
 #include "page.h"
 #include "postcode.h"
-#include "route.h"
+#include "reply.h"
 #include "search.h"
 
 enum embed_field {
@@ -403,7 +403,7 @@ embed_page(struct http_request *req)
 		/* The site's error page, but shown inside the frame. */
 		search_results_free(&r);
 		embed_form_free(&f);
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		framable(req);
 		return;
 	}
@@ -464,7 +464,7 @@ embed_asset(struct http_request *req)
 	else
 		path = "/assets/css/embed.css";
 	if ((a = asset_find(path)) == NULL) {
-		route_error(req, 404, "There is no such file.");
+		reply_error(req, 404, "There is no such file.");
 		return;
 	}
 	/* Partners paste an unversioned URL: cache briefly, revalidate. */
@@ -474,7 +474,6 @@ embed_asset(struct http_request *req)
 	http_header_set(req, "Content-Type", path[8] == 'j' ?
 	    "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
 	http_header_set(req, "Cache-Control", "public, max-age=3600");
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	http_header_set(req, "Cross-Origin-Resource-Policy", "cross-origin");
 	if (http_etag(req, etag))
 		return;
@@ -505,9 +504,8 @@ embed_api(struct http_request *req)
 
 	memset(&r, 0, sizeof(r));
 	buf_init(&tmp);
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	if ((st = embed_parse(req, &f)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (f.value[F_POSTCODE] == NULL && f.nerr == 0)
@@ -521,12 +519,12 @@ embed_api(struct http_request *req)
 		goto out;
 	}
 	if ((st = search_run(&f.sq, time(NULL), &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    (items = cJSON_AddArrayToObject(o, "items")) == NULL) {
-		route_error(req, 500, "out of memory");
+		reply_error(req, 500, "out of memory");
 		goto out;
 	}
 	cJSON_AddStringToObject(o, "postcode", f.pc.postcode);

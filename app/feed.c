@@ -35,7 +35,7 @@
 #include "http.h"
 #include "log.h"
 #include "postcode.h"
-#include "route.h"
+#include "reply.h"
 
 #define PER_PAGE_DEFAULT	50
 #define PER_PAGE_MAX		100
@@ -269,12 +269,6 @@ feed_init(void)
 	make_openapi();
 }
 
-static void
-cors(struct http_request *req)
-{
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
-	http_header_set(req, "Access-Control-Expose-Headers", "ETag");
-}
 
 /* If-None-Match against our strong ETag; "*" and weak forms count. */
 static int
@@ -348,7 +342,6 @@ static void
 respond_fixed(struct http_request *req, const struct fixed *f,
     const char *ctype)
 {
-	cors(req);
 	http_header_set(req, "Cache-Control", CACHE_CONTROL);
 	if (http_etag(req, f->etag))
 		return;
@@ -372,9 +365,8 @@ feed_openapi(struct http_request *req)
 static void
 bad(struct http_request *req)
 {
-	cors(req);
 	http_header_set(req, "Cache-Control", "no-store");
-	route_bad_param(req);
+	reply_bad_param(req);
 }
 
 static void
@@ -382,7 +374,6 @@ not_found(struct http_request *req, const char *what)
 {
 	char	detail[128];
 
-	cors(req);
 	http_header_set(req, "Cache-Control", "no-store");
 	snprintf(detail, sizeof(detail), "There is no %s with that id.",
 	    what);
@@ -392,9 +383,8 @@ not_found(struct http_request *req, const char *what)
 static void
 db_failed(struct http_request *req, enum db_status st)
 {
-	cors(req);
 	http_header_set(req, "Cache-Control", "no-store");
-	route_db_error(req, st);
+	reply_db_error(req, st);
 }
 
 static int
@@ -572,7 +562,6 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	snprintf(etag, sizeof(etag), "\"%s\"", hex);
 
-	cors(req);
 	/*
 	 * Validators are only ever handed out with a 200, and they change
 	 * with the version, so a match means the 200 still stands.
@@ -598,7 +587,7 @@ serve(struct http_request *req, const char *key, const struct query *q,
 		}
 		if (body.oom) {
 			buf_free(&body);
-			route_error(req, 500, "Out of memory.");
+			reply_error(req, 500, "Out of memory.");
 			return;
 		}
 		feed_cache_put(key, version, ctype, body.data, body.len);
@@ -1127,7 +1116,7 @@ serve_query(struct http_request *req, const struct query *q, render_fn fn)
 	buf_init(&key);
 	make_key(&key, req, q);
 	if (key.oom)
-		route_error(req, 500, "Out of memory.");
+		reply_error(req, 500, "Out of memory.");
 	else
 		serve(req, buf_cstr(&key), q, fn);
 	buf_free(&key);
@@ -1243,7 +1232,7 @@ stream_services(struct http_request *req, const struct query *q)
 	size_t		 i;
 
 	if ((nd = calloc(1, sizeof(*nd))) == NULL) {
-		route_error(req, 500, "Out of memory.");
+		reply_error(req, 500, "Out of memory.");
 		return;
 	}
 	buf_init(&nd->pending);
@@ -1251,7 +1240,7 @@ stream_services(struct http_request *req, const struct query *q)
 	for (i = 0; i < 10; i++) {
 		if (p[i] != NULL && (nd->strs[i] = strdup(p[i])) == NULL) {
 			nd_free(nd);
-			route_error(req, 500, "Out of memory.");
+			reply_error(req, 500, "Out of memory.");
 			return;
 		}
 		nd->params[i] = nd->strs[i];
@@ -1260,7 +1249,6 @@ stream_services(struct http_request *req, const struct query *q)
 	    "00000000-0000-0000-0000-000000000000");
 	nd->stmt = q->minimal ? "feed_svc_after_min" : q->full ?
 	    "feed_svc_after_full" : "feed_svc_after";
-	cors(req);
 	http_header_set(req, "Cache-Control", "no-cache");
 	http_stream(req, 200, NDJSON_TYPE, nd_read, nd, nd_free);
 }

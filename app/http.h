@@ -60,6 +60,8 @@ struct http_request {
 	void			(*stream_free)(void *);
 
 	char			 client_ip[64];	/* the peer, as text */
+	/* An API route (the router's table says): errors as problem JSON. */
+	int			 api;
 	/* Who is signed in (auth.c fills it for the router), or empty. */
 	char			 user_id[40];
 	char			 user_email[256];

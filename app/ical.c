@@ -17,7 +17,7 @@
 #include "http.h"
 #include "ical.h"
 #include "log.h"
-#include "route.h"
+#include "reply.h"
 #include "schedule.h"
 
 #define LINE_MAX_OCTETS	75
@@ -361,7 +361,7 @@ ical_service(struct http_request *req)
 	buf_init(&note);
 	id = http_route_param(req, "id");
 	if (id == NULL || !http_is_uuid(id)) {
-		route_error(req, 400, "That calendar address is not right: "
+		reply_error(req, 400, "That calendar address is not right: "
 		    "it should end with a service's identifier, like "
 		    "/services/0b7e.../calendar.ics. Open the service's page "
 		    "and use its \"Add to calendar\" link.");
@@ -369,11 +369,11 @@ ical_service(struct http_request *req)
 	}
 	params[0] = id;
 	if ((st = db_exec("ical_service", 1, params, &svc)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(svc) == 0) {
-		route_error(req, 404, "There is no service with that "
+		reply_error(req, 404, "There is no service with that "
 		    "identifier. It may have been removed from the "
 		    "directory.");
 		goto out;
@@ -383,7 +383,7 @@ ical_service(struct http_request *req)
 	dtstamp = db_value(svc, 0, 2);
 	created = db_value(svc, 0, 3);
 	if ((st = db_exec("ical_schedules", 1, params, &res)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	public_host(host, sizeof(host));
@@ -416,7 +416,7 @@ ical_service(struct http_request *req)
 	}
 	buf_puts(&out, "END:VCALENDAR\r\n");
 	if (out.oom) {
-		route_error(req, 500, "Something went wrong on our side. "
+		reply_error(req, 500, "Something went wrong on our side. "
 		    "Please try again.");
 		goto out;
 	}
@@ -429,7 +429,6 @@ ical_service(struct http_request *req)
 	snprintf(hdr, sizeof(hdr), "attachment; filename=\"%s.ics\"", slug);
 	http_header_set(req, "Content-Disposition", hdr);
 	http_header_set(req, "Cache-Control", "public, max-age=300");
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	http_header_set(req, "Content-Type", "text/calendar; charset=utf-8");
 	if (http_etag(req, etag))
 		goto out;

@@ -176,7 +176,7 @@ fill_latlon(void)
 static int
 cmd_serve(void)
 {
-	const struct http_app	 app = { route_dispatch, route_error,
+	const struct http_app	 app = { route_dispatch, route_early_error,
 				    route_cheap };
 	struct http_server	*srv;
 	sigset_t		 set;

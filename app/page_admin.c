@@ -25,7 +25,7 @@
 #include "outbox.h"
 #include "page.h"
 #include "page_admin.h"
-#include "route.h"
+#include "reply.h"
 
 #define QUEUE_PAGE	50
 #define QUEUE_MAX_PAGE	100000
@@ -326,7 +326,7 @@ route_uuid(struct http_request *req)
 	const char	*id = http_route_param(req, "id");
 
 	if (!http_is_uuid(id)) {
-		route_error(req, 404, "There is no such item. It may have "
+		reply_error(req, 404, "There is no such item. It may have "
 		    "been removed, or the link may be mistyped.");
 		return (NULL);
 	}
@@ -397,11 +397,11 @@ load_submission(struct http_request *req, const char *id,
 	enum db_status	 st;
 
 	if ((st = db_exec("adm_sub_get", 1, p, r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (0);
 	}
 	if (db_rows(*r) != 1) {
-		route_error(req, 404, "There is no such item in the queue. It "
+		reply_error(req, 404, "There is no such item in the queue. It "
 		    "may have been removed, or the link may be mistyped.");
 		return (0);
 	}
@@ -424,23 +424,23 @@ page_admin_queue(struct http_request *req)
 
 	if (http_param_int(req, "page", 1, QUEUE_MAX_PAGE, &page) ==
 	    HTTP_PARAM_BAD) {
-		route_bad_param(req);
+		reply_bad_param(req);
 		return;
 	}
 	if ((st = db_exec("adm_counts", 0, NULL, &c)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (str_to_ll(db_value(c, 0, 0), 0, LLONG_MAX, &nnew) == -1 ||
 	    str_to_ll(db_value(c, 0, 1), 0, LLONG_MAX, &nupd) == -1 ||
 	    str_to_ll(db_value(c, 0, 2), 0, LLONG_MAX, &nrep) == -1) {
-		route_error(req, 500, "Something went wrong on our side.");
+		reply_error(req, 500, "Something went wrong on our side.");
 		goto out;
 	}
 	total = nnew + nupd + nrep;
 	pages = total == 0 ? 1 : (total + QUEUE_PAGE - 1) / QUEUE_PAGE;
 	if (page > pages) {
-		route_error(req, 404, "The queue is shorter than that now. "
+		reply_error(req, 404, "The queue is shorter than that now. "
 		    "Go to its first page.");
 		goto out;
 	}
@@ -449,7 +449,7 @@ page_admin_queue(struct http_request *req)
 	p[0] = off;
 	p[1] = lim;
 	if ((st = db_exec("adm_queue", 2, p, &q)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 
@@ -982,7 +982,7 @@ page_admin_approve(struct http_request *req)
 	if ((id = route_uuid(req)) == NULL)
 		goto out;
 	if (form_read(&f, req) > 0) {
-		route_error(req, 400, "The form was not complete. Reload the "
+		reply_error(req, 400, "The form was not complete. Reload the "
 		    "item and approve it again.");
 		goto out;
 	}
@@ -992,7 +992,7 @@ page_admin_approve(struct http_request *req)
 	p[2] = req->user_id;
 	p[3] = months;
 	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if ((st = db_exec("adm_publish", 4, p, &r)) != DB_OK) {
@@ -1000,7 +1000,7 @@ page_admin_approve(struct http_request *req)
 		str_copy(msg, sizeof(msg), db_errmsg());
 		db_tx_rollback();
 		if (st != DB_ERROR)
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		else if (strcmp(state, "SP409") == 0)
 			acted_first(req, id, NULL);
 		else if (strcmp(state, "SP412") == 0)
@@ -1012,20 +1012,20 @@ page_admin_approve(struct http_request *req)
 			    sizeof(rule)) != NULL ? rule : "unknown", 422);
 		} else {
 			log_warn("publish %s: %s %s", id, state, msg);
-			route_error(req, 500, "Something went wrong on our "
+			reply_error(req, 500, "Something went wrong on our "
 			    "side. It has been logged; nothing was published.");
 		}
 		goto out;
 	}
 	if ((st = notify_decided(id, NULL)) != DB_OK) {
 		db_tx_rollback();
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if ((st = db_tx_commit()) != DB_OK) {
 		/* The reply to COMMIT is what was lost, maybe not the commit. */
 		log_warn("publish %s: commit: %s", id, db_errmsg());
-		route_error(req, 503, "We could not confirm that the listing "
+		reply_error(req, 503, "We could not confirm that the listing "
 		    "was published. Reload the item to see whether it was.");
 		goto out;
 	}
@@ -1051,7 +1051,7 @@ page_admin_reject(struct http_request *req)
 		goto out;
 	if (form_read(&f, req) > 0) {
 		if (form_has_error(&f, "version"))
-			route_error(req, 400, "The form was not complete. "
+			reply_error(req, 400, "The form was not complete. "
 			    "Reload the item and reject it again.");
 		else
 			item_page(req, id, &f, NULL, 400);
@@ -1062,12 +1062,12 @@ page_admin_reject(struct http_request *req)
 	p[2] = form_value(&f, "reason");
 	p[3] = req->user_id;
 	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if ((st = db_exec("adm_reject", 4, p, &r)) != DB_OK) {
 		db_tx_rollback();
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) == 0) {
@@ -1077,12 +1077,12 @@ page_admin_reject(struct http_request *req)
 	}
 	if ((st = notify_decided(id, form_value(&f, "reason"))) != DB_OK) {
 		db_tx_rollback();
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if ((st = db_tx_commit()) != DB_OK) {
 		log_warn("reject %s: commit: %s", id, db_errmsg());
-		route_error(req, 503, "We could not confirm that the item was "
+		reply_error(req, 503, "We could not confirm that the item was "
 		    "rejected. Reload it to see whether it was.");
 		goto out;
 	}
@@ -1223,13 +1223,13 @@ page_admin_edit_post(struct http_request *req)
 		goto out;
 	if (http_param_int(req, "version", 1, INT_MAX, &version) !=
 	    HTTP_PARAM_OK) {
-		route_error(req, 400, "The form was not complete. Reload the "
+		reply_error(req, 400, "The form was not complete. Reload the "
 		    "item and edit it again.");
 		goto out;
 	}
 	snprintf(vs, sizeof(vs), "%lld", version);
 	if ((st = listing_form_check(&f, req)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (f.nerr > 0) {
@@ -1240,7 +1240,7 @@ page_admin_edit_post(struct http_request *req)
 		goto out;
 	}
 	if ((doc = listing_form_document(&f)) == NULL) {
-		route_error(req, 500, "Something went wrong on our side.");
+		reply_error(req, 500, "Something went wrong on our side.");
 		goto out;
 	}
 	p[0] = id;
@@ -1254,7 +1254,7 @@ page_admin_edit_post(struct http_request *req)
 			edit_page(req, id, vs, doc_name(doc, name,
 			    sizeof(name)), &f, 400);
 		} else
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) == 0) {
@@ -1286,12 +1286,12 @@ load_service(struct http_request *req, const char *id)
 	enum db_status		 st;
 
 	if ((st = db_exec("adm_svc_get", 1, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (NULL);
 	}
 	if (db_rows(r) != 1) {
 		db_free(r);
-		route_error(req, 404, "There is no such listing.");
+		reply_error(req, 404, "There is no such listing.");
 		return (NULL);
 	}
 	return (r);
@@ -1431,24 +1431,24 @@ page_admin_service_edit_post(struct http_request *req)
 		goto out;
 	if (http_param_int(req, "version", 1, INT_MAX, &version) !=
 	    HTTP_PARAM_OK) {
-		route_error(req, 400, "The form was not complete. Open the "
+		reply_error(req, 400, "The form was not complete. Open the "
 		    "listing's edit page again.");
 		goto out;
 	}
 	snprintf(vs, sizeof(vs), "%lld", version);
 	if ((st = listing_form_check(&lf, req)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (lf.nerr == 0 && (doc = listing_form_document(&lf)) == NULL) {
-		route_error(req, 500, "Something went wrong on our side.");
+		reply_error(req, 500, "Something went wrong on our side.");
 		goto out;
 	}
 	if (doc != NULL) {
 		/* What the database would refuse goes on its field. */
 		p[0] = doc;
 		if ((st = db_exec("adm_svc_check", 1, p, &c)) != DB_OK) {
-			route_db_error(req, st);
+			reply_db_error(req, st);
 			goto out;
 		}
 		if (db_text(c, 0, 0) != NULL)
@@ -1459,7 +1459,7 @@ page_admin_service_edit_post(struct http_request *req)
 		goto out;
 	}
 	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	p[0] = id;
@@ -1471,7 +1471,7 @@ page_admin_service_edit_post(struct http_request *req)
 		if (st == DB_ERROR && strcmp(state, "23505") == 0)
 			service_edit_refused(req, id, r, vs, &lf, "waiting");
 		else
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		goto out;
 	}
 	snprintf(months, sizeof(months), "%d", config.review_months);
@@ -1487,12 +1487,12 @@ page_admin_service_edit_post(struct http_request *req)
 		if (st == DB_ERROR && strcmp(state, "SP412") == 0)
 			service_edit_refused(req, id, r, vs, &lf, NULL);
 		else
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		goto out;
 	}
 	if ((st = db_tx_commit()) != DB_OK) {
 		log_warn("edit service %s: commit: %s", id, db_errmsg());
-		route_error(req, 503, "We could not confirm that the change "
+		reply_error(req, 503, "We could not confirm that the change "
 		    "was saved. Open the listing's history to see whether it "
 		    "was.");
 		goto out;
@@ -1523,7 +1523,7 @@ page_admin_service_unpublish(struct http_request *req)
 		goto out;
 	if (form_read(&uf, req) > 0) {
 		if (form_has_error(&uf, "version"))
-			route_error(req, 400, "The form was not complete. Open "
+			reply_error(req, 400, "The form was not complete. Open "
 			    "the listing's edit page again.");
 		else {
 			(void)listing_form_load(&lf, db_value(r, 0, SVC_DOC));
@@ -1537,7 +1537,7 @@ page_admin_service_unpublish(struct http_request *req)
 	p[2] = req->user_id;
 	p[3] = req->user_email;
 	if ((st = db_exec("adm_svc_unpublish", 4, p, &u)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(u) == 0) {
@@ -1571,11 +1571,11 @@ report_page(struct http_request *req, const char *id, struct form *f,
 	enum db_status		 st;
 
 	if ((st = db_exec("adm_report_get", 1, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) != 1) {
-		route_error(req, 404, "There is no such problem report.");
+		reply_error(req, 404, "There is no such problem report.");
 		goto out;
 	}
 	admin_begin(req, "Problem report");
@@ -1670,16 +1670,16 @@ page_admin_report_resolve(struct http_request *req)
 	p[2] = req->user_id;
 	p[3] = form_value(&f, "note");
 	if ((st = db_exec("adm_report_resolve", 4, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) == 0) {
 		db_free(r);
 		r = NULL;
 		if ((st = db_exec("adm_report_get", 1, p, &r)) != DB_OK)
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		else if (db_rows(r) == 0)
-			route_error(req, 404, "There is no such problem "
+			reply_error(req, 404, "There is no such problem "
 			    "report.");
 		else {
 			admin_begin(req, "Someone else acted on this item "
@@ -1745,18 +1745,18 @@ page_admin_restore_confirm(struct http_request *req)
 	if ((id = route_uuid(req)) == NULL)
 		goto out;
 	if (form_read(&f, req) > 0) {
-		route_error(req, 400, "The link was not complete. Choose the "
+		reply_error(req, 400, "The link was not complete. Choose the "
 		    "version again from the history.");
 		goto out;
 	}
 	p[0] = form_value(&f, "change");
 	p[1] = id;
 	if ((st = db_exec("adm_restore_preview", 2, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) != 1) {
-		route_error(req, 404, "That change is not in this listing's "
+		reply_error(req, 404, "That change is not in this listing's "
 		    "history.");
 		goto out;
 	}
@@ -1811,17 +1811,17 @@ page_admin_history(struct http_request *req)
 		goto out;
 	p[0] = id;
 	if ((st = db_exec("adm_service", 1, p, &s)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(s) != 1) {
-		route_error(req, 404, "There is no such listing.");
+		reply_error(req, 404, "There is no such listing.");
 		goto out;
 	}
 	snprintf(lim, sizeof(lim), "%d", HISTORY_MAX);
 	p[1] = lim;
 	if ((st = db_exec("adm_history", 2, p, &h)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	buf_printf(&title, "History: %s", db_value(s, 0, 0));
@@ -1910,7 +1910,7 @@ page_admin_restore(struct http_request *req)
 	if ((id = route_uuid(req)) == NULL)
 		goto out;
 	if (form_read(&f, req) > 0) {
-		route_error(req, 400, "The form was not complete. Reload the "
+		reply_error(req, 400, "The form was not complete. Reload the "
 		    "history and try again.");
 		goto out;
 	}
@@ -1919,13 +1919,13 @@ page_admin_restore(struct http_request *req)
 	p[2] = req->user_id;
 	p[3] = id;
 	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	st = db_exec("adm_restore", 4, p, &r);
 	if (st == DB_OK && db_rows(r) == 0) {
 		db_tx_rollback();
-		route_error(req, 404, "That change is not in this listing's "
+		reply_error(req, 404, "That change is not in this listing's "
 		    "history.");
 		goto out;
 	}
@@ -1934,9 +1934,9 @@ page_admin_restore(struct http_request *req)
 		str_copy(msg, sizeof(msg), db_errmsg());
 		db_tx_rollback();
 		if (st != DB_ERROR)
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		else if (strcmp(state, "SP404") == 0)
-			route_error(req, 404, "That change is not in this "
+			reply_error(req, 404, "That change is not in this "
 			    "listing's history.");
 		else if (strcmp(state, "SP412") == 0) {
 			admin_begin(req, "The listing changed since you loaded "
@@ -1961,14 +1961,14 @@ page_admin_restore(struct http_request *req)
 			admin_send(req, 422);
 		} else {
 			log_warn("restore in %s: %s %s", id, state, msg);
-			route_error(req, 500, "Something went wrong on our "
+			reply_error(req, 500, "Something went wrong on our "
 			    "side. It has been logged; nothing was restored.");
 		}
 		goto out;
 	}
 	if ((st = db_tx_commit()) != DB_OK) {
 		log_warn("restore in %s: commit: %s", id, db_errmsg());
-		route_error(req, 503, "We could not confirm that the version "
+		reply_error(req, 503, "We could not confirm that the version "
 		    "was restored. Reload the history to see whether it was.");
 		goto out;
 	}

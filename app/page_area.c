@@ -13,7 +13,7 @@
 #include "http.h"
 #include "page.h"
 #include "page_area.h"
-#include "route.h"
+#include "reply.h"
 
 static const struct db_stmt stmts[] = {
 	/* Least covered first: most categories with nothing, then fewest
@@ -158,7 +158,6 @@ send_export(struct http_request *req, const char *ctype, const char *data,
 	    NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	snprintf(etag, sizeof(etag), "\"%s\"", hex);
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	http_header_set(req, "Cache-Control", "public, max-age=300");
 	if (http_etag(req, etag)) {
 		/* Its length, stated on the 304; libmicrohttpd sends no body. */
@@ -217,7 +216,7 @@ page_areas(struct http_request *req)
 	p[1] = council;
 	if ((st = db_exec("area_councils", 0, NULL, &cn)) != DB_OK ||
 	    (st = db_exec("area_list", 2, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	page_begin(req, status == 400 ? "Error: GP practices by coverage" :
@@ -290,7 +289,7 @@ page_areas_csv(struct http_request *req)
 
 	buf_init(&out);
 	if ((st = db_exec("area_list", 2, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	buf_puts(&out, "practice_code,name,postcode,council_area,"
@@ -348,11 +347,11 @@ load(struct http_request *req, struct form *f, struct db_result **pr,
 
 	p[0] = http_route_param(req, "code");
 	if ((st = db_exec("area_practice", 1, p, pr)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (-1);
 	}
 	if (db_rows(*pr) == 0) {
-		route_error(req, 404, "There is no GP practice with that "
+		reply_error(req, 404, "There is no GP practice with that "
 		    "code.");
 		return (-1);
 	}
@@ -369,7 +368,7 @@ load(struct http_request *req, struct form *f, struct db_result **pr,
 	snprintf(metres, len, "%d", (km != NULL ? atoi(km) : 1) * 1000);
 	p[1] = metres;
 	if ((st = db_exec("area_assets", 2, p, as)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (-1);
 	}
 	return (0);
@@ -498,7 +497,7 @@ page_area(struct http_request *req)
 	p[0] = db_value(pr, 0, 0);
 	p[1] = metres;
 	if ((st = db_exec("area_counts", 2, p, &c)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	plat = atof(db_value(pr, 0, 4));

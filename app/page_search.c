@@ -28,7 +28,7 @@
 #include "page.h"
 #include "page_search.h"
 #include "postcode.h"
-#include "route.h"
+#include "reply.h"
 #include "search.h"
 #include "shortlist.h"
 
@@ -482,12 +482,12 @@ page_search_home(struct http_request *req)
 	enum db_status		 st;
 
 	if ((st = search_catalog_get(&cat)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return;
 	}
 	if (search_form_init(&sf, cat) == -1) {
 		log_warn("search: out of memory for the form");
-		route_db_error(req, DB_ERROR);
+		reply_db_error(req, DB_ERROR);
 		goto out;
 	}
 	/* A link may fill the form in; what is wrong with it shows. */
@@ -837,7 +837,7 @@ page_search_results(struct http_request *req)
 	char			 areas[SEARCH_MAX_AREAS][16];
 
 	if ((st = search_catalog_get(&cat)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return;
 	}
 	/*
@@ -848,18 +848,18 @@ page_search_results(struct http_request *req)
 	if (!catalog_knows(cat, req)) {
 		search_catalog_put(cat);
 		if ((st = search_catalog_get_fresh(&cat, 1)) != DB_OK) {
-			route_db_error(req, st);
+			reply_db_error(req, st);
 			return;
 		}
 	}
 	if (search_form_init(&sf, cat) == -1) {
 		log_warn("search: out of memory for the form");
-		route_db_error(req, DB_ERROR);
+		reply_db_error(req, DB_ERROR);
 		goto out;
 	}
 	form_read(&sf.form, req);
 	if ((st = search_check(req, &sf, cat, &q, areas)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (sf.form.nerr > 0) {
@@ -869,7 +869,7 @@ page_search_results(struct http_request *req)
 		goto out;
 	}
 	if ((st = search_run(&q, time(NULL), &res)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	results_page(req, &sf, cat, &q, &res);

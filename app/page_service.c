@@ -20,7 +20,7 @@
 #include "page.h"
 #include "form.h"
 #include "page_service.h"
-#include "route.h"
+#include "reply.h"
 #include "schedule.h"
 #include "shortlist.h"
 
@@ -265,7 +265,7 @@ not_found(struct http_request *req, const char *what)
 
 	snprintf(msg, sizeof(msg), "We could not find that %s. It may have "
 	    "been removed, or the link may be mistyped.", what);
-	route_error(req, 404, msg);
+	reply_error(req, 404, msg);
 }
 
 /* The {id} of the route when it is a UUID, else NULL (a 404 is sent). */
@@ -842,7 +842,7 @@ page_service(struct http_request *req)
 	p[0] = id;
 	p[1] = months;
 	if ((st = db_exec("svc_get", 2, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) == 0) {
@@ -851,11 +851,11 @@ page_service(struct http_request *req)
 	}
 	for (i = 0; i < R_N; i++)
 		if ((st = db_exec(service_stmts[i], 1, p, &rs[i])) != DB_OK) {
-			route_db_error(req, st);
+			reply_db_error(req, st);
 			goto out;
 		}
 	if (load_schedules(id, &sr, sch, rows, &nsch, &st) == -1) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	status = db_value(r, 0, S_STATUS);
@@ -989,7 +989,7 @@ page_organisation(struct http_request *req)
 	if ((st = db_exec("org_get", 1, p, &r)) != DB_OK ||
 	    (db_rows(r) > 0 && ((st = db_exec("org_services", 1, p, &sv)) !=
 	    DB_OK || (st = db_exec("org_phones", 1, p, &ph)) != DB_OK))) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	if (db_rows(r) == 0) {
@@ -1141,7 +1141,7 @@ service_name(struct http_request *req, const char *id, struct db_result **r)
 	enum db_status	 st;
 
 	if ((st = db_exec("svc_name", 1, p, r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (-1);
 	}
 	if (db_rows(*r) == 0) {
@@ -1202,7 +1202,7 @@ page_service_report_post(struct http_request *req)
 		if (st == DB_ERROR && strcmp(db_sqlstate(), "23503") == 0)
 			not_found(req, "service");
 		else
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		goto out;
 	}
 	log_info("problem report %s for service %s (%s)",

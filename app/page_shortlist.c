@@ -15,7 +15,7 @@
 #include "log.h"
 #include "page.h"
 #include "page_shortlist.h"
-#include "route.h"
+#include "reply.h"
 #include "schedule.h"
 #include "shortlist.h"
 
@@ -396,7 +396,7 @@ page_shortlist(struct http_request *req)
 	if ((st = db_exec("sl_services", 1, p, &r)) != DB_OK ||
 	    (st = db_exec("sl_locations", 1, p, &lr)) != DB_OK ||
 	    (st = db_exec("sl_schedules", 1, p, &sr)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	nrows = db_rows(r);
@@ -565,7 +565,7 @@ page_shortlist_toggle(struct http_request *req)
 	buf_init(&loc);
 	buf_init(&msg);
 	if ((hp = http_param_uuid(req, "id", &id)) != HTTP_PARAM_OK) {
-		route_error(req, 400, hp == HTTP_PARAM_ABSENT ?
+		reply_error(req, 400, hp == HTTP_PARAM_ABSENT ?
 		    "Which service? The id of the service to add or remove "
 		    "is missing." : "The id of the service to add or remove "
 		    "is not a valid service identifier.");
@@ -579,7 +579,7 @@ page_shortlist_toggle(struct http_request *req)
 	if (hp == HTTP_PARAM_ABSENT)
 		back = "/shortlist";
 	else if (hp == HTTP_PARAM_BAD || !shortlist_local_path(back)) {
-		route_error(req, 400, "The page to go back to must be a page "
+		reply_error(req, 400, "The page to go back to must be a page "
 		    "on this site, such as /shortlist.");
 		goto out;
 	}
@@ -587,13 +587,13 @@ page_shortlist_toggle(struct http_request *req)
 	if (adding && shortlist_add(&sl, id) == -1) {
 		buf_printf(&msg, "A shortlist holds at most %d services. "
 		    "Remove one before adding another.", SHORTLIST_MAX);
-		route_error(req, 400, buf_cstr(&msg));
+		reply_error(req, 400, buf_cstr(&msg));
 		goto out;
 	}
 	if (!adding)
 		(void)shortlist_remove(&sl, id);
 	if (shortlist_back_url(&loc, back, &sl, id) == -1) {
-		route_error(req, 400, "The page to go back to has a malformed "
+		reply_error(req, 400, "The page to go back to has a malformed "
 		    "address.");
 		goto out;
 	}

@@ -23,7 +23,7 @@
 #include "outbox.h"
 #include "page.h"
 #include "page_submit.h"
-#include "route.h"
+#include "reply.h"
 
 #define HONEYPOT	"nickname"
 
@@ -197,7 +197,7 @@ busy_page(struct http_request *req, struct form *f, long long wait)
 	enum db_status	st;
 
 	if ((st = listing_form_check(f, req)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "We have had several listings from your "
@@ -240,7 +240,7 @@ static void
 tx_fail(struct http_request *req, enum db_status st)
 {
 	db_tx_rollback();
-	route_db_error(req, st);
+	reply_db_error(req, st);
 }
 
 enum checked {
@@ -261,17 +261,17 @@ checked_tx(struct http_request *req, struct form *f, char **doc)
 	int		ok;
 
 	if ((st = listing_form_check(f, req)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (CHECKED_SENT);
 	}
 	if (f->nerr > 0)
 		return (CHECKED_REDRAW);
 	if ((*doc = listing_form_document(f)) == NULL) {
-		route_error(req, 500, "Something went wrong on our side.");
+		reply_error(req, 500, "Something went wrong on our side.");
 		return (CHECKED_SENT);
 	}
 	if ((st = db_tx_begin()) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (CHECKED_SENT);
 	}
 	if ((st = would_publish(f, *doc, &ok)) != DB_OK) {
@@ -301,12 +301,12 @@ page_submit_post(struct http_request *req)
 	buf_init(&loc);
 	if (http_param(req, HONEYPOT) != NULL) {
 		log_info("submit: honeypot filled from %s", req->client_ip);
-		route_error(req, 400, "This form could not be accepted.");
+		reply_error(req, 400, "This form could not be accepted.");
 		goto out;
 	}
 	if (!rate_ok(req, &st, &wait)) {
 		if (st != DB_OK)
-			route_db_error(req, st);
+			reply_db_error(req, st);
 		else
 			busy_page(req, &f, wait);
 		goto out;
@@ -337,7 +337,7 @@ page_submit_post(struct http_request *req)
 	}
 	if ((st = db_tx_commit()) != DB_OK) {
 		/* Not known whether it committed: say so, never "thanks". */
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	outbox_wake();
@@ -365,14 +365,14 @@ lookup(struct http_request *req)
 		goto nope;
 	p[0] = lit;
 	if ((st = db_exec("edit_lookup", 1, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		return (NULL);
 	}
 	if (db_rows(r) == 1 && auth_hash_equal(db_value(r, 0, E_HASH), lit))
 		return (r);
 	db_free(r);
 nope:
-	route_error(req, 404, "This link does not work. Check that you "
+	reply_error(req, 404, "This link does not work. Check that you "
 	    "copied all of it from the e-mail or page it came from.");
 	return (NULL);
 }
@@ -563,13 +563,13 @@ page_edit_change_form(struct http_request *req)
 	if ((r = lookup(req)) == NULL)
 		goto out;
 	if (!changeable(r)) {
-		route_error(req, 404, "This listing can no longer be changed.");
+		reply_error(req, 404, "This listing can no longer be changed.");
 		goto out;
 	}
 	pending = db_value(r, 0, E_PENDING);
 	if (rejected_new(r)) {
 		if (listing_form_load(&f, db_value(r, 0, E_SUBDOC)) == -1) {
-			route_error(req, 500, "Something went wrong on our "
+			reply_error(req, 500, "Something went wrong on our "
 			    "side.");
 			goto out;
 		}
@@ -578,7 +578,7 @@ page_edit_change_form(struct http_request *req)
 	}
 	if (listing_form_load(&f, pending != NULL ? db_value(r, 0, E_PDOC) :
 	    db_value(r, 0, E_DOC)) == -1) {
-		route_error(req, 500, "Something went wrong on our side.");
+		reply_error(req, 500, "Something went wrong on our side.");
 		goto out;
 	}
 	change_page(req, &f, pending != NULL ? db_value(r, 0, E_PVERSION) :
@@ -630,7 +630,7 @@ page_edit_change_post(struct http_request *req)
 	if ((r = lookup(req)) == NULL)
 		goto out;
 	if (!changeable(r)) {
-		route_error(req, 404, "This listing can no longer be changed.");
+		reply_error(req, 404, "This listing can no longer be changed.");
 		goto out;
 	}
 	pending = db_value(r, 0, E_PENDING);
@@ -688,7 +688,7 @@ page_edit_change_post(struct http_request *req)
 		goto out;
 	}
 	if ((st = db_tx_commit()) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	buf_printf(&loc, "/edit/%s?changed=1", http_route_param(req, "token"));
@@ -715,7 +715,7 @@ page_edit_confirm(struct http_request *req)
 		goto out;
 	if (db_value(r, 0, E_SVC) == NULL ||
 	    strcmp(db_value(r, 0, E_SVCSTATUS), "active") != 0) {
-		route_error(req, 409, "Only a published listing can be marked "
+		reply_error(req, 409, "Only a published listing can be marked "
 		    "as checked.");
 		goto out;
 	}
@@ -748,12 +748,12 @@ page_edit_withdraw(struct http_request *req)
 	if ((r = lookup(req)) == NULL)
 		return;
 	if (!changeable(r)) {
-		route_error(req, 404, "This listing is no longer listed.");
+		reply_error(req, 404, "This listing is no longer listed.");
 		goto out;
 	}
 	if (http_param(req, "sure") == NULL ||
 	    strcmp(http_param(req, "sure"), "yes") != 0) {
-		route_error(req, 400, "Tick the box to say you want to take "
+		reply_error(req, 400, "Tick the box to say you want to take "
 		    "the listing off, then press the button again.");
 		goto out;
 	}

@@ -19,7 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "postcode.h"
-#include "route.h"
+#include "reply.h"
 
 /*
  * The format rules are those of Wikipedia, "Postcodes in the United
@@ -425,8 +425,6 @@ postcode_api_get(struct http_request *req)
 	char			 detail[64];
 	cJSON			*o;
 
-	/* Errors too: a partner page must be able to read the reason. */
-	http_header_set(req, "Access-Control-Allow-Origin", "*");
 	in = http_route_param(req, "postcode");
 	switch (postcode_lookup(in != NULL ? in : "", &pi)) {
 	case POSTCODE_MALFORMED:
@@ -444,16 +442,16 @@ postcode_api_get(struct http_request *req)
 		http_problem(req, 404, "Not Found", detail, "postcode");
 		return;
 	case POSTCODE_DB_DOWN:
-		route_db_error(req, DB_UNAVAILABLE);
+		reply_db_error(req, DB_UNAVAILABLE);
 		return;
 	case POSTCODE_DB_ERROR:
-		route_db_error(req, DB_ERROR);
+		reply_db_error(req, DB_ERROR);
 		return;
 	case POSTCODE_FOUND:
 		break;
 	}
 	if ((o = cJSON_CreateObject()) == NULL) {
-		route_error(req, 500, "out of memory");
+		reply_error(req, 500, "out of memory");
 		return;
 	}
 	cJSON_AddStringToObject(o, "postcode", pi.postcode);

@@ -21,7 +21,7 @@
 #include "outbox.h"
 #include "page.h"
 #include "remind.h"
-#include "route.h"
+#include "reply.h"
 
 #define REVIEW_ROWS	500
 #define OUTBOX_ROWS	500
@@ -410,7 +410,7 @@ remind_page_review(struct http_request *req)
 	p[0] = months;
 	p[1] = lim;
 	if ((st = db_exec("remind_review", 2, p, &r)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	total = total_of(r, R_TOTAL);
@@ -505,12 +505,12 @@ remind_page_outbox(struct http_request *req)
 	snprintf(lim, sizeof(lim), "%d", OUTBOX_ROWS);
 	p[0] = lim;
 	if ((st = db_exec("remind_outbox_waiting", 1, p, &w)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	snprintf(lim, sizeof(lim), "%d", SENT_ROWS);
 	if ((st = db_exec("remind_outbox_sent", 1, p, &s)) != DB_OK) {
-		route_db_error(req, st);
+		reply_db_error(req, st);
 		goto out;
 	}
 	total = total_of(w, W_TOTAL);

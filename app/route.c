@@ -5,15 +5,19 @@
  *   CSRF   every POST: the form's token must match the cookie (403)
  *   LOGIN  a moderator's session (else the sign-in page, or 403 on POST)
  *   ADMIN  an administrator's session
+ * and sets what the response is:
+ *   API    a program's: errors as problem JSON, readable by any origin
+ *   CORS   any origin's scripts may read it
+ *   CHEAP  answered from memory, never queued for a worker
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
-#include "asset.h"
 #include "auth.h"
 #include "embed.h"
 #include "feed.h"
+#include "files.h"
 #include "form.h"
 #include "http.h"
 #include "ical.h"
@@ -27,12 +31,16 @@
 #include "page_submit.h"
 #include "postcode.h"
 #include "remind.h"
+#include "reply.h"
 #include "route.h"
 
 #define ANYONE	0
 #define CSRF	ROUTE_CSRF
 #define LOGIN	ROUTE_LOGIN
 #define ADMIN	(ROUTE_LOGIN | ROUTE_ADMIN)
+#define API	(ROUTE_API | ROUTE_CORS)
+#define CORS	ROUTE_CORS
+#define CHEAP	ROUTE_CHEAP
 
 struct route {
 	enum http_method	 method;
@@ -44,42 +52,42 @@ struct route {
 static const struct route routes[] = {
 	{ HTTP_GET,	ANYONE,	"/",				page_search_home },
 	{ HTTP_GET,	ANYONE,	"/search",			page_search_results },
-	{ HTTP_GET,	ANYONE,	"/healthz",			api_healthz },
-	{ HTTP_GET,	ANYONE,	"/api/postcodes/{postcode}",	postcode_api_get },
-	{ HTTP_GET,	ANYONE,	"/api/embed",			embed_api },
-	{ HTTP_GET,	ANYONE,	"/api",				feed_root },
-	{ HTTP_GET,	ANYONE,	"/api/",			feed_root },
-	{ HTTP_GET,	ANYONE,	"/api/openapi.json",		feed_openapi },
-	{ HTTP_GET,	ANYONE,	"/api/services",		feed_services },
-	{ HTTP_GET,	ANYONE,	"/api/services.geojson",	feed_services_geojson },
-	{ HTTP_GET,	ANYONE,	"/api/services/{id}",		feed_service },
-	{ HTTP_GET,	ANYONE,	"/api/service_at_locations",	feed_service_at_locations },
-	{ HTTP_GET,	ANYONE,	"/api/service_at_locations/{id}",	feed_service_at_location },
-	{ HTTP_GET,	ANYONE,	"/api/taxonomies",		feed_taxonomies },
-	{ HTTP_GET,	ANYONE,	"/api/taxonomies/{id}",		feed_taxonomy },
-	{ HTTP_GET,	ANYONE,	"/api/taxonomy_terms",		feed_taxonomy_terms },
-	{ HTTP_GET,	ANYONE,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
-	{ HTTP_GET,	ANYONE,	"/api/organizations",		feed_organizations },
-	{ HTTP_GET,	ANYONE,	"/api/organizations/{id}",	feed_organization },
-	{ HTTP_GET,	ANYONE,	"/assets/*",			asset_serve },
-	{ HTTP_GET,	ANYONE,	"/favicon.ico",			asset_serve_favicon },
-	{ HTTP_GET,	ANYONE,	"/robots.txt",			asset_serve_robots },
+	{ HTTP_GET,	API,	"/healthz",			api_healthz },
+	{ HTTP_GET,	API,	"/api/postcodes/{postcode}",	postcode_api_get },
+	{ HTTP_GET,	API,	"/api/embed",			embed_api },
+	{ HTTP_GET,	API,	"/api",				feed_root },
+	{ HTTP_GET,	API,	"/api/",			feed_root },
+	{ HTTP_GET,	API,	"/api/openapi.json",		feed_openapi },
+	{ HTTP_GET,	API,	"/api/services",		feed_services },
+	{ HTTP_GET,	API,	"/api/services.geojson",	feed_services_geojson },
+	{ HTTP_GET,	API,	"/api/services/{id}",		feed_service },
+	{ HTTP_GET,	API,	"/api/service_at_locations",	feed_service_at_locations },
+	{ HTTP_GET,	API,	"/api/service_at_locations/{id}",	feed_service_at_location },
+	{ HTTP_GET,	API,	"/api/taxonomies",		feed_taxonomies },
+	{ HTTP_GET,	API,	"/api/taxonomies/{id}",		feed_taxonomy },
+	{ HTTP_GET,	API,	"/api/taxonomy_terms",		feed_taxonomy_terms },
+	{ HTTP_GET,	API,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
+	{ HTTP_GET,	API,	"/api/organizations",		feed_organizations },
+	{ HTTP_GET,	API,	"/api/organizations/{id}",	feed_organization },
+	{ HTTP_GET,	CHEAP,	"/assets/*",			files_asset },
+	{ HTTP_GET,	CHEAP,	"/favicon.ico",			files_favicon },
+	{ HTTP_GET,	CHEAP,	"/robots.txt",			files_robots },
 	{ HTTP_GET,	ANYONE,	"/about/data",			page_about_data },
 	{ HTTP_GET,	ANYONE,	"/about/embed",			embed_help },
 	{ HTTP_GET,	ANYONE,	"/embed",			embed_page },
-	{ HTTP_GET,	ANYONE,	"/embed.css",			embed_asset },
-	{ HTTP_GET,	ANYONE,	"/embed.js",			embed_asset },
-	{ HTTP_GET,	ANYONE,	"/services/{id}/calendar.ics",	ical_service },
+	{ HTTP_GET,	CHEAP | CORS,	"/embed.css",			embed_asset },
+	{ HTTP_GET,	CHEAP | CORS,	"/embed.js",			embed_asset },
+	{ HTTP_GET,	CORS,	"/services/{id}/calendar.ics",	ical_service },
 	{ HTTP_GET,	ANYONE,	"/services/{id}",		page_service },
 	{ HTTP_GET,	ANYONE,	"/services/{id}/report",	page_service_report_form },
 	{ HTTP_POST,	CSRF,	"/services/{id}/report",	page_service_report_post },
 	{ HTTP_GET,	ANYONE,	"/services/{id}/report/sent",	page_service_report_sent },
 	{ HTTP_GET,	ANYONE,	"/organisations/{id}",		page_organisation },
 	{ HTTP_GET,	ANYONE,	"/areas",			page_areas },
-	{ HTTP_GET,	ANYONE,	"/areas.csv",			page_areas_csv },
+	{ HTTP_GET,	CORS,	"/areas.csv",			page_areas_csv },
 	{ HTTP_GET,	ANYONE,	"/areas/{code}",		page_area },
-	{ HTTP_GET,	ANYONE,	"/areas/{code}/services.csv",	page_area_csv },
-	{ HTTP_GET,	ANYONE,	"/areas/{code}/services.geojson", page_area_geojson },
+	{ HTTP_GET,	CORS,	"/areas/{code}/services.csv",	page_area_csv },
+	{ HTTP_GET,	CORS,	"/areas/{code}/services.geojson", page_area_geojson },
 	{ HTTP_GET,	ANYONE,	"/shortlist",			page_shortlist },
 	{ HTTP_GET,	ANYONE,	"/shortlist/toggle",		page_shortlist_toggle },
 	{ HTTP_GET,	ANYONE,	"/submit",			page_submit_form },
@@ -150,65 +158,55 @@ route_match(const char *pattern, const char *path, struct http_kvlist *cap)
 	return (*p == '\0' && *s == '\0');
 }
 
-int
-route_is_api(const struct http_request *req)
+/* The route for the request's path and method (HEAD as GET), or NULL. */
+static const struct route *
+lookup(const struct http_request *req)
 {
-	return (req->path != NULL && (strncmp(req->path, "/api/", 5) == 0 ||
-	    strcmp(req->path, "/api") == 0 ||
-	    strcmp(req->path, "/healthz") == 0));
+	enum http_method	m;
+	size_t			i;
+
+	if (req->path == NULL)
+		return (NULL);
+	m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (routes[i].method == m &&
+		    route_match(routes[i].pattern, req->path, NULL))
+			return (&routes[i]);
+	return (NULL);
+}
+
+/* Under /api/ with no route (a 404 or 405 there) is a program's too. */
+static int
+under_api(const char *path)
+{
+	return (path != NULL && (strncmp(path, "/api/", 5) == 0 ||
+	    strcmp(path, "/api") == 0));
+}
+
+void
+route_classify(struct http_request *req)
+{
+	const struct route	*r = lookup(req);
+
+	req->api = r != NULL ? (r->flags & ROUTE_API) != 0 :
+	    under_api(req->path);
 }
 
 int
 route_cheap(const struct http_request *req)
 {
+	const struct route	*r;
+
 	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
 		return (0);
-	return (strncmp(req->path, "/assets/", 8) == 0 ||
-	    strcmp(req->path, "/favicon.ico") == 0 ||
-	    strcmp(req->path, "/robots.txt") == 0 ||
-	    strcmp(req->path, "/embed.css") == 0 ||
-	    strcmp(req->path, "/embed.js") == 0);
+	return ((r = lookup(req)) != NULL && (r->flags & ROUTE_CHEAP));
 }
 
 void
-route_error(struct http_request *req, int status, const char *detail)
+route_early_error(struct http_request *req, int status, const char *detail)
 {
-	buf_reset(&req->resp);
-	req->static_body = NULL;
-	if (route_is_api(req)) {
-		/* Partner pages must be able to read why a call failed. */
-		http_problem(req, status, http_status_text(status), detail,
-		    NULL);
-		http_header_set(req, "Access-Control-Allow-Origin", "*");
-	} else
-		page_error(req, status, detail);
-}
-
-void
-route_bad_param(struct http_request *req)
-{
-	buf_reset(&req->resp);
-	if (route_is_api(req)) {
-		http_problem(req, 400, "Bad Request", req->err_detail,
-		    req->err_param);
-		http_header_set(req, "Access-Control-Allow-Origin", "*");
-	} else
-		page_error(req, 400, req->err_detail);
-}
-
-void
-route_db_error(struct http_request *req, enum db_status st)
-{
-	if (st == DB_UNAVAILABLE) {
-		log_warn("db unavailable: %s", db_errmsg());
-		http_header_set(req, "Retry-After", "10");
-		route_error(req, 503, "The directory's database cannot be "
-		    "reached just now. Please try again in a minute.");
-	} else {
-		log_warn("db error %s: %s", db_sqlstate(), db_errmsg());
-		route_error(req, 500, "Something went wrong on our side. "
-		    "It has been logged; please try again.");
-	}
+	route_classify(req);
+	reply_error(req, status, detail);
 }
 
 /* RFC 9110: a 405 lists the methods the path does answer. */
@@ -269,17 +267,17 @@ allowed(struct http_request *req, const struct route *r)
 	    !(r->flags & ROUTE_CSRF)) {
 		/* A POST route without the check is a bug in this table. */
 		log_warn("route %s has no CSRF flag", r->pattern);
-		route_error(req, 500, "Something went wrong on our side.");
+		reply_error(req, 500, "Something went wrong on our side.");
 		return (0);
 	}
 	if (r->flags & ROUTE_LOGIN) {
 		if ((st = auth_session(req)) != DB_OK) {
-			route_db_error(req, st);
+			reply_db_error(req, st);
 			return (0);
 		}
 		if (req->user_id[0] == '\0') {
 			if (req->method != HTTP_GET && req->method != HTTP_HEAD) {
-				route_error(req, 403, "Your session has ended. "
+				reply_error(req, 403, "Your session has ended. "
 				    "Sign in again, then repeat what you did.");
 				return (0);
 			}
@@ -292,13 +290,13 @@ allowed(struct http_request *req, const struct route *r)
 			return (0);
 		}
 		if ((r->flags & ROUTE_ADMIN) && !req->user_admin) {
-			route_error(req, 403, "Only an administrator can do "
+			reply_error(req, 403, "Only an administrator can do "
 			    "that.");
 			return (0);
 		}
 	}
 	if ((r->flags & ROUTE_CSRF) && !form_csrf_ok(req)) {
-		route_error(req, 403, "This form had expired, or your browser "
+		reply_error(req, 403, "This form had expired, or your browser "
 		    "did not send its cookie. Go back, reload the page and "
 		    "send it again.");
 		return (0);
@@ -341,20 +339,29 @@ route_dispatch(struct http_request *req)
 		path_matched = 1;
 		if (r->method != m)
 			continue;
+		req->api = (r->flags & ROUTE_API) != 0;
 		if (allowed(req, r))
 			r->fn(req);
+		/* The one place a response is opened to other origins. */
+		if (r->flags & ROUTE_CORS) {
+			http_header_set(req, "Access-Control-Allow-Origin",
+			    "*");
+			http_header_set(req, "Access-Control-Expose-Headers",
+			    "ETag");
+		}
 		return;
 	}
 	http_kv_free(&req->route);
-	if (path_matched && m == HTTP_OPTIONS && route_is_api(req)) {
+	req->api = under_api(req->path);
+	if (path_matched && m == HTTP_OPTIONS && req->api) {
 		cors_preflight(req);
 		return;
 	}
 	if (path_matched) {
 		set_allow(req);
-		route_error(req, 405, "That method is not allowed here.");
+		reply_error(req, 405, "That method is not allowed here.");
 		return;
 	}
-	route_error(req, 404, "We could not find that page. It may have "
+	reply_error(req, 404, "We could not find that page. It may have "
 	    "moved, or the address may be mistyped.");
 }

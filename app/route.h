@@ -1,32 +1,37 @@
 /*
- * route: the route table (every URL of the product and the function
- * behind it, in route.c) and the dispatcher, plus the one place that
- * decides how an error looks: an HTML page, or problem JSON under /api/.
+ * route: the route table (every URL of the product, the function behind
+ * it, and what it is: an API, readable from other origins, answered from
+ * memory) and the dispatcher.  Only main.c and app.c include this: the
+ * handlers answer errors through reply.h, which reads what the router
+ * set on the request.
  */
 #ifndef ROUTE_H
 #define ROUTE_H
 
-#include "db.h"
 #include "http.h"
 
 struct http_request;
 struct http_kvlist;
 
 void	route_dispatch(struct http_request *);
-void	route_error(struct http_request *, int, const char *);
-/* Compiled-in files, answered from memory: they never wait for a worker. */
+/*
+ * An error found before dispatch (on the network thread: a too long
+ * address, a body too large): answered as the route it was for would.
+ */
+void	route_early_error(struct http_request *, int, const char *);
+/* Answered from memory (compiled-in files): never waits for a worker. */
 int	route_cheap(const struct http_request *);
-/* A 400 for the parameter a getter rejected (req->err_param). */
-void	route_bad_param(struct http_request *);
-/* 503 for DB_UNAVAILABLE, 500 (logged) for DB_ERROR. */
-void	route_db_error(struct http_request *, enum db_status);
+/* Sets req->api from the table (a path under /api/ if no route). */
+void	route_classify(struct http_request *);
 /* 1 if path matches pattern ("/a/{id}", "/assets/ *"), captures added. */
 int	route_match(const char *, const char *, struct http_kvlist *);
-int	route_is_api(const struct http_request *);
 
 #define ROUTE_CSRF	0x01	/* POST: the form's CSRF token is checked */
 #define ROUTE_LOGIN	0x02	/* a moderator's session is needed */
 #define ROUTE_ADMIN	0x04	/* an administrator's session is needed */
+#define ROUTE_API	0x08	/* a program's: errors as problem JSON */
+#define ROUTE_CORS	0x10	/* any origin may read it */
+#define ROUTE_CHEAP	0x20	/* from memory: answered without a worker */
 
 /* The table, for tests: 0, or -1 past the end. */
 size_t	route_count(void);

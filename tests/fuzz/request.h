@@ -46,7 +46,7 @@ fuzz_die(const char *what, const char *err)
 static void
 fuzz_server_init(void)
 {
-	static const struct http_app	app = { route_dispatch, route_error,
+	static const struct http_app	app = { route_dispatch, route_early_error,
 					    route_cheap };
 	char				err[1024];
 

@@ -82,7 +82,7 @@ log_has(const char *re_src)
 }
 
 /*
- * A 503 as route_db_error makes it: Retry-After, and an HTML page or,
+ * A 503 as reply_db_error makes it: Retry-After, and an HTML page or,
  * under /api/, problem JSON.  No cmocka asserts: load threads call it.
  */
 static int

@@ -18,6 +18,7 @@
 
 #include "asset.h"
 #include "http.h"
+#include "reply.h"
 #include "route.h"
 #include "unit.h"
 
@@ -374,7 +375,7 @@ test_error_page_escapes_the_detail(void **state)
 
 	(void)state;
 	request(&req, HTTP_GET, "/x");
-	route_error(&req, 400, "<script>alert('x')</script> & more");
+	route_early_error(&req, 400, "<script>alert('x')</script> & more");
 	assert_int_equal(req.status, 400);
 	assert_true(is_html(&req));
 	assert_null(strstr(buf_cstr(&req.resp), "<script>alert"));
@@ -394,7 +395,7 @@ test_error_replaces_an_earlier_body(void **state)
 	buf_puts(&req.resp, "half a page");
 	req.static_body = asset;
 	req.static_len = sizeof(asset);
-	route_error(&req, 500, "oops");
+	route_early_error(&req, 500, "oops");
 	assert_null(req.static_body);
 	assert_null(strstr(buf_cstr(&req.resp), "half a page"));
 	cJSON_Delete(problem(&req, 500));
@@ -413,7 +414,8 @@ test_bad_param_names_the_parameter(void **state)
 	assert_int_equal(http_kv_add(&req.query, "radius", "far"), 0);
 	assert_int_equal(http_param_int(&req, "radius", 1, 50, &v),
 	    HTTP_PARAM_BAD);
-	route_bad_param(&req);
+	route_classify(&req);
+	reply_bad_param(&req);
 	assert_int_equal(req.status, 400);
 	j = problem(&req, 400);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j,
@@ -427,7 +429,8 @@ test_bad_param_names_the_parameter(void **state)
 	assert_int_equal(http_kv_add(&req.query, "radius", "far"), 0);
 	assert_int_equal(http_param_int(&req, "radius", 1, 50, &v),
 	    HTTP_PARAM_BAD);
-	route_bad_param(&req);
+	route_classify(&req);
+	reply_bad_param(&req);
 	assert_int_equal(req.status, 400);
 	assert_true(is_html(&req));
 	assert_non_null(strstr(buf_cstr(&req.resp), "radius must be a whole "
@@ -443,43 +446,73 @@ test_db_error_is_503_or_500_without_internals(void **state)
 
 	(void)state;
 	request(&req, HTTP_GET, "/api/x");
-	route_db_error(&req, DB_UNAVAILABLE);
+	route_classify(&req);
+	reply_db_error(&req, DB_UNAVAILABLE);
 	assert_int_equal(req.status, 503);
 	assert_non_null(resp_header(&req, "Retry-After"));
 	cJSON_Delete(problem(&req, 503));
 	http_request_free(&req);
 
 	request(&req, HTTP_GET, "/page");
-	route_db_error(&req, DB_ERROR);
+	route_classify(&req);
+	reply_db_error(&req, DB_ERROR);
 	assert_int_equal(req.status, 500);
 	assert_true(is_html(&req));
 	assert_null(strstr(buf_cstr(&req.resp), "SQL"));
 	http_request_free(&req);
 
 	request(&req, HTTP_GET, "/api/x");
-	route_db_error(&req, DB_ERROR);
+	route_classify(&req);
+	reply_db_error(&req, DB_ERROR);
 	j = problem(&req, 500);
 	cJSON_Delete(j);
 	http_request_free(&req);
 }
 
+/* API-ness comes from the table; a path under /api/ without a route too. */
 static void
 test_is_api(void **state)
+{
+	static const struct {
+		const char	*path;
+		int		 api;
+	} cases[] = {
+		{ "/api/services", 1 }, { "/api", 1 }, { "/healthz", 1 },
+		{ "/api/no-such-thing", 1 }, { "/apiary", 0 }, { "/", 0 },
+		{ "/areas.csv", 0 }, { "/search", 0 },
+	};
+	struct http_request	req;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		request(&req, HTTP_GET, cases[i].path);
+		route_classify(&req);
+		if (req.api != cases[i].api)
+			fail_msg("%s: api %d, want %d", cases[i].path, req.api,
+			    cases[i].api);
+		http_request_free(&req);
+	}
+}
+
+/* What is answered from memory, and what other origins may read. */
+static void
+test_cheap_and_cors_come_from_the_table(void **state)
 {
 	struct http_request	req;
 
 	(void)state;
-	request(&req, HTTP_GET, "/api/x");
-	assert_true(route_is_api(&req));
-	free(req.path);
-	assert_non_null(req.path = strdup("/api"));
-	assert_true(route_is_api(&req));
-	free(req.path);
-	assert_non_null(req.path = strdup("/apiary"));
-	assert_false(route_is_api(&req));
-	free(req.path);
-	assert_non_null(req.path = strdup("/"));
-	assert_false(route_is_api(&req));
+	request(&req, HTTP_GET, "/assets/css/site.css");
+	assert_true(route_cheap(&req));
+	http_request_free(&req);
+	request(&req, HTTP_GET, "/embed.js");
+	assert_true(route_cheap(&req));
+	http_request_free(&req);
+	request(&req, HTTP_GET, "/search");
+	assert_false(route_cheap(&req));
+	http_request_free(&req);
+	request(&req, HTTP_POST, "/assets/css/site.css");
+	assert_false(route_cheap(&req));
 	http_request_free(&req);
 }
 
@@ -511,6 +544,7 @@ main(void)
 		cmocka_unit_test(test_bad_param_names_the_parameter),
 		cmocka_unit_test(test_db_error_is_503_or_500_without_internals),
 		cmocka_unit_test(test_is_api),
+		cmocka_unit_test(test_cheap_and_cors_come_from_the_table),
 	};
 
 	return (RUN_UNIT_TESTS("route", tests));
