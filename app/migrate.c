@@ -77,15 +77,15 @@ apply(const char *dir, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (db_script("BEGIN", NULL) != DB_OK)
+	if (db_tx_begin() != DB_OK)
 		goto dberr;
 	if (db_script(buf_cstr(&sql), NULL) != DB_OK ||
 	    db_exec("migrate_record", 1, p, NULL) != DB_OK) {
 		snprintf(err, errlen, "%s: %s", name, db_errmsg());
-		(void)db_script("ROLLBACK", NULL);
+		db_tx_rollback();
 		goto out;
 	}
-	if (db_script("COMMIT", NULL) != DB_OK)
+	if (db_tx_commit() != DB_OK)
 		goto dberr;
 	log_info("migrate: applied %s", name);
 	rc = 1;

@@ -716,7 +716,7 @@ postcode_import(const char *path, char *err, size_t errlen)
 
 	memset(&s, 0, sizeof(s));
 	buf_init(&rows);
-	if (db_script("BEGIN", NULL) != DB_OK) {
+	if (db_tx_begin() != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		return (-1);
 	}
@@ -745,7 +745,7 @@ postcode_import(const char *path, char *err, size_t errlen)
 	    centroid_latlon("postcode_sector_rows_unplaced",
 	    "postcode_sector_set_latlon", &sectors, err, errlen) == -1)
 		goto out;
-	if (db_script("COMMIT", NULL) != DB_OK) {
+	if (db_tx_commit() != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
@@ -756,7 +756,7 @@ postcode_import(const char *path, char *err, size_t errlen)
 	rc = 0;
 out:
 	if (rc == -1)
-		(void)db_script("ROLLBACK", NULL);
+		db_tx_rollback();
 	buf_free(&rows);
 	return (rc);
 }
