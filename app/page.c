@@ -35,7 +35,7 @@ page_begin(struct http_request *req, const char *title, unsigned int flags)
 	    asset_url("/assets/css/site.css"));
 	buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\" media=\"print\">\n",
 	    asset_url("/assets/css/print.css"));
-	if (flags & PAGE_MAP)
+	if (flags & (PAGE_MAP | PAGE_MAP_LATER))
 		buf_printf(b, "<link rel=\"stylesheet\" href=\"%s\">\n",
 		    asset_url("/assets/leaflet/leaflet.css"));
 	buf_printf(b, "<script src=\"%s\" defer></script>\n",

@@ -12,6 +12,8 @@
 struct http_request;
 
 #define PAGE_MAP	0x01	/* load Leaflet's CSS and JS */
+/* Leaflet's CSS only: the page's script loads Leaflet once it is idle. */
+#define PAGE_MAP_LATER	0x04
 #define PAGE_NOINDEX	0x02
 
 void	page_begin(struct http_request *, const char *, unsigned int);

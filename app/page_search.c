@@ -641,9 +641,11 @@ map_block(struct buf *b, const struct search_query *q,
 	 * above is complete.  map.js reads the JSON below (CSP forbids
 	 * inline scripts, not data blocks).
 	 */
-	buf_puts(b, "<section class=\"map-section\" data-map-section hidden "
-	    "aria-labelledby=\"map-title\"><h2 id=\"map-title\">Map of these "
-	    "results</h2><p class=\"hint\">Numbers match the list. The list "
+	buf_printf(b, "<section class=\"map-section\" data-map-section hidden "
+	    "data-leaflet=\"%s\" aria-labelledby=\"map-title\"><h2 "
+	    "id=\"map-title\">Map of these results</h2>",
+	    asset_url("/assets/leaflet/leaflet.js"));
+	buf_puts(b, "<p class=\"hint\">Numbers match the list. The list "
 	    "has everything the map shows.</p><div class=\"map\" "
 	    "id=\"results-map\" data-tile-url=\"");
 	buf_html(b, config.tile_url);
@@ -721,7 +723,12 @@ results_page(struct http_request *req, const struct search_form *f,
 	buf_init(&url);
 	buf_init(&title);
 	buf_printf(&title, "Services near %s", f->place_label);
-	page_begin(req, buf_cstr(&title), PAGE_MAP | PAGE_NOINDEX);
+	/*
+	 * Leaflet only once the page is idle (map.js): on a phone its
+	 * script held the main thread for a second before the list could
+	 * be read.
+	 */
+	page_begin(req, buf_cstr(&title), PAGE_MAP_LATER | PAGE_NOINDEX);
 	/* Results first, then the form: the same order on every screen. */
 	buf_puts(b, "<div class=\"search-layout\">\n<div class=\"search-"
 	    "results\" id=\"results\" tabindex=\"-1\">\n<h1>");
@@ -803,7 +810,7 @@ results_page(struct http_request *req, const struct search_form *f,
 	    "class=\"panel-title\">Change your search</h2>");
 	search_form(b, req, f, cat);
 	buf_puts(b, "</div>\n</div>\n");
-	page_end(req, PAGE_MAP);
+	page_end(req, PAGE_MAP_LATER);
 	page_send(req, 200);
 	buf_free(&url);
 	buf_free(&title);

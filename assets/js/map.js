@@ -5,7 +5,9 @@
  * no inline script) and the tile URL and attribution as data attributes.
  * The section stays hidden unless Leaflet loaded; when tiles fail, the
  * markers still show and a note says so.  Numbered markers match the
- * numbers in the list (one marker per venue).
+ * numbers in the list (one marker per venue).  Leaflet itself is loaded
+ * here, once the page has loaded and the browser is idle (its URL in
+ * data-leaflet), so that the list is readable first.
  */
 (function () {
 	"use strict";
@@ -103,8 +105,30 @@
 		map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
 	}
 
-	if (document.readyState === "loading")
-		document.addEventListener("DOMContentLoaded", init);
+	function load() {
+		var section = document.querySelector("[data-map-section]");
+		var src = section && section.getAttribute("data-leaflet");
+		var s;
+
+		if (window.L)
+			return init();
+		if (!src)
+			return;
+		s = document.createElement("script");
+		s.src = src;
+		s.onload = init;
+		document.head.appendChild(s);
+	}
+
+	function later() {
+		if ("requestIdleCallback" in window)
+			window.requestIdleCallback(load, { timeout: 2000 });
+		else
+			window.setTimeout(load, 1);
+	}
+
+	if (document.readyState === "complete")
+		later();
 	else
-		init();
+		window.addEventListener("load", later);
 })();
