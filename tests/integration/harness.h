@@ -210,6 +210,45 @@ header_starts(const struct resp *r, const char *name, const char *prefix)
 	    strncmp(v, prefix, strlen(prefix)) == 0);
 }
 
+/*
+ * The status, or the test fails saying what came back: the status and
+ * the start of the body, not only two numbers.
+ */
+#define assert_status(r, want) do {					\
+	const struct resp	*r_ = (r);				\
+	long			 w_ = (want);				\
+									\
+	if (r_->status != w_)						\
+		fail_msg("status %ld, want %ld; the body:\n%.3000s",	\
+		    r_->status, w_, r_->body != NULL ? r_->body : "");	\
+} while (0)
+
+/* A fresh browser's CSRF cookie and form token, from GET path. */
+struct session {
+	char	cookie[256];	/* "Cookie: signpost_csrf=..." */
+	char	tok[80];
+};
+
+HARNESS_HELPER void
+browser(struct session *s, const char *path)
+{
+	char		 sc[512];
+	const char	*p;
+	struct resp	 r;
+
+	r = http_get(path);
+	assert_status(&r, 200);
+	if (resp_header(&r, "Set-Cookie", sc, sizeof(sc)) != 0)
+		fail_msg("GET %s set no cookie:\n%s", path, r.headers);
+	snprintf(s->cookie, sizeof(s->cookie), "Cookie: %.*s",
+	    (int)strcspn(sc, ";"), sc);
+	if ((p = strstr(r.body, "name=\"csrf\" value=\"")) == NULL)
+		fail_msg("GET %s has no form token:\n%.2000s", path, r.body);
+	p += strlen("name=\"csrf\" value=\"");
+	snprintf(s->tok, sizeof(s->tok), "%.*s", (int)strcspn(p, "\""), p);
+	resp_free(&r);
+}
+
 /* SQL for fixtures.  Aborts the test on error: a fixture must work. */
 HARNESS_HELPER PGconn *
 test_db(void)

@@ -162,7 +162,7 @@ test_admin_pages_need_a_session(void **state)
 
 	(void)state;
 	r = http_get("/admin");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	assert_true(contains(loc, "/admin/login?next="));
 	resp_free(&r);
@@ -170,7 +170,7 @@ test_admin_pages_need_a_session(void **state)
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	snprintf(body, sizeof(body), "csrf=%s&version=1", CSRF);
 	r = http_post_form(path, body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	one("SELECT status FROM submission WHERE id = $1", id, NULL, loc,
 	    sizeof(loc));
@@ -197,7 +197,7 @@ test_admin_post_without_csrf_token_is_refused(void **state)
 	hh[1] = h[1];
 	hh[2] = NULL;
 	(void)http_do(&r, "POST", path, "version=1", 9, hh);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	one("SELECT status FROM submission WHERE id = $1", id, NULL, st,
 	    sizeof(st));
@@ -227,7 +227,7 @@ test_admin_queue_counts_and_escapes_names(void **state)
 	snprintf(n[2], sizeof(n[2]), "%s", PQgetvalue(c, 0, 2));
 	PQclear(c);
 	r = mod_get(&m, "/admin");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Cache-Control", "no-store"));
 	resp_header(&r, "Cache-Control", cc, sizeof(cc));
 	assert_true(contains(r.body, "<meta name=\"robots\" content=\"noindex\">"));
@@ -299,7 +299,7 @@ test_admin_queue_of_10000_is_paginated_and_fast(void **state)
 	t0 = now_ms();
 	r = mod_get(&m, "/admin");
 	t1 = now_ms();
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(t1 - t0 < 1000);
 	assert_int_equal(count_of(r.body, "<tr><td>"), 50);
 	assert_true(contains(r.body, "rel=\"next\" href=\"/admin?page=2\""));
@@ -308,20 +308,20 @@ test_admin_queue_of_10000_is_paginated_and_fast(void **state)
 	t0 = now_ms();
 	r = mod_get(&m, path);
 	t1 = now_ms();
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(t1 - t0 < 1000);
 	assert_true(contains(r.body, "rel=\"prev\""));
 	assert_null(strstr(r.body, "rel=\"next\""));
 	resp_free(&r);
 	r = mod_get(&m, "/admin?page=0");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_free(&r);
 	r = mod_get(&m, "/admin?page=2x");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin?page=%ld", pages + 1);
 	r = mod_get(&m, path);
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_free(&r);
 	PQclear(test_sql("DELETE FROM submission WHERE submitter_ip = $1", 1,
 	    p));
@@ -341,7 +341,7 @@ test_admin_item_shows_preview_and_duplicates(void **state)
 	make_new(id, name, any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s", id);
 	r = mod_get(&m, path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Cache-Control", "no-store"));
 	assert_true(contains(r.body, name));
 	assert_true(contains(r.body, "Possible duplicates"));
@@ -360,10 +360,10 @@ test_admin_item_shows_preview_and_duplicates(void **state)
 	assert_true(contains(r.body, want));
 	resp_free(&r);
 	r = mod_get(&m, "/admin/submissions/not-a-uuid");
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_free(&r);
 	r = mod_get(&m, "/admin/submissions/00000000-0000-4000-8000-000000000000");
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_free(&r);
 	PQclear(test_sql("DELETE FROM submission WHERE id = $1", 1,
 	    (const char *[]){ id }));
@@ -382,7 +382,7 @@ test_admin_approve_publishes_verbatim(void **state)
 	    any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(want, sizeof(want), "/admin/submissions/%s", id);
 	assert_string_equal(loc, want);
@@ -398,7 +398,7 @@ test_admin_approve_publishes_verbatim(void **state)
 	snprintf(want, sizeof(want), "1 %s created", m.email);
 	assert_string_equal(v, want);
 	r = mod_get(&m, loc);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "Published"));
 	snprintf(want, sizeof(want), "href=\"/services/%s\"", sid);
 	assert_true(contains(r.body, want));
@@ -476,7 +476,7 @@ test_admin_second_moderator_keeps_their_reason(void **state)
 	make_new(id, "Decided twice", any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&a, path, "version=1");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/submissions/%s/reject", id);
 	r = mod_post(&b, path, "version=1&reason=The+venue+has+closed+down");
@@ -499,7 +499,7 @@ test_admin_second_moderator_keeps_their_reason(void **state)
 		fail_msg("POST %s: %ld\n%s", path, r.status, r.body);
 	resp_free(&r);
 	r = mod_post(&b, path, "version=2&reason=Please+add+the+times");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT status FROM submission WHERE id = $1", id, NULL, v,
 	    sizeof(v));
@@ -589,7 +589,7 @@ test_admin_preview_shows_what_approval_publishes(void **state)
 	/* And approval publishes just that. */
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT website FROM organization WHERE id = $1", org, NULL, v,
 	    sizeof(v));
@@ -656,7 +656,7 @@ test_admin_stale_update_is_refused_and_nothing_overwritten(void **state)
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	assert_true(contains(r.body, "changed since this update was made"));
 	assert_true(contains(r.body, "Published now"));
 	assert_true(contains(r.body, "Changed In Between"));
@@ -687,7 +687,7 @@ test_admin_approve_breaking_a_rule_names_it(void **state)
 	make_new(id, "Unknown postcode listing", "ZZ9 9ZZ");
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 422);
+	assert_status(&r, 422);
 	assert_true(contains(r.body, "Nothing was published"));
 	assert_true(contains(r.body, "location_postal_code_check"));
 	resp_free(&r);
@@ -710,7 +710,7 @@ test_admin_reject_needs_a_reason_and_keeps_it(void **state)
 	make_new(id, "Rejected listing", any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s/reject", id);
 	r = mod_post(&m, path, "version=1&reason=");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "Enter the reason for rejecting it"));
 	resp_free(&r);
 	/* Longer than 2000 characters. */
@@ -718,12 +718,12 @@ test_admin_reject_needs_a_reason_and_keeps_it(void **state)
 	memset(big + strlen(big), 'x', 2100);
 	big[17 + 2100] = '\0';
 	r = mod_post(&m, path, big);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "2,000 characters or fewer"));
 	resp_free(&r);
 	r = mod_post(&m, path, "version=1&reason=%3Cscript%3Ealert(1)%3C%2F"
 	    "script%3E+%27%3B+DROP+TABLE+service%3B+--");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT status || '|' || reason || '|' || (decided_by = $2)::text"
 	    " FROM submission WHERE id = $1", id, m.id, v, sizeof(v));
@@ -739,12 +739,12 @@ test_admin_reject_needs_a_reason_and_keeps_it(void **state)
 	/* The same form again: someone (here, the same person) acted first. */
 	snprintf(path, sizeof(path), "/admin/submissions/%s/reject", id);
 	r = mod_post(&m, path, "version=1&reason=again");
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	assert_true(contains(r.body, "Someone else acted on this item first"));
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	resp_free(&r);
 }
 
@@ -901,7 +901,7 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	make_new_org(id, org, "Before Edit Name", any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s/edit", id);
 	r = mod_get(&m, path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Cache-Control", "no-store"));
 	assert_true(contains(r.body, "value=\"Before Edit Name\""));
 	/* Two moderators' copies of the same page, at version 1. */
@@ -914,7 +914,7 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	r = mod_post(&m, path, fb->data);
 	if (r.status != 303 && strstr(r.body, "error-summary") != NULL)
 		print_message("%.2000s\n", strstr(r.body, "error-summary"));
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(v, sizeof(v), "/admin/submissions/%s", id);
 	assert_string_equal(loc, v);
@@ -924,7 +924,7 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 	assert_string_equal(v, "2|After <b>Edit</b> Name");
 
 	r = mod_post(&m, path, stale->data);
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	assert_true(contains(r.body, "Someone else changed this item"));
 	assert_true(contains(r.body, "Your version"));
 	assert_true(contains(r.body, "The current version"));
@@ -1001,10 +1001,10 @@ test_admin_moderator_corrects_and_unpublishes_a_listing(void **state)
 		fail_msg("POST %s unticked: %ld\n%s", path, r.status, r.body);
 	resp_free(&r);
 	r = mod_post(&m, path, "version=1&sure=yes");
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	resp_free(&r);
 	r = mod_post(&m, path, "version=2&sure=yes");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT s.status || '|' || (SELECT c.action || ' by ' || c.actor"
 	    " FROM listing_change c WHERE c.service_id = s.id ORDER BY c.id"
@@ -1033,7 +1033,7 @@ test_admin_report_is_shown_escaped_and_resolved_once(void **state)
 	    rid, sizeof(rid));
 	snprintf(path, sizeof(path), "/admin/reports/%s", rid);
 	r = mod_get(&m, path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Cache-Control", "no-store"));
 	assert_true(contains(r.body, "&lt;script&gt;alert(1)&lt;/script&gt; "
 	    "&#39;; DROP TABLE service; --"));
@@ -1044,17 +1044,17 @@ test_admin_report_is_shown_escaped_and_resolved_once(void **state)
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/reports/%s/resolve", rid);
 	r = mod_post(&m, path, "outcome=maybe");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_free(&r);
 	r = mod_post(&m, path, "outcome=dismissed&note=Checked+by+phone");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT status || '|' || resolution || '|' ||"
 	    " (resolved_by = $2)::text || '|' || (resolved_at IS NOT NULL)"
 	    " FROM problem_report WHERE id = $1", rid, m.id, v, sizeof(v));
 	assert_string_equal(v, "dismissed|Checked by phone|true|true");
 	r = mod_post(&m, path, "outcome=resolved");
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/reports/%s", rid);
 	r = mod_get(&m, path);
@@ -1076,7 +1076,7 @@ test_admin_history_restores_an_earlier_version(void **state)
 	make_new(id, "History Original", any_postcode());
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", id);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT service_id FROM submission WHERE id = $1", id, NULL, sid,
 	    sizeof(sid));
@@ -1088,7 +1088,7 @@ test_admin_history_restores_an_earlier_version(void **state)
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/submissions/%s/approve", up);
 	r = mod_post(&m, path, "version=1");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	one("SELECT min(id)::text FROM listing_change WHERE service_id = $1",
 	    sid, NULL, first, sizeof(first));
@@ -1098,7 +1098,7 @@ test_admin_history_restores_an_earlier_version(void **state)
 
 	snprintf(path, sizeof(path), "/admin/services/%s/history", sid);
 	r = mod_get(&m, path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Cache-Control", "no-store"));
 	assert_true(contains(r.body, m.email));
 	assert_true(contains(r.body, ": updated by "));
@@ -1116,13 +1116,13 @@ test_admin_history_restores_an_earlier_version(void **state)
 	snprintf(path, sizeof(path), "/admin/services/%s/restore", sid);
 	snprintf(body, sizeof(body), "change=%s&version=1", first);
 	r = mod_post(&m, path, body);
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	assert_true(contains(r.body, "The listing changed since you loaded "
 	    "this page"));
 	resp_free(&r);
 	snprintf(body, sizeof(body), "change=999999999&version=2");
 	r = mod_post(&m, path, body);
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_free(&r);
 	/* Asked first: the page says which version and shows the change. */
 	snprintf(want, sizeof(want), "/admin/services/%s/restore?change=%s"
@@ -1138,7 +1138,7 @@ test_admin_history_restores_an_earlier_version(void **state)
 	assert_string_equal(v, "History <i>Updated</i>|2");
 	snprintf(body, sizeof(body), "change=%s&version=2", first);
 	r = mod_post(&m, path, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	{
 		char	loc[256];
 
@@ -1170,7 +1170,7 @@ test_admin_history_restores_an_earlier_version(void **state)
 		    other);
 		snprintf(body, sizeof(body), "change=%s&version=1", first);
 		r = mod_post(&m, path, body);
-		assert_int_equal(r.status, 404);
+		assert_status(&r, 404);
 		resp_free(&r);
 	}
 }

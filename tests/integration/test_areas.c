@@ -37,7 +37,7 @@ test_area_distances_are_within_the_radius_and_nearest_first(void **state)
 		snprintf(path, sizeof(path), "/areas/%s?radius=%s", PRACTICE,
 		    km[i]);
 		r = http_get(path);
-		assert_int_equal(r.status, 200);
+		assert_status(&r, 200);
 		assert_true(contains(r.body, "<h1>Queens Park Medical Practice"
 		    "</h1>"));
 		assert_true(contains(r.body, "181 Queen's Drive, Glasgow, "
@@ -78,7 +78,7 @@ test_area_gaps_match_the_category_table(void **state)
 
 	(void)state;
 	r = http_get("/areas/" PRACTICE "?radius=1");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<svg role=\"img\""));
 	assert_true((gaps = strstr(r.body, "<ul class=\"area-gaps\">")) !=
 	    NULL);
@@ -112,25 +112,25 @@ test_area_bad_input(void **state)
 
 	(void)state;
 	r = http_get("/areas/" PRACTICE "?radius=7");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "href=\"#radius\">Choose a distance "
 	    "from the list"));
 	assert_true(contains(r.body, "Services within 1 km ("));
 	resp_free(&r);
 	r = http_get("/areas/NOSUCH1");
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_free(&r);
 	r = http_get("/areas/%3Cscript%3E");
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	assert_null(strstr(r.body, "<script>"));
 	resp_free(&r);
 	r = http_get("/areas?council=%3Cb%3E");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "Choose a council area from the list"));
 	assert_null(strstr(r.body, "<b>"));
 	resp_free(&r);
 	r = http_get("/areas?sort=worst");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_free(&r);
 }
 
@@ -144,7 +144,7 @@ test_areas_council_filter_and_order(void **state)
 
 	(void)state;
 	r = http_get("/areas?council=S12000039");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	sql_str("SELECT count(*) FROM practice"
 	    " WHERE council_area_code = 'S12000039'", 0, NULL, n, sizeof(n));
 	assert_true(atoi(n) > 5);
@@ -171,14 +171,14 @@ test_area_exports_hold_the_same_list(void **state)
 
 	(void)state;
 	r = http_get("/areas/" PRACTICE "?radius=2");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	page_n = listed(r.body, "2");
 	assert_true(contains(r.body, "/areas/" PRACTICE "/services.csv?"
 	    "radius=2"));
 	resp_free(&r);
 
 	r = http_get("/areas/" PRACTICE "/services.csv?radius=2");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Content-Type", "text/csv"));
 	assert_true(header_starts(&r, "Content-Disposition", "attachment"));
 	assert_true(strncmp(r.body, "service_id,name,categories,distance_m,"
@@ -209,13 +209,13 @@ test_area_exports_hold_the_same_list(void **state)
 		snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 		(void)http_do(&again, NULL, "/areas/" PRACTICE
 		    "/services.csv?radius=2", NULL, 0, h);
-		assert_int_equal(again.status, 304);
+		assert_status(&again, 304);
 		resp_free(&again);
 	}
 	resp_free(&r);
 
 	r = http_get("/areas/" PRACTICE "/services.geojson?radius=2");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Content-Type", "application/geo+json"));
 	assert_non_null(j = cJSON_Parse(r.body));
 	assert_string_equal(cJSON_GetObjectItem(j, "type")->valuestring,
@@ -242,13 +242,13 @@ test_area_exports_hold_the_same_list(void **state)
 	resp_free(&r);
 
 	r = http_get("/areas/" PRACTICE "/services.geojson?radius=3");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(header_starts(&r, "Content-Type",
 	    "application/problem+json"));
 	resp_free(&r);
 
 	r = http_get("/areas.csv");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "practice_code,name,postcode,"
 	    "council_area,"));
 	assert_true(contains(r.body, "\"" PRACTICE "\",\"Queens Park "

@@ -135,7 +135,7 @@ client_csrf(struct client *c)
 {
 	struct resp	r = creq(c, NULL, "/admin/login", NULL);
 
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	page_csrf(&r, c->csrf, sizeof(c->csrf));
 	resp_free(&r);
 }
@@ -319,7 +319,7 @@ test_login_form_has_password_field_and_no_store(void **state)
 	(void)state;
 	client_new(&c);
 	r = creq(&c, NULL, "/admin/login?next=%2Fadmin%2Fwhoami", NULL);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "type=\"password\" name=\"password\""));
 	assert_true(contains(r.body, "type=\"email\" name=\"email\""));
 	assert_true(contains(r.body, "name=\"next\" value=\"/admin/whoami\""));
@@ -346,7 +346,7 @@ test_login_sets_strict_httponly_cookie(void **state)
 	add_user(email, "moderator");
 	client_new(&c);
 	r = login(&c, email, PASSWORD, NULL);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	assert_string_equal(loc, "/admin");
 	assert_int_equal(resp_header(&r, "Cache-Control", v, sizeof(v)), 0);
@@ -415,7 +415,7 @@ test_login_wrong_password_generic_message(void **state)
 	add_user(email, "moderator");
 	client_new(&c);
 	r = login(&c, email, "not the password at all", NULL);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, GENERIC));
 	/* The e-mail kept, the password never drawn back. */
 	assert_true(contains(r.body, email));
@@ -436,7 +436,7 @@ test_login_unknown_email_same_message(void **state)
 	new_email(email, sizeof(email), "unknown");
 	client_new(&c);
 	r = login(&c, email, PASSWORD, NULL);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, GENERIC));
 	assert_true(contains(r.body, email));
 	resp_free(&r);
@@ -451,7 +451,7 @@ test_login_empty_fields_say_what_to_enter(void **state)
 	(void)state;
 	client_new(&c);
 	r = login(&c, "", "", NULL);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "Enter your email address"));
 	assert_true(contains(r.body, "Enter your password"));
 	resp_free(&r);
@@ -471,13 +471,13 @@ test_login_without_csrf_is_403(void **state)
 	snprintf(body, sizeof(body), "email=%s&password=correct+horse+battery"
 	    "+staple", email);
 	r = creq(&c, "POST", "/admin/login", body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	/* A token in the form without the cookie is no better. */
 	snprintf(body, sizeof(body), "csrf=%064d&email=%s&password=correct+"
 	    "horse+battery+staple", 0, email);
 	r = creq(&c, "POST", "/admin/login", body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 }
 
@@ -560,7 +560,7 @@ test_disabled_user_session_stops(void **state)
 	/* And the right password no longer signs in, with nothing said. */
 	c.session[0] = '\0';
 	r = login(&c, email, PASSWORD, NULL);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, GENERIC));
 	resp_free(&r);
 }
@@ -623,7 +623,7 @@ test_throttle_by_account(void **state)
 	for (i = 0; i < max; i++) {
 		client_new(&c);
 		r = login(&c, email, "wrong password here", NULL);
-		assert_int_equal(r.status, 400);
+		assert_status(&r, 400);
 		resp_free(&r);
 	}
 	client_new(&c);
@@ -661,7 +661,7 @@ test_throttle_by_address(void **state)
 	for (i = 0; i < 5; i++) {
 		new_email(guess, sizeof(guess), "nobody");
 		r = login(&c, guess, "wrong password here", NULL);
-		assert_int_equal(r.status, 400);
+		assert_status(&r, 400);
 		resp_free(&r);
 	}
 	r = login(&c, email, PASSWORD, NULL);
@@ -685,13 +685,13 @@ test_logout_ends_session(void **state)
 	client_new(&c);
 	login_ok(&c, email, PASSWORD);
 	r = creq(&c, NULL, "/admin/whoami", NULL);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "action=\"/admin/logout\""));
 	page_csrf(&r, tok, sizeof(tok));
 	resp_free(&r);
 	snprintf(body, sizeof(body), "csrf=%s", tok);
 	r = creq(&c, "POST", "/admin/logout", body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	assert_string_equal(loc, "/admin/login");
 	assert_int_equal(set_cookie(&r, "signpost_session", line,
@@ -703,7 +703,7 @@ test_logout_ends_session(void **state)
 	assert_signed_in(&c, email, 0);
 	/* Signed out, there is nothing to sign out of. */
 	r = creq(&c, "POST", "/admin/logout", body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 }
 
@@ -718,7 +718,7 @@ assert_next(const char *next, const char *want)
 	add_user(email, "moderator");
 	client_new(&c);
 	r = login(&c, email, PASSWORD, next);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	if (strcmp(loc, want) != 0)
 		fail_msg("next=%s went to %s, want %s", next, loc, want);

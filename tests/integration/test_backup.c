@@ -89,7 +89,7 @@ body_of(const char *base, const char *path)
 
 	setenv("SIGNPOST_TEST_URL", base, 1);
 	(void)http_do(&r, NULL, path, NULL, 0, NULL);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	b = r.body;
 	r.body = NULL;
 	resp_free(&r);

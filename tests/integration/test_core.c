@@ -102,7 +102,7 @@ test_healthz_is_ok_with_database(void **state)
 
 	(void)state;
 	r = http_get("/healthz");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Content-Type", "application/json"));
 	assert_non_null(j = resp_json(&r));
 	assert_string_equal(jstr(j, "status"), "ok");
@@ -172,7 +172,7 @@ test_outward_code_gives_district_centroid(void **state)
 
 	(void)state;
 	r = http_get("/api/postcodes/g12");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_non_null(j = resp_json(&r));
 	assert_string_equal(jstr(j, "postcode"), "G12");
 	assert_string_equal(jstr(j, "kind"), "district");
@@ -434,11 +434,11 @@ test_headers_over_8kib_are_431(void **state)
 	memset(big + 7, 'h', 65000);
 	big[7 + 65000] = '\0';
 	(void)http_do(&r, NULL, "/about/data", NULL, 0, h);
-	assert_int_equal(r.status, 431);
+	assert_status(&r, 431);
 	resp_free(&r);
 	free(big);
 	r = http_get("/healthz");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_free(&r);
 }
 
@@ -480,7 +480,7 @@ test_asset_etag_gives_304(void **state)
 	(void)state;
 	/* Leaflet's stylesheet: pinned, never empty, and on disk to compare. */
 	r = http_get(ASSET);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(r.len > 0);
 	assert_true(same_as_file(&r, "node_modules/leaflet/dist/leaflet.css"));
 	assert_int_equal(resp_header(&r, "ETag", etag, sizeof(etag)), 0);
@@ -493,7 +493,7 @@ test_asset_etag_gives_304(void **state)
 
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
-	assert_int_equal(r.status, 304);
+	assert_status(&r, 304);
 	assert_int_equal(r.len, 0);
 	/*
 	 * RFC 9110 8.6: a 304 may carry Content-Length only if it is the
@@ -510,12 +510,12 @@ test_asset_etag_gives_304(void **state)
 
 	snprintf(inm, sizeof(inm), "If-None-Match: \"stale\", W/%s", etag);
 	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
-	assert_int_equal(r.status, 304);
+	assert_status(&r, 304);
 	resp_free(&r);
 
 	snprintf(inm, sizeof(inm), "If-None-Match: \"stale\"");
 	(void)http_do(&r, NULL, ASSET, NULL, 0, h);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(r.len > 0);
 	resp_free(&r);
 }
@@ -530,7 +530,7 @@ test_head_is_answered_without_a_body(void **state)
 	g = http_get("/about/data");
 	assert_html(&g, 200);
 	(void)http_do(&r, "HEAD", "/about/data", NULL, 0, NULL);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_int_equal(r.len, 0);
 	assert_true(header_starts(&r, "Content-Type", "text/html"));
 	/* The length of the body a GET would get. */
@@ -541,7 +541,7 @@ test_head_is_answered_without_a_body(void **state)
 	resp_free(&r);
 	resp_free(&g);
 	(void)http_do(&r, "HEAD", "/healthz", NULL, 0, NULL);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_int_equal(r.len, 0);
 	resp_free(&r);
 }
@@ -588,7 +588,7 @@ test_access_log_line_format(void **state)
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	snprintf(path, sizeof(path), "/core-log-test-%08lx", random());
 	r = http_get(path);
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	snprintf(re, sizeof(re), "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
 	    "[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z GET %s 404 %zu [0-9]+us$", path,
 	    r.len);
@@ -599,7 +599,7 @@ test_access_log_line_format(void **state)
 	/* A decoded newline must not forge a second log line. */
 	snprintf(path, sizeof(path), "/core-log-%08lx%%0Aforged", random());
 	r = http_get(path);
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	snprintf(re, sizeof(re), "Z GET /core-log-%.8s\\?forged 404 ",
 	    path + 10);
 	if (!log_has(re, line, sizeof(line)))
@@ -714,7 +714,7 @@ test_database_restart_gives_503_then_recovers(void **state)
 		resp_free(&r);
 		/* Pages that need no database still work. */
 		r = http_get("/about/data");
-		assert_int_equal(r.status, 200);
+		assert_status(&r, 200);
 		resp_free(&r);
 	}
 	assert_int_equal(pg("start"), 0);
@@ -920,7 +920,7 @@ test_api_answers_cors_preflight(void **state)
 	resp_free(&r);
 	/* Not the pages: they are not for other sites' scripts. */
 	(void)http_do(&r, "OPTIONS", "/search", NULL, 0, h);
-	assert_int_equal(r.status, 405);
+	assert_status(&r, 405);
 	assert_false(contains(r.headers, "Access-Control-Allow-Methods"));
 	resp_free(&r);
 }

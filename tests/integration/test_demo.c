@@ -228,7 +228,7 @@ test_demo_schedules_and_places_work_over_http(void **state)
 	assert_int_equal(PQntuples(r), 1);
 	snprintf(path, sizeof(path), "/api/postcodes/%s", PQgetvalue(r, 0, 0));
 	h = http_get(path);
-	assert_int_equal(h.status, 200);
+	assert_status(&h, 200);
 	j = resp_json(&h);
 	assert_non_null(j);
 	assert_float_equal(cJSON_GetNumberValue(cJSON_GetObjectItem(j,

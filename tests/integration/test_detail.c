@@ -96,7 +96,7 @@ test_detail_shows_every_field_escaped(void **state)
 	 */
 	PQclear(test_sql("UPDATE service SET is_demo = false WHERE id = $1", 1,
 	    (const char *[]){ sid }));
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_header(&r, "Content-Type", ctype, sizeof(ctype));
 	assert_non_null(strstr(ctype, "text/html"));
 	/* The name is escaped everywhere, never raw. */
@@ -182,7 +182,7 @@ test_detail_recently_checked_is_not_flagged(void **state)
 	    sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_null(strstr(r.body, "Needs checking"));
 	assert_null(strstr(r.body, "Demo listing"));
 	assert_true(contains(r.body, "<strong>Free</strong>"));
@@ -214,7 +214,7 @@ test_detail_closed_service_and_empty_organisation(void **state)
 	    " RETURNING id", 2, p, sid, sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "listed as no longer running"));
 	assert_true(contains(r.body, "Moved to the library"));
 	resp_free(&r);
@@ -224,7 +224,7 @@ test_detail_closed_service_and_empty_organisation(void **state)
 	    1, p, oid, sizeof(oid));
 	snprintf(path, sizeof(path), "/organisations/%s", oid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<h2>Services (0)</h2>"));
 	assert_true(contains(r.body, "No services are listed"));
 	resp_free(&r);
@@ -255,7 +255,7 @@ test_detail_walking_group_shows_walk_fields(void **state)
 	    " SELECT id FROM s", 2, p, sid, sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<h2 id=\"h-walk\">The walk</h2>"));
 	assert_true(contains(r.body, "<dd>Easy (Stroll): short, level"));
 	assert_true(contains(r.body, "<dd>3.5 km</dd>"));
@@ -296,7 +296,7 @@ test_detail_next_sessions_are_three_in_date_order(void **state)
 	    " SELECT id FROM s", 2, p, sid, sizeof(sid));
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	ul = strstr(r.body, "<ul class=\"sessions\">");
 	assert_non_null(ul);
 	end = strstr(ul, "</ul>");
@@ -334,7 +334,7 @@ test_detail_bad_and_unknown_ids_are_404_pages(void **state)
 		r = http_get(paths[i]);
 		if (r.status != 404)
 			print_message("%s: %ld\n", paths[i], r.status);
-		assert_int_equal(r.status, 404);
+		assert_status(&r, 404);
 		resp_header(&r, "Content-Type", ctype, sizeof(ctype));
 		assert_non_null(strstr(ctype, "text/html"));
 		assert_true(contains(r.body, "We could not find that"));
@@ -343,7 +343,7 @@ test_detail_bad_and_unknown_ids_are_404_pages(void **state)
 	}
 	/* The router's CSRF check comes first: no token, no further. */
 	r = http_post_form("/services/not-a-uuid/report", "problem=closed");
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 }
 
@@ -375,7 +375,7 @@ test_organisation_lists_its_services(void **state)
 	    " SELECT id FROM o", 3, p, oid, sizeof(oid));
 	snprintf(path, sizeof(path), "/organisations/%s", oid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	snprintf(want, sizeof(want), "<h1>Org &lt;b&gt;Page&lt;/b&gt; %s</h1>",
 	    test_suffix());
 	assert_true(contains(r.body, want));
@@ -421,7 +421,7 @@ get_form(const char *sid, char *cookie, size_t clen, char *tok, size_t tlen)
 
 	snprintf(path, sizeof(path), "/services/%s/report", sid);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_int_equal(resp_header(&r, "Set-Cookie", sc, sizeof(sc)), 0);
 	assert_non_null(strstr(sc, "HttpOnly"));
 	assert_non_null(strstr(sc, "SameSite="));
@@ -495,7 +495,7 @@ test_report_happy_path_stores_the_report(void **state)
 	    "It+now+runs+on+Wednesdays+%%26+Fridays&email=+me%%40example.org+",
 	    tok);
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(want, sizeof(want), "/services/%s/report/sent", sid);
 	assert_string_equal(loc, want);
@@ -515,7 +515,7 @@ test_report_happy_path_stores_the_report(void **state)
 	PQclear(res);
 
 	r = http_get(want);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "Thank you for your report"));
 	resp_free(&r);
 
@@ -523,7 +523,7 @@ test_report_happy_path_stores_the_report(void **state)
 	snprintf(body, sizeof(body), "csrf=%s&problem=closed&details=&email=",
 	    tok);
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	res = test_sql("SELECT details IS NULL AND email IS NULL"
 	    " FROM problem_report WHERE service_id = $1 AND problem = 'closed'",
@@ -546,7 +546,7 @@ test_report_validation_errors_reshow_the_form(void **state)
 	/* Nothing chosen. */
 	snprintf(body, sizeof(body), "csrf=%s&details=hello", tok);
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "class=\"error-summary\""));
 	assert_true(contains(r.body, "<a href=\"#problem-closed\">Choose what "
 	    "is wrong with the listing</a>"));
@@ -559,7 +559,7 @@ test_report_validation_errors_reshow_the_form(void **state)
 	snprintf(body, sizeof(body), "csrf=%s&problem=other&details=+++"
 	    "&email=not-an-email%%3Cb%%3E", tok);
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "<a href=\"#details\">Tell us what is "
 	    "wrong</a>"));
 	assert_true(contains(r.body, "<a href=\"#email\">Enter an email "
@@ -573,7 +573,7 @@ test_report_validation_errors_reshow_the_form(void **state)
 	snprintf(body, sizeof(body), "csrf=%s&problem=other&details=ab%%FFcd",
 	    tok);
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "Details can only contain ordinary text"));
 	assert_null(strstr(r.body, "ab\xff"));
 	resp_free(&r);
@@ -581,7 +581,7 @@ test_report_validation_errors_reshow_the_form(void **state)
 	/* A made-up problem kind. */
 	snprintf(body, sizeof(body), "csrf=%s&problem=bogus&details=x", tok);
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "Choose what is wrong"));
 	resp_free(&r);
 	assert_int_equal(reports_for(sid), 0);
@@ -607,7 +607,7 @@ test_report_details_are_limited_in_characters(void **state)
 		body[off++] = 'a';
 	body[off] = '\0';
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "2,000 characters or fewer (you have "
 	    "2,001)"));
 	resp_free(&r);
@@ -622,7 +622,7 @@ test_report_details_are_limited_in_characters(void **state)
 	}
 	body[off] = '\0';
 	r = post_report(sid, cookie, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	assert_int_equal(reports_for(sid), 1);
 	free(body);
@@ -641,7 +641,7 @@ test_report_without_matching_token_is_refused(void **state)
 
 	/* No cookie: what a forged cross-site post looks like. */
 	r = http_post_form("/services/x/report", body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	{
 		char	path[128];
@@ -649,7 +649,7 @@ test_report_without_matching_token_is_refused(void **state)
 		snprintf(path, sizeof(path), "/services/%s/report", sid);
 		r = http_post_form(path, body);
 	}
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	assert_true(contains(r.body, "This form had expired"));
 	resp_free(&r);
 
@@ -657,11 +657,11 @@ test_report_without_matching_token_is_refused(void **state)
 	r = post_report(sid, "Cookie: signpost_csrf="
 	    "0000000000000000000000000000000000000000000000000000000000000000",
 	    body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	/* No field at all. */
 	r = post_report(sid, cookie, "problem=closed");
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	assert_int_equal(reports_for(sid), 0);
 }

@@ -143,7 +143,7 @@ json_ok(const struct resp *r)
 {
 	cJSON	*j;
 
-	assert_int_equal(r->status, 200);
+	assert_status(r, 200);
 	if ((j = resp_json(r)) == NULL)
 		fail_msg("not JSON: %.200s", r->body);
 	return (j);
@@ -472,7 +472,7 @@ test_feed_conditional_requests_get_304_until_a_change(void **state)
 	prev[0] = '\0';
 	for (i = 0; i < 100; i++) {
 		r = http_get(path);
-		assert_int_equal(r.status, 200);
+		assert_status(&r, 200);
 		assert_int_equal(resp_header(&r, "ETag", etag, sizeof(etag)),
 		    0);
 		if (strcmp(etag, prev) == 0)
@@ -496,7 +496,7 @@ test_feed_conditional_requests_get_304_until_a_change(void **state)
 	snprintf(h, sizeof(h), "If-None-Match: %s", etag);
 	for (i = 0; i < 2; i++) {
 		http_do(&r, NULL, path, NULL, 0, hdr);
-		assert_int_equal(r.status, 304);
+		assert_status(&r, 304);
 		assert_int_equal(r.len, 0);
 		if (resp_header(&r, "Content-Length", len304,
 		    sizeof(len304)) == 0 && strcmp(len304, len200) != 0)
@@ -508,7 +508,7 @@ test_feed_conditional_requests_get_304_until_a_change(void **state)
 
 	snprintf(h, sizeof(h), "If-None-Match: \"0123\"");
 	http_do(&r, NULL, path, NULL, 0, hdr);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_free(&r);
 
 	/*
@@ -527,14 +527,14 @@ test_feed_conditional_requests_get_304_until_a_change(void **state)
 		resp_free(&r);
 		usleep(20000);
 	}
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_non_null(strstr(r.body, "\"Changed\""));
 	resp_header(&r, "ETag", h, sizeof(h));
 	assert_string_not_equal(h, etag);
 	resp_free(&r);
 	snprintf(h, sizeof(h), "If-Modified-Since: %s", lm);
 	http_do(&r, NULL, path, NULL, 0, hdr);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_free(&r);
 }
 
@@ -806,7 +806,7 @@ test_feed_ndjson_streams_every_match_unpaged(void **state)
 	/* Not paged: page and per_page do not apply, even bad ones. */
 	r = get("/api/services?organization_id=%s&format=ndjson&per_page=1"
 	    "&page=x", f.org);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_header(&r, "Content-Type", h, sizeof(h));
 	assert_string_equal(h, "application/x-ndjson");
 	resp_header(&r, "Access-Control-Allow-Origin", h, sizeof(h));

@@ -123,7 +123,7 @@ fetch_valid(const char *svc, struct resp *r)
 
 	snprintf(path, sizeof(path), "/services/%s/calendar.ics", svc);
 	*r = http_get(path);
-	assert_int_equal(r->status, 200);
+	assert_status(r, 200);
 	resp_header(r, "Content-Type", ctype, sizeof(ctype));
 	assert_string_equal(ctype, "text/calendar; charset=utf-8");
 	assert_int_equal(check_ics(r->body, r->len, &j), 0);
@@ -489,7 +489,7 @@ test_ical_headers_name_the_file_and_answer_304(void **state)
 	    "2026-01-02", "", "", "", sch);
 	snprintf(path, sizeof(path), "/services/%s/calendar.ics", svc);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_int_equal(resp_header(&r, "Content-Disposition", disp,
 	    sizeof(disp)), 0);
 	assert_non_null(strstr(disp, "filename=\"headers-check-"));
@@ -505,7 +505,7 @@ test_ical_headers_name_the_file_and_answer_304(void **state)
 	h[0] = hdr;
 	h[1] = NULL;
 	assert_int_equal(http_do(&r2, NULL, path, NULL, 0, h), 0);
-	assert_int_equal(r2.status, 304);
+	assert_status(&r2, 304);
 	assert_int_equal(r2.len, 0);
 	resp_free(&r2);
 	/* A change to the schedule changes the ETag. */
@@ -517,7 +517,7 @@ test_ical_headers_name_the_file_and_answer_304(void **state)
 	assert_string_not_equal(disp, etag);
 	resp_free(&r2);
 	assert_int_equal(http_do(&r2, "HEAD", path, NULL, 0, NULL), 0);
-	assert_int_equal(r2.status, 200);
+	assert_status(&r2, 200);
 	resp_free(&r2);
 	resp_free(&r);
 }
@@ -530,17 +530,17 @@ test_ical_bad_uuid_is_400_page_and_unknown_is_404(void **state)
 
 	(void)state;
 	r = http_get("/services/not-a-uuid/calendar.ics");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_header(&r, "Content-Type", ctype, sizeof(ctype));
 	assert_non_null(strstr(ctype, "text/html"));
 	assert_non_null(strstr(r.body, "calendar address"));
 	resp_free(&r);
 	r = http_get("/services/'%3B--/calendar.ics");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_free(&r);
 	r = http_get("/services/6f1c2d3e-0000-4000-8000-000000000000/"
 	    "calendar.ics");
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_header(&r, "Content-Type", ctype, sizeof(ctype));
 	assert_non_null(strstr(ctype, "text/html"));
 	assert_non_null(strstr(r.body, "no service with that"));
@@ -548,7 +548,7 @@ test_ical_bad_uuid_is_400_page_and_unknown_is_404(void **state)
 	/* Read-only: a POST is refused, not served. */
 	r = http_post_form("/services/6f1c2d3e-0000-4000-8000-000000000000/"
 	    "calendar.ics", "x=1");
-	assert_int_equal(r.status, 405);
+	assert_status(&r, 405);
 	resp_free(&r);
 }
 

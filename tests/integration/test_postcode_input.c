@@ -159,7 +159,7 @@ test_api_compact_outward_code_stays_district(void **state)
 
 	(void)state;
 	r = http_get("/api/postcodes/G11");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_non_null(j = resp_json(&r));
 	assert_string_equal(jstr(j, "postcode"), "G11");
 	assert_string_equal(jstr(j, "kind"), "district");
@@ -168,7 +168,7 @@ test_api_compact_outward_code_stays_district(void **state)
 
 	/* Not an outward code, so an outward code and a digit. */
 	r = http_get("/api/postcodes/G428");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_non_null(j = resp_json(&r));
 	assert_string_equal(jstr(j, "postcode"), "G42 8");
 	assert_string_equal(jstr(j, "kind"), "sector");
@@ -309,7 +309,7 @@ test_search_sector_finds_what_is_there_not_in_g11(void **state)
 	snprintf(want, sizeof(want), "/search?postcode=G1+1&radius=1&q=%s",
 	    tok);
 	r = http_get(want);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	snprintf(want, sizeof(want), "%s centre", tok);
 	assert_true(contains(r.body, want));
 	snprintf(want, sizeof(want), "%s partick", tok);
@@ -320,7 +320,7 @@ test_search_sector_finds_what_is_there_not_in_g11(void **state)
 	snprintf(want, sizeof(want), "/search?postcode=G11&radius=1&q=%s",
 	    tok);
 	r = http_get(want);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "Services near postcode district G11"));
 	snprintf(want, sizeof(want), "%s partick", tok);
 	assert_true(contains(r.body, want));
@@ -423,7 +423,7 @@ test_embed_names_the_sector_and_rejects_garbage(void **state)
 	resp_free(&r);
 
 	r = http_get("/embed?postcode=G1+1");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, " km of postcode sector G1 1</h2>"));
 	resp_free(&r);
 
@@ -434,7 +434,7 @@ test_embed_names_the_sector_and_rejects_garbage(void **state)
 	resp_free(&r);
 
 	r = http_get("/embed?postcode=G1+28");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, FORMAT_HELP));
 	assert_true(contains(r.body, "value=\"G1 28\""));
 	resp_free(&r);
@@ -496,7 +496,7 @@ test_migration_gives_sectors_to_postcodes_loaded_before_it(void **state)
 
 	/* And the running server answers from the rebuilt table. */
 	res = http_get("/api/postcodes/G42%208");
-	assert_int_equal(res.status, 200);
+	assert_status(&res, 200);
 	assert_non_null(j = resp_json(&res));
 	assert_string_equal(jstr(j, "kind"), "sector");
 	cJSON_Delete(j);

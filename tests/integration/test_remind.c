@@ -447,13 +447,13 @@ test_remind_without_smtp_waits_in_the_outbox(void **state)
 
 	/* Moderators only. */
 	r = http_get("/admin/outbox");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	assert_true(contains(loc, "/admin/login"));
 	resp_free(&r);
 
 	r = get_signed_in("/admin/outbox");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<h1>Outbox</h1>"));
 	assert_true(contains(r.body, "<caption>Waiting to be sent"));
 	assert_true(contains(r.body, "<th scope=\"col\">To</th>"));
@@ -492,7 +492,7 @@ test_remind_smtp_down_keeps_the_reminder_with_its_error(void **state)
 
 	/* The outbox says why. */
 	r = get_signed_in("/admin/outbox");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	snprintf(want, sizeof(want), "<th scope=\"row\">%s</th>", email);
 	assert_true(contains(r.body, want));
 	assert_true(contains(r.body, "onnect"));
@@ -524,11 +524,11 @@ test_remind_review_page_lists_an_overdue_listing(void **state)
 	    " 'FMDD FMMonth YYYY')", 0, NULL, checked, sizeof(checked));
 
 	r = http_get("/admin/review");
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 
 	r = get_signed_in("/admin/review");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<h1>Listings due for review</h1>"));
 	assert_true(contains(r.body, "</strong> are overdue for review") ||
 	    contains(r.body, "</strong> is overdue for review"));
@@ -576,7 +576,7 @@ send_walk(const char *name, const char *email, char *sub, char *tok)
 	PQclear(test_sql("UPDATE submission SET submitter_ip = 'earlier'"
 	    " WHERE submitter_ip IN ('127.0.0.1', '::1')", 0, NULL));
 	r = http_get("/submit");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_int_equal(resp_header(&r, "Set-Cookie", sc, sizeof(sc)), 0);
 	snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)strcspn(sc, ";"),
 	    sc);
@@ -620,7 +620,7 @@ decide(const char *sub, const char *reason)
 	const char	*h[3];
 
 	r = get_signed_in("/admin");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	/* The page sets a CSRF cookie when the session has none yet. */
 	if (resp_header(&r, "Set-Cookie", sc, sizeof(sc)) != 0)
 		fail_msg("no CSRF cookie from /admin:\n%s", r.headers);

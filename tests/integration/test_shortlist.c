@@ -95,7 +95,7 @@ test_shortlist_sheet_has_each_service_in_order(void **state)
 	make_service("Sheet B", 0, b, nb, sizeof(nb));
 	snprintf(path, sizeof(path), "/shortlist?ids=%s,%s", b, a);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<h1>Services we talked about</h1>"));
 	assert_true(contains(r.body, "2 services."));
 	/* The order of the list is kept: B first. */
@@ -137,7 +137,7 @@ test_shortlist_sms_text_is_compact_and_sized(void **state)
 	make_service("Sms B", 1, b, nb, sizeof(nb));
 	snprintf(path, sizeof(path), "/shortlist?ids=%s,%s", a, b);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	sms_text(r.body, text, sizeof(text));
 	snprintf(want, sizeof(want), "%s\nWhen: Every Tuesday, 10:00 to 11:30 "
 	    "(next: Tue ", na);
@@ -172,7 +172,7 @@ test_shortlist_mailto_is_percent_encoded(void **state)
 	make_service("Mail & <Co>", 1, a, na, sizeof(na));
 	snprintf(path, sizeof(path), "/shortlist?ids=%s", a);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	p = strstr(r.body, "href=\"mailto:?subject=Services%20we%20talked%20"
 	    "about&amp;body=");
 	assert_non_null(p);
@@ -204,7 +204,7 @@ test_shortlist_share_link_is_absolute(void **state)
 	make_service("Share B", 1, b, nb, sizeof(nb));
 	snprintf(path, sizeof(path), "/shortlist?ids=%s,%s", a, b);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	p = strstr(r.body, "id=\"share-url\"");
 	assert_non_null(p);
 	p = strstr(p, "value=\"");
@@ -224,12 +224,12 @@ test_shortlist_empty_is_a_helpful_page(void **state)
 
 	(void)state;
 	r = http_get("/shortlist");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "Your shortlist is empty"));
 	assert_true(contains(r.body, "<a href=\"/\">Find services</a>"));
 	resp_free(&r);
 	r = http_get("/shortlist?ids=");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "Your shortlist is empty"));
 	resp_free(&r);
 }
@@ -245,7 +245,7 @@ test_shortlist_bad_ids_are_reported_not_ignored(void **state)
 	snprintf(path, sizeof(path), "/shortlist?ids=%s,garbage,%%3Cscript%%3E",
 	    a);
 	r = http_get(path);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "2 entries are not valid service "
 	    "identifiers"));
 	assert_true(contains(r.body, "&quot;garbage&quot;"));
@@ -271,7 +271,7 @@ test_shortlist_more_than_twenty_is_reported(void **state)
 		off += (size_t)snprintf(path + off, sizeof(path) - off,
 		    "%s00000000-0000-4000-8000-%012d", i ? "," : "", i);
 	r = http_get(path);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "at most 20 services; 1 more was left "
 	    "off"));
 	resp_free(&r);
@@ -288,7 +288,7 @@ test_shortlist_unknown_service_is_flagged(void **state)
 	snprintf(path, sizeof(path), "/shortlist?ids=%s,"
 	    "00000000-0000-4000-8000-00000000dead", a);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "1 service on this shortlist is no longer "
 	    "in the directory"));
 	snprintf(want, sizeof(want), "<a href=\"/shortlist?ids=%s\">Take it off"
@@ -311,7 +311,7 @@ test_shortlist_toggle_adds_and_comes_back(void **state)
 	snprintf(path, sizeof(path), "/shortlist/toggle?id=%s&ids=%s&back="
 	    "%%2Fservices%%2F%s%%3Fq%%3Dfood%%26ids%%3Dstale", a, b, b);
 	r = http_get(path);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(want, sizeof(want), "/services/%s?q=food&ids=%s,%s#sl-%s", b,
 	    b, a, a);
@@ -321,7 +321,7 @@ test_shortlist_toggle_adds_and_comes_back(void **state)
 	/* The page it comes back to shows the new state. */
 	snprintf(path, sizeof(path), "/services/%s?ids=%s,%s", a, b, a);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, ">Remove from shortlist<"));
 	snprintf(want, sizeof(want), "name=\"ids\" value=\"%s,%s\"", b, a);
 	assert_true(contains(r.body, want));
@@ -350,7 +350,7 @@ test_shortlist_toggle_removes(void **state)
 	snprintf(path, sizeof(path), "/shortlist/toggle?id=%s&ids=%s,%s&back="
 	    "/shortlist", a, a, b);
 	r = http_get(path);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(want, sizeof(want), "/shortlist?ids=%s#sl-%s", b, a);
 	assert_string_equal(loc, want);
@@ -359,7 +359,7 @@ test_shortlist_toggle_removes(void **state)
 	/* Removing the last one leaves no ids at all. */
 	snprintf(path, sizeof(path), "/shortlist/toggle?id=%s&ids=%s", b, b);
 	r = http_get(path);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_header(&r, "Location", loc, sizeof(loc));
 	snprintf(want, sizeof(want), "/shortlist#sl-%s", b);
 	assert_string_equal(loc, want);
@@ -389,7 +389,7 @@ test_shortlist_toggle_refuses_other_sites(void **state)
 		r = http_get(path);
 		if (r.status != 400)
 			print_message("back=%s: %ld\n", backs[i], r.status);
-		assert_int_equal(r.status, 400);
+		assert_status(&r, 400);
 		assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)),
 		    -1);
 		assert_true(contains(r.body, "must be a page on this site"));
@@ -408,22 +408,22 @@ test_shortlist_toggle_bad_input_is_a_clear_error(void **state)
 	(void)state;
 	make_service("Clear", 1, a, na, sizeof(na));
 	r = http_get("/shortlist/toggle?id=nope");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "not a valid service identifier"));
 	resp_free(&r);
 	r = http_get("/shortlist/toggle");
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "is missing"));
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/shortlist/toggle?id=%s&ids=zzz", a);
 	r = http_get(path);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "&quot;zzz&quot;"));
 	resp_free(&r);
 
 	/* The toggle is a GET form; anything else is refused. */
 	r = http_post_form("/shortlist/toggle", "id=nope");
-	assert_int_equal(r.status, 405);
+	assert_status(&r, 405);
 	resp_free(&r);
 
 	/* A full list cannot take a 21st. */
@@ -433,7 +433,7 @@ test_shortlist_toggle_bad_input_is_a_clear_error(void **state)
 		off += (size_t)snprintf(path + off, sizeof(path) - off,
 		    "%s00000000-0000-4000-8000-%012d", i ? "," : "", i);
 	r = http_get(path);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "at most 20 services"));
 	resp_free(&r);
 }

@@ -8,30 +8,6 @@
 #include "raw.h"
 
 
-struct session {
-	char	cookie[256];	/* "Cookie: signpost_csrf=..." */
-	char	tok[80];
-};
-
-/* A fresh browser: GET the page, keep its CSRF cookie and token. */
-static void
-browser(struct session *s, const char *path)
-{
-	char		 sc[512];
-	const char	*p;
-	struct resp	 r;
-
-	r = http_get(path);
-	assert_int_equal(r.status, 200);
-	assert_int_equal(resp_header(&r, "Set-Cookie", sc, sizeof(sc)), 0);
-	snprintf(s->cookie, sizeof(s->cookie), "Cookie: %.*s",
-	    (int)strcspn(sc, ";"), sc);
-	p = strstr(r.body, "name=\"csrf\" value=\"");
-	assert_non_null(p);
-	p += strlen("name=\"csrf\" value=\"");
-	snprintf(s->tok, sizeof(s->tok), "%.*s", (int)strcspn(p, "\""), p);
-	resp_free(&r);
-}
 
 static struct resp
 post(const struct session *s, const char *path, const char *body)
@@ -91,7 +67,7 @@ submit_walk(const char *name, char *token, size_t len)
 	browser(&s, "/submit");
 	walk_body(body, sizeof(body), &s, name, NULL);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	p = strstr(loc, "/edit/");
 	assert_non_null(p);
@@ -125,7 +101,7 @@ test_submit_form_has_every_section(void **state)
 
 	(void)state;
 	r = http_get("/submit");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "<h1>Add a listing</h1>"));
 	assert_true(contains(r.body, "name=\"csrf\""));
 	assert_true(contains(r.body, "name=\"nickname\""));
@@ -169,7 +145,7 @@ test_submit_stores_a_pending_listing_and_only_the_token_hash(void **state)
 
 	snprintf(path, sizeof(path), "/edit/%s?sent=1", token);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "Thank you: we have your listing"));
 	assert_true(contains(r.body, token));
 	assert_true(contains(r.body, "waiting for a moderator"));
@@ -195,7 +171,7 @@ test_submit_errors_reshow_the_form_with_input_kept(void **state)
 	    "&max_age=18&contact_email=not-an-email&org_website=ftp%%3A%%2F"
 	    "%%2Fx", s.tok);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "<title>Error: Add a listing"));
 	assert_true(contains(r.body, "There is a problem"));
 	assert_true(contains(r.body, "href=\"#org_name\">Enter the name of "
@@ -234,7 +210,7 @@ test_submit_errors_reshow_the_form_with_input_kept(void **state)
 	/* A postcode of the right shape that is not in our table. */
 	snprintf(body, sizeof(body), "csrf=%s&v1_postcode=SW1A+1AA", s.tok);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "We cannot find the postcode SW1A 1AA"));
 	resp_free(&r);
 	sql_str("SELECT count(*) FROM submission"
@@ -263,7 +239,7 @@ test_submit_limits_every_field(void **state)
 		*p++ = 'a';
 	*p = '\0';
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "must be 200 characters or fewer"));
 	resp_free(&r);
 
@@ -323,17 +299,17 @@ test_submit_honeypot_and_csrf_refuse(void **state)
 	browser(&s, "/submit");
 	walk_body(body, sizeof(body), &s, "Bot walk", "&nickname=buy+now");
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	resp_free(&r);
 	/* No cookie, or a token that is not the cookie's. */
 	walk_body(body, sizeof(body), &s, "Forged walk", NULL);
 	r = post(NULL, "/submit", body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	s.tok[0] = s.tok[0] == 'a' ? 'b' : 'a';
 	walk_body(body, sizeof(body), &s, "Forged walk", NULL);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 403);
+	assert_status(&r, 403);
 	resp_free(&r);
 	sql_str("SELECT count(*) FROM submission WHERE document->'service'->>"
 	    "'name' IN ('Bot walk', 'Forged walk')", 0, NULL, n, sizeof(n));
@@ -355,7 +331,7 @@ test_submit_rate_limit_answers_429(void **state)
 	browser(&s, "/submit");
 	walk_body(body, sizeof(body), &s, "Eleventh walk", NULL);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 429);
+	assert_status(&r, 429);
 	assert_int_equal(resp_header(&r, "Retry-After", ra, sizeof(ra)), 0);
 	assert_true(atoi(ra) > 0 && atoi(ra) <= 3600);
 	/* The form again, with what was typed, when, and whom to write to. */
@@ -389,8 +365,8 @@ test_edit_link_wrong_tokens_are_plain_404s(void **state)
 	a = http_get("/edit/0000000000000000000000000000000000000000000000"
 	    "000000000000000000");
 	b = http_get("/edit/not-a-token");
-	assert_int_equal(a.status, 404);
-	assert_int_equal(b.status, 404);
+	assert_status(&a, 404);
+	assert_status(&b, 404);
 	assert_true(contains(a.body, "This link does not work"));
 	assert_true(contains(b.body, "This link does not work"));
 	resp_free(&a);
@@ -400,7 +376,7 @@ test_edit_link_wrong_tokens_are_plain_404s(void **state)
 	token[10] = token[10] == '0' ? '1' : '0';
 	snprintf(path, sizeof(path), "/edit/%s", token);
 	a = http_get(path);
-	assert_int_equal(a.status, 404);
+	assert_status(&a, 404);
 	resp_free(&a);
 }
 
@@ -419,7 +395,7 @@ test_edit_link_changes_a_pending_listing_and_detects_conflicts(
 	snprintf(path, sizeof(path), "/edit/%s/change", token);
 	browser(&s, path);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	/* The stored listing, back in the form. */
 	assert_true(contains(r.body, "value=\"Pending walk\""));
 	assert_true(contains(r.body, "name=\"version\" value=\"1\""));
@@ -427,7 +403,7 @@ test_edit_link_changes_a_pending_listing_and_detects_conflicts(
 	walk_body(body, sizeof(body), &s, "Pending walk renamed",
 	    "&version=1");
 	r = post(&s, path, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	p[0] = sub;
 	sql_str("SELECT version || ' ' || (document->'service'->>'name')"
@@ -437,7 +413,7 @@ test_edit_link_changes_a_pending_listing_and_detects_conflicts(
 	/* A second edit made from version 1: told, nothing overwritten. */
 	walk_body(body, sizeof(body), &s, "Stale edit", "&version=1");
 	r = post(&s, path, body);
-	assert_int_equal(r.status, 409);
+	assert_status(&r, 409);
 	assert_true(contains(r.body, "Your change was not saved"));
 	assert_true(contains(r.body, "Stale edit"));
 	assert_true(contains(r.body, "Pending walk renamed"));
@@ -475,7 +451,7 @@ test_edit_link_on_a_published_listing(void **state)
 	snprintf(path, sizeof(path), "/edit/%s/confirm", token);
 	snprintf(body, sizeof(body), "csrf=%s", s.tok);
 	r = post(&s, path, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	sql_str("SELECT (last_reviewed = current_date)::text || ' ' ||"
 	    " (SELECT count(*) FROM listing_change c WHERE c.service_id = s.id"
@@ -493,7 +469,7 @@ test_edit_link_on_a_published_listing(void **state)
 	/* The first s1_start wins in walk_body: replace it. */
 	*strstr(body, "s1_start=10%3A00") = 'x';
 	r = post(&s, path, body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	sql_str("SELECT kind || ' ' || base_version || ' ' || status"
 	    " FROM submission WHERE service_id = $1 AND kind = 'update'", 1, p,
@@ -517,11 +493,11 @@ test_edit_link_on_a_published_listing(void **state)
 	snprintf(path, sizeof(path), "/edit/%s/withdraw", token);
 	snprintf(body, sizeof(body), "csrf=%s", s.tok);
 	r = post(&s, path, body);
-	assert_int_equal(r.status, 400);	/* the box was not ticked */
+	assert_status(&r, 400);	/* the box was not ticked */
 	resp_free(&r);
 	snprintf(body, sizeof(body), "csrf=%s&sure=yes", s.tok);
 	r = post(&s, path, body);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(contains(r.body, "withdrawn"));
 	resp_free(&r);
 	sql_str("SELECT status || ' ' || (SELECT count(*) FROM listing_change"
@@ -530,7 +506,7 @@ test_edit_link_on_a_published_listing(void **state)
 	assert_string_equal(v, "inactive 1");
 	snprintf(path, sizeof(path), "/edit/%s", token);
 	r = http_get(path);
-	assert_int_equal(r.status, 404);
+	assert_status(&r, 404);
 	resp_free(&r);
 	/* Its page says so and offers no session, walk or shortlist. */
 	snprintf(path, sizeof(path), "/services/%s", svc);
@@ -622,7 +598,7 @@ test_edit_link_in_a_fresh_browser_has_one_token(void **state)
 
 		snprintf(path, sizeof(path), "/edit/%s", token);
 		(void)http_do(&r, NULL, path, NULL, 0, h);
-		assert_int_equal(r.status, 200);
+		assert_status(&r, 200);
 		for (q = r.headers; (q = strstr(q, "signpost_csrf=")) != NULL;
 		    q++)
 			n++;
@@ -786,7 +762,7 @@ test_submit_offers_an_existing_organisation(void **state)
 	memmove(p + strlen(v), q, strlen(q) + 1);
 	memcpy(p, v, strlen(v));
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 400);
+	assert_status(&r, 400);
 	assert_true(contains(r.body, "We may already list this organisation"));
 	assert_true(contains(r.body, org));
 	assert_true(contains(r.body, "No, it is a new organisation"));
@@ -796,7 +772,7 @@ test_submit_offers_an_existing_organisation(void **state)
 	snprintf(v, sizeof(v), "&org_id=%s", org);
 	strncat(body, v, sizeof(body) - strlen(body) - 1);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	resp_free(&r);
 	params[0] = org;
 	sql_str("SELECT count(*) FROM submission"
@@ -893,7 +869,7 @@ test_submission_survives_kill_9_and_a_database_restart(void **state)
 	browser(&s, "/submit");
 	walk_body(body, sizeof(body), &s, "Survivor walk", NULL);
 	r = post(&s, "/submit", body);
-	assert_int_equal(r.status, 303);
+	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
 	resp_free(&r);
 	r = http_get(strstr(loc, "/edit/"));
@@ -941,7 +917,7 @@ test_submission_survives_kill_9_and_a_database_restart(void **state)
 		snprintf(hdr, sizeof(hdr), "Cookie: signpost_session=%s", tok);
 		for (i = 0; i < 8; i++) {
 			(void)http_do(&r, NULL, "/admin", NULL, 0, h);
-			assert_int_equal(r.status, 200);
+			assert_status(&r, 200);
 			resp_free(&r);
 		}
 	}

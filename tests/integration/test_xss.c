@@ -27,10 +27,6 @@
 #define E_MAIL	"&quot;&gt;&lt;svg/onload=alert(4)&gt;@example.org"
 #define WORD	"Xsswalkzq"
 
-struct session {
-	char	cookie[256];
-	char	tok[80];
-};
 
 struct fixture {
 	char	token[80];	/* the edit link of the published listing */
@@ -67,25 +63,6 @@ static const struct field fields[] = {
 	{ "walk_terrain",	"XW1 " P_CORE },
 	{ "walk_meeting",	"XW2 " P_CORE },
 };
-
-static void
-browser(struct session *s, const char *path)
-{
-	char		 sc[512];
-	const char	*p;
-	struct resp	 r;
-
-	r = http_get(path);
-	assert_int_equal(r.status, 200);
-	assert_int_equal(resp_header(&r, "Set-Cookie", sc, sizeof(sc)), 0);
-	snprintf(s->cookie, sizeof(s->cookie), "Cookie: %.*s",
-	    (int)strcspn(sc, ";"), sc);
-	p = strstr(r.body, "name=\"csrf\" value=\"");
-	assert_non_null(p);
-	p += strlen("name=\"csrf\" value=\"");
-	snprintf(s->tok, sizeof(s->tok), "%.*s", (int)strcspn(p, "\""), p);
-	resp_free(&r);
-}
 
 static struct resp
 post(const char *cookie, const char *path, const char *body, size_t len,
@@ -309,7 +286,7 @@ fixture(void)
 	snprintf(path, sizeof(path), "/edit/%s?sent=1", fx.token);
 	r = http_get(path);
 	/* It names nothing while pending: nothing to show, nothing raw. */
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	html_safe(&r, "the edit link (pending)");
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/edit/%s/change", fx.token);
@@ -400,7 +377,7 @@ test_xss_feed_keeps_payloads_as_json_strings(void **state)
 	fixture();
 	snprintf(path, sizeof(path), "/api/services/%s", fx.svc);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_false(header_starts(&r, "Content-Type", "text/html"));
 	assert_non_null(j = resp_json(&r));
 	assert_string_equal(jstr(j, "name"), WORD " " P_CORE);
@@ -410,7 +387,7 @@ test_xss_feed_keeps_payloads_as_json_strings(void **state)
 	resp_free(&r);
 
 	r = http_get("/api/services.geojson?postcode=G11+7AA&q=" WORD);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_false(header_starts(&r, "Content-Type", "text/html"));
 	assert_non_null(j = resp_json(&r));
 	cJSON_ArrayForEach(ft, cJSON_GetObjectItem(j, "features"))
@@ -454,7 +431,7 @@ test_xss_calendar_escapes_text_and_injects_no_properties(void **state)
 	fixture();
 	snprintf(path, sizeof(path), "/services/%s/calendar.ics", fx.svc);
 	r = http_get(path);
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	assert_true(header_starts(&r, "Content-Type", "text/calendar"));
 	u = unfold(r.body);
 	/* Commas and semicolons escaped; the name is one SUMMARY. */
@@ -599,7 +576,7 @@ test_xss_problem_report_details_are_escaped(void **state)
 	make_mod(&m);
 	r = get_with(m.cookie, "/admin");
 	html_safe(&r, "the queue with the report");
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/admin/reports/%s", rep);
 	r = get_with(m.cookie, path);
@@ -733,7 +710,7 @@ healthy(void)
 {
 	struct resp	r = http_get("/healthz");
 
-	assert_int_equal(r.status, 200);
+	assert_status(&r, 200);
 	resp_free(&r);
 }
 
