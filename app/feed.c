@@ -270,32 +270,6 @@ feed_init(void)
 }
 
 
-/* If-None-Match against our strong ETag; "*" and weak forms count. */
-static int
-none_match(const char *inm, const char *etag)
-{
-	const char	*p, *q;
-	size_t		 elen = strlen(etag);
-
-	for (p = inm; *p != '\0'; p = q) {
-		while (*p == ' ' || *p == ',' || *p == '\t')
-			p++;
-		if (*p == '*')
-			return (1);
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		for (q = p; *q != '\0' && *q != ','; q++)
-			;
-		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
-			q--;
-		if ((size_t)(q - p) == elen && memcmp(p, etag, elen) == 0)
-			return (1);
-		while (*q != '\0' && *q != ',')
-			q++;
-	}
-	return (0);
-}
-
 static void
 http_date(time_t t, char *out, size_t len)
 {
@@ -317,7 +291,7 @@ not_modified(struct http_request *req, const char *etag, time_t changed)
 	char		*end;
 
 	if ((v = http_header(req, "If-None-Match")) != NULL)
-		return (none_match(v, etag));
+		return (http_etag_matches(v, etag));
 	if ((v = http_header(req, "If-Modified-Since")) == NULL)
 		return (0);
 	memset(&tm, 0, sizeof(tm));

@@ -548,20 +548,16 @@ http_stream(struct http_request *req, int status, const char *ctype,
 }
 
 int
-http_etag(struct http_request *req, const char *etag)
+http_etag_matches(const char *inm, const char *etag)
 {
-	const char	*inm, *p, *q;
-	size_t		 elen;
+	const char	*p, *q;
+	size_t		 elen = strlen(etag);
 
-	http_header_set(req, "ETag", etag);
-	if ((inm = http_header(req, "If-None-Match")) == NULL)
-		return (0);
-	elen = strlen(etag);
 	for (p = inm; *p != '\0'; p = q) {
 		while (*p == ' ' || *p == ',' || *p == '\t')
 			p++;
 		if (*p == '*')
-			goto match;
+			return (1);
 		if (strncmp(p, "W/", 2) == 0)
 			p += 2;
 		for (q = p; *q != '\0' && *q != ','; q++)
@@ -569,12 +565,22 @@ http_etag(struct http_request *req, const char *etag)
 		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
 			q--;
 		if ((size_t)(q - p) == elen && memcmp(p, etag, elen) == 0)
-			goto match;
+			return (1);
 		while (*q != '\0' && *q != ',')
 			q++;
 	}
 	return (0);
-match:
+}
+
+int
+http_etag(struct http_request *req, const char *etag)
+{
+	const char	*inm;
+
+	http_header_set(req, "ETag", etag);
+	if ((inm = http_header(req, "If-None-Match")) == NULL ||
+	    !http_etag_matches(inm, etag))
+		return (0);
 	buf_reset(&req->resp);
 	req->status = 304;
 	return (1);

@@ -136,6 +136,8 @@ void	http_stream(struct http_request *, int, const char *,
  * matches: returns 1 when the handler should stop there.
  */
 int	http_etag(struct http_request *, const char *);
+/* 1 when an If-None-Match value names etag: "*", or it, weak or strong. */
+int	http_etag_matches(const char *, const char *);
 const char *http_status_text(int);
 
 /* Server lifetime (main.c). */
