@@ -657,6 +657,32 @@ out:
 	return (rv);
 }
 
+/*
+ * A new password from the terminal or one line of stdin, as an argon2id
+ * string in hash (crypto_pwhash_STRBYTES): 0, or -1 with the reason on
+ * stderr.  The password itself is wiped before returning.
+ */
+static int
+new_password_hash(char *hash)
+{
+	char	pw[PASSWORD_MAX * 4 + 2];
+	int	rv = -1;
+
+	if (read_password(pw, sizeof(pw)) == -1)
+		goto out;
+	if (crypto_pwhash_str(hash, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		fprintf(stderr, "signpost: out of memory hashing the "
+		    "password\n");
+		goto out;
+	}
+	rv = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	return (rv);
+}
+
 static void
 user_usage(void)
 {
@@ -676,20 +702,12 @@ static int
 user_password(const char *email)
 {
 	struct db_result	*r = NULL;
-	char			 pw[PASSWORD_MAX * 4 + 2];
 	char			 hash[crypto_pwhash_STRBYTES];
 	const char		*p[2];
 	int			 rv = 1;
 
-	if (read_password(pw, sizeof(pw)) == -1)
+	if (new_password_hash(hash) == -1)
 		goto out;
-	if (crypto_pwhash_str(hash, pw, strlen(pw),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		fprintf(stderr, "signpost: out of memory hashing the "
-		    "password\n");
-		goto out;
-	}
 	p[0] = email;
 	p[1] = hash;
 	if (db_exec("auth_user_password", 2, p, &r) != DB_OK) {
@@ -707,7 +725,6 @@ user_password(const char *email)
 	    "s");
 	rv = 0;
 out:
-	sodium_memzero(pw, sizeof(pw));
 	db_free(r);
 	return (rv);
 }
@@ -716,7 +733,6 @@ static int
 user_add(const char *email, const char *role)
 {
 	struct db_result	*r = NULL;
-	char			 pw[PASSWORD_MAX * 4 + 2];
 	char			 hash[crypto_pwhash_STRBYTES];
 	const char		*p[3];
 	enum db_status		 st;
@@ -727,15 +743,8 @@ user_add(const char *email, const char *role)
 		    email);
 		return (1);
 	}
-	if (read_password(pw, sizeof(pw)) == -1)
+	if (new_password_hash(hash) == -1)
 		goto out;
-	if (crypto_pwhash_str(hash, pw, strlen(pw),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		fprintf(stderr, "signpost: out of memory hashing the "
-		    "password\n");
-		goto out;
-	}
 	p[0] = email;
 	p[1] = role;
 	p[2] = hash;
@@ -751,7 +760,6 @@ user_add(const char *email, const char *role)
 	printf("added %s %s\n", role, email);
 	rv = 0;
 out:
-	sodium_memzero(pw, sizeof(pw));
 	db_free(r);
 	return (rv);
 }

@@ -33,18 +33,24 @@ migrate_init(void)
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
 }
 
+/* 1 when a file name matches the extended regular expression. */
 static int
-is_migration(const struct dirent *d)
+name_matches(const char *name, const char *pattern)
 {
 	regex_t	re;
 	int	ok;
 
-	if (regcomp(&re, "^[0-9]{3}_[a-z0-9_]+\\.sql$", REG_EXTENDED |
-	    REG_NOSUB) != 0)
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
 		return (0);
-	ok = regexec(&re, d->d_name, 0, NULL, 0) == 0;
+	ok = regexec(&re, name, 0, NULL, 0) == 0;
 	regfree(&re);
 	return (ok);
+}
+
+static int
+is_migration(const struct dirent *d)
+{
+	return (name_matches(d->d_name, "^[0-9]{3}_[a-z0-9_]+\\.sql$"));
 }
 
 static int
@@ -101,15 +107,7 @@ out:
 static int
 is_function_file(const struct dirent *d)
 {
-	regex_t	re;
-	int	ok;
-
-	if (regcomp(&re, "^[a-z0-9_]+\\.sql$", REG_EXTENDED |
-	    REG_NOSUB) != 0)
-		return (0);
-	ok = regexec(&re, d->d_name, 0, NULL, 0) == 0;
-	regfree(&re);
-	return (ok);
+	return (name_matches(d->d_name, "^[a-z0-9_]+\\.sql$"));
 }
 
 /*
