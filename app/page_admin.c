@@ -969,6 +969,32 @@ broken_rule(const char *id, char *out, size_t len)
 	return (rule);
 }
 
+/*
+ * A decision made in the open transaction: queue the group's e-mail with
+ * it (reason NULL: published), commit, and wake the outbox.  0, or -1
+ * with the answer sent; lost says that the COMMIT's reply was lost.
+ */
+static int
+decided(struct http_request *req, const char *id, const char *reason,
+    const char *lost)
+{
+	enum db_status	st;
+
+	if ((st = notify_decided(id, reason)) != DB_OK) {
+		db_tx_rollback();
+		reply_db_error(req, st);
+		return (-1);
+	}
+	if (db_tx_commit() != DB_OK) {
+		/* The reply to COMMIT is what was lost, maybe not the commit. */
+		log_warn("decision on %s: commit: %s", id, db_errmsg());
+		reply_error(req, 503, lost);
+		return (-1);
+	}
+	outbox_wake();
+	return (0);
+}
+
 void
 page_admin_approve(struct http_request *req)
 {
@@ -1017,19 +1043,9 @@ page_admin_approve(struct http_request *req)
 		}
 		goto out;
 	}
-	if ((st = notify_decided(id, NULL)) != DB_OK) {
-		db_tx_rollback();
-		reply_db_error(req, st);
+	if (decided(req, id, NULL, "We could not confirm that the listing "
+	    "was published. Reload the item to see whether it was.") == -1)
 		goto out;
-	}
-	if ((st = db_tx_commit()) != DB_OK) {
-		/* The reply to COMMIT is what was lost, maybe not the commit. */
-		log_warn("publish %s: commit: %s", id, db_errmsg());
-		reply_error(req, 503, "We could not confirm that the listing "
-		    "was published. Reload the item to see whether it was.");
-		goto out;
-	}
-	outbox_wake();
 	log_info("submission %s published as service %s by %s", id,
 	    db_value(r, 0, 0), req->user_email);
 	see_other(req, "/admin/submissions/", id, "");
@@ -1075,18 +1091,10 @@ page_admin_reject(struct http_request *req)
 		acted_first(req, id, form_value(&f, "reason"));
 		goto out;
 	}
-	if ((st = notify_decided(id, form_value(&f, "reason"))) != DB_OK) {
-		db_tx_rollback();
-		reply_db_error(req, st);
+	if (decided(req, id, form_value(&f, "reason"), "We could not confirm "
+	    "that the item was rejected. Reload it to see whether it was.") ==
+	    -1)
 		goto out;
-	}
-	if ((st = db_tx_commit()) != DB_OK) {
-		log_warn("reject %s: commit: %s", id, db_errmsg());
-		reply_error(req, 503, "We could not confirm that the item was "
-		    "rejected. Reload it to see whether it was.");
-		goto out;
-	}
-	outbox_wake();
 	log_info("submission %s rejected by %s", id, req->user_email);
 	see_other(req, "/admin/submissions/", id, "");
 out:
