@@ -72,7 +72,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS)
 $(BUILD)/tests/test_%: tests/integration/test_%.c tests/integration/harness.h tests/integration/raw.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(shell pkg-config --libs cmocka libcurl libcjson libpq) -lm
+	    $(shell pkg-config --libs cmocka libcurl libcjson libpq zlib) -lm
 
 unit-bins: $(UNIT_BINS)
 integration-bins: $(INTEG_BINS) $(BUILD)/signpost

@@ -517,7 +517,7 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	char		 etag[40], hex[33], ct[48], vs[24];
 	const char	*ctype = JSON_TYPE;
 	crypto_generichash_state gs;
-	int		 rc;
+	int		 rc, gz = http_accepts_gzip(req);
 
 	if ((rc = current_version(&version, &changed)) != 0) {
 		if (rc == -1)
@@ -542,18 +542,26 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	 */
 	if (not_modified(req, etag, changed)) {
 		validators(req, etag, changed);
-		/* The cached body, if any, gives the 304 its true length. */
+		/*
+		 * The cached body, if any, gives the 304 its true length:
+		 * the length of the form this client would get.
+		 */
 		buf_reset(&req->resp);
-		if (feed_cache_get(key, version, &req->resp, ct,
-		    sizeof(ct)) != 0)
+		if ((rc = feed_cache_get(key, version, gz, &req->resp, ct,
+		    sizeof(ct))) == -1)
 			buf_reset(&req->resp);
+		else
+			http_header_set(req, "Content-Type", ct);
+		req->resp_gzip = rc == 1;
 		req->status = 304;
 		return;
 	}
 	buf_init(&body);
-	if (feed_cache_get(key, version, &body, ct, sizeof(ct)) == 0)
+	if ((rc = feed_cache_get(key, version, gz, &body, ct,
+	    sizeof(ct))) != -1) {
 		ctype = ct;
-	else {
+		req->resp_gzip = rc == 1;
+	} else {
 		buf_reset(&body);
 		if (render(req, q, &body, &ctype) == -1) {
 			buf_free(&body);

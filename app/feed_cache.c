@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "feed_cache.h"
+#include "gzip.h"
 
 #define NBUCKETS	4096
 
@@ -23,6 +24,7 @@ struct entry {
 	char		*key;
 	char		*body;
 	size_t		 len;
+	struct buf	 gz;		/* its gzip, when worth having */
 };
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,7 +48,7 @@ fnv1a(const char *s)
 static size_t
 cost(const struct entry *e)
 {
-	return (sizeof(*e) + strlen(e->key) + 1 + e->len);
+	return (sizeof(*e) + strlen(e->key) + 1 + e->len + e->gz.len);
 }
 
 static void
@@ -76,6 +78,15 @@ lru_push(struct entry *e)
 }
 
 static void
+free_entry(struct entry *e)
+{
+	free(e->key);
+	free(e->body);
+	buf_free(&e->gz);
+	free(e);
+}
+
+static void
 remove_entry(struct entry *e)
 {
 	struct entry	**pp;
@@ -89,9 +100,7 @@ remove_entry(struct entry *e)
 	lru_unlink(e);
 	bytes -= cost(e);
 	entries--;
-	free(e->key);
-	free(e->body);
-	free(e);
+	free_entry(e);
 }
 
 static void
@@ -113,7 +122,7 @@ find(const char *key, uint64_t h)
 }
 
 int
-feed_cache_get(const char *key, uint64_t version, struct buf *out,
+feed_cache_get(const char *key, uint64_t version, int gz, struct buf *out,
     char *ctype, size_t ctlen)
 {
 	struct entry	*e;
@@ -128,7 +137,11 @@ feed_cache_get(const char *key, uint64_t version, struct buf *out,
 	if ((e = find(key, h)) != NULL && e->version == version) {
 		lru_unlink(e);
 		lru_push(e);
-		if (buf_append(out, e->body, e->len) == 0 &&
+		if (gz && e->gz.len > 0) {
+			if (buf_append(out, e->gz.data, e->gz.len) == 0 &&
+			    str_copy(ctype, ctlen, e->ctype) == 0)
+				rc = 1;
+		} else if (buf_append(out, e->body, e->len) == 0 &&
 		    str_copy(ctype, ctlen, e->ctype) == 0)
 			rc = 0;
 	}
@@ -158,6 +171,10 @@ feed_cache_put(const char *key, uint64_t version, const char *ctype,
 		return;
 	}
 	memcpy(e->body, body, len);
+	/* Compressed once here, outside the lock, not at every hit. */
+	buf_init(&e->gz);
+	if (len >= GZIP_MIN_LEN && gzip_buf(body, len, &e->gz) == -1)
+		buf_free(&e->gz);
 	pthread_mutex_lock(&lock);
 	if (version > newest) {
 		clear_locked();
@@ -166,9 +183,7 @@ feed_cache_put(const char *key, uint64_t version, const char *ctype,
 	/* A body rendered before a change must not replace a newer one. */
 	if (version < newest) {
 		pthread_mutex_unlock(&lock);
-		free(e->key);
-		free(e->body);
-		free(e);
+		free_entry(e);
 		return;
 	}
 	if ((old = find(key, h)) != NULL)

@@ -17,10 +17,13 @@ struct buf;
 
 /*
  * Copies the body for key at version into out (appended) and its content
- * type into ctype; 0 on a hit, -1 on a miss.  A newer version than the
- * cache has seen empties the cache: every older body is stale.
+ * type into ctype: with gz set, its gzip when the cache has one (1),
+ * else the body itself (0); -1 on a miss.  A newer version than the
+ * cache has seen empties the cache: every older body is stale.  Each
+ * body is compressed once, when it is put.
  */
-int	feed_cache_get(const char *, uint64_t, struct buf *, char *, size_t);
+int	feed_cache_get(const char *, uint64_t, int, struct buf *, char *,
+	    size_t);
 void	feed_cache_put(const char *, uint64_t, const char *, const void *,
 	    size_t);
 /* Bytes and entries held, for tests and the log. */

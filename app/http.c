@@ -25,6 +25,7 @@
 #include <microhttpd.h>
 
 #include "config.h"
+#include "gzip.h"
 #include "http.h"
 #include "log.h"
 
@@ -586,6 +587,125 @@ http_etag(struct http_request *req, const char *etag)
 	return (1);
 }
 
+/* A q value of zero ("0", "0.0", "0.000"): the coding is refused. */
+static int
+q_zero(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 2 || strncasecmp(p, "q=", 2) != 0)
+		return (0);
+	for (p += 2; p < end && *p != ' ' && *p != '\t'; p++)
+		if (*p != '0' && *p != '.')
+			return (0);
+	return (1);
+}
+
+int
+http_accepts_gzip(const struct http_request *req)
+{
+	const char	*ae, *p, *e, *semi, *t;
+	size_t		 n;
+	int		 star = 0;
+
+	if ((ae = http_header(req, "Accept-Encoding")) == NULL)
+		return (0);
+	for (p = ae; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		for (semi = p; semi < e && *semi != ';'; semi++)
+			;
+		for (t = semi; t > p && (t[-1] == ' ' || t[-1] == '\t'); t--)
+			;
+		n = (size_t)(t - p);
+		/* RFC 9110 12.5.3: "x-gzip" is the same coding. */
+		if ((n == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+		    (n == 6 && strncasecmp(p, "x-gzip", 6) == 0))
+			return (semi == e || !q_zero(semi + 1, e));
+		if (n == 1 && *p == '*')
+			star = semi == e || !q_zero(semi + 1, e);
+	}
+	return (star);
+}
+
+/* Text of any kind: worth compressing.  Images and archives are not. */
+static int
+compressible(const char *ctype)
+{
+	return (ctype != NULL && (strncasecmp(ctype, "text/", 5) == 0 ||
+	    strstr(ctype, "json") != NULL || strstr(ctype, "javascript") !=
+	    NULL || strstr(ctype, "xml") != NULL));
+}
+
+void
+http_finish(struct http_request *req)
+{
+	struct buf		 gz;
+	struct gzip_stream	*g;
+	const char		*etag;
+	const void		*sgz;
+	size_t			 sgzlen;
+	char			 weak[128];
+
+	if (req->finished)
+		return;
+	req->finished = 1;
+	if (!compressible(http_kv_get_case(&req->resp_headers,
+	    "Content-Type")) || req->status == 204 ||
+	    http_kv_get_case(&req->resp_headers, "Content-Encoding") != NULL)
+		return;
+	/* Caches must keep the two forms apart. */
+	http_header_set(req, "Vary", "Accept-Encoding");
+	if (!http_accepts_gzip(req))
+		return;
+	if (req->resp_gzip)
+		;
+	else if (req->stream != NULL) {
+		if (req->status == 304 || (g = gzip_stream_new(req->stream,
+		    req->stream_arg, req->stream_free)) == NULL)
+			return;
+		req->stream = gzip_stream_read;
+		req->stream_arg = g;
+		req->stream_free = gzip_stream_free;
+	} else if (req->static_body != NULL) {
+		if (req->static_len < GZIP_MIN_LEN || gzip_static(
+		    req->static_body, req->static_len, &sgz, &sgzlen) == -1)
+			return;
+		req->static_body = sgz;
+		req->static_len = sgzlen;
+	} else if (req->status == 304) {
+		/*
+		 * The length a 200 would have is the compressed one, not
+		 * known without the work: the 304 states none.
+		 */
+		buf_reset(&req->resp);
+		return;
+	} else {
+		if (req->resp.oom || req->resp.len < GZIP_MIN_LEN)
+			return;
+		buf_init(&gz);
+		if (gzip_buf(req->resp.data, req->resp.len, &gz) == -1 ||
+		    gz.oom) {
+			buf_free(&gz);
+			return;
+		}
+		buf_free(&req->resp);
+		req->resp = gz;
+	}
+	http_header_set(req, "Content-Encoding", "gzip");
+	/*
+	 * A strong tag names one exact byte sequence (RFC 9110 8.8.1):
+	 * the compressed body's is weak, as nginx makes it, and
+	 * If-None-Match compares weakly, so either form still matches.
+	 */
+	if ((etag = http_kv_get_case(&req->resp_headers, "ETag")) != NULL &&
+	    etag[0] == '"' && snprintf(weak, sizeof(weak), "W/%s", etag) <
+	    (int)sizeof(weak))
+		http_header_set(req, "ETag", weak);
+}
+
 const char *
 http_status_text(int status)
 {
@@ -877,6 +997,8 @@ worker(void *arg)
 
 		if (c->job == JOB_REQUEST) {
 			s->app.handler(&c->req);
+			/* Compressing is work too: not the network thread's. */
+			http_finish(&c->req);
 			c->handled = 1;
 		} else
 			make_block(c);
@@ -941,6 +1063,7 @@ queue(struct conn *c, struct MHD_Connection *mc)
 	size_t			 i, len;
 	char			*data;
 
+	http_finish(req);
 	if (req->stream != NULL) {
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
 		    STREAM_BLOCK, stream_cb, c, NULL);

@@ -53,8 +53,12 @@ struct http_request {
 	int			 status;
 	struct http_kvlist	 resp_headers;
 	struct buf		 resp;
-	const void		*static_body;	/* not copied, not freed */
+	/* Not copied, not freed, never changed while the process runs. */
+	const void		*static_body;
 	size_t			 static_len;
+	/* resp holds a gzip already (a cache's copy): see http_finish. */
+	int			 resp_gzip;
+	int			 finished;
 	http_stream_fn		 stream;
 	void			*stream_arg;
 	void			(*stream_free)(void *);
@@ -139,6 +143,15 @@ int	http_etag(struct http_request *, const char *);
 /* 1 when an If-None-Match value names etag: "*", or it, weak or strong. */
 int	http_etag_matches(const char *, const char *);
 const char *http_status_text(int);
+/* 1 when the client takes gzip (Accept-Encoding, q above 0). */
+int	http_accepts_gzip(const struct http_request *);
+/*
+ * The last step before a response goes out, once per request: compress
+ * a text body for a client that takes gzip (a static body's copy is made
+ * once and kept; resp_gzip says resp is compressed already), with
+ * Content-Encoding, Vary and a weak ETag.  Run where the handler ran.
+ */
+void	http_finish(struct http_request *);
 
 /* Server lifetime (main.c). */
 struct http_server;

@@ -3,7 +3,7 @@
  * real PostgreSQL cluster (scripts/run-integration): /healthz, the
  * postcode API checked against Code-Point Open values, error answers
  * (404 page vs problem JSON, 405, 413, 414, 431), ETag revalidation,
- * HEAD, the access log, PostgreSQL stopped and restarted under the
+ * HEAD, gzip for clients that take it, the access log, PostgreSQL stopped and restarted under the
  * running server, the idle-connection timeout and the per-IP cap.
  */
 #include <sys/types.h>
@@ -18,6 +18,8 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include "harness.h"
 #include "raw.h"
@@ -518,6 +520,148 @@ test_asset_etag_gives_304(void **state)
 	assert_status(&r, 200);
 	assert_true(r.len > 0);
 	resp_free(&r);
+}
+
+/* The gzip body r holds, inflated into out (which the caller frees). */
+static int
+gunzip(const struct resp *r, char **out, size_t *outlen)
+{
+	z_stream	 z;
+	size_t		 cap = r->len * 4 + 1024;
+	char		*b, *nb;
+	int		 rc;
+
+	memset(&z, 0, sizeof(z));
+	if ((b = malloc(cap)) == NULL || inflateInit2(&z, 15 + 16) != Z_OK) {
+		free(b);
+		return (-1);
+	}
+	z.next_in = (Bytef *)r->body;
+	z.avail_in = (uInt)r->len;
+	for (;;) {
+		z.next_out = (Bytef *)b + z.total_out;
+		z.avail_out = (uInt)(cap - z.total_out);
+		if ((rc = inflate(&z, Z_NO_FLUSH)) == Z_STREAM_END)
+			break;
+		if ((rc != Z_OK && rc != Z_BUF_ERROR) || z.avail_in == 0) {
+			inflateEnd(&z);
+			free(b);
+			return (-1);
+		}
+		cap *= 2;
+		if ((nb = realloc(b, cap)) == NULL) {
+			inflateEnd(&z);
+			free(b);
+			return (-1);
+		}
+		b = nb;
+	}
+	*out = b;
+	*outlen = z.total_out;
+	inflateEnd(&z);
+	return (0);
+}
+
+/*
+ * Text answers of every kind (a page, a compiled-in file, a cached feed
+ * page, a streamed feed) come gzipped to a client that asks, and inflate
+ * to the very bytes a client that does not ask gets; both are told the
+ * answer varies with Accept-Encoding.
+ */
+static void
+test_text_is_gzipped_for_clients_that_take_it(void **state)
+{
+	static const char *const paths[] = {
+		"/areas", "/assets/css/site.css",
+		"/api/services?page=1&per_page=50",
+		"/api/services.geojson", "/api/services?format=ndjson"
+	};
+	const char	*gz[] = { "Accept-Encoding: gzip, br", NULL };
+	const char	*no[] = { "Accept-Encoding: gzip;q=0, identity", NULL };
+	struct resp	 p, z;
+	char		*in = NULL, v[128], enc[64];
+	size_t		 i, inlen = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		p = http_get(paths[i]);
+		assert_status(&p, 200);
+		if (resp_header(&p, "Content-Encoding", enc, sizeof(enc)) == 0)
+			fail_msg("%s: Content-Encoding %s unasked", paths[i],
+			    enc);
+		(void)http_do(&z, NULL, paths[i], NULL, 0, gz);
+		assert_status(&z, 200);
+		if (resp_header(&z, "Content-Encoding", enc, sizeof(enc)) ==
+		    -1 || strcmp(enc, "gzip") != 0)
+			fail_msg("%s: no gzip for a client that takes it",
+			    paths[i]);
+		if (gunzip(&z, &in, &inlen) == -1) {
+			fail_msg("%s: the body is not gzip", paths[i]);
+			return;
+		}
+		if (inlen != p.len || memcmp(in, p.body, p.len) != 0)
+			fail_msg("%s: %zu bytes inflated, %zu plain", paths[i],
+			    inlen, p.len);
+		if (z.len * 2 > p.len)
+			fail_msg("%s: %zu bytes gzipped of %zu", paths[i],
+			    z.len, p.len);
+		assert_int_equal(resp_header(&p, "Vary", v, sizeof(v)), 0);
+		assert_string_equal(v, "Accept-Encoding");
+		assert_int_equal(resp_header(&z, "Vary", v, sizeof(v)), 0);
+		assert_string_equal(v, "Accept-Encoding");
+		free(in);
+		resp_free(&z);
+		/* q=0 refuses the coding. */
+		(void)http_do(&z, NULL, paths[i], NULL, 0, no);
+		assert_status(&z, 200);
+		assert_int_equal(resp_header(&z, "Content-Encoding", enc,
+		    sizeof(enc)), -1);
+		assert_int_equal(z.len, p.len);
+		resp_free(&z);
+		resp_free(&p);
+	}
+}
+
+/*
+ * The gzipped form has its own, weak, tag (RFC 9110 8.8.1), which still
+ * revalidates: a 304 whose length is that of the gzipped 200.
+ */
+static void
+test_gzipped_answer_revalidates_with_a_weak_tag(void **state)
+{
+	static const char *const paths[] = {
+		"/assets/css/site.css", "/api/services?page=1&per_page=50"
+	};
+	char		 etag[128], gtag[140], inm[200], len[32], len304[32];
+	const char	*gz[] = { "Accept-Encoding: gzip", NULL };
+	const char	*h[] = { "Accept-Encoding: gzip", inm, NULL };
+	struct resp	 p, z;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		p = http_get(paths[i]);
+		assert_status(&p, 200);
+		assert_int_equal(resp_header(&p, "ETag", etag, sizeof(etag)),
+		    0);
+		(void)http_do(&z, NULL, paths[i], NULL, 0, gz);
+		assert_status(&z, 200);
+		assert_int_equal(resp_header(&z, "ETag", gtag, sizeof(gtag)),
+		    0);
+		if (strncmp(gtag, "W/", 2) != 0 || strcmp(gtag + 2, etag) != 0)
+			fail_msg("%s: gzip tag %s, plain %s", paths[i], gtag,
+			    etag);
+		snprintf(len, sizeof(len), "%zu", z.len);
+		resp_free(&z);
+		snprintf(inm, sizeof(inm), "If-None-Match: %s", gtag);
+		(void)http_do(&z, NULL, paths[i], NULL, 0, h);
+		assert_status(&z, 304);
+		assert_int_equal(resp_header(&z, "Content-Length", len304,
+		    sizeof(len304)), 0);
+		assert_string_equal(len304, len);
+		resp_free(&z);
+		resp_free(&p);
+	}
 }
 
 static void
@@ -1022,6 +1166,9 @@ main(void)
 		cmocka_unit_test(test_headers_over_8kib_are_431),
 		cmocka_unit_test(test_many_parameters_or_headers_get_a_status),
 		cmocka_unit_test(test_asset_etag_gives_304),
+		cmocka_unit_test(test_text_is_gzipped_for_clients_that_take_it),
+		cmocka_unit_test(
+		    test_gzipped_answer_revalidates_with_a_weak_tag),
 		cmocka_unit_test(test_head_is_answered_without_a_body),
 		cmocka_unit_test(test_access_log_line_format),
 		cmocka_unit_test(test_library_messages_are_single_log_lines),

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "feed_cache.h"
@@ -32,7 +33,7 @@ static int
 get(const char *key, uint64_t v, struct buf *b, char *ct, size_t ctlen)
 {
 	buf_reset(b);
-	return (feed_cache_get(key, v, b, ct, ctlen));
+	return (feed_cache_get(key, v, 0, b, ct, ctlen));
 }
 
 static void
@@ -55,6 +56,46 @@ test_cache_returns_the_same_bytes_for_key_and_version(void **state)
 	/* Another key, or an older version, is a miss. */
 	assert_int_equal(get("/api/x?p=2", v, &b, ct, sizeof(ct)), -1);
 	assert_int_equal(get("/api/x?p=1", v - 1, &b, ct, sizeof(ct)), -1);
+	buf_free(&b);
+}
+
+/* The gzip copy is made at put and inflates to the body itself. */
+static void
+test_cache_gives_the_gzip_copy_when_asked(void **state)
+{
+	struct buf	 b;
+	char		 ct[48], body[4000], back[4000];
+	uint64_t	 v = fresh();
+	z_stream	 z;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = "{\"name\":\"walk\"},"[i % 16];
+	buf_init(&b);
+	feed_cache_put("/gz", v, "application/json", body, sizeof(body));
+	assert_int_equal(feed_cache_get("/gz", v, 1, &b, ct, sizeof(ct)), 1);
+	assert_true(b.len < sizeof(body) / 4);
+	assert_int_equal((unsigned char)b.data[0], 0x1f);
+	assert_int_equal((unsigned char)b.data[1], 0x8b);
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)b.data;
+	z.avail_in = (uInt)b.len;
+	z.next_out = (Bytef *)back;
+	z.avail_out = sizeof(back);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, sizeof(body));
+	inflateEnd(&z);
+	assert_memory_equal(back, body, sizeof(body));
+	/* Without gz, the body; a tiny body has no gzip copy at all. */
+	assert_int_equal(get("/gz", v, &b, ct, sizeof(ct)), 0);
+	assert_int_equal(b.len, sizeof(body));
+	feed_cache_put("/tiny", v, "application/json", "{}", 2);
+	buf_reset(&b);
+	assert_int_equal(feed_cache_get("/tiny", v, 1, &b, ct, sizeof(ct)),
+	    0);
+	assert_int_equal(b.len, 2);
 	buf_free(&b);
 }
 
@@ -159,7 +200,7 @@ hammer(void *arg)
 		feed_cache_put(key, thread_version, "application/json", body,
 		    strlen(body));
 		buf_reset(&b);
-		if (feed_cache_get(key, thread_version, &b, ct,
+		if (feed_cache_get(key, thread_version, 0, &b, ct,
 		    sizeof(ct)) == 0 && (b.len != strlen(body) ||
 		    memcmp(b.data, body, b.len) != 0))
 			bad++;
@@ -194,6 +235,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    test_cache_returns_the_same_bytes_for_key_and_version),
+		cmocka_unit_test(test_cache_gives_the_gzip_copy_when_asked),
 		cmocka_unit_test(test_cache_newer_version_empties_it),
 		cmocka_unit_test(
 		    test_cache_ignores_a_body_rendered_before_a_change),

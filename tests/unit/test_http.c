@@ -2,7 +2,8 @@
  * Unit tests for the pure half of http.c, on hand-made requests with no
  * socket: the typed parameter getters (absent, bad with a message naming
  * the parameter and the reason, ok), urlencoded/cookie/percent decoding,
- * ETag revalidation, and the response helpers.
+ * ETag revalidation, Accept-Encoding and compression, and the response
+ * helpers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,9 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <zlib.h>
 
+#include "gzip.h"
 #include "http.h"
 #include "unit.h"
 
@@ -620,6 +623,202 @@ test_cookies_parse_trim_and_skip_malformed(void **state)
 	assert_int_equal(req->cookies.n, 5);
 }
 
+/* Accept-Encoding and http_finish */
+
+static int
+takes_gzip(const char *ae)
+{
+	struct http_request	req;
+	int			r;
+
+	http_request_init(&req);
+	if (ae != NULL)
+		assert_int_equal(http_kv_add(&req.headers, "accept-encoding",
+		    ae), 0);
+	r = http_accepts_gzip(&req);
+	http_request_free(&req);
+	return (r);
+}
+
+static void
+test_accept_encoding_gzip_with_q_values(void **state)
+{
+	static const struct { const char *ae; int want; } cases[] = {
+		{ NULL, 0 }, { "", 0 }, { "identity", 0 }, { "br", 0 },
+		{ "gzip", 1 }, { "GZIP", 1 }, { "gzip, deflate, br", 1 },
+		{ "br;q=1.0, gzip;q=0.8", 1 }, { "x-gzip", 1 },
+		{ "gzip;q=0", 0 }, { "gzip ; q=0.000", 0 }, { "gzip;q=0.001", 1 },
+		{ "*", 1 }, { "*;q=0", 0 }, { "gzip;q=0, *", 0 },
+		{ "gzipper", 0 }, { "agzip", 0 }, { "deflate,gzip", 1 },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (takes_gzip(cases[i].ae) != cases[i].want)
+			fail_msg("Accept-Encoding: %s gave %d, want %d",
+			    cases[i].ae != NULL ? cases[i].ae : "(none)",
+			    !cases[i].want, cases[i].want);
+}
+
+static size_t
+inflate_all(const void *gz, size_t len, char *out, size_t cap)
+{
+	z_stream	z;
+
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)gz;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	inflateEnd(&z);
+	return (z.total_out);
+}
+
+static void
+test_finish_gzips_text_and_weakens_the_tag(void **state)
+{
+	struct http_request	*req = *state;
+	char			 text[3000], back[4000];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = "<p>Lunch club</p>\n"[i % 18];
+	assert_int_equal(http_kv_add(&req->headers, "accept-encoding",
+	    "gzip"), 0);
+	http_respond_data(req, 200, "text/html; charset=utf-8", text,
+	    sizeof(text));
+	http_header_set(req, "ETag", "\"t1\"");
+	http_finish(req);
+	assert_string_equal(http_kv_get_case(&req->resp_headers,
+	    "content-encoding"), "gzip");
+	assert_string_equal(http_kv_get_case(&req->resp_headers, "vary"),
+	    "Accept-Encoding");
+	assert_string_equal(http_kv_get_case(&req->resp_headers, "etag"),
+	    "W/\"t1\"");
+	assert_int_equal(inflate_all(req->resp.data, req->resp.len, back,
+	    sizeof(back)), sizeof(text));
+	assert_memory_equal(back, text, sizeof(text));
+	/* Once only: a second call does not compress the gzip again. */
+	i = req->resp.len;
+	http_finish(req);
+	assert_int_equal(req->resp.len, i);
+}
+
+static void
+test_finish_leaves_images_small_bodies_and_refusers(void **state)
+{
+	struct http_request	 req;
+	static const char	 png[4096];
+	char			 text[100];
+
+	(void)state;
+	memset(text, 'a', sizeof(text));
+	/* An image: no coding, no Vary. */
+	http_request_init(&req);
+	assert_int_equal(http_kv_add(&req.headers, "accept-encoding", "gzip"),
+	    0);
+	req.static_body = png;
+	req.static_len = sizeof(png);
+	http_respond(&req, 200, "image/png");
+	http_finish(&req);
+	assert_null(http_kv_get_case(&req.resp_headers, "content-encoding"));
+	assert_null(http_kv_get_case(&req.resp_headers, "vary"));
+	http_request_free(&req);
+	/* Too small to gain: Vary, but no coding. */
+	http_request_init(&req);
+	assert_int_equal(http_kv_add(&req.headers, "accept-encoding", "gzip"),
+	    0);
+	http_respond_data(&req, 200, "application/json", text, sizeof(text));
+	http_finish(&req);
+	assert_null(http_kv_get_case(&req.resp_headers, "content-encoding"));
+	assert_non_null(http_kv_get_case(&req.resp_headers, "vary"));
+	assert_int_equal(req.resp.len, sizeof(text));
+	http_request_free(&req);
+}
+
+/* A stream of many small reads comes out as one gzip of them all. */
+struct count_src {
+	int	left;
+	int	freed;
+};
+
+static ssize_t
+count_read(void *arg, char *dst, size_t max)
+{
+	struct count_src	*c = arg;
+	int			 n;
+
+	if (c->left == 0)
+		return (0);
+	n = snprintf(dst, max, "{\"n\":%d}\n", c->left--);
+	return (n < 0 || (size_t)n >= max ? -1 : n);
+}
+
+static void
+count_free(void *arg)
+{
+	((struct count_src *)arg)->freed = 1;
+}
+
+static void
+test_finish_gzips_a_stream(void **state)
+{
+	struct http_request	 req;
+	struct count_src	 src = { 5000, 0 };
+	struct buf		 out, plain;
+	char			 block[512], *back;
+	ssize_t			 n;
+	size_t			 got;
+	int			 i;
+
+	(void)state;
+	buf_init(&plain);
+	for (i = 5000; i > 0; i--)
+		buf_printf(&plain, "{\"n\":%d}\n", i);
+	http_request_init(&req);
+	assert_int_equal(http_kv_add(&req.headers, "accept-encoding", "gzip"),
+	    0);
+	http_stream(&req, 200, "application/x-ndjson", count_read, &src,
+	    count_free);
+	http_finish(&req);
+	assert_string_equal(http_kv_get_case(&req.resp_headers,
+	    "content-encoding"), "gzip");
+	buf_init(&out);
+	/* Small reads, as libmicrohttpd may ask for. */
+	while ((n = req.stream(req.stream_arg, block, sizeof(block))) > 0)
+		buf_append(&out, block, (size_t)n);
+	assert_int_equal(n, 0);
+	assert_non_null(back = malloc(plain.len + 1));
+	got = inflate_all(out.data, out.len, back, plain.len + 1);
+	assert_int_equal(got, plain.len);
+	assert_memory_equal(back, plain.data, plain.len);
+	free(back);
+	buf_free(&out);
+	buf_free(&plain);
+	/* Freeing the request frees the inner stream too. */
+	http_request_free(&req);
+	assert_int_equal(src.freed, 1);
+}
+
+static void
+test_gzip_static_is_made_once(void **state)
+{
+	static const char	 body[] = "body { margin: 0 } body { margin: 0 } "
+	    "body { margin: 0 } body { margin: 0 } body { margin: 0 } ";
+	const void		*a, *b;
+	size_t			 alen, blen;
+
+	(void)state;
+	assert_int_equal(gzip_static(body, sizeof(body), &a, &alen), 0);
+	assert_int_equal(gzip_static(body, sizeof(body), &b, &blen), 0);
+	assert_ptr_equal(a, b);
+	assert_int_equal(alen, blen);
+}
+
 /* http_etag */
 
 static void
@@ -838,6 +1037,11 @@ main(void)
 		T(test_urlencoded_uses_only_len_bytes),
 		T(test_url_decode),
 		T(test_cookies_parse_trim_and_skip_malformed),
+		T(test_accept_encoding_gzip_with_q_values),
+		T(test_finish_gzips_text_and_weakens_the_tag),
+		T(test_finish_leaves_images_small_bodies_and_refusers),
+		T(test_finish_gzips_a_stream),
+		T(test_gzip_static_is_made_once),
 		T(test_etag_exact_match_is_304),
 		T(test_etag_list_weak_and_star),
 		T(test_etag_mismatch_is_not_304),
