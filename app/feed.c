@@ -482,9 +482,9 @@ ver_start(void)
 	pthread_attr_destroy(&a);
 }
 
-/* 0, -1 (database error) or -2 (database unavailable). */
+/* 1 when the listener is live and says which version is current. */
 static int
-current_version(uint64_t *version, time_t *changed)
+known_version(uint64_t *version, time_t *changed)
 {
 	int	live;
 
@@ -495,7 +495,15 @@ current_version(uint64_t *version, time_t *changed)
 		*changed = ver_changed;
 	}
 	pthread_mutex_unlock(&ver_lock);
-	return (live ? 0 : read_version(version, changed));
+	return (live);
+}
+
+/* 0, -1 (database error) or -2 (database unavailable). */
+static int
+current_version(uint64_t *version, time_t *changed)
+{
+	return (known_version(version, changed) ? 0 :
+	    read_version(version, changed));
 }
 
 /*
@@ -519,7 +527,16 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	crypto_generichash_state gs;
 	int		 rc, gz = http_accepts_gzip(req);
 
-	if ((rc = current_version(&version, &changed)) != 0) {
+	/*
+	 * From memory only (the network thread): the version as the
+	 * listener last heard it, and a body from the cache, or nothing.
+	 */
+	if (req->memory_only && !known_version(&version, &changed)) {
+		http_decline(req);
+		return;
+	}
+	if (!req->memory_only &&
+	    (rc = current_version(&version, &changed)) != 0) {
 		if (rc == -1)
 			log_warn("feed: cannot read directory_version: %s",
 			    db_errmsg());
@@ -561,6 +578,10 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	    sizeof(ct))) != -1) {
 		ctype = ct;
 		req->resp_gzip = rc == 1;
+	} else if (req->memory_only) {
+		buf_free(&body);
+		http_decline(req);
+		return;
 	} else {
 		buf_reset(&body);
 		if (render(req, q, &body, &ctype) == -1) {
@@ -800,7 +821,10 @@ get_shape(struct http_request *req, struct query *q)
 	return (q->ndjson ? 0 : get_paging(req, q));
 }
 
-/* postcode and proximity: 0, -1 bad parameter, -2 database down. */
+/*
+ * postcode and proximity: 0, -1 bad parameter, -2 database down, -3
+ * declined (from memory only: a look-up is a query).
+ */
 static int
 get_near(struct http_request *req, struct query *q)
 {
@@ -818,6 +842,11 @@ get_near(struct http_request *req, struct query *q)
 			return (-1);
 		}
 		return (0);
+	}
+	/* A look-up is a query: not on the network thread. */
+	if (req->memory_only) {
+		http_decline(req);
+		return (-3);
 	}
 	switch (postcode_lookup(v, &pi)) {
 	case POSTCODE_FOUND:
@@ -1247,7 +1276,9 @@ feed_services(struct http_request *req)
 		bad(req);
 		return;
 	}
-	if (q.ndjson)
+	if (q.ndjson && req->memory_only)
+		http_decline(req);
+	else if (q.ndjson)
 		stream_services(req, &q);
 	else
 		serve_query(req, &q, render_services);
@@ -1265,6 +1296,8 @@ sal_query(struct http_request *req, struct query *q, int paged)
 		bad(req);
 		return (-1);
 	}
+	if (rc == -3)
+		return (-1);
 	if (rc == -2) {
 		db_failed(req, DB_UNAVAILABLE);
 		return (-1);

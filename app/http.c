@@ -57,6 +57,25 @@ http_request_free(struct http_request *req)
 	memset(req, 0, sizeof(*req));
 }
 
+void
+http_decline(struct http_request *req)
+{
+	http_kv_free(&req->resp_headers);
+	buf_reset(&req->resp);
+	if (req->stream_free != NULL && req->stream_arg != NULL)
+		req->stream_free(req->stream_arg);
+	req->stream = NULL;
+	req->stream_arg = NULL;
+	req->stream_free = NULL;
+	req->static_body = NULL;
+	req->static_len = 0;
+	req->resp_gzip = 0;
+	req->status = 200;
+	req->err_param[0] = req->err_detail[0] = '\0';
+	http_kv_free(&req->route);
+	req->declined = 1;
+}
+
 int
 http_kv_add(struct http_kvlist *l, const char *k, const char *v)
 {
@@ -1274,6 +1293,7 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	struct http_server	*s = cls;
 	struct conn		*c = *con_cls;
 	struct http_request	*req;
+	enum http_run		 where;
 
 	if (c == NULL)
 		return (MHD_NO);
@@ -1314,9 +1334,23 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 		s->app.error(req, 400, "The form data could not be read.");
 		return (queue(c, mc));
 	}
-	if (s->nthreads == 0 || (s->app.cheap != NULL && s->app.cheap(req))) {
+	where = s->nthreads == 0 ? HTTP_RUN_HERE : s->app.where != NULL ?
+	    s->app.where(req) : HTTP_RUN_WORKER;
+	if (where == HTTP_RUN_HERE) {
 		s->app.handler(req);
 		return (queue(c, mc));
+	}
+	if (where == HTTP_RUN_TRY_HERE) {
+		/*
+		 * A cached feed page needs neither a worker nor the
+		 * database: queueing it would cost more than the answer.
+		 */
+		req->memory_only = 1;
+		s->app.handler(req);
+		req->memory_only = 0;
+		if (!req->declined)
+			return (queue(c, mc));
+		req->declined = 0;
 	}
 	if (submit(c, JOB_REQUEST) == -1) {
 		s->app.error(req, 503, "The service is busy. Please try again "

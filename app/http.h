@@ -66,6 +66,13 @@ struct http_request {
 	char			 client_ip[64];	/* the peer, as text */
 	/* An API route (the router's table says): errors as problem JSON. */
 	int			 api;
+	/*
+	 * Set while the handler runs on the network thread to answer from
+	 * memory if it can: no database, no waiting.  A handler that cannot
+	 * calls http_decline and the request goes to a worker as usual.
+	 */
+	int			 memory_only;
+	int			 declined;
 	/* Who is signed in (auth.c fills it for the router), or empty. */
 	char			 user_id[40];
 	char			 user_email[256];
@@ -83,6 +90,8 @@ enum http_param {
 
 void	http_request_init(struct http_request *);
 void	http_request_free(struct http_request *);
+/* In memory_only mode: "not from memory"; forgets any response begun. */
+void	http_decline(struct http_request *);
 
 int	http_kv_add(struct http_kvlist *, const char *, const char *);
 const char *http_kv_get(const struct http_kvlist *, const char *);
@@ -158,11 +167,16 @@ struct http_server;
 typedef void	(*http_handler_fn)(struct http_request *);
 /* Renders an error (413, 414, 431 ...) the layer itself decided on. */
 typedef void	(*http_error_fn)(struct http_request *, int, const char *);
+enum http_run {
+	HTTP_RUN_WORKER,	/* queued for a worker thread */
+	HTTP_RUN_HERE,		/* answered on the network thread */
+	HTTP_RUN_TRY_HERE	/* from memory there, if it can (memory_only) */
+};
 struct http_app {
 	http_handler_fn	 handler;	/* runs on a worker thread */
 	http_error_fn	 error;		/* runs on the network thread */
-	/* 1 when handler may answer on the network thread (no waiting). */
-	int		(*cheap)(const struct http_request *);
+	/* Where a complete request runs; NULL: on a worker. */
+	enum http_run	(*where)(const struct http_request *);
 };
 /* Listens on config's address with config.workers worker threads. */
 int	http_server_start(struct http_server **, const struct http_app *,

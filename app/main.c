@@ -177,7 +177,7 @@ static int
 cmd_serve(void)
 {
 	const struct http_app	 app = { route_dispatch, route_early_error,
-				    route_cheap };
+				    route_where };
 	struct http_server	*srv;
 	sigset_t		 set;
 	char			 err[512];

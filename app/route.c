@@ -9,6 +9,8 @@
  *   API    a program's: errors as problem JSON, readable by any origin
  *   CORS   any origin's scripts may read it
  *   CHEAP  answered from memory, never queued for a worker
+ *   MEMORY tried from memory first, on the network thread (a cached feed
+ *          page); queued for a worker when the answer is not there
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +43,8 @@
 #define API	(ROUTE_API | ROUTE_CORS)
 #define CORS	ROUTE_CORS
 #define CHEAP	ROUTE_CHEAP
+/* The feed: an API whose answers are cached (feed_cache.c). */
+#define FEED	(API | ROUTE_MEMORY)
 
 struct route {
 	enum http_method	 method;
@@ -55,20 +59,20 @@ static const struct route routes[] = {
 	{ HTTP_GET,	API,	"/healthz",			api_healthz },
 	{ HTTP_GET,	API,	"/api/postcodes/{postcode}",	postcode_api_get },
 	{ HTTP_GET,	API,	"/api/embed",			embed_api },
-	{ HTTP_GET,	API,	"/api",				feed_root },
-	{ HTTP_GET,	API,	"/api/",			feed_root },
-	{ HTTP_GET,	API,	"/api/openapi.json",		feed_openapi },
-	{ HTTP_GET,	API,	"/api/services",		feed_services },
-	{ HTTP_GET,	API,	"/api/services.geojson",	feed_services_geojson },
-	{ HTTP_GET,	API,	"/api/services/{id}",		feed_service },
-	{ HTTP_GET,	API,	"/api/service_at_locations",	feed_service_at_locations },
-	{ HTTP_GET,	API,	"/api/service_at_locations/{id}",	feed_service_at_location },
-	{ HTTP_GET,	API,	"/api/taxonomies",		feed_taxonomies },
-	{ HTTP_GET,	API,	"/api/taxonomies/{id}",		feed_taxonomy },
-	{ HTTP_GET,	API,	"/api/taxonomy_terms",		feed_taxonomy_terms },
-	{ HTTP_GET,	API,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
-	{ HTTP_GET,	API,	"/api/organizations",		feed_organizations },
-	{ HTTP_GET,	API,	"/api/organizations/{id}",	feed_organization },
+	{ HTTP_GET,	FEED,	"/api",				feed_root },
+	{ HTTP_GET,	FEED,	"/api/",			feed_root },
+	{ HTTP_GET,	FEED,	"/api/openapi.json",		feed_openapi },
+	{ HTTP_GET,	FEED,	"/api/services",		feed_services },
+	{ HTTP_GET,	FEED,	"/api/services.geojson",	feed_services_geojson },
+	{ HTTP_GET,	FEED,	"/api/services/{id}",		feed_service },
+	{ HTTP_GET,	FEED,	"/api/service_at_locations",	feed_service_at_locations },
+	{ HTTP_GET,	FEED,	"/api/service_at_locations/{id}",	feed_service_at_location },
+	{ HTTP_GET,	FEED,	"/api/taxonomies",		feed_taxonomies },
+	{ HTTP_GET,	FEED,	"/api/taxonomies/{id}",		feed_taxonomy },
+	{ HTTP_GET,	FEED,	"/api/taxonomy_terms",		feed_taxonomy_terms },
+	{ HTTP_GET,	FEED,	"/api/taxonomy_terms/{id}",	feed_taxonomy_term },
+	{ HTTP_GET,	FEED,	"/api/organizations",		feed_organizations },
+	{ HTTP_GET,	FEED,	"/api/organizations/{id}",	feed_organization },
 	{ HTTP_GET,	CHEAP,	"/assets/*",			files_asset },
 	{ HTTP_GET,	CHEAP,	"/favicon.ico",			files_favicon },
 	{ HTTP_GET,	CHEAP,	"/robots.txt",			files_robots },
@@ -192,14 +196,19 @@ route_classify(struct http_request *req)
 	    under_api(req->path);
 }
 
-int
-route_cheap(const struct http_request *req)
+enum http_run
+route_where(const struct http_request *req)
 {
 	const struct route	*r;
 
-	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
-		return (0);
-	return ((r = lookup(req)) != NULL && (r->flags & ROUTE_CHEAP));
+	if ((req->method != HTTP_GET && req->method != HTTP_HEAD) ||
+	    (r = lookup(req)) == NULL)
+		return (HTTP_RUN_WORKER);
+	if (r->flags & ROUTE_CHEAP)
+		return (HTTP_RUN_HERE);
+	if (r->flags & ROUTE_MEMORY)
+		return (HTTP_RUN_TRY_HERE);
+	return (HTTP_RUN_WORKER);
 }
 
 void
@@ -340,8 +349,14 @@ route_dispatch(struct http_request *req)
 		if (r->method != m)
 			continue;
 		req->api = (r->flags & ROUTE_API) != 0;
+		if (req->memory_only && !(r->flags & ROUTE_MEMORY)) {
+			http_decline(req);
+			return;
+		}
 		if (allowed(req, r))
 			r->fn(req);
+		if (req->declined)
+			return;
 		/* The one place a response is opened to other origins. */
 		if (r->flags & ROUTE_CORS) {
 			http_header_set(req, "Access-Control-Allow-Origin",

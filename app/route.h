@@ -19,8 +19,12 @@ void	route_dispatch(struct http_request *);
  * address, a body too large): answered as the route it was for would.
  */
 void	route_early_error(struct http_request *, int, const char *);
-/* Answered from memory (compiled-in files): never waits for a worker. */
-int	route_cheap(const struct http_request *);
+/*
+ * Where the request runs: CHEAP routes (compiled-in files) on the network
+ * thread, MEMORY routes there first if their answer is in memory, the
+ * rest on a worker.
+ */
+enum http_run	route_where(const struct http_request *);
 /* Sets req->api from the table (a path under /api/ if no route). */
 void	route_classify(struct http_request *);
 /* 1 if path matches pattern ("/a/{id}", "/assets/ *"), captures added. */
@@ -32,6 +36,7 @@ int	route_match(const char *, const char *, struct http_kvlist *);
 #define ROUTE_API	0x08	/* a program's: errors as problem JSON */
 #define ROUTE_CORS	0x10	/* any origin may read it */
 #define ROUTE_CHEAP	0x20	/* from memory: answered without a worker */
+#define ROUTE_MEMORY	0x40	/* tried from memory first (memory_only) */
 
 /* The table, for tests: 0, or -1 past the end. */
 size_t	route_count(void);

@@ -7,7 +7,8 @@
  * the server goes on serving what needs no database;
  * after SIGCONT requests succeed again within seconds.  A query held up
  * by a lock is cancelled by PostgreSQL's statement_timeout before the
- * server's own deadline, and the CLI commands have neither.
+ * server's own deadline, and the CLI commands have neither.  A cached
+ * feed page is answered while every worker waits on such a lock.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -435,6 +436,101 @@ test_query_held_by_lock_is_cancelled_by_statement_timeout(void **state)
 	assert_all_up(2);
 }
 
+/*
+ * A cached feed page needs no worker: with every worker held by a query
+ * waiting on a lock, it is answered before any of them is let go.
+ */
+#define FEED_PAGE	"/api/services?page=1&per_page=50"
+#define HELD		4	/* scripts/lib-server.sh's SIGNPOST_WORKERS */
+
+struct held {
+	pthread_t	tid;
+	long long	end;
+	long		status;
+};
+
+static void *
+held_run(void *arg)
+{
+	struct held	*h = arg;
+	struct resp	 r;
+
+	r = http_get(load_paths[1].path);
+	h->end = ms();
+	h->status = r.status;
+	resp_free(&r);
+	return (NULL);
+}
+
+static void
+test_cached_feed_page_needs_no_worker(void **state)
+{
+	struct held	 held[HELD];
+	struct resp	 r;
+	PGresult	*res;
+	char		 n[16], etag[128], again[128];
+	long long	 t_feed, first = 0;
+	int		 i, tries;
+
+	(void)state;
+	/* Rendered and cached, and the change listener is up. */
+	for (tries = 0; ; tries++) {
+		r = timed_get(FEED_PAGE, 200);
+		assert_int_equal(resp_header(&r, "ETag", etag, sizeof(etag)),
+		    0);
+		resp_free(&r);
+		r = timed_get(FEED_PAGE, 200);
+		assert_int_equal(resp_header(&r, "ETag", again,
+		    sizeof(again)), 0);
+		resp_free(&r);
+		if (strcmp(etag, again) == 0)
+			break;
+		if (tries == 20)
+			fail_msg("the feed page keeps changing");
+	}
+	sleep_ms(500);
+	res = test_sql("BEGIN", 0, NULL);
+	PQclear(res);
+	res = test_sql("LOCK TABLE postcode IN ACCESS EXCLUSIVE MODE", 0,
+	    NULL);
+	PQclear(res);
+	for (i = 0; i < HELD; i++)
+		if (pthread_create(&held[i].tid, NULL, held_run, &held[i]) !=
+		    0)
+			fail_msg("pthread_create failed");
+	/* Every worker is inside a query waiting for the lock. */
+	for (tries = 0; ; tries++) {
+		/* Inside our transaction the view is a snapshot: renew it. */
+		res = test_sql("SELECT pg_stat_clear_snapshot()", 0, NULL);
+		PQclear(res);
+		sql_str("SELECT count(*) FROM pg_stat_activity WHERE "
+		    "wait_event_type = 'Lock' AND pid <> pg_backend_pid()", 0,
+		    NULL, n, sizeof(n));
+		if (atoi(n) >= HELD)
+			break;
+		if (tries == 200)
+			fail_msg("only %s queries wait for the lock", n);
+		sleep_ms(10);
+	}
+	r = http_get(FEED_PAGE);
+	t_feed = ms();
+	for (i = 0; i < HELD; i++) {
+		(void)pthread_join(held[i].tid, NULL);
+		if (first == 0 || held[i].end < first)
+			first = held[i].end;
+		/* Each held its worker until statement_timeout let go. */
+		if (held[i].status != 503)
+			fail_msg("a held request got %ld", held[i].status);
+	}
+	res = test_sql("ROLLBACK", 0, NULL);
+	PQclear(res);
+	assert_status(&r, 200);
+	resp_free(&r);
+	if (t_feed > first)
+		fail_msg("the cached page came %lld ms after a worker was "
+		    "free: it waited for one", t_feed - first);
+}
+
 /* The CLI commands: no statement_timeout, no deadline */
 
 static pid_t	migrate_pid = -1;
@@ -505,6 +601,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(
+		    test_cached_feed_page_needs_no_worker, release_lock),
 		cmocka_unit_test_teardown(
 		    test_migrate_waits_past_the_server_deadline,
 		    unlock_and_reap),

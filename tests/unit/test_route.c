@@ -497,22 +497,62 @@ test_is_api(void **state)
 
 /* What is answered from memory, and what other origins may read. */
 static void
-test_cheap_and_cors_come_from_the_table(void **state)
+test_where_a_request_runs_comes_from_the_table(void **state)
+{
+	static const struct {
+		enum http_method	 m;
+		const char		*path;
+		enum http_run		 want;
+	} cases[] = {
+		{ HTTP_GET, "/assets/css/site.css", HTTP_RUN_HERE },
+		{ HTTP_HEAD, "/embed.js", HTTP_RUN_HERE },
+		{ HTTP_GET, "/api/services", HTTP_RUN_TRY_HERE },
+		{ HTTP_GET, "/api/services/" "0f8fad5b-d9cb-469f-a165-"
+		    "70867728950e", HTTP_RUN_TRY_HERE },
+		{ HTTP_GET, "/api/openapi.json", HTTP_RUN_TRY_HERE },
+		{ HTTP_GET, "/api/postcodes/G12%208QQ", HTTP_RUN_WORKER },
+		{ HTTP_GET, "/search", HTTP_RUN_WORKER },
+		{ HTTP_POST, "/assets/css/site.css", HTTP_RUN_WORKER },
+		{ HTTP_GET, "/no/such/page", HTTP_RUN_WORKER },
+	};
+	struct http_request	req;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		request(&req, cases[i].m, cases[i].path);
+		if (route_where(&req) != cases[i].want)
+			fail_msg("%s runs at %d, want %d", cases[i].path,
+			    (int)route_where(&req), (int)cases[i].want);
+		http_request_free(&req);
+	}
+}
+
+/*
+ * Tried from memory, a route that is not marked for it declines before
+ * its handler runs, and leaves no response behind for the worker.
+ */
+static void
+test_memory_only_declines_other_routes(void **state)
 {
 	struct http_request	req;
 
 	(void)state;
-	request(&req, HTTP_GET, "/assets/css/site.css");
-	assert_true(route_cheap(&req));
-	http_request_free(&req);
-	request(&req, HTTP_GET, "/embed.js");
-	assert_true(route_cheap(&req));
-	http_request_free(&req);
 	request(&req, HTTP_GET, "/search");
-	assert_false(route_cheap(&req));
+	req.memory_only = 1;
+	route_dispatch(&req);
+	assert_true(req.declined);
+	assert_int_equal(req.resp_headers.n, 0);
+	assert_int_equal(req.resp.len, 0);
 	http_request_free(&req);
-	request(&req, HTTP_POST, "/assets/css/site.css");
-	assert_false(route_cheap(&req));
+	/* The fixed OpenAPI document is in memory: answered there. */
+	request(&req, HTTP_GET, "/api/openapi.json");
+	req.memory_only = 1;
+	route_dispatch(&req);
+	assert_false(req.declined);
+	assert_int_equal(req.status, 200);
+	assert_non_null(http_kv_get_case(&req.resp_headers,
+	    "Access-Control-Allow-Origin"));
 	http_request_free(&req);
 }
 
@@ -544,7 +584,9 @@ main(void)
 		cmocka_unit_test(test_bad_param_names_the_parameter),
 		cmocka_unit_test(test_db_error_is_503_or_500_without_internals),
 		cmocka_unit_test(test_is_api),
-		cmocka_unit_test(test_cheap_and_cors_come_from_the_table),
+		cmocka_unit_test(
+		    test_where_a_request_runs_comes_from_the_table),
+		cmocka_unit_test(test_memory_only_declines_other_routes),
 	};
 
 	return (RUN_UNIT_TESTS("route", tests));
