@@ -8,8 +8,8 @@
  * accepted back= is still a path on this site with no byte that could
  * split a header; a cleaned SMS line has no line breaks.
  */
-/* fuzz-sources: app/shortlist.c app/http.c app/buf.c app/config.c app/log.c */
-/* fuzz-pkgs: libmicrohttpd libcjson */
+/* fuzz-sources: app/shortlist.c app/http.c app/gzip.c app/buf.c app/config.c app/log.c */
+/* fuzz-pkgs: libmicrohttpd libcjson zlib */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -47,7 +47,7 @@ static void
 fuzz_server_init(void)
 {
 	static const struct http_app	app = { route_dispatch, route_early_error,
-					    route_cheap };
+					    route_where };
 	char				err[1024];
 
 	config_defaults(&config);
