@@ -230,12 +230,40 @@ make_root(void)
  * reviewer reads it beside this file); only the server URL is filled in
  * from the configuration.
  */
+/*
+ * cJSON indents with tabs and puts one after each colon; OpenAPI tools
+ * and people expect spaces.  A raw tab can only be layout (one inside a
+ * string is written "\t"), so each becomes two spaces at the start of a
+ * line and one space elsewhere.  Frees s; the result is malloc'd.
+ */
+static char *
+untab(char *s)
+{
+	struct buf	 b;
+	const char	*p;
+	int		 bol = 1;
+
+	buf_init(&b);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\t')
+			buf_puts(&b, bol ? "  " : " ");
+		else {
+			buf_append(&b, p, 1);
+			bol = *p == '\n';
+		}
+	}
+	cJSON_free(s);
+	if (b.oom)
+		fatal("out of memory");
+	return (buf_release(&b));
+}
+
 static void
 make_openapi(void)
 {
 	const struct asset_file	*a;
-	cJSON			*doc, *servers, *srv;
-	char			 url[512];
+	cJSON			*doc, *servers, *srv, *info, *contact;
+	char			 url[512], *text;
 
 	if ((a = asset_find("/assets/openapi.json")) == NULL)
 		fatal("assets/openapi.json is not built in");
@@ -249,8 +277,22 @@ make_openapi(void)
 		fatal("out of memory");
 	cJSON_AddItemToArray(servers, srv);
 	cJSON_AddStringToObject(srv, "url", url);
-	if ((openapi_doc.body = cJSON_Print(doc)) == NULL)
+	/* Who answers for this feed: this site, not the file's example. */
+	if ((info = cJSON_GetObjectItem(doc, "info")) != NULL) {
+		cJSON_DeleteItemFromObject(info, "contact");
+		if ((contact = cJSON_AddObjectToObject(info, "contact")) ==
+		    NULL)
+			fatal("out of memory");
+		cJSON_AddStringToObject(contact, "name", "Signpost directory");
+		snprintf(url, sizeof(url), "%s/about/data", site);
+		cJSON_AddStringToObject(contact, "url", url);
+		if (config.contact_email[0] != '\0')
+			cJSON_AddStringToObject(contact, "email",
+			    config.contact_email);
+	}
+	if ((text = cJSON_Print(doc)) == NULL)
 		fatal("out of memory");
+	openapi_doc.body = untab(text);
 	openapi_doc.len = strlen(openapi_doc.body);
 	fixed_etag(&openapi_doc);
 	cJSON_Delete(doc);

@@ -226,6 +226,9 @@ test_feed_root_names_oruk_version_and_openapi(void **state)
 	resp_free(&r);
 }
 
+/* The test server's contact_email (scripts/lib-server.sh). */
+#define TEST_CONTACT_EMAIL	"directory@signpost.example.org"
+
 static void
 test_feed_openapi_describes_every_path(void **state)
 {
@@ -240,17 +243,36 @@ test_feed_openapi_describes_every_path(void **state)
 	    "format", "page", "per_page", "postcode", "proximity",
 	    "parent_id", "top_only", NULL };
 	struct resp	 r;
-	cJSON		*j, *p, *comp;
+	cJSON		*j, *p, *comp, *op, *contact;
+	const char	*email;
 	int		 i;
 
 	(void)state;
 	r = http_get("/api/openapi.json");
 	j = json_ok(&r);
 	assert_true(strncmp(str(j, "openapi"), "3.", 2) == 0);
+	/* Laid out with spaces, as OpenAPI tools and people expect. */
+	if (memchr(r.body, '\t', r.len) != NULL)
+		fail_msg("openapi.json is indented with tabs");
+	/* Who answers for it: this site's contact address. */
+	contact = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "info"),
+	    "contact");
+	email = cJSON_GetStringValue(cJSON_GetObjectItem(contact, "email"));
+	if (email == NULL || strcmp(email, TEST_CONTACT_EMAIL) != 0)
+		fail_msg("info.contact.email %s, the server's is %s",
+		    email ? email : "(none)", TEST_CONTACT_EMAIL);
 	p = cJSON_GetObjectItem(j, "paths");
-	for (i = 0; paths[i] != NULL; i++)
+	for (i = 0; paths[i] != NULL; i++) {
 		if (cJSON_GetObjectItemCaseSensitive(p, paths[i]) == NULL)
 			fail_msg("openapi.json lacks %s", paths[i]);
+		op = cJSON_GetObjectItem(cJSON_GetObjectItemCaseSensitive(p,
+		    paths[i]), "get");
+		if (cJSON_GetArraySize(cJSON_GetObjectItem(op, "tags")) < 1 ||
+		    cJSON_GetStringValue(cJSON_GetObjectItem(op,
+		    "description")) == NULL)
+			fail_msg("GET %s has no tags or no description",
+			    paths[i]);
+	}
 	comp = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "components"),
 	    "parameters");
 	for (i = 0; params[i] != NULL; i++)
