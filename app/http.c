@@ -1138,6 +1138,28 @@ fail_early(struct conn *c, struct MHD_Connection *mc, int status,
 	return (queue(c, mc));
 }
 
+static enum MHD_Result
+trailer_cb(void *cls, enum MHD_ValueKind kind, const char *k, size_t klen,
+    const char *v, size_t vlen)
+{
+	size_t	*n = cls;
+
+	(void)kind;
+	(void)k;
+	(void)v;
+	*n += klen + vlen + 4;
+	return (MHD_YES);
+}
+
+static size_t
+trailer_bytes(struct MHD_Connection *mc)
+{
+	size_t	n = 0;
+
+	(void)MHD_get_connection_values_n(mc, MHD_FOOTER_KIND, trailer_cb, &n);
+	return (n);
+}
+
 static size_t
 header_bytes(const struct http_request *req)
 {
@@ -1326,6 +1348,13 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	if (c->too_large)
 		return (fail_early(c, mc, 413, "The request body is too "
 		    "large."));
+	/*
+	 * A chunked body's trailer fields are headers that come late: the
+	 * same limit holds for the two together.
+	 */
+	if (header_bytes(req) + trailer_bytes(mc) > config.max_header_bytes)
+		return (fail_early(c, mc, 431, "The request headers and "
+		    "trailers are too large."));
 	if (req->body.oom) {
 		s->app.error(req, 500, "Out of memory.");
 		return (queue(c, mc));

@@ -396,6 +396,37 @@ test_chunked_body_over_1mib_is_413(void **state)
 	close(fd);
 }
 
+/*
+ * Trailer fields after the last chunk are headers that come late: past
+ * the 8 KiB limit together with the headers, 431; a small one is fine.
+ */
+static void
+test_chunked_trailers_count_against_the_header_limit(void **state)
+{
+	static const char	 hdr[] = "POST /about/data HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "5\r\nhello\r\n0\r\n";
+	char			 field[128], head[4096];
+	int			 fd, i, n;
+
+	(void)state;
+	fd = raw_connect(20);
+	assert_int_equal(send_all(fd, hdr, sizeof(hdr) - 1), 0);
+	for (i = 0; i < 100; i++) {
+		n = snprintf(field, sizeof(field), "X-T%d: %0100d\r\n", i, 0);
+		assert_int_equal(send_all(fd, field, (size_t)n), 0);
+	}
+	assert_int_equal(send_all(fd, "\r\n", 2), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 431);
+	close(fd);
+
+	fd = raw_connect(20);
+	assert_int_equal(send_all(fd, hdr, sizeof(hdr) - 1), 0);
+	assert_int_equal(send_all(fd, "X-T: 1\r\n\r\n", 10), 0);
+	assert_int_equal(read_status(fd, head, sizeof(head)), 405);
+	close(fd);
+}
+
 static void
 test_uri_over_2kib_is_414(void **state)
 {
@@ -1162,6 +1193,8 @@ main(void)
 		cmocka_unit_test(test_host_header_is_required_once),
 		cmocka_unit_test(test_body_over_1mib_is_413_by_content_length),
 		cmocka_unit_test(test_chunked_body_over_1mib_is_413),
+		cmocka_unit_test(
+		    test_chunked_trailers_count_against_the_header_limit),
 		cmocka_unit_test(test_uri_over_2kib_is_414),
 		cmocka_unit_test(test_headers_over_8kib_are_431),
 		cmocka_unit_test(test_many_parameters_or_headers_get_a_status),
