@@ -1,5 +1,5 @@
 /*
- * Accounts, sessions and tokens.  See auth.h.
+ * Accounts, sessions and tokens.  See auth.h (the pages are page_login.c).
  *
  * Signing in: every attempt is written to login_attempt (as a failure,
  * turned into a success once the password checks), and an address with
@@ -31,14 +31,7 @@
 #include "form.h"
 #include "http.h"
 #include "log.h"
-#include "page.h"
-#include "reply.h"
 
-#define PASSWORD_MIN	12	/* characters */
-#define PASSWORD_MAX	256
-#define EMAIL_MAX	254
-#define NEXT_MAX	1024
-#define LOGIN_FAILED	"Enter a correct email address and password"
 
 /*
  * Checked when the e-mail is unknown, so that the answer takes as long as
@@ -213,171 +206,28 @@ auth_session(struct http_request *req)
 
 /* The pages. */
 
-static const struct form_field login_fields[] = {
-	{ .name = "email", .label = "Email address", .kind = FORM_EMAIL,
-	  .required = 1, .max = EMAIL_MAX, .autocomplete = "username",
-	  .required_msg = "Enter your email address",
-	  .format_msg = "Enter an email address like name@example.com" },
-	{ .name = "password", .label = "Password", .kind = FORM_PASSWORD,
-	  .required = 1, .max = PASSWORD_MAX,
-	  .autocomplete = "current-password",
-	  .required_msg = "Enter your password" },
-};
-
-#define NLOGIN	(sizeof(login_fields) / sizeof(login_fields[0]))
-
-/*
- * Where to go after signing in: only a page of ours under /admin, so that
- * the sign-in link cannot be made to send people to another site
- * ("//evil.example", "https://evil.example/", "/\evil").  NULL if not.
- */
-static const char *
-safe_next(const char *next)
+int
+auth_csrf_token(const struct http_request *req, char *out)
 {
-	const unsigned char	*p;
-	const char		*seg, *end;
-	size_t			 n;
+	static const char	 ctx[] = "signpost csrf\n";
+	const char		*tok = http_cookie(req, AUTH_COOKIE);
+	unsigned char		 h[32];
+	crypto_generichash_state gs;
 
-	if (next == NULL || strlen(next) > NEXT_MAX ||
-	    strncmp(next, "/admin", 6) != 0 ||
-	    (next[6] != '\0' && next[6] != '/' && next[6] != '?'))
-		return (NULL);
-	for (p = (const unsigned char *)next; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
-			return (NULL);
-	/*
-	 * The path as the browser will resolve it: no empty segment and no
-	 * dot segment ("/admin/../x" is "/x"), dots written as %2e too.
-	 */
-	end = next + strcspn(next, "?#");
-	for (seg = next + 1; seg <= end; seg += n + 1) {
-		n = strcspn(seg, "/?#");
-		if (seg + n > end)
-			n = (size_t)(end - seg);
-		if (n == 0 && seg != end)
-			return (NULL);
-		if ((n == 1 && seg[0] == '.') || (n == 2 &&
-		    strncmp(seg, "..", 2) == 0) || strncasecmp(seg, "%2e", 3) ==
-		    0 || (n >= 4 && strncasecmp(seg + 1, "%2e", 3) == 0))
-			return (NULL);
-	}
-	return (next);
+	if (tok == NULL || strlen(tok) != AUTH_TOKEN_HEX)
+		return (-1);
+	crypto_generichash_init(&gs, NULL, 0, sizeof(h));
+	crypto_generichash_update(&gs, (const unsigned char *)ctx,
+	    sizeof(ctx) - 1);
+	crypto_generichash_update(&gs, (const unsigned char *)tok,
+	    AUTH_TOKEN_HEX);
+	crypto_generichash_final(&gs, h, sizeof(h));
+	sodium_bin2hex(out, AUTH_TOKEN_HEX + 1, h, sizeof(h));
+	sodium_memzero(h, sizeof(h));
+	return (0);
 }
 
-static void
-session_cookie(struct http_request *req, const char *tok)
-{
-	char	hdr[256];
-
-	/* Strict: no other site can start a request that carries it. */
-	snprintf(hdr, sizeof(hdr), "%s=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict%s%s", AUTH_COOKIE, tok != NULL ? tok : "",
-	    tok == NULL ? "; Max-Age=0" : "",
-	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
-	http_header_add(req, "Set-Cookie", hdr);
-}
-
-/*
- * After a sign-in: this browser is known for this user (a new token in
- * tok when it brought none; its own is renewed).  Failing to record it
- * costs only the exemption, never the sign-in.
- */
-static void
-known_cookie(struct http_request *req, const char *user, char *tok)
-{
-	const char	*p[2];
-	char		 lit[AUTH_HASH_LIT], hdr[256];
-
-	if (tok == NULL) {
-		if (auth_token_hash(http_cookie(req, AUTH_KNOWN_COOKIE),
-		    lit) == 0) {
-			p[0] = lit;
-			p[1] = user;
-			(void)db_exec("auth_known", 2, p, NULL);
-		}
-		return;
-	}
-	auth_token_new(tok, lit);
-	p[0] = lit;
-	p[1] = user;
-	if (db_exec("auth_known", 2, p, NULL) != DB_OK) {
-		log_warn("auth: cannot record a known browser: %s",
-		    db_errmsg());
-		return;
-	}
-	/* Strict and HttpOnly like the session; it outlives it (180 days). */
-	snprintf(hdr, sizeof(hdr), "%s=%s; Path=/admin; HttpOnly; "
-	    "SameSite=Strict; Max-Age=15552000%s", AUTH_KNOWN_COOKIE, tok,
-	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
-	http_header_add(req, "Set-Cookie", hdr);
-}
-
-static void
-login_page(struct http_request *req, const struct form *f, int status)
-{
-	struct buf	*b = &req->resp;
-	const char	*next = safe_next(http_param(req, "next"));
-
-	page_begin(req, f->nerr > 0 ? "Error: Sign in" : "Sign in",
-	    PAGE_NOINDEX);
-	form_summary(b, f);
-	buf_puts(b, "<h1>Sign in</h1>\n<p>For the directory's moderators. "
-	    "Ask an administrator if you need an account.</p>\n"
-	    "<form class=\"login-form\" method=\"post\" action=\"/admin/login\""
-	    " novalidate>\n");
-	form_csrf_input(b, req);
-	if (next != NULL) {
-		buf_puts(b, "<input type=\"hidden\" name=\"next\" value=\"");
-		buf_html(b, next);
-		buf_puts(b, "\">\n");
-	}
-	form_fields(b, f, "email", "password");
-	buf_puts(b, "<button type=\"submit\" class=\"button\">Sign in"
-	    "</button>\n</form>\n");
-	page_end(req, 0);
-	/* Neither the form nor its answer belongs in any cache. */
-	http_header_set(req, "Cache-Control", "no-store");
-	page_send(req, status);
-}
-
-static void
-throttled_page(struct http_request *req, int secs)
-{
-	struct buf	*b = &req->resp;
-	struct tm	 tm;
-	time_t		 at;
-	char		 when[32], ra[16];
-	int		 mins;
-
-	if (secs < 1)
-		secs = 1;
-	mins = (secs + 59) / 60;
-	at = time(NULL) + secs;
-	if (localtime_r(&at, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%H:%M", &tm) == 0)
-		str_copy(when, sizeof(when), "a while");
-	snprintf(ra, sizeof(ra), "%d", secs);
-	page_begin(req, "Too many attempts to sign in", PAGE_NOINDEX);
-	buf_puts(b, "<h1>Too many attempts to sign in</h1>\n<p>There have "
-	    "been too many attempts to sign in to this account, or from "
-	    "your network. To keep accounts safe, signing in is paused.</p>\n");
-	buf_printf(b, "<p>Try again after %s (in %d minute%s).</p>\n", when,
-	    mins, mins == 1 ? "" : "s");
-	page_end(req, 0);
-	http_header_set(req, "Retry-After", ra);
-	http_header_set(req, "Cache-Control", "no-store");
-	page_send(req, 429);
-}
-
-void
-page_admin_login_form(struct http_request *req)
-{
-	struct form	f;
-
-	form_init(&f, login_fields, NLOGIN);
-	login_page(req, &f, 200);
-	form_free(&f);
-}
+/* Signing in and out. */
 
 /* A new hash when libsodium's parameters have moved on; failure is logged. */
 static void
@@ -404,146 +254,123 @@ rehash(const char *id, const char hash[crypto_pwhash_STRBYTES],
 		log_warn("auth: rehash of user %s: %s", id, db_errmsg());
 }
 
-void
-page_admin_login_post(struct http_request *req)
+/*
+ * After a sign-in: this browser is known for this user (a new token in
+ * out->known when it brought none; its own is renewed).  Failing to
+ * record it costs only the exemption, never the sign-in.
+ */
+static void
+remember_browser(const char *user, const char *known_lit,
+    struct auth_signin *out)
+{
+	const char	*p[2];
+	char		 lit[AUTH_HASH_LIT];
+
+	p[1] = user;
+	if (known_lit != NULL) {
+		p[0] = known_lit;
+		(void)db_exec("auth_known", 2, p, NULL);
+		return;
+	}
+	auth_token_new(out->known, lit);
+	p[0] = lit;
+	if (db_exec("auth_known", 2, p, NULL) != DB_OK) {
+		log_warn("auth: cannot record a known browser: %s",
+		    db_errmsg());
+		sodium_memzero(out->known, sizeof(out->known));
+	}
+}
+
+enum auth_result
+auth_sign_in(const struct auth_credentials *c, struct auth_signin *out)
 {
 	struct db_result	*att = NULL, *u = NULL;
-	struct form		 f;
-	const char		*email, *pw, *p[6], *next, *kh;
-	char			 tok[AUTH_TOKEN_HEX + 1], lit[AUTH_HASH_LIT];
-	char			 old[AUTH_HASH_LIT], window[16], max[16];
-	char			 hours[16], idle[16], acct[16];
-	char			 kb[AUTH_HASH_LIT], ktok[AUTH_TOKEN_HEX + 1];
+	const char		*p[6], *kh;
+	char			 lit[AUTH_HASH_LIT], old[AUTH_HASH_LIT];
+	char			 window[16], max[16], hours[16], idle[16];
+	char			 acct[16], kb[AUTH_HASH_LIT];
 	char			 hash[crypto_pwhash_STRBYTES];
-	enum db_status		 st;
-	int			 known, ok, pwi;
+	enum auth_result	 res = AUTH_DB_FAILED;
+	int			 known, ok;
+	long long		 secs = 0;
 
-	form_init(&f, login_fields, NLOGIN);
-	if (form_read(&f, req) > 0) {
-		/* Nothing was tried: not an attempt to count. */
-		login_page(req, &f, 400);
-		goto out;
-	}
-	email = form_value(&f, "email");
-	/* As typed: the form layer keeps a password untrimmed. */
-	pwi = form_index(&f, "password");
-	pw = f.value[pwi];
-
+	memset(out, 0, sizeof(*out));
 	snprintf(window, sizeof(window), "%d", config.login_window_minutes);
 	snprintf(max, sizeof(max), "%d", config.login_max_failures);
 	snprintf(acct, sizeof(acct), "%d",
 	    config.login_max_failures_per_account);
-	p[0] = email;
-	p[1] = req->client_ip;
+	p[0] = c->email;
+	p[1] = c->ip;
 	p[2] = window;
 	p[3] = max;
 	p[4] = acct;
-	kh = auth_token_hash(http_cookie(req, AUTH_KNOWN_COOKIE), kb) == 0 ?
-	    kb : NULL;
+	kh = auth_token_hash(c->known_token, kb) == 0 ? kb : NULL;
 	p[5] = kh;
-	if ((st = db_exec("auth_attempt", 6, p, &att)) != DB_OK) {
-		reply_db_error(req, st);
+	if ((out->st = db_exec("auth_attempt", 6, p, &att)) != DB_OK)
 		goto out;
-	}
 	if (!db_isnull(att, 0, 1)) {
-		long long	secs = 0;
-
 		(void)str_to_ll(db_value(att, 0, 1), -1000000, 1000000, &secs);
-		log_info("auth: sign-in throttled for %s from %s", email,
-		    req->client_ip);
-		throttled_page(req, (int)secs);
+		log_info("auth: sign-in throttled for %s from %s", c->email,
+		    c->ip);
+		out->retry_secs = secs < 1 ? 1 : (int)secs;
+		res = AUTH_THROTTLED;
 		goto out;
 	}
 
-	if ((st = db_exec("auth_user_get", 1, p, &u)) != DB_OK) {
-		reply_db_error(req, st);
+	if ((out->st = db_exec("auth_user_get", 1, p, &u)) != DB_OK)
 		goto out;
-	}
 	known = db_rows(u) == 1;
 	/* libsodium takes the hash as a buffer of crypto_pwhash_STRBYTES. */
 	if (str_copy(hash, sizeof(hash), known ? db_value(u, 0, 1) :
 	    dummy_hash) == -1) {
-		log_warn("auth: user %s has an overlong password hash", email);
+		log_warn("auth: user %s has an overlong password hash",
+		    c->email);
 		str_copy(hash, sizeof(hash), dummy_hash);
 		known = 0;
 	}
-	ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	ok = crypto_pwhash_str_verify(hash, c->password,
+	    strlen(c->password)) == 0;
 	/* A disabled account is told nothing more than an unknown one. */
 	if (!known || !ok || db_bool(u, 0, 2) != 1) {
-		log_info("auth: failed sign-in for %s from %s", email,
-		    req->client_ip);
-		form_error(&f, "email", LOGIN_FAILED);
-		login_page(req, &f, 400);
+		log_info("auth: failed sign-in for %s from %s", c->email,
+		    c->ip);
+		res = AUTH_REFUSED;
 		goto out;
 	}
 
-	auth_token_new(tok, lit);
+	auth_token_new(out->session, lit);
 	snprintf(hours, sizeof(hours), "%d", config.session_max_hours);
 	snprintf(idle, sizeof(idle), "%d", config.session_idle_minutes);
 	p[0] = db_value(u, 0, 0);
 	p[1] = lit;
-	p[2] = auth_token_hash(http_cookie(req, AUTH_COOKIE), old) == 0 ?
-	    old : NULL;
+	p[2] = auth_token_hash(c->session_token, old) == 0 ? old : NULL;
 	p[3] = hours;
 	p[4] = idle;
 	p[5] = db_value(att, 0, 0);
-	if ((st = db_exec("auth_login", 6, p, NULL)) != DB_OK) {
-		reply_db_error(req, st);
+	if ((out->st = db_exec("auth_login", 6, p, NULL)) != DB_OK) {
+		sodium_memzero(out->session, sizeof(out->session));
 		goto out;
 	}
-	rehash(db_value(u, 0, 0), hash, pw);
-	log_info("auth: %s signed in from %s", email, req->client_ip);
-	session_cookie(req, tok);
-	known_cookie(req, db_value(u, 0, 0), kh != NULL ? NULL : ktok);
-	next = safe_next(http_param(req, "next"));
-	http_redirect(req, 303, next != NULL ? next : "/admin");
-	http_header_set(req, "Cache-Control", "no-store");
+	rehash(db_value(u, 0, 0), hash, c->password);
+	remember_browser(db_value(u, 0, 0), kh, out);
+	log_info("auth: %s signed in from %s", c->email, c->ip);
+	res = AUTH_SIGNED_IN;
 out:
-	sodium_memzero(tok, sizeof(tok));
-	sodium_memzero(ktok, sizeof(ktok));
 	db_free(att);
 	db_free(u);
-	form_free(&f);
+	return (res);
 }
 
-void
-page_admin_logout(struct http_request *req)
+enum db_status
+auth_sign_out(const char *token)
 {
 	const char	*p[1];
 	char		 lit[AUTH_HASH_LIT];
-	enum db_status	 st;
 
-	/* The router found the session, so the cookie is a token of ours. */
-	if (auth_token_hash(http_cookie(req, AUTH_COOKIE), lit) == 0) {
-		p[0] = lit;
-		if ((st = db_exec("auth_logout", 1, p, NULL)) != DB_OK) {
-			reply_db_error(req, st);
-			return;
-		}
-	}
-	log_info("auth: %s signed out", req->user_email);
-	session_cookie(req, NULL);
-	http_redirect(req, 303, "/admin/login");
-	http_header_set(req, "Cache-Control", "no-store");
-}
-
-void
-page_admin_whoami(struct http_request *req)
-{
-	struct buf	*b = &req->resp;
-
-	page_begin(req, "Signed in", PAGE_NOINDEX);
-	buf_puts(b, "<h1>Signed in</h1>\n<p>You are signed in as <strong>");
-	buf_html(b, req->user_email);
-	buf_printf(b, "</strong> (%s).</p>\n", req->user_admin ?
-	    "administrator" : "moderator");
-	buf_puts(b, "<form method=\"post\" action=\"/admin/logout\">");
-	form_csrf_input(b, req);
-	buf_puts(b, "<button type=\"submit\" class=\"button\">Sign out"
-	    "</button></form>\n");
-	page_end(req, 0);
-	http_header_set(req, "Cache-Control", "no-store");
-	page_send(req, 200);
+	if (auth_token_hash(token, lit) == -1)
+		return (DB_OK);
+	p[0] = lit;
+	return (db_exec("auth_logout", 1, p, NULL));
 }
 
 /* `signpost user ...` */
@@ -614,7 +441,7 @@ prompt_hidden(const char *prompt, char *buf, size_t len)
 static int
 read_password(char *pw, size_t len)
 {
-	char		 again[PASSWORD_MAX * 4 + 2];
+	char		 again[AUTH_PASSWORD_MAX * 4 + 2];
 	const char	*p;
 	size_t		 n;
 	int		 rv = -1;
@@ -634,8 +461,8 @@ read_password(char *pw, size_t len)
 		}
 	} else if (read_line(pw, len) == -1) {
 		fprintf(stderr, "signpost: expected the password on one line "
-		    "of standard input, %d to %d characters\n", PASSWORD_MIN,
-		    PASSWORD_MAX);
+		    "of standard input, %d to %d characters\n", AUTH_PASSWORD_MIN,
+		    AUTH_PASSWORD_MAX);
 		goto out;
 	}
 	for (p = pw; *p != '\0'; p++)
@@ -646,9 +473,9 @@ read_password(char *pw, size_t len)
 			goto out;
 		}
 	n = form_utf8_chars(pw);
-	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
+	if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX) {
 		fprintf(stderr, "signpost: the password must be %d to %d "
-		    "characters long\n", PASSWORD_MIN, PASSWORD_MAX);
+		    "characters long\n", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
 		goto out;
 	}
 	rv = 0;
@@ -665,7 +492,7 @@ out:
 static int
 new_password_hash(char *hash)
 {
-	char	pw[PASSWORD_MAX * 4 + 2];
+	char	pw[AUTH_PASSWORD_MAX * 4 + 2];
 	int	rv = -1;
 
 	if (read_password(pw, sizeof(pw)) == -1)

@@ -13,6 +13,9 @@
 struct http_request;
 
 #define AUTH_TOKEN_HEX	64
+#define AUTH_PASSWORD_MIN	12	/* characters */
+#define AUTH_PASSWORD_MAX	256
+#define AUTH_EMAIL_MAX	254
 /* A bytea literal for a parameter: "\x" and 64 hex digits. */
 #define AUTH_HASH_LIT	67
 #define AUTH_COOKIE	"signpost_session"
@@ -34,11 +37,42 @@ int	auth_hash_equal(const char *, const char *);
  */
 enum db_status	auth_session(struct http_request *);
 
-/* The sign-in pages; whoami says who is signed in, with a sign-out button. */
-void	page_admin_login_form(struct http_request *);
-void	page_admin_login_post(struct http_request *);
-void	page_admin_logout(struct http_request *);
-void	page_admin_whoami(struct http_request *);
+/*
+ * The CSRF token of a signed-in browser's forms: derived from its session
+ * token (which no other site can read), so it is worth nothing without
+ * that session.  0, or -1 when the request has no session cookie.
+ */
+int	auth_csrf_token(const struct http_request *, char *);
+
+/*
+ * Signing in: the address's and the account's throttles (see auth.c),
+ * the password, a new session (replacing the one the browser came with)
+ * and this browser remembered as its owner's.
+ */
+struct auth_credentials {
+	const char	*email;
+	const char	*password;
+	const char	*ip;
+	const char	*session_token;	/* the browser's, may be NULL */
+	const char	*known_token;	/* the browser's, may be NULL */
+};
+struct auth_signin {
+	char		 session[AUTH_TOKEN_HEX + 1];	/* the new session */
+	char		 known[AUTH_TOKEN_HEX + 1];	/* a new known-browser
+							   token, or empty */
+	int		 retry_secs;	/* AUTH_THROTTLED: when to try again */
+	enum db_status	 st;		/* AUTH_DB_FAILED: why */
+};
+enum auth_result {
+	AUTH_SIGNED_IN,
+	AUTH_REFUSED,		/* unknown, wrong or disabled: one answer */
+	AUTH_THROTTLED,
+	AUTH_DB_FAILED
+};
+enum auth_result	auth_sign_in(const struct auth_credentials *,
+			    struct auth_signin *);
+/* Ends the session a token names (none: nothing to do). */
+enum db_status	auth_sign_out(const char *);
 
 /* `signpost user add|disable|list ...`: exit status. */
 int	cmd_user(int, char **);

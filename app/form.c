@@ -1007,7 +1007,9 @@ form_csrf_input(struct buf *b, struct http_request *req)
 	char		 tok[CSRF_HEX + 1], hdr[192];
 	const char	*c;
 
-	if ((c = csrf_cookie(req)) != NULL)
+	if (req->csrf_session[0] != '\0')
+		str_copy(tok, sizeof(tok), req->csrf_session);
+	else if ((c = csrf_cookie(req)) != NULL)
 		str_copy(tok, sizeof(tok), c);
 	else {
 		randombytes_buf(raw, sizeof(raw));
@@ -1035,7 +1037,14 @@ form_csrf_ok(const struct http_request *req)
 	const char	*c = csrf_cookie(req);
 	const char	*f = http_kv_get(&req->form, FORM_CSRF_FIELD);
 
-	if (c == NULL || f == NULL || strlen(f) != CSRF_HEX)
+	/*
+	 * Signed in: only the session's own token.  A cookie another page
+	 * of the same site could have planted is not enough there.
+	 */
+	if (req->csrf_session[0] != '\0')
+		c = req->csrf_session;
+	if (c == NULL || f == NULL || strlen(f) != CSRF_HEX ||
+	    strlen(c) != CSRF_HEX)
 		return (0);
 	return (sodium_memcmp(c, f, CSRF_HEX) == 0);
 }

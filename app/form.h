@@ -151,9 +151,11 @@ void	form_fields(struct buf *, const struct form *, const char *,
 	    const char *);
 
 /*
- * CSRF: a double-submit token.  form_csrf_input writes the hidden input
- * (and sets the cookie if the browser has none); form_csrf_ok compares
- * the body's token with the cookie in constant time.
+ * CSRF.  On a signed-in page (req->csrf_session, set by the router on
+ * LOGIN routes) the token is the session's own; elsewhere a
+ * double-submit token: form_csrf_input writes the hidden input (and sets
+ * the cookie if the browser has none).  form_csrf_ok compares the body's
+ * token with the one that applies, in constant time.
  */
 #define FORM_CSRF_FIELD		"csrf"
 #define FORM_CSRF_COOKIE	"signpost_csrf"

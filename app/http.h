@@ -77,6 +77,11 @@ struct http_request {
 	char			 user_id[40];
 	char			 user_email[256];
 	int			 user_admin;
+	/*
+	 * On a signed-in page: the forms' CSRF token, bound to the session
+	 * (the router sets it from auth_csrf_token), or empty.
+	 */
+	char			 csrf_session[65];
 	/* The last parameter a getter rejected, and why. */
 	char			 err_param[64];
 	char			 err_detail[256];

@@ -2,7 +2,8 @@
  * The map of the product.  Reading the table tells a newcomer every URL,
  * the function behind it and who may use it.  HEAD is answered by GET
  * routes.  The router enforces the flags before the handler runs:
- *   CSRF   every POST: the form's token must match the cookie (403)
+ *   CSRF   every POST: the form's token must match the cookie, or on a
+ *          LOGIN route the token bound to the session (403)
  *   LOGIN  a moderator's session (else the sign-in page, or 403 on POST)
  *   ADMIN  an administrator's session
  * and sets what the response is:
@@ -27,6 +28,7 @@
 #include "page.h"
 #include "page_admin.h"
 #include "page_area.h"
+#include "page_login.h"
 #include "page_search.h"
 #include "page_service.h"
 #include "page_shortlist.h"
@@ -298,6 +300,9 @@ allowed(struct http_request *req, const struct route *r)
 			buf_free(&loc);
 			return (0);
 		}
+		/* Its forms carry, and its POSTs need, the session's token. */
+		if (auth_csrf_token(req, req->csrf_session) == -1)
+			req->csrf_session[0] = '\0';
 		if ((r->flags & ROUTE_ADMIN) && !req->user_admin) {
 			reply_error(req, 403, "Only an administrator can do "
 			    "that.");

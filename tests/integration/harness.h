@@ -249,6 +249,27 @@ browser(struct session *s, const char *path)
 	resp_free(&r);
 }
 
+/*
+ * The form token of a signed-in browser (cookie: its "Cookie: ..."
+ * header with the session), as it finds it on a page: bound to the
+ * session, not the double-submit cookie.
+ */
+HARNESS_HELPER void
+signed_in_token(const char *cookie, char *out, size_t len)
+{
+	struct resp		 r;
+	const char *const	 h[] = { cookie, NULL };
+	const char		*p;
+
+	(void)http_do(&r, NULL, "/admin/whoami", NULL, 0, h);
+	assert_status(&r, 200);
+	if ((p = strstr(r.body, "name=\"csrf\" value=\"")) == NULL)
+		fail_msg("no form token on /admin/whoami:\n%.2000s", r.body);
+	p += strlen("name=\"csrf\" value=\"");
+	snprintf(out, len, "%.*s", (int)strcspn(p, "\""), p);
+	resp_free(&r);
+}
+
 /* SQL for fixtures.  Aborts the test on error: a fixture must work. */
 HARNESS_HELPER PGconn *
 test_db(void)

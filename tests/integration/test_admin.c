@@ -15,9 +15,22 @@ struct mod {
 	char	id[37];
 	char	email[128];
 	char	cookie[256];
+	char	csrf[65];	/* the session's form token, from a page */
 };
 
 static char	postcode[16];
+
+/*
+ * The forms' token of a signed-in page, as a browser finds it: bound to
+ * the session, so not the double-submit cookie's.
+ */
+static void
+token_of(struct mod *m)
+{
+	signed_in_token(m->cookie, m->csrf, sizeof(m->csrf));
+	if (strlen(m->csrf) != 64 || strcmp(m->csrf, CSRF) == 0)
+		fail_msg("the session's token is %s", m->csrf);
+}
 
 /* A signed-in moderator: an account and a live session. */
 static void
@@ -42,6 +55,7 @@ make_mod(struct mod *m, const char *who)
 	    " now() + interval '1 hour')", 2, p));
 	snprintf(m->cookie, sizeof(m->cookie), "Cookie: signpost_session=%s; "
 	    "signpost_csrf=" CSRF, tok);
+	token_of(m);
 }
 
 static const char *
@@ -128,7 +142,7 @@ mod_post(const struct mod *m, const char *path, const char *body)
 	const char *const	 h[] = { m->cookie,
 	    "Content-Type: application/x-www-form-urlencoded", NULL };
 
-	snprintf(full, sizeof(full), "csrf=" CSRF "%s%s",
+	snprintf(full, sizeof(full), "csrf=%s%s%s", m->csrf,
 	    body[0] != '\0' ? "&" : "", body);
 	(void)http_do(&r, "POST", path, full, strlen(full), h);
 	return (r);
@@ -199,6 +213,25 @@ test_admin_post_without_csrf_token_is_refused(void **state)
 	(void)http_do(&r, "POST", path, "version=1", 9, hh);
 	assert_status(&r, 403);
 	resp_free(&r);
+	/*
+	 * Signed in, the double-submit pair (cookie and field alike) is not
+	 * enough: the token must be the session's own.
+	 */
+	(void)http_do(&r, "POST", path, "csrf=" CSRF "&version=1",
+	    strlen("csrf=" CSRF "&version=1"), hh);
+	assert_status(&r, 403);
+	resp_free(&r);
+	/* Nor is another moderator's session token. */
+	{
+		struct mod	o;
+		char		body[128];
+
+		make_mod(&o, "csrf-other");
+		snprintf(body, sizeof(body), "csrf=%s&version=1", o.csrf);
+		(void)http_do(&r, "POST", path, body, strlen(body), hh);
+		assert_status(&r, 403);
+		resp_free(&r);
+	}
 	one("SELECT status FROM submission WHERE id = $1", id, NULL, st,
 	    sizeof(st));
 	assert_string_equal(st, "pending");
@@ -243,7 +276,8 @@ test_admin_queue_counts_and_escapes_names(void **state)
 	/* Who is signed in, and the way out (with its token). */
 	assert_true(contains(r.body, m.email));
 	assert_true(contains(r.body, "action=\"/admin/logout\""));
-	assert_true(contains(r.body, "name=\"csrf\" value=\"" CSRF "\""));
+	snprintf(want, sizeof(want), "name=\"csrf\" value=\"%s\"", m.csrf);
+	assert_true(contains(r.body, want));
 	assert_null(strstr(r.body, "<script>alert(1)"));
 	/* Oldest first: these two are the newest, on the last page. */
 	resp_free(&r);

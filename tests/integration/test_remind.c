@@ -615,26 +615,26 @@ static void
 decide(const char *sub, const char *reason)
 {
 	struct resp	 r;
-	char		 path[128], body[1024], cookie[400], sc[512];
+	char		 path[128], body[1024], cookie[400], tok[80];
 	char		*er;
-	const char	*h[3];
+	const char	*h[3], *tp;
 
 	r = get_signed_in("/admin");
 	assert_status(&r, 200);
-	/* The page sets a CSRF cookie when the session has none yet. */
-	if (resp_header(&r, "Set-Cookie", sc, sizeof(sc)) != 0)
-		fail_msg("no CSRF cookie from /admin:\n%s", r.headers);
+	/* A signed-in page's forms carry the session's own token. */
+	if ((tp = strstr(r.body, "name=\"csrf\" value=\"")) == NULL)
+		fail_msg("no form token on /admin:\n%.300s", r.body);
+	tp += strlen("name=\"csrf\" value=\"");
+	snprintf(tok, sizeof(tok), "%.*s", (int)strcspn(tp, "\""), tp);
 	resp_free(&r);
-	snprintf(cookie, sizeof(cookie), "%s; %.*s", session_cookie(),
-	    (int)strcspn(sc, ";"), sc);
+	snprintf(cookie, sizeof(cookie), "%s", session_cookie());
 	h[0] = "Content-Type: application/x-www-form-urlencoded";
 	h[1] = cookie;
 	h[2] = NULL;
 	snprintf(path, sizeof(path), "/admin/submissions/%s/%s", sub,
 	    reason == NULL ? "approve" : "reject");
 	er = curl_easy_escape(NULL, reason != NULL ? reason : "", 0);
-	snprintf(body, sizeof(body), "csrf=%.*s&version=1&reason=%s",
-	    (int)strcspn(strchr(sc, '=') + 1, ";"), strchr(sc, '=') + 1, er);
+	snprintf(body, sizeof(body), "csrf=%s&version=1&reason=%s", tok, er);
 	curl_free(er);
 	(void)http_do(&r, "POST", path, body, strlen(body), h);
 	if (r.status != 303)

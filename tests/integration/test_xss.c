@@ -221,6 +221,7 @@ shows(const struct resp *r, const char *what, const char *const *tags)
 
 struct mod {
 	char	cookie[256];
+	char	csrf[80];	/* the session's form token */
 };
 
 static void
@@ -244,6 +245,7 @@ make_mod(struct mod *m)
 	    " now() + interval '1 hour')", 2, p));
 	snprintf(m->cookie, sizeof(m->cookie), "Cookie: signpost_session=%s; "
 	    "signpost_csrf=" CSRF, tok);
+	signed_in_token(m->cookie, m->csrf, sizeof(m->csrf));
 }
 
 /* The hostile listing, submitted over HTTP, checked while pending, then
@@ -521,7 +523,7 @@ test_xss_reject_reason_is_escaped(void **state)
 	submit(token, sizeof(token), sub, sizeof(sub));
 	snprintf(path, sizeof(path), "/admin/submissions/%s/reject", sub);
 	body[0] = '\0';
-	add(body, sizeof(body), "csrf", CSRF);
+	add(body, sizeof(body), "csrf", m.csrf);
 	add(body, sizeof(body), "version", "1");
 	add(body, sizeof(body), "reason", "XR1 " P_CORE P_ICAL);
 	r = post(m.cookie, path, body, strlen(body), NULL);
