@@ -14,6 +14,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "ical.h"
+#include "import_postcodes.h"
 #include "listing.h"
 #include "log.h"
 #include "migrate.h"
@@ -31,6 +32,7 @@ app_register_statements(void)
 {
 	migrate_init();
 	postcode_init();
+	import_postcodes_init();
 	outbox_init();
 	notify_init();
 	demo_init();

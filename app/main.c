@@ -27,8 +27,8 @@
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
-#include "postcode.h"
-#include "practice.h"
+#include "import_postcodes.h"
+#include "import_practices.h"
 #include "remind.h"
 #include "route.h"
 
@@ -45,7 +45,7 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  serve                   serve HTTP (see conf/signpost.conf)\n"
 	    "  migrate                 apply the database migrations in sql/\n"
-	    "  import-postcodes FILE   load Code-Point Open CSV "
+	    "  import postcodes FILE   load Code-Point Open CSV "
 	    "(.csv or .csv.gz)\n"
 	    "  import practices FILE   load or update GP practices: an NHS ODS\n"
 	    "                          list (scotprac.csv) or a CSV with the\n"
@@ -162,7 +162,7 @@ fill_latlon(void)
 	char	err[512];
 	int	n;
 
-	if ((n = postcode_fill_latlon(err, sizeof(err))) == -1) {
+	if ((n = import_postcodes_fill_latlon(err, sizeof(err))) == -1) {
 		log_warn("postcodes: cannot give sectors their latitude and "
 		    "longitude: %s", err);
 		return (-1);
@@ -249,34 +249,36 @@ cmd_migrate(void)
 	return (0);
 }
 
+/*
+ * `signpost import KIND FILE`: every import by one command.  Each kind
+ * reports what it did and exits 1 when nothing was changed.
+ */
 static int
-cmd_import_practices(const char *file)
+cmd_import(const char *kind, const char *file)
 {
 	char	err[1024];
+	int	rc = 0;
 
 	need_database();
-	if (practice_import(file, stdout, err, sizeof(err)) == -1) {
-		log_warn("import practices: %s", err);
-		return (1);
+	if (strcmp(kind, "postcodes") == 0) {
+		init_geo();
+		if (import_postcodes(file, err, sizeof(err)) == -1) {
+			log_warn("import postcodes: %s", err);
+			rc = 1;
+		}
+		geo_thread_close();
+	} else if (strcmp(kind, "practices") == 0) {
+		if (import_practices(file, stdout, err, sizeof(err)) == -1) {
+			log_warn("import practices: %s", err);
+			rc = 1;
+		}
+	} else {
+		fprintf(stderr, "signpost: import: unknown kind %s (postcodes "
+		    "or practices)\n", kind);
+		rc = 2;
 	}
 	db_close();
-	return (0);
-}
-
-static int
-cmd_import_postcodes(const char *file)
-{
-	char	err[1024];
-
-	need_database();
-	init_geo();
-	if (postcode_import(file, err, sizeof(err)) == -1) {
-		log_warn("import-postcodes: %s", err);
-		return (1);
-	}
-	db_close();
-	geo_thread_close();
-	return (0);
+	return (rc);
 }
 
 int
@@ -358,14 +360,15 @@ main(int argc, char *argv[])
 		need_database();
 		return (cmd_user(argc, argv));
 	}
-	if (strcmp(cmd, "import") == 0 && argc == 3 &&
-	    strcmp(argv[1], "practices") == 0) {
+	if (strcmp(cmd, "import") == 0 && argc == 3) {
 		load_config(conf);
-		return (cmd_import_practices(argv[2]));
+		return (cmd_import(argv[1], argv[2]));
 	}
 	if (strcmp(cmd, "import-postcodes") == 0 && argc == 2) {
+		fprintf(stderr, "signpost: import-postcodes is the old name of "
+		    "`signpost import postcodes FILE`; it will go\n");
 		load_config(conf);
-		return (cmd_import_postcodes(argv[1]));
+		return (cmd_import("postcodes", argv[1]));
 	}
 	fprintf(stderr, "signpost: unknown command or wrong arguments: %s\n\n",
 	    cmd);

@@ -1,7 +1,8 @@
 /*
  * postcode: UK postcode parsing (any spacing and case) and look-up of
- * postcode, sector and district centroids, the Code-Point Open import, and
- * the /api/postcodes handler.  Parsing is pure and thread-safe.
+ * postcode, sector and district centroids.  Parsing is pure and
+ * thread-safe.  (The Code-Point Open import is import_postcodes.c, the
+ * /api/postcodes handler api.c.)
  */
 #ifndef POSTCODE_H
 #define POSTCODE_H

@@ -59,7 +59,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,	ANYONE,	"/",				page_search_home },
 	{ HTTP_GET,	ANYONE,	"/search",			page_search_results },
 	{ HTTP_GET,	API,	"/healthz",			api_healthz },
-	{ HTTP_GET,	API,	"/api/postcodes/{postcode}",	postcode_api_get },
+	{ HTTP_GET,	API,	"/api/postcodes/{postcode}",	api_postcode },
 	{ HTTP_GET,	API,	"/api/embed",			embed_api },
 	{ HTTP_GET,	FEED,	"/api",				feed_root },
 	{ HTTP_GET,	FEED,	"/api/",			feed_root },

@@ -178,6 +178,37 @@ test_practices_bad_files_change_nothing(void **state)
 	assert_string_equal(n1, n2);
 }
 
+/*
+ * One command for every import: an unknown kind is named and changes
+ * nothing; the old `import-postcodes` still works but says it is old,
+ * and a missing file changes no postcode.
+ */
+static void
+test_import_kinds_and_the_old_name(void **state)
+{
+	char	out[4096], before[32], after[32];
+	int	rc;
+
+	(void)state;
+	rc = run_signpost("import nonsense /dev/null", out, sizeof(out));
+	if (rc != 2 || strstr(out, "unknown kind nonsense") == NULL)
+		fail_msg("import nonsense: exit %d\n%s", rc, out);
+	sql_str("SELECT count(*) FROM postcode", 0, NULL, before,
+	    sizeof(before));
+	rc = run_signpost("import-postcodes /nonexistent/codepoint.csv", out,
+	    sizeof(out));
+	if (rc != 1 || strstr(out, "import-postcodes is the old name") ==
+	    NULL || strstr(out, "/nonexistent/codepoint.csv") == NULL)
+		fail_msg("import-postcodes: exit %d\n%s", rc, out);
+	rc = run_signpost("import postcodes /nonexistent/codepoint.csv", out,
+	    sizeof(out));
+	if (rc != 1 || strstr(out, "old name") != NULL)
+		fail_msg("import postcodes: exit %d\n%s", rc, out);
+	sql_str("SELECT count(*) FROM postcode", 0, NULL, after,
+	    sizeof(after));
+	assert_string_equal(before, after);
+}
+
 int
 main(void)
 {
@@ -187,6 +218,7 @@ main(void)
 		cmocka_unit_test(
 		    test_practices_ods_list_skips_closed_and_removes_them),
 		cmocka_unit_test(test_practices_bad_files_change_nothing),
+		cmocka_unit_test(test_import_kinds_and_the_old_name),
 	};
 
 	return (RUN_TESTS("practices", tests));

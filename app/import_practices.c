@@ -1,4 +1,4 @@
-/* GP practice import: see practice.h. */
+/* GP practice import: see import_practices.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 #include <zlib.h>
 
 #include "db.h"
-#include "practice.h"
+#include "import_practices.h"
 
 enum practice_format {
 	FORMAT_UNKNOWN,
@@ -107,7 +107,7 @@ dberr:
 }
 
 int
-practice_import(const char *path, FILE *report, char *err, size_t errlen)
+import_practices(const char *path, FILE *report, char *err, size_t errlen)
 {
 	struct db_result	*r = NULL;
 	gzFile			 f;
