@@ -21,6 +21,7 @@
 #include "page_admin.h"
 #include "page_service.h"
 #include "page_area.h"
+#include "page_review.h"
 #include "page_shortlist.h"
 #include "page_submit.h"
 #include "postcode.h"
@@ -46,6 +47,7 @@ app_register_statements(void)
 	listing_init();
 	page_submit_init();
 	remind_init();
+	page_review_init();
 	search_init();
 }
 

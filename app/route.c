@@ -29,12 +29,12 @@
 #include "page_admin.h"
 #include "page_area.h"
 #include "page_login.h"
+#include "page_review.h"
 #include "page_search.h"
 #include "page_service.h"
 #include "page_shortlist.h"
 #include "page_submit.h"
 #include "postcode.h"
-#include "remind.h"
 #include "reply.h"
 #include "route.h"
 
@@ -121,8 +121,8 @@ static const struct route routes[] = {
 	{ HTTP_POST,	CSRF,	"/admin/login",			page_admin_login_post },
 	{ HTTP_POST,	LOGIN | CSRF,	"/admin/logout",		page_admin_logout },
 	{ HTTP_GET,	LOGIN,	"/admin/whoami",		page_admin_whoami },
-	{ HTTP_GET,	LOGIN,	"/admin/review",		remind_page_review },
-	{ HTTP_GET,	LOGIN,	"/admin/outbox",		remind_page_outbox },
+	{ HTTP_GET,	LOGIN,	"/admin/review",		page_review },
+	{ HTTP_GET,	LOGIN,	"/admin/outbox",		page_outbox },
 };
 
 int
