@@ -25,6 +25,7 @@
 #include "geo.h"
 #include "outbox.h"
 #include "http.h"
+#include "http_server.h"
 #include "log.h"
 #include "migrate.h"
 #include "import_postcodes.h"

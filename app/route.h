@@ -9,6 +9,7 @@
 #define ROUTE_H
 
 #include "http.h"
+#include "http_server.h"
 
 struct http_request;
 struct http_kvlist;

@@ -8,7 +8,7 @@
  * that obeys its rules (range, UTF-8, no control characters).
  */
 /* fuzz-sources: app/http.c app/gzip.c app/buf.c app/config.c app/log.c */
-/* fuzz-pkgs: libmicrohttpd libcjson zlib */
+/* fuzz-pkgs: libcjson zlib */
 #include <assert.h>
 #include <math.h>
 #include <stddef.h>

@@ -9,7 +9,7 @@
  * split a header; a cleaned SMS line has no line breaks.
  */
 /* fuzz-sources: app/shortlist.c app/http.c app/gzip.c app/buf.c app/config.c app/log.c */
-/* fuzz-pkgs: libmicrohttpd libcjson zlib */
+/* fuzz-pkgs: libcjson zlib */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
