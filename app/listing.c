@@ -87,116 +87,249 @@ charity_ok(const char *v)
 	return (NULL);
 }
 
+/*
+ * The listing's fields: one row each, in the order of the form, the
+ * document and the drawing.  A row is the form's field (name, label,
+ * hint, limit, whether required) and where its value lives in the
+ * document (sql/011), how it is converted, the label it has on the
+ * drawing and in the diff (NULL: no line of its own), and the CHECK that
+ * guards it in the database with the message for it.  The form, the
+ * document both ways, the constraint messages and the drawing are all
+ * driven from here; what does not fit a row (the organisation picked or
+ * new, the ways in, a session's rule) has code of its own, marked OWN.
+ */
+enum lpart {
+	L_ORG,		/* document.organization */
+	L_SERVICE,	/* document.service */
+	L_VENUE,	/* document.venues[slot - 1] */
+	L_SESSION,	/* document.sessions[slot - 1] */
+	L_WALK,		/* document.walk, for a walking group */
+	L_TOP		/* the document itself */
+};
+
+enum lconv {
+	L_STR,		/* text; null when empty */
+	L_CHOICE,	/* text, drawn with its choice's label */
+	L_INT,		/* a whole number */
+	L_LIST,		/* comma-separated in the form, a sorted array */
+	L_YESNO,	/* a yes/no radio: true or false */
+	L_CHECK,	/* a checkbox: true when ticked, else false */
+	L_FLAG,		/* true, false or null, set by OWN code */
+	L_OWN		/* mapped by code of its own */
+};
+
+struct lfield {
+	struct form_field	 f;	/* f.name NULL: not in the form */
+	enum lpart		 part;
+	int			 slot;	/* venue or session number */
+	const char		*key;	/* in the document */
+	enum lconv		 conv;
+	const char		*shown;	/* "%d": the venue's number */
+	const char		*check;	/* CHECK constraint name */
+	const char		*check_msg;
+	const char		*join;	/* L_LIST: between items in the form */
+};
+
 #define TEXT(n, l, h, m)	{ .name = n, .label = l, .hint = h, \
 	.kind = FORM_TEXT, .max = m }
 #define AREA(n, l, h, m)	{ .name = n, .label = l, .hint = h, \
 	.kind = FORM_TEXTAREA, .max = m }
 
+#define ORG(fld, k, sh)		{ .f = fld, .part = L_ORG, .key = k, \
+	.shown = sh }
+#define SVC(fld, k, sh)		{ .f = fld, .part = L_SERVICE, .key = k, \
+	.shown = sh }
+#define WALK(fld, k, sh)	{ .f = fld, .part = L_WALK, .key = k, \
+	.shown = sh }
+#define CHECKED(c, m)		.check = c, .check_msg = m
+#define EMAIL_MSG	"Enter an email address like name@example.com"
+#define URL_MSG		"Enter a web address starting with https://"
+
 #define VENUE(n)							\
-	TEXT("v" #n "_name", "Name of the place", "For example "	\
-	    "&ldquo;Partick Burgh Hall&rdquo;.", 200),			\
-	TEXT("v" #n "_address", "Street address", NULL, 200),		\
-	TEXT("v" #n "_city", "Town or city", NULL, 100),		\
+	{ .f = TEXT("v" #n "_name", "Name of the place", "For example "	\
+	    "&ldquo;Partick Burgh Hall&rdquo;.", 200), .part = L_VENUE,	\
+	  .slot = n, .key = "name", .shown = "Venue %d",		\
+	  CHECKED("location_name_check", "Enter the name of the place, "\
+	    "or leave it empty") },					\
+	/* Drawn on the name's line. */					\
+	{ .f = TEXT("v" #n "_address", "Street address", NULL, 200),	\
+	  .part = L_VENUE, .slot = n, .key = "address",			\
+	  CHECKED("location_address_1_check", "Enter the street "	\
+	    "address, or leave it empty") },				\
+	{ .f = TEXT("v" #n "_city", "Town or city", NULL, 100),		\
+	  .part = L_VENUE, .slot = n, .key = "city",			\
+	  .shown = "Venue %d: town" },					\
 	/* Needed for every venue given (check_venue): not "optional". */ \
-	{ .name = "v" #n "_postcode", .label = "Postcode",		\
+	{ .f = { .name = "v" #n "_postcode", .label = "Postcode",	\
 	  .kind = FORM_POSTCODE, .no_optional = 1, .max = 10,		\
 	  .format_msg = "Enter a full postcode for venue " #n ", like "	\
-	  "G12 8QQ", .autocomplete = "postal-code" },			\
-	{ .name = "v" #n "_hide", .label = "Do not show the street "	\
-	  "address (for example, a meeting in a home)",			\
-	  .kind = FORM_CHECKBOX },					\
-	AREA("v" #n "_access", "Accessibility", "Step-free entrance, "	\
-	    "accessible toilet, hearing loop, parking ...", 500)
+	  "G12 8QQ", .autocomplete = "postal-code" }, .part = L_VENUE,	\
+	  .slot = n, .key = "postcode", .shown = "Venue %d: postcode",	\
+	  CHECKED("location_postal_code_check", "Enter a postcode we "	\
+	    "know, like G12 8QQ") },					\
+	{ .f = { .name = "v" #n "_hide", .label = "Do not show the "	\
+	  "street address (for example, a meeting in a home)",		\
+	  .kind = FORM_CHECKBOX }, .part = L_VENUE, .slot = n,		\
+	  .key = "hide_address", .conv = L_CHECK,			\
+	  .shown = "Venue %d: address hidden" },			\
+	{ .f = AREA("v" #n "_access", "Accessibility", "Step-free "	\
+	    "entrance, accessible toilet, hearing loop, parking ...",	\
+	    500), .part = L_VENUE, .slot = n, .key = "accessibility",	\
+	  .shown = "Venue %d: accessibility" }
 
 /*
  * Where, how often, the day and the times are needed for every session
  * given (check_session): not marked "optional".  Every message names its
- * session: the summary lists several sessions' errors together.
+ * session: the summary lists several sessions' errors together.  A
+ * session is one rule in the document (session_json, load_session) and
+ * one line on the drawing (session_text).
  */
 #define SESSION(n)							\
-	{ .name = "s" #n "_venue", .label = "Where", .kind = FORM_SELECT, \
-	  .choices = venue_nums, .no_optional = 1 },			\
-	{ .name = "s" #n "_pattern", .label = "How often",		\
+	{ .f = { .name = "s" #n "_venue", .label = "Where",		\
+	  .kind = FORM_SELECT, .choices = venue_nums, .no_optional = 1 }, \
+	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	{ .f = { .name = "s" #n "_pattern", .label = "How often",	\
 	  .kind = FORM_SELECT, .choices = patterns, .no_optional = 1 },	\
-	{ .name = "s" #n "_week", .label = "Which week of the month",	\
-	  .hint = "Only for &ldquo;once a month, on the nth day&rdquo;.", \
-	  .kind = FORM_SELECT, .choices = weeks },			\
-	{ .name = "s" #n "_day", .label = "Day", .kind = FORM_SELECT,	\
-	  .choices = days, .no_optional = 1 },				\
-	{ .name = "s" #n "_start", .label = "Starts at",		\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	{ .f = { .name = "s" #n "_week", .label = "Which week of the "	\
+	  "month", .hint = "Only for &ldquo;once a month, on the nth "	\
+	  "day&rdquo;.", .kind = FORM_SELECT, .choices = weeks },	\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	{ .f = { .name = "s" #n "_day", .label = "Day",			\
+	  .kind = FORM_SELECT, .choices = days, .no_optional = 1 },	\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	{ .f = { .name = "s" #n "_start", .label = "Starts at",	\
 	  .hint = "24-hour clock, like 10:30 or 14:00.",		\
 	  .kind = FORM_TIME, .no_optional = 1,				\
 	  .format_msg = "Session " #n ": enter the start time like "	\
-	  "10:30" },							\
-	{ .name = "s" #n "_end", .label = "Ends at", .kind = FORM_TIME,	\
-	  .hint = "24-hour clock, like 12:00.", .no_optional = 1,	\
-	  .format_msg = "Session " #n ": enter the end time like 12:00" }, \
-	{ .name = "s" #n "_from", .label = "Runs from", .hint =		\
+	  "10:30" }, .part = L_SESSION, .slot = n, .conv = L_OWN },	\
+	{ .f = { .name = "s" #n "_end", .label = "Ends at",		\
+	  .kind = FORM_TIME, .hint = "24-hour clock, like 12:00.",	\
+	  .no_optional = 1, .format_msg = "Session " #n ": enter the "	\
+	  "end time like 12:00" }, .part = L_SESSION, .slot = n,	\
+	  .conv = L_OWN, CHECKED("schedule_times_check", "The end time "\
+	    "must be after the start time") },				\
+	{ .f = { .name = "s" #n "_from", .label = "Runs from", .hint =	\
 	  "A date like 2027-04-01. Needed for every two weeks: the date " \
 	  "of one session.", .kind = FORM_DATE,				\
 	  .format_msg = "Session " #n ": enter a date like 2027-04-01" }, \
-	{ .name = "s" #n "_to", .label = "Runs until", .hint = "For a "	\
-	  "season only.", .kind = FORM_DATE,				\
-	  .format_msg = "Session " #n ": enter a date like 2027-09-30" }
+	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	{ .f = { .name = "s" #n "_to", .label = "Runs until", .hint =	\
+	  "For a season only.", .kind = FORM_DATE,			\
+	  .format_msg = "Session " #n ": enter a date like 2027-09-30" }, \
+	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
+	  CHECKED("schedule_valid_check", "The last date must be on or "\
+	    "after the first") }
 
-static const struct form_field fields[] = {
-	{ .name = "org_id", .label = "Organisation", .kind = FORM_HIDDEN,
-	  .max = 36 },
-	{ .name = "org_name", .label = "Name of the organisation",
+static const struct lfield rows[] = {
+	/* OWN: an id picked from the list, or "new" (check_org). */
+	{ .f = { .name = "org_id", .label = "Organisation",
+	  .kind = FORM_HIDDEN, .max = 36 }, .part = L_ORG, .key = "id",
+	  .conv = L_OWN },
+	{ .f = { .name = "org_name", .label = "Name of the organisation",
 	  .hint = "The group, charity or club that runs it.",
 	  .kind = FORM_TEXT, .required = 1, .max = 200,
 	  .required_msg = "Enter the name of the organisation" },
-	AREA("org_description", "About the organisation", NULL, 1000),
-	{ .name = "org_website", .label = "Organisation's website",
+	  .part = L_ORG, .key = "name", .shown = "Organisation",
+	  CHECKED("organization_name_check",
+	    "Enter the name of the organisation") },
+	ORG(AREA("org_description", "About the organisation", NULL, 1000),
+	    "description", "About the organisation"),
+	{ .f = { .name = "org_website", .label = "Organisation's website",
 	  .kind = FORM_URL, .max = 2048, .format_msg = "Enter a web address "
 	  "starting with https://, like https://example.org" },
-	{ .name = "org_email", .label = "Organisation's email",
-	  .kind = FORM_EMAIL, .max = 254, .format_msg = "Enter an email "
-	  "address like name@example.com" },
-	{ .name = "org_phone", .label = "Organisation's phone",
+	  .part = L_ORG, .key = "website", .shown = "Organisation's website",
+	  CHECKED("organization_website_check", URL_MSG) },
+	{ .f = { .name = "org_email", .label = "Organisation's email",
+	  .kind = FORM_EMAIL, .max = 254, .format_msg = EMAIL_MSG },
+	  .part = L_ORG, .key = "email", .shown = "Organisation's email",
+	  CHECKED("organization_email_check", EMAIL_MSG) },
+	{ .f = { .name = "org_phone", .label = "Organisation's phone",
 	  .kind = FORM_PHONE, .max = 30, .format_msg = "Enter a phone number "
-	  "like 0141 287 2999" },
-	{ .name = "org_charity", .label = "Charity number",
+	  "like 0141 287 2999" }, .part = L_ORG, .key = "phone",
+	  .shown = "Organisation's phone" },
+	{ .f = { .name = "org_charity", .label = "Charity number",
 	  .kind = FORM_TEXT, .max = 10, .validate = charity_ok },
+	  .part = L_ORG, .key = "charity_number", .shown = "Charity number",
+	  CHECKED("organization_charity_number_check",
+	    "Enter a charity number like SC012345") },
 
-	{ .name = "name", .label = "Name of the service or group",
+	{ .f = { .name = "name", .label = "Name of the service or group",
 	  .kind = FORM_TEXT, .required = 1, .max = 200,
 	  .required_msg = "Enter the name of the service or group" },
-	{ .name = "kind", .label = "What is it?", .kind = FORM_RADIO,
+	  .part = L_SERVICE, .key = "name", .shown = "Name",
+	  CHECKED("service_name_check",
+	    "Enter the name of the service or group") },
+	{ .f = { .name = "kind", .label = "What is it?", .kind = FORM_RADIO,
 	  .required = 1, .choices = kinds,
 	  .required_msg = "Choose what kind of listing it is" },
-	{ .name = "description", .label = "What happens there",
+	  .part = L_SERVICE, .key = "kind", .conv = L_CHOICE,
+	  .shown = "Kind" },
+	{ .f = { .name = "description", .label = "What happens there",
 	  .hint = "What people do, and what they can expect on their first "
 	  "visit. Up to 2,000 characters.", .kind = FORM_TEXTAREA,
 	  .required = 1, .max = 2000,
 	  .required_msg = "Describe what happens there" },
-	{ .name = "category", .label = "Categories",
+	  .part = L_SERVICE, .key = "description", .shown = "Description",
+	  CHECKED("service_description_check",
+	    "Describe what happens there") },
+	{ .f = { .name = "category", .label = "Categories",
 	  .hint = "Choose all that fit: people find it under these.",
-	  .kind = FORM_CHECKBOXES },
-	AREA("eligibility", "Who it is for", "For example &ldquo;adults "
+	  .kind = FORM_CHECKBOXES }, .part = L_SERVICE,
+	  .key = "categories", .conv = L_LIST, .shown = "Categories",
+	  .join = "," },
+	SVC(AREA("eligibility", "Who it is for", "For example &ldquo;adults "
 	    "with long-term conditions&rdquo;, &ldquo;carers&rdquo;.", 500),
-	{ .name = "min_age", .label = "Youngest age", .kind = FORM_INT,
-	  .min_value = 0, .max_value = 130 },
-	{ .name = "max_age", .label = "Oldest age", .kind = FORM_INT,
-	  .min_value = 0, .max_value = 130 },
-	{ .name = "free", .label = "Is it free?", .kind = FORM_RADIO,
+	    "eligibility", "Who it is for"),
+	{ .f = { .name = "min_age", .label = "Youngest age",
+	  .kind = FORM_INT, .min_value = 0, .max_value = 130 },
+	  .part = L_SERVICE, .key = "minimum_age", .conv = L_INT,
+	  .shown = "Youngest age" },
+	{ .f = { .name = "max_age", .label = "Oldest age", .kind = FORM_INT,
+	  .min_value = 0, .max_value = 130 }, .part = L_SERVICE,
+	  .key = "maximum_age", .conv = L_INT, .shown = "Oldest age",
+	  CHECKED("service_age_range_check", "The oldest age must be the "
+	    "same as or more than the youngest") },
+	{ .f = { .name = "free", .label = "Is it free?", .kind = FORM_RADIO,
 	  .required = 1, .choices = yes_no,
 	  .required_msg = "Say whether it is free" },
-	TEXT("cost", "What it costs", "For example &ldquo;&pound;2 a session, "
-	    "tea included&rdquo;.", 300),
-	{ .name = "access", .label = "How people get in",
+	  .part = L_SERVICE, .key = "is_free", .conv = L_YESNO,
+	  .shown = "Free" },
+	SVC(TEXT("cost", "What it costs", "For example &ldquo;&pound;2 a "
+	    "session, tea included&rdquo;.", 300), "cost", "Cost"),
+	/* OWN: four boxes, the four flags below (access_flags). */
+	{ .f = { .name = "access", .label = "How people get in",
 	  .kind = FORM_CHECKBOXES, .choices = ways_in },
-	AREA("referral", "How to get in, in your words", NULL, 500),
-	{ .name = "email", .label = "Email for enquiries", .kind = FORM_EMAIL,
-	  .max = 254, .format_msg = "Enter an email address like "
-	  "name@example.com" },
-	{ .name = "phone", .label = "Phone for enquiries", .kind = FORM_PHONE,
-	  .max = 30, .format_msg = "Enter a phone number like 0141 287 2999" },
-	{ .name = "website", .label = "Web page", .kind = FORM_URL,
+	  .part = L_SERVICE, .conv = L_OWN },
+	{ .part = L_SERVICE, .key = "self_referral", .conv = L_FLAG,
+	  .shown = "Self-referral" },
+	{ .part = L_SERVICE, .key = "professional_referral", .conv = L_FLAG,
+	  .shown = "Professional referral" },
+	{ .part = L_SERVICE, .key = "drop_in", .conv = L_FLAG,
+	  .shown = "Drop-in" },
+	{ .part = L_SERVICE, .key = "booking_required", .conv = L_FLAG,
+	  .shown = "Booking needed" },
+	SVC(AREA("referral", "How to get in, in your words", NULL, 500),
+	    "referral", "How to get in"),
+	{ .f = { .name = "email", .label = "Email for enquiries",
+	  .kind = FORM_EMAIL, .max = 254, .format_msg = EMAIL_MSG },
+	  .part = L_SERVICE, .key = "email", .shown = "Email",
+	  CHECKED("service_email_check", EMAIL_MSG) },
+	{ .f = { .name = "phone", .label = "Phone for enquiries",
+	  .kind = FORM_PHONE, .max = 30, .format_msg = "Enter a phone number "
+	  "like 0141 287 2999" }, .part = L_SERVICE, .key = "phone",
+	  .shown = "Phone", CHECKED("phone_number_check",
+	    "Enter a phone number like 0141 287 2999") },
+	{ .f = { .name = "website", .label = "Web page", .kind = FORM_URL,
 	  .max = 2048, .format_msg = "Enter a web address starting with "
-	  "https://, like https://example.org" },
-	TEXT("languages", "Languages", "Separate them with commas, for "
-	    "example &ldquo;English, Polish, BSL&rdquo;.", 200),
+	  "https://, like https://example.org" }, .part = L_SERVICE,
+	  .key = "website", .shown = "Web page",
+	  CHECKED("service_url_check", URL_MSG) },
+	{ .f = TEXT("languages", "Languages", "Separate them with commas, "
+	    "for example &ldquo;English, Polish, BSL&rdquo;.", 200),
+	  .part = L_SERVICE, .key = "languages", .conv = L_LIST,
+	  .shown = "Languages", .join = ", ",
+	  CHECKED("language_name_check", "Separate languages with commas") },
 
 	VENUE(1),
 	VENUE(2),
@@ -205,45 +338,70 @@ static const struct form_field fields[] = {
 	SESSION(3),
 	SESSION(4),
 
-	{ .name = "walk_grade", .label = "How hard is the walk?",
-	  .kind = FORM_RADIO, .choices = grades },
-	{ .name = "walk_length", .label = "Length in km", .kind = FORM_DECIMAL,
-	  .min_value = 0, .max_value = 100, .max = 6,
+	{ .f = { .name = "walk_grade", .label = "How hard is the walk?",
+	  .kind = FORM_RADIO, .choices = grades }, .part = L_WALK,
+	  .key = "grade", .conv = L_CHOICE, .shown = "Walk grade",
+	  CHECKED("walk_detail_grade_check", "Choose how hard the walk is") },
+	{ .f = { .name = "walk_length", .label = "Length in km",
+	  .kind = FORM_DECIMAL, .min_value = 0, .max_value = 100, .max = 6,
 	  .format_msg = "Enter the length in km, like 3.5" },
-	{ .name = "walk_duration", .label = "Duration in minutes",
+	  .part = L_WALK, .key = "length_km", .shown = "Walk length (km)",
+	  CHECKED("walk_detail_length_km_check",
+	    "Enter the length in km, like 3.5") },
+	{ .f = { .name = "walk_duration", .label = "Duration in minutes",
 	  .kind = FORM_INT, .min_value = 5, .max_value = 1440 },
-	TEXT("walk_terrain", "Paths and terrain", "For example &ldquo;park "
-	    "paths, one gentle slope&rdquo;.", 300),
-	TEXT("walk_meeting", "Where to meet", "For example &ldquo;at the "
-	    "main gate&rdquo;.", 300),
+	  .part = L_WALK, .key = "duration_minutes", .conv = L_INT,
+	  .shown = "Walk duration (minutes)",
+	  CHECKED("walk_detail_duration_minutes_check",
+	    "Enter the duration in minutes") },
+	WALK(TEXT("walk_terrain", "Paths and terrain", "For example "
+	    "&ldquo;park paths, one gentle slope&rdquo;.", 300), "terrain",
+	    "Paths and terrain"),
+	WALK(TEXT("walk_meeting", "Where to meet", "For example &ldquo;at "
+	    "the main gate&rdquo;.", 300), "meeting_point", "Where to meet"),
 
-	{ .name = "contact_email", .label = "Your email",
+	{ .f = { .name = "contact_email", .label = "Your email",
 	  .hint = "Not published. We send the private link to change the "
 	  "listing here, and a yearly reminder to check it.",
 	  .kind = FORM_EMAIL, .required = 1, .max = 254,
 	  .autocomplete = "email",
 	  .required_msg = "Enter your email address, so that you can keep "
-	  "the listing up to date",
-	  .format_msg = "Enter an email address like name@example.com" },
+	  "the listing up to date", .format_msg = EMAIL_MSG },
+	  .part = L_TOP, .key = "contact_email",
+	  .shown = "Contact for reminders (not published)",
+	  CHECKED("service_review_email_check", EMAIL_MSG) },
 };
 
-#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+#define NROWS	(sizeof(rows) / sizeof(rows[0]))
 
-static const char *const vkeys[] = { "name", "address", "city",
-    "postcode", "hide", "access" };
-static const char *const skeys[] = { "venue", "pattern", "week", "day",
-    "start", "end", "from", "to" };
+/* The form's fields: the rows that have one, in order (listing_init). */
+static struct form_field	fields[NROWS];
+static size_t			nfields;
+
+static pthread_once_t	fields_once = PTHREAD_ONCE_INIT;
+
+static void
+fields_make(void)
+{
+	size_t	i;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].f.name != NULL)
+			fields[nfields++] = rows[i].f;
+}
 
 void
 listing_init(void)
 {
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+	(void)pthread_once(&fields_once, fields_make);
 }
 
 void
 listing_form_init(struct form *f)
 {
-	form_init(f, fields, NFIELDS);
+	(void)pthread_once(&fields_once, fields_make);
+	form_init(f, fields, nfields);
 }
 
 static const char *
@@ -277,17 +435,19 @@ slot_fail(struct form *f, char c, int n, const char *key, const char *msg)
 static int
 slot_used(const struct form *f, char c, int n)
 {
-	const char *const	*keys = c == 'v' ? vkeys : skeys;
-	size_t			 i, nk = c == 'v' ? 6 : 8;
-	char			 name[32];
-	int			 k;
+	enum lpart	part = c == 'v' ? L_VENUE : L_SESSION;
+	size_t		i;
+	int		k;
 
-	for (i = 0; i < nk; i++) {
-		/* A venue picked from the list says nothing by itself. */
-		if (c == 's' && strcmp(keys[i], "venue") == 0)
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].part != part || rows[i].slot != n)
 			continue;
-		snprintf(name, sizeof(name), "%c%d_%s", c, n, keys[i]);
-		if ((k = form_index(f, name)) != -1 && (f->raw[k] != NULL &&
+		/* A venue picked from the list says nothing by itself. */
+		if (part == L_SESSION && strstr(rows[i].f.name, "_venue") !=
+		    NULL)
+			continue;
+		if ((k = form_index(f, rows[i].f.name)) != -1 &&
+		    (f->raw[k] != NULL &&
 		    f->raw[k][strspn(f->raw[k], " \t\r\n")] != '\0'))
 			return (1);
 	}
@@ -610,11 +770,80 @@ session_json(const struct form *f, int n)
 }
 
 
+/* A row's value from the form into its object. */
+static void
+put_row(cJSON *o, const struct lfield *r, const struct form *f)
+{
+	const char	*v = r->f.name != NULL ? form_value(f, r->f.name) : NULL;
+
+	switch (r->conv) {
+	case L_STR:
+	case L_CHOICE:
+		put_str(o, r->key, v);
+		break;
+	case L_INT:
+		put_int(o, r->key, v);
+		break;
+	case L_LIST:
+		cJSON_AddItemToObject(o, r->key, list(v, ","));
+		break;
+	case L_YESNO:
+		cJSON_AddBoolToObject(o, r->key, form_checked(f, r->f.name,
+		    "yes"));
+		break;
+	case L_CHECK:
+		cJSON_AddBoolToObject(o, r->key, v != NULL);
+		break;
+	case L_FLAG:
+	case L_OWN:
+		break;
+	}
+}
+
+/*
+ * The ways in: a ticked box says yes; an unticked one says nothing
+ * (null, "not known"), except that booking and drop-in answer each other.
+ */
+static void
+access_flags(cJSON *s, const struct form *f)
+{
+	int	drop = form_checked(f, "access", "drop_in");
+	int	book = form_checked(f, "access", "booking");
+
+	put_flag(s, "self_referral", form_checked(f, "access",
+	    "self_referral"), 1);
+	put_flag(s, "professional_referral", form_checked(f, "access",
+	    "professional_referral"), 1);
+	put_flag(s, "drop_in", drop || book, drop);
+	put_flag(s, "booking_required", book || drop, book);
+}
+
+/* The rows of one part (and slot) into o, OWN ones by their code. */
+static void
+put_part(cJSON *o, enum lpart part, int slot, const struct form *f)
+{
+	const char	*id;
+	size_t		 i;
+
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].part != part || rows[i].slot != slot)
+			continue;
+		if (rows[i].conv != L_OWN)
+			put_row(o, &rows[i], f);
+		else if (strcmp(rows[i].f.name, "org_id") == 0) {
+			id = form_value(f, "org_id");
+			put_str(o, "id", id != NULL && strcmp(id, "new") != 0 ?
+			    id : NULL);
+		} else if (strcmp(rows[i].f.name, "access") == 0)
+			access_flags(o, f);
+	}
+}
+
 char *
 listing_form_document(const struct form *f)
 {
 	cJSON		*d, *o, *s, *a, *w, *ss;
-	const char	*id = form_value(f, "org_id"), *kind;
+	const char	*kind = form_value(f, "kind");
 	char		*out = NULL;
 	int		 n;
 
@@ -624,46 +853,8 @@ listing_form_document(const struct form *f)
 	s = cJSON_AddObjectToObject(d, "service");
 	if (o == NULL || s == NULL)
 		goto out;
-	put_str(o, "id", id != NULL && strcmp(id, "new") != 0 ? id : NULL);
-	put_str(o, "name", form_value(f, "org_name"));
-	put_str(o, "description", form_value(f, "org_description"));
-	put_str(o, "website", form_value(f, "org_website"));
-	put_str(o, "email", form_value(f, "org_email"));
-	put_str(o, "phone", form_value(f, "org_phone"));
-	put_str(o, "charity_number", form_value(f, "org_charity"));
-
-	kind = form_value(f, "kind");
-	put_str(s, "name", form_value(f, "name"));
-	put_str(s, "kind", kind);
-	put_str(s, "description", form_value(f, "description"));
-	cJSON_AddItemToObject(s, "categories",
-	    list(form_value(f, "category"), ","));
-	put_str(s, "eligibility", form_value(f, "eligibility"));
-	put_int(s, "minimum_age", form_value(f, "min_age"));
-	put_int(s, "maximum_age", form_value(f, "max_age"));
-	cJSON_AddBoolToObject(s, "is_free", form_checked(f, "free", "yes"));
-	put_str(s, "cost", form_value(f, "cost"));
-	/*
-	 * A ticked box says yes; an unticked one says nothing (null, "not
-	 * known"), except that booking and drop-in answer each other.
-	 */
-	put_flag(s, "self_referral", form_checked(f, "access",
-	    "self_referral"), 1);
-	put_flag(s, "professional_referral", form_checked(f, "access",
-	    "professional_referral"), 1);
-	put_flag(s, "drop_in", form_checked(f, "access", "drop_in") ||
-	    form_checked(f, "access", "booking"),
-	    form_checked(f, "access", "drop_in"));
-	put_flag(s, "booking_required", form_checked(f, "access", "booking") ||
-	    form_checked(f, "access", "drop_in"),
-	    form_checked(f, "access", "booking"));
-	put_str(s, "referral", form_value(f, "referral"));
-	put_str(s, "email", form_value(f, "email"));
-	put_str(s, "phone", form_value(f, "phone"));
-	put_str(s, "website", form_value(f, "website"));
-	cJSON_AddItemToObject(s, "languages",
-	    list(form_value(f, "languages"), ","));
-
+	put_part(o, L_ORG, 0, f);
+	put_part(s, L_SERVICE, 0, f);
 	if ((a = cJSON_AddArrayToObject(d, "venues")) == NULL)
 		goto out;
 	for (n = 1; n <= LISTING_VENUES; n++) {
@@ -671,13 +862,7 @@ listing_form_document(const struct form *f)
 			continue;
 		if ((w = cJSON_CreateObject()) == NULL)
 			goto out;
-		put_str(w, "name", slot(f, 'v', n, "name"));
-		put_str(w, "address", slot(f, 'v', n, "address"));
-		put_str(w, "city", slot(f, 'v', n, "city"));
-		put_str(w, "postcode", slot(f, 'v', n, "postcode"));
-		cJSON_AddBoolToObject(w, "hide_address",
-		    slot(f, 'v', n, "hide") != NULL);
-		put_str(w, "accessibility", slot(f, 'v', n, "access"));
+		put_part(w, L_VENUE, n, f);
 		cJSON_AddItemToArray(a, w);
 	}
 	if ((a = cJSON_AddArrayToObject(d, "sessions")) == NULL)
@@ -690,14 +875,10 @@ listing_form_document(const struct form *f)
 	if (kind != NULL && strcmp(kind, "walking_group") == 0) {
 		if ((w = cJSON_AddObjectToObject(d, "walk")) == NULL)
 			goto out;
-		put_str(w, "grade", form_value(f, "walk_grade"));
-		put_str(w, "length_km", form_value(f, "walk_length"));
-		put_int(w, "duration_minutes", form_value(f, "walk_duration"));
-		put_str(w, "terrain", form_value(f, "walk_terrain"));
-		put_str(w, "meeting_point", form_value(f, "walk_meeting"));
+		put_part(w, L_WALK, 0, f);
 	} else
 		cJSON_AddNullToObject(d, "walk");
-	put_str(d, "contact_email", form_value(f, "contact_email"));
+	put_part(d, L_TOP, 0, f);
 	out = cJSON_PrintUnformatted(d);
 out:
 	cJSON_Delete(d);
@@ -785,150 +966,125 @@ load_session(struct form *f, int n, const cJSON *x)
 	set_slot(f, 's', n, "to", jget(x, "valid_to", tmp, sizeof(tmp)));
 }
 
+/* A row's value from its object into the form. */
+static void
+get_row(struct form *f, const struct lfield *r, const cJSON *o,
+    struct buf *b)
+{
+	const char	*v;
+	char		 tmp[32];
+
+	switch (r->conv) {
+	case L_STR:
+	case L_CHOICE:
+	case L_INT:
+		if ((v = jget(o, r->key, tmp, sizeof(tmp))) != NULL)
+			form_set(f, r->f.name, v);
+		break;
+	case L_LIST:
+		join(b, cJSON_GetObjectItemCaseSensitive(o, r->key), r->join);
+		if (b->len > 0)
+			form_set(f, r->f.name, buf_cstr(b));
+		break;
+	case L_YESNO:
+		form_set(f, r->f.name, jtrue(o, r->key) ? "yes" : "no");
+		break;
+	case L_CHECK:
+		if (jtrue(o, r->key))
+			form_set(f, r->f.name, "yes");
+		break;
+	case L_FLAG:
+	case L_OWN:
+		break;
+	}
+}
+
+/* The ways in, from the four flags into the four boxes. */
+static void
+load_access(struct form *f, const cJSON *s, struct buf *b)
+{
+	buf_reset(b);
+	if (jtrue(s, "self_referral"))
+		buf_puts(b, "self_referral,");
+	if (jtrue(s, "professional_referral"))
+		buf_puts(b, "professional_referral,");
+	if (jtrue(s, "drop_in"))
+		buf_puts(b, "drop_in,");
+	if (jtrue(s, "booking_required"))
+		buf_puts(b, "booking,");
+	if (b->len > 0) {
+		b->data[--b->len] = '\0';
+		form_set(f, "access", buf_cstr(b));
+	}
+}
+
+static void
+get_part(struct form *f, enum lpart part, int slot, const cJSON *o,
+    struct buf *b)
+{
+	char	tmp[40];
+	size_t	i;
+
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].part != part || rows[i].slot != slot)
+			continue;
+		if (rows[i].conv != L_OWN)
+			get_row(f, &rows[i], o, b);
+		else if (strcmp(rows[i].f.name, "org_id") == 0) {
+			/* No id but a name: the group said it is new (or
+			 * nothing like it was listed); not asked again. */
+			if (jget(o, "id", tmp, sizeof(tmp)) != NULL)
+				form_set(f, "org_id", jget(o, "id", tmp,
+				    sizeof(tmp)));
+			else if (jget(o, "name", tmp, sizeof(tmp)) != NULL)
+				form_set(f, "org_id", "new");
+		} else if (strcmp(rows[i].f.name, "access") == 0)
+			load_access(f, o, b);
+	}
+}
+
 int
 listing_form_load(struct form *f, const char *doc)
 {
-	static const char *const omap[][2] = { { "id", "org_id" },
-	    { "name", "org_name" }, { "description", "org_description" },
-	    { "website", "org_website" }, { "email", "org_email" },
-	    { "phone", "org_phone" }, { "charity_number", "org_charity" } };
-	static const char *const smap[][2] = { { "name", "name" },
-	    { "kind", "kind" }, { "description", "description" },
-	    { "eligibility", "eligibility" }, { "minimum_age", "min_age" },
-	    { "maximum_age", "max_age" }, { "cost", "cost" },
-	    { "referral", "referral" }, { "email", "email" },
-	    { "phone", "phone" }, { "website", "website" } };
-	const cJSON	*o, *s, *x, *w;
+	const cJSON	*x, *w;
 	cJSON		*d;
 	struct buf	 b;
-	char		 tmp[32];
-	size_t		 i;
 	int		 n;
 
 	if ((d = cJSON_Parse(doc)) == NULL)
 		return (-1);
 	buf_init(&b);
-	o = cJSON_GetObjectItemCaseSensitive(d, "organization");
-	s = cJSON_GetObjectItemCaseSensitive(d, "service");
-	for (i = 0; i < sizeof(omap) / sizeof(omap[0]); i++)
-		form_set(f, omap[i][1], jget(o, omap[i][0], tmp, sizeof(tmp)));
-	/* No id but a name: the group said it is new (or nothing like it
-	 * was listed); it is not asked again. */
-	if (jget(o, "id", tmp, sizeof(tmp)) == NULL &&
-	    jget(o, "name", tmp, sizeof(tmp)) != NULL)
-		form_set(f, "org_id", "new");
-	for (i = 0; i < sizeof(smap) / sizeof(smap[0]); i++)
-		form_set(f, smap[i][1], jget(s, smap[i][0], tmp, sizeof(tmp)));
-	form_set(f, "free", jtrue(s, "is_free") ? "yes" : "no");
-	join(&b, cJSON_GetObjectItemCaseSensitive(s, "categories"), ",");
-	if (b.len > 0)
-		form_set(f, "category", buf_cstr(&b));
-	join(&b, cJSON_GetObjectItemCaseSensitive(s, "languages"), ", ");
-	if (b.len > 0)
-		form_set(f, "languages", buf_cstr(&b));
-	buf_reset(&b);
-	if (jtrue(s, "self_referral"))
-		buf_puts(&b, "self_referral,");
-	if (jtrue(s, "professional_referral"))
-		buf_puts(&b, "professional_referral,");
-	if (jtrue(s, "drop_in"))
-		buf_puts(&b, "drop_in,");
-	if (jtrue(s, "booking_required"))
-		buf_puts(&b, "booking,");
-	if (b.len > 0) {
-		b.data[--b.len] = '\0';
-		form_set(f, "access", buf_cstr(&b));
-	}
+	get_part(f, L_ORG, 0, cJSON_GetObjectItemCaseSensitive(d,
+	    "organization"), &b);
+	get_part(f, L_SERVICE, 0, cJSON_GetObjectItemCaseSensitive(d,
+	    "service"), &b);
 	n = 0;
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "venues")) {
-		if (++n > LISTING_VENUES)
-			break;
-		set_slot(f, 'v', n, "name", jget(x, "name", tmp, sizeof(tmp)));
-		set_slot(f, 'v', n, "address", jget(x, "address", tmp,
-		    sizeof(tmp)));
-		set_slot(f, 'v', n, "city", jget(x, "city", tmp, sizeof(tmp)));
-		set_slot(f, 'v', n, "postcode", jget(x, "postcode", tmp,
-		    sizeof(tmp)));
-		if (jtrue(x, "hide_address"))
-			set_slot(f, 'v', n, "hide", "yes");
-		set_slot(f, 'v', n, "access", jget(x, "accessibility", tmp,
-		    sizeof(tmp)));
-	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "venues"))
+		if (++n <= LISTING_VENUES)
+			get_part(f, L_VENUE, n, x, &b);
 	n = 0;
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "sessions"))
 		if (++n <= LISTING_SESSIONS)
 			load_session(f, n, x);
 	w = cJSON_GetObjectItemCaseSensitive(d, "walk");
-	if (cJSON_IsObject(w)) {
-		form_set(f, "walk_grade", jget(w, "grade", tmp, sizeof(tmp)));
-		form_set(f, "walk_length", jget(w, "length_km", tmp,
-		    sizeof(tmp)));
-		form_set(f, "walk_duration", jget(w, "duration_minutes", tmp,
-		    sizeof(tmp)));
-		form_set(f, "walk_terrain", jget(w, "terrain", tmp,
-		    sizeof(tmp)));
-		form_set(f, "walk_meeting", jget(w, "meeting_point", tmp,
-		    sizeof(tmp)));
-	}
-	form_set(f, "contact_email", jget(d, "contact_email", tmp,
-	    sizeof(tmp)));
+	if (cJSON_IsObject(w))
+		get_part(f, L_WALK, 0, w, &b);
+	get_part(f, L_TOP, 0, d, &b);
 	cJSON_Delete(d);
 	buf_free(&b);
 	return (0);
 }
 
-/* Constraint names from sql/003 and sql/011, to the field they are about. */
+/* A CHECK from sql/003 and sql/011, to the row it guards. */
 void
 listing_form_constraint(struct form *f, const char *constraint)
 {
-	static const char *const map[][3] = {
-		{ "organization_name_check", "org_name",
-		  "Enter the name of the organisation" },
-		{ "organization_email_check", "org_email",
-		  "Enter an email address like name@example.com" },
-		{ "organization_website_check", "org_website",
-		  "Enter a web address starting with https://" },
-		{ "organization_charity_number_check", "org_charity",
-		  "Enter a charity number like SC012345" },
-		{ "service_name_check", "name",
-		  "Enter the name of the service or group" },
-		{ "service_description_check", "description",
-		  "Describe what happens there" },
-		{ "service_email_check", "email",
-		  "Enter an email address like name@example.com" },
-		{ "service_url_check", "website",
-		  "Enter a web address starting with https://" },
-		{ "service_age_range_check", "max_age",
-		  "The oldest age must be the same as or more than the "
-		  "youngest" },
-		{ "service_review_email_check", "contact_email",
-		  "Enter an email address like name@example.com" },
-		{ "phone_number_check", "phone",
-		  "Enter a phone number like 0141 287 2999" },
-		{ "location_postal_code_check", "v1_postcode",
-		  "Enter a postcode we know, like G12 8QQ" },
-		{ "location_address_1_check", "v1_address",
-		  "Enter the street address, or leave it empty" },
-		{ "location_name_check", "v1_name",
-		  "Enter the name of the place, or leave it empty" },
-		{ "schedule_times_check", "s1_end",
-		  "The end time must be after the start time" },
-		{ "schedule_valid_check", "s1_to",
-		  "The last date must be on or after the first" },
-		{ "walk_detail_length_km_check", "walk_length",
-		  "Enter the length in km, like 3.5" },
-		{ "walk_detail_duration_minutes_check", "walk_duration",
-		  "Enter the duration in minutes" },
-		{ "walk_detail_grade_check", "walk_grade",
-		  "Choose how hard the walk is" },
-		{ "language_name_check", "languages",
-		  "Separate languages with commas" },
-	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (constraint != NULL && strcmp(map[i][0], constraint) == 0) {
-			form_error(f, map[i][1], map[i][2]);
+	for (i = 0; i < NROWS; i++)
+		if (constraint != NULL && rows[i].check != NULL &&
+		    strcmp(rows[i].check, constraint) == 0) {
+			form_error(f, rows[i].f.name, rows[i].check_msg);
 			return;
 		}
 	log_warn("listing: constraint %s has no field",
@@ -1208,67 +1364,82 @@ session_text(struct buf *b, const cJSON *x)
 		buf_printf(b, ", until %s", v);
 }
 
+/* A row's line: label as the row shows it (n: the venue's number). */
+static void
+row_line(struct lines *l, const struct lfield *r, const cJSON *o, int n,
+    struct buf *b)
+{
+	const char	*a;
+	char		 label[64], tmp[32];
+
+	/* "Venue %d: town": the number put in by hand, not as a format. */
+	if ((a = strstr(r->shown, "%d")) != NULL)
+		snprintf(label, sizeof(label), "%.*s%d%s", (int)(a - r->shown),
+		    r->shown, n, a + 2);
+	else
+		snprintf(label, sizeof(label), "%s", r->shown);
+	switch (r->conv) {
+	case L_CHOICE:
+		add_line(l, label, choice_label(r->f.choices, jget(o, r->key,
+		    tmp, sizeof(tmp))));
+		break;
+	case L_LIST:
+		join(b, cJSON_GetObjectItemCaseSensitive(o, r->key), ", ");
+		add_line(l, label, buf_cstr(b));
+		break;
+	case L_YESNO:
+	case L_CHECK:
+	case L_FLAG:
+		flag_line(l, label, o, r->key);
+		break;
+	default:
+		if (r->part != L_VENUE || strcmp(r->key, "name") != 0) {
+			text_line(l, label, o, r->key);
+			break;
+		}
+		/* A venue's line is its name and street address. */
+		buf_reset(b);
+		buf_puts(b, or_empty(jget(o, "name", tmp, sizeof(tmp)), ""));
+		/* jget() returns strings as they are, not in tmp. */
+		if ((a = jget(o, "address", tmp, sizeof(tmp))) != NULL)
+			buf_printf(b, "%s%s", b->len > 0 ? ", " : "", a);
+		add_line(l, label, buf_cstr(b));
+		break;
+	}
+}
+
+/* The lines of a part; venues are drawn after venue 1's rows. */
+static void
+part_lines(struct lines *l, enum lpart part, const cJSON *o, int n,
+    struct buf *b)
+{
+	size_t	i;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].part == part && rows[i].shown != NULL &&
+		    rows[i].slot == (part == L_VENUE ? 1 : 0))
+			row_line(l, &rows[i], o, n, b);
+}
+
 static int
 flatten(const char *doc, struct lines *l)
 {
-	const cJSON	*o, *s, *x, *w;
+	const cJSON	*x, *w;
 	cJSON		*d;
 	struct buf	 b;
-	const char	*a;
-	char		 label[64], tmp[32];
+	char		 label[64];
 	int		 n;
 
 	if (doc == NULL || (d = cJSON_Parse(doc)) == NULL)
 		return (-1);
 	buf_init(&b);
-	o = cJSON_GetObjectItemCaseSensitive(d, "organization");
-	s = cJSON_GetObjectItemCaseSensitive(d, "service");
-	text_line(l, "Organisation", o, "name");
-	text_line(l, "About the organisation", o, "description");
-	text_line(l, "Organisation's website", o, "website");
-	text_line(l, "Organisation's email", o, "email");
-	text_line(l, "Organisation's phone", o, "phone");
-	text_line(l, "Charity number", o, "charity_number");
-	text_line(l, "Name", s, "name");
-	add_line(l, "Kind", choice_label(kinds, jget(s, "kind", tmp,
-	    sizeof(tmp))));
-	text_line(l, "Description", s, "description");
-	join(&b, cJSON_GetObjectItemCaseSensitive(s, "categories"), ", ");
-	add_line(l, "Categories", buf_cstr(&b));
-	text_line(l, "Who it is for", s, "eligibility");
-	text_line(l, "Youngest age", s, "minimum_age");
-	text_line(l, "Oldest age", s, "maximum_age");
-	flag_line(l, "Free", s, "is_free");
-	text_line(l, "Cost", s, "cost");
-	flag_line(l, "Self-referral", s, "self_referral");
-	flag_line(l, "Professional referral", s, "professional_referral");
-	flag_line(l, "Drop-in", s, "drop_in");
-	flag_line(l, "Booking needed", s, "booking_required");
-	text_line(l, "How to get in", s, "referral");
-	text_line(l, "Email", s, "email");
-	text_line(l, "Phone", s, "phone");
-	text_line(l, "Web page", s, "website");
-	join(&b, cJSON_GetObjectItemCaseSensitive(s, "languages"), ", ");
-	add_line(l, "Languages", buf_cstr(&b));
+	part_lines(l, L_ORG, cJSON_GetObjectItemCaseSensitive(d,
+	    "organization"), 0, &b);
+	part_lines(l, L_SERVICE, cJSON_GetObjectItemCaseSensitive(d,
+	    "service"), 0, &b);
 	n = 0;
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "venues")) {
-		n++;
-		snprintf(label, sizeof(label), "Venue %d", n);
-		buf_reset(&b);
-		buf_puts(&b, or_empty(jget(x, "name", tmp, sizeof(tmp)), ""));
-		/* jget() returns strings as they are, not in tmp. */
-		if ((a = jget(x, "address", tmp, sizeof(tmp))) != NULL)
-			buf_printf(&b, "%s%s", b.len > 0 ? ", " : "", a);
-		add_line(l, label, buf_cstr(&b));
-		snprintf(label, sizeof(label), "Venue %d: town", n);
-		text_line(l, label, x, "city");
-		snprintf(label, sizeof(label), "Venue %d: postcode", n);
-		text_line(l, label, x, "postcode");
-		snprintf(label, sizeof(label), "Venue %d: address hidden", n);
-		flag_line(l, label, x, "hide_address");
-		snprintf(label, sizeof(label), "Venue %d: accessibility", n);
-		text_line(l, label, x, "accessibility");
-	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "venues"))
+		part_lines(l, L_VENUE, x, ++n, &b);
 	n = 0;
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "sessions")) {
 		snprintf(label, sizeof(label), "Session %d", ++n);
@@ -1277,16 +1448,9 @@ flatten(const char *doc, struct lines *l)
 		add_line(l, label, buf_cstr(&b));
 	}
 	w = cJSON_GetObjectItemCaseSensitive(d, "walk");
-	if (cJSON_IsObject(w)) {
-		add_line(l, "Walk grade", choice_label(grades, jget(w, "grade",
-		    tmp, sizeof(tmp))));
-		text_line(l, "Walk length (km)", w, "length_km");
-		text_line(l, "Walk duration (minutes)", w, "duration_minutes");
-		text_line(l, "Paths and terrain", w, "terrain");
-		text_line(l, "Where to meet", w, "meeting_point");
-	}
-	text_line(l, "Contact for reminders (not published)", d,
-	    "contact_email");
+	if (cJSON_IsObject(w))
+		part_lines(l, L_WALK, w, 0, &b);
+	part_lines(l, L_TOP, d, 0, &b);
 	buf_free(&b);
 	cJSON_Delete(d);
 	return (0);

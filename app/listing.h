@@ -1,10 +1,11 @@
 /*
- * listing: a whole listing as people edit it.  One field table serves
- * /submit, the group's edit link and the moderators' edit page; a checked
- * form becomes the listing document of sql/011 (JSON text) and a document
- * becomes a form again.  It also draws a document as it will appear and
- * the field-by-field differences between two documents.  Thread-safe
- * after listing_init (called at start-up).
+ * listing: a whole listing as people edit it.  One table, a row per
+ * field, serves /submit, the group's edit link and the moderators' edit
+ * page; a checked form becomes the listing document of sql/011 (JSON
+ * text) and a document becomes a form again.  It also draws a document
+ * as it will appear and the field-by-field differences between two
+ * documents, and puts a CHECK violation's message on its field: all from
+ * the same table.  Thread-safe.
  */
 #ifndef LISTING_H
 #define LISTING_H
