@@ -14,6 +14,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "ical.h"
+#include "import_csv.h"
 #include "import_postcodes.h"
 #include "listing.h"
 #include "log.h"
@@ -34,6 +35,7 @@ app_register_statements(void)
 	migrate_init();
 	postcode_init();
 	import_postcodes_init();
+	import_csv_init();
 	outbox_init();
 	notify_init();
 	demo_init();

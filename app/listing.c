@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cJSON.h>
 
@@ -128,6 +129,10 @@ struct lfield {
 	const char		*check;	/* CHECK constraint name */
 	const char		*check_msg;
 	const char		*join;	/* L_LIST: between items in the form */
+	/* Its column in the CSV template (import_csv.c); NULL: none. */
+	const char		*csv;
+	/* Not needed in an import (no one to send the private link to). */
+	int			 import_optional;
 };
 
 #define TEXT(n, l, h, m)	{ .name = n, .label = l, .hint = h, \
@@ -135,12 +140,12 @@ struct lfield {
 #define AREA(n, l, h, m)	{ .name = n, .label = l, .hint = h, \
 	.kind = FORM_TEXTAREA, .max = m }
 
-#define ORG(fld, k, sh)		{ .f = fld, .part = L_ORG, .key = k, \
-	.shown = sh }
-#define SVC(fld, k, sh)		{ .f = fld, .part = L_SERVICE, .key = k, \
-	.shown = sh }
-#define WALK(fld, k, sh)	{ .f = fld, .part = L_WALK, .key = k, \
-	.shown = sh }
+#define ORG(fld, k, sh, c)	{ .f = fld, .part = L_ORG, .key = k, \
+	.shown = sh, .csv = c }
+#define SVC(fld, k, sh, c)	{ .f = fld, .part = L_SERVICE, .key = k, \
+	.shown = sh, .csv = c }
+#define WALK(fld, k, sh, c)	{ .f = fld, .part = L_WALK, .key = k, \
+	.shown = sh, .csv = c }
 #define CHECKED(c, m)		.check = c, .check_msg = m
 #define EMAIL_MSG	"Enter an email address like name@example.com"
 #define URL_MSG		"Enter a web address starting with https://"
@@ -149,15 +154,18 @@ struct lfield {
 	{ .f = TEXT("v" #n "_name", "Name of the place", "For example "	\
 	    "&ldquo;Partick Burgh Hall&rdquo;.", 200), .part = L_VENUE,	\
 	  .slot = n, .key = "name", .shown = "Venue %d",		\
+	  .csv = n == 1 ? "venue" : NULL,				\
 	  CHECKED("location_name_check", "Enter the name of the place, "\
 	    "or leave it empty") },					\
 	/* Drawn on the name's line. */					\
 	{ .f = TEXT("v" #n "_address", "Street address", NULL, 200),	\
 	  .part = L_VENUE, .slot = n, .key = "address",			\
+	  .csv = n == 1 ? "address" : NULL,				\
 	  CHECKED("location_address_1_check", "Enter the street "	\
 	    "address, or leave it empty") },				\
 	{ .f = TEXT("v" #n "_city", "Town or city", NULL, 100),		\
 	  .part = L_VENUE, .slot = n, .key = "city",			\
+	  .csv = n == 1 ? "city" : NULL,				\
 	  .shown = "Venue %d: town" },					\
 	/* Needed for every venue given (check_venue): not "optional". */ \
 	{ .f = { .name = "v" #n "_postcode", .label = "Postcode",	\
@@ -165,16 +173,19 @@ struct lfield {
 	  .format_msg = "Enter a full postcode for venue " #n ", like "	\
 	  "G12 8QQ", .autocomplete = "postal-code" }, .part = L_VENUE,	\
 	  .slot = n, .key = "postcode", .shown = "Venue %d: postcode",	\
+	  .csv = n == 1 ? "postcode" : NULL,				\
 	  CHECKED("location_postal_code_check", "Enter a postcode we "	\
 	    "know, like G12 8QQ") },					\
 	{ .f = { .name = "v" #n "_hide", .label = "Do not show the "	\
 	  "street address (for example, a meeting in a home)",		\
 	  .kind = FORM_CHECKBOX }, .part = L_VENUE, .slot = n,		\
 	  .key = "hide_address", .conv = L_CHECK,			\
+	  .csv = n == 1 ? "hide_address" : NULL,			\
 	  .shown = "Venue %d: address hidden" },			\
 	{ .f = AREA("v" #n "_access", "Accessibility", "Step-free "	\
 	    "entrance, accessible toilet, hearing loop, parking ...",	\
 	    500), .part = L_VENUE, .slot = n, .key = "accessibility",	\
+	  .csv = n == 1 ? "accessibility" : NULL,			\
 	  .shown = "Venue %d: accessibility" }
 
 /*
@@ -190,34 +201,41 @@ struct lfield {
 	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
 	{ .f = { .name = "s" #n "_pattern", .label = "How often",	\
 	  .kind = FORM_SELECT, .choices = patterns, .no_optional = 1 },	\
-	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
+	  .csv = "session" #n "_freq" },					\
 	{ .f = { .name = "s" #n "_week", .label = "Which week of the "	\
 	  "month", .hint = "Only for &ldquo;once a month, on the nth "	\
 	  "day&rdquo;.", .kind = FORM_SELECT, .choices = weeks },	\
-	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
+	  .csv = "session" #n "_week" },					\
 	{ .f = { .name = "s" #n "_day", .label = "Day",			\
 	  .kind = FORM_SELECT, .choices = days, .no_optional = 1 },	\
-	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
+	  .csv = "session" #n "_day" },					\
 	{ .f = { .name = "s" #n "_start", .label = "Starts at",	\
 	  .hint = "24-hour clock, like 10:30 or 14:00.",		\
 	  .kind = FORM_TIME, .no_optional = 1,				\
 	  .format_msg = "Session " #n ": enter the start time like "	\
-	  "10:30" }, .part = L_SESSION, .slot = n, .conv = L_OWN },	\
+	  "10:30" }, .part = L_SESSION, .slot = n, .conv = L_OWN,	\
+	  .csv = "session" #n "_opens" },				\
 	{ .f = { .name = "s" #n "_end", .label = "Ends at",		\
 	  .kind = FORM_TIME, .hint = "24-hour clock, like 12:00.",	\
 	  .no_optional = 1, .format_msg = "Session " #n ": enter the "	\
 	  "end time like 12:00" }, .part = L_SESSION, .slot = n,	\
-	  .conv = L_OWN, CHECKED("schedule_times_check", "The end time "\
+	  .conv = L_OWN, .csv = "session" #n "_closes",			\
+	  CHECKED("schedule_times_check", "The end time "		\
 	    "must be after the start time") },				\
 	{ .f = { .name = "s" #n "_from", .label = "Runs from", .hint =	\
 	  "A date like 2027-04-01. Needed for every two weeks: the date " \
 	  "of one session.", .kind = FORM_DATE,				\
 	  .format_msg = "Session " #n ": enter a date like 2027-04-01" }, \
-	  .part = L_SESSION, .slot = n, .conv = L_OWN },		\
+	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
+	  .csv = "session" #n "_from" },				\
 	{ .f = { .name = "s" #n "_to", .label = "Runs until", .hint =	\
 	  "For a season only.", .kind = FORM_DATE,			\
 	  .format_msg = "Session " #n ": enter a date like 2027-09-30" }, \
 	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
+	  .csv = "session" #n "_to",					\
 	  CHECKED("schedule_valid_check", "The last date must be on or "\
 	    "after the first") }
 
@@ -231,39 +249,45 @@ static const struct lfield rows[] = {
 	  .kind = FORM_TEXT, .required = 1, .max = 200,
 	  .required_msg = "Enter the name of the organisation" },
 	  .part = L_ORG, .key = "name", .shown = "Organisation",
+	  .csv = "organisation",
 	  CHECKED("organization_name_check",
 	    "Enter the name of the organisation") },
 	ORG(AREA("org_description", "About the organisation", NULL, 1000),
-	    "description", "About the organisation"),
+	    "description", "About the organisation",
+	    "organisation_description"),
 	{ .f = { .name = "org_website", .label = "Organisation's website",
 	  .kind = FORM_URL, .max = 2048, .format_msg = "Enter a web address "
 	  "starting with https://, like https://example.org" },
 	  .part = L_ORG, .key = "website", .shown = "Organisation's website",
+	  .csv = "organisation_website",
 	  CHECKED("organization_website_check", URL_MSG) },
 	{ .f = { .name = "org_email", .label = "Organisation's email",
 	  .kind = FORM_EMAIL, .max = 254, .format_msg = EMAIL_MSG },
 	  .part = L_ORG, .key = "email", .shown = "Organisation's email",
+	  .csv = "organisation_email",
 	  CHECKED("organization_email_check", EMAIL_MSG) },
 	{ .f = { .name = "org_phone", .label = "Organisation's phone",
 	  .kind = FORM_PHONE, .max = 30, .format_msg = "Enter a phone number "
 	  "like 0141 287 2999" }, .part = L_ORG, .key = "phone",
+	  .csv = "organisation_phone",
 	  .shown = "Organisation's phone" },
 	{ .f = { .name = "org_charity", .label = "Charity number",
 	  .kind = FORM_TEXT, .max = 10, .validate = charity_ok },
 	  .part = L_ORG, .key = "charity_number", .shown = "Charity number",
+	  .csv = "charity_number",
 	  CHECKED("organization_charity_number_check",
 	    "Enter a charity number like SC012345") },
 
 	{ .f = { .name = "name", .label = "Name of the service or group",
 	  .kind = FORM_TEXT, .required = 1, .max = 200,
 	  .required_msg = "Enter the name of the service or group" },
-	  .part = L_SERVICE, .key = "name", .shown = "Name",
+	  .csv = "service", .part = L_SERVICE, .key = "name", .shown = "Name",
 	  CHECKED("service_name_check",
 	    "Enter the name of the service or group") },
 	{ .f = { .name = "kind", .label = "What is it?", .kind = FORM_RADIO,
 	  .required = 1, .choices = kinds,
 	  .required_msg = "Choose what kind of listing it is" },
-	  .part = L_SERVICE, .key = "kind", .conv = L_CHOICE,
+	  .csv = "kind", .part = L_SERVICE, .key = "kind", .conv = L_CHOICE,
 	  .shown = "Kind" },
 	{ .f = { .name = "description", .label = "What happens there",
 	  .hint = "What people do, and what they can expect on their first "
@@ -271,22 +295,25 @@ static const struct lfield rows[] = {
 	  .required = 1, .max = 2000,
 	  .required_msg = "Describe what happens there" },
 	  .part = L_SERVICE, .key = "description", .shown = "Description",
+	  .csv = "description",
 	  CHECKED("service_description_check",
 	    "Describe what happens there") },
 	{ .f = { .name = "category", .label = "Categories",
 	  .hint = "Choose all that fit: people find it under these.",
-	  .kind = FORM_CHECKBOXES }, .part = L_SERVICE,
+	  .kind = FORM_CHECKBOXES }, .csv = "categories", .part = L_SERVICE,
 	  .key = "categories", .conv = L_LIST, .shown = "Categories",
 	  .join = "," },
 	SVC(AREA("eligibility", "Who it is for", "For example &ldquo;adults "
 	    "with long-term conditions&rdquo;, &ldquo;carers&rdquo;.", 500),
-	    "eligibility", "Who it is for"),
+	    "eligibility", "Who it is for", "eligibility"),
 	{ .f = { .name = "min_age", .label = "Youngest age",
 	  .kind = FORM_INT, .min_value = 0, .max_value = 130 },
 	  .part = L_SERVICE, .key = "minimum_age", .conv = L_INT,
+	  .csv = "minimum_age",
 	  .shown = "Youngest age" },
 	{ .f = { .name = "max_age", .label = "Oldest age", .kind = FORM_INT,
 	  .min_value = 0, .max_value = 130 }, .part = L_SERVICE,
+	  .csv = "maximum_age",
 	  .key = "maximum_age", .conv = L_INT, .shown = "Oldest age",
 	  CHECKED("service_age_range_check", "The oldest age must be the "
 	    "same as or more than the youngest") },
@@ -294,40 +321,44 @@ static const struct lfield rows[] = {
 	  .required = 1, .choices = yes_no,
 	  .required_msg = "Say whether it is free" },
 	  .part = L_SERVICE, .key = "is_free", .conv = L_YESNO,
+	  .csv = "is_free",
 	  .shown = "Free" },
 	SVC(TEXT("cost", "What it costs", "For example &ldquo;&pound;2 a "
-	    "session, tea included&rdquo;.", 300), "cost", "Cost"),
+	    "session, tea included&rdquo;.", 300), "cost", "Cost", "cost"),
 	/* OWN: four boxes, the four flags below (access_flags). */
 	{ .f = { .name = "access", .label = "How people get in",
 	  .kind = FORM_CHECKBOXES, .choices = ways_in },
 	  .part = L_SERVICE, .conv = L_OWN },
 	{ .part = L_SERVICE, .key = "self_referral", .conv = L_FLAG,
-	  .shown = "Self-referral" },
+	  .shown = "Self-referral", .csv = "self_referral" },
 	{ .part = L_SERVICE, .key = "professional_referral", .conv = L_FLAG,
-	  .shown = "Professional referral" },
+	  .shown = "Professional referral", .csv = "professional_referral" },
 	{ .part = L_SERVICE, .key = "drop_in", .conv = L_FLAG,
-	  .shown = "Drop-in" },
+	  .shown = "Drop-in", .csv = "drop_in" },
 	{ .part = L_SERVICE, .key = "booking_required", .conv = L_FLAG,
-	  .shown = "Booking needed" },
+	  .shown = "Booking needed", .csv = "booking_required" },
 	SVC(AREA("referral", "How to get in, in your words", NULL, 500),
-	    "referral", "How to get in"),
+	    "referral", "How to get in", "referral"),
 	{ .f = { .name = "email", .label = "Email for enquiries",
 	  .kind = FORM_EMAIL, .max = 254, .format_msg = EMAIL_MSG },
-	  .part = L_SERVICE, .key = "email", .shown = "Email",
+	  .csv = "email", .part = L_SERVICE, .key = "email", .shown = "Email",
 	  CHECKED("service_email_check", EMAIL_MSG) },
 	{ .f = { .name = "phone", .label = "Phone for enquiries",
 	  .kind = FORM_PHONE, .max = 30, .format_msg = "Enter a phone number "
 	  "like 0141 287 2999" }, .part = L_SERVICE, .key = "phone",
+	  .csv = "phone",
 	  .shown = "Phone", CHECKED("phone_number_check",
 	    "Enter a phone number like 0141 287 2999") },
 	{ .f = { .name = "website", .label = "Web page", .kind = FORM_URL,
 	  .max = 2048, .format_msg = "Enter a web address starting with "
 	  "https://, like https://example.org" }, .part = L_SERVICE,
+	  .csv = "website",
 	  .key = "website", .shown = "Web page",
 	  CHECKED("service_url_check", URL_MSG) },
 	{ .f = TEXT("languages", "Languages", "Separate them with commas, "
 	    "for example &ldquo;English, Polish, BSL&rdquo;.", 200),
 	  .part = L_SERVICE, .key = "languages", .conv = L_LIST,
+	  .csv = "languages",
 	  .shown = "Languages", .join = ", ",
 	  CHECKED("language_name_check", "Separate languages with commas") },
 
@@ -340,25 +371,29 @@ static const struct lfield rows[] = {
 
 	{ .f = { .name = "walk_grade", .label = "How hard is the walk?",
 	  .kind = FORM_RADIO, .choices = grades }, .part = L_WALK,
+	  .csv = "walk_grade",
 	  .key = "grade", .conv = L_CHOICE, .shown = "Walk grade",
 	  CHECKED("walk_detail_grade_check", "Choose how hard the walk is") },
 	{ .f = { .name = "walk_length", .label = "Length in km",
 	  .kind = FORM_DECIMAL, .min_value = 0, .max_value = 100, .max = 6,
 	  .format_msg = "Enter the length in km, like 3.5" },
 	  .part = L_WALK, .key = "length_km", .shown = "Walk length (km)",
+	  .csv = "walk_length_km",
 	  CHECKED("walk_detail_length_km_check",
 	    "Enter the length in km, like 3.5") },
 	{ .f = { .name = "walk_duration", .label = "Duration in minutes",
 	  .kind = FORM_INT, .min_value = 5, .max_value = 1440 },
 	  .part = L_WALK, .key = "duration_minutes", .conv = L_INT,
+	  .csv = "walk_duration_minutes",
 	  .shown = "Walk duration (minutes)",
 	  CHECKED("walk_detail_duration_minutes_check",
 	    "Enter the duration in minutes") },
 	WALK(TEXT("walk_terrain", "Paths and terrain", "For example "
 	    "&ldquo;park paths, one gentle slope&rdquo;.", 300), "terrain",
-	    "Paths and terrain"),
+	    "Paths and terrain", "walk_terrain"),
 	WALK(TEXT("walk_meeting", "Where to meet", "For example &ldquo;at "
-	    "the main gate&rdquo;.", 300), "meeting_point", "Where to meet"),
+	    "the main gate&rdquo;.", 300), "meeting_point", "Where to meet",
+	    "walk_meeting_point"),
 
 	{ .f = { .name = "contact_email", .label = "Your email",
 	  .hint = "Not published. We send the private link to change the "
@@ -367,15 +402,19 @@ static const struct lfield rows[] = {
 	  .autocomplete = "email",
 	  .required_msg = "Enter your email address, so that you can keep "
 	  "the listing up to date", .format_msg = EMAIL_MSG },
-	  .part = L_TOP, .key = "contact_email",
+	  .csv = "contact_email", .part = L_TOP, .key = "contact_email",
+	  .import_optional = 1,
 	  .shown = "Contact for reminders (not published)",
 	  CHECKED("service_review_email_check", EMAIL_MSG) },
 };
 
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
 
-/* The form's fields: the rows that have one, in order (listing_init). */
-static struct form_field	fields[NROWS];
+/*
+ * The form's fields: the rows that have one, in order; and the same for
+ * an import, where a field only people need may be left empty.
+ */
+static struct form_field	fields[NROWS], import_fields[NROWS];
 static size_t			nfields;
 
 static pthread_once_t	fields_once = PTHREAD_ONCE_INIT;
@@ -386,8 +425,12 @@ fields_make(void)
 	size_t	i;
 
 	for (i = 0; i < NROWS; i++)
-		if (rows[i].f.name != NULL)
+		if (rows[i].f.name != NULL) {
+			import_fields[nfields] = rows[i].f;
+			if (rows[i].import_optional)
+				import_fields[nfields].required = 0;
 			fields[nfields++] = rows[i].f;
+		}
 }
 
 void
@@ -402,6 +445,148 @@ listing_form_init(struct form *f)
 {
 	(void)pthread_once(&fields_once, fields_make);
 	form_init(f, fields, nfields);
+}
+
+void
+listing_form_init_import(struct form *f)
+{
+	(void)pthread_once(&fields_once, fields_make);
+	form_init(f, import_fields, nfields);
+}
+
+size_t
+listing_csv_columns(const char **out, size_t max)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].csv != NULL) {
+			if (n < max)
+				out[n] = rows[i].csv;
+			n++;
+		}
+	return (n);
+}
+
+const char *
+listing_csv_column_of(const char *field)
+{
+	size_t	i;
+
+	for (i = 0; field != NULL && i < NROWS; i++)
+		if (rows[i].f.name != NULL && rows[i].csv != NULL &&
+		    strcmp(rows[i].f.name, field) == 0)
+			return (rows[i].csv);
+	return (NULL);
+}
+
+/* yes/no as a spreadsheet writes it: 1, -1 not known, 0 empty or no. */
+static int
+csv_yes(const char *v)
+{
+	static const char *const yes[] = { "yes", "y", "true", "1", NULL };
+	static const char *const no[] = { "no", "n", "false", "0", NULL };
+	size_t	i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return (1);
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return (0);
+	return (-1);
+}
+
+/* A day as people write it ("Tuesday", "tue", "TU"): MO..SU or NULL. */
+static const char *
+csv_day(const char *v)
+{
+	size_t	i, n = strlen(v);
+
+	for (i = 0; days[i].value != NULL; i++)
+		if (strcasecmp(v, days[i].value) == 0 || (n >= 3 &&
+		    strncasecmp(v, days[i].label, n) == 0))
+			return (days[i].value);
+	return (NULL);
+}
+
+int
+listing_csv_put(struct http_request *req, const char *column,
+    const char *value, char *err, size_t errlen)
+{
+	const struct lfield	*r = NULL;
+	const char		*p, *e, *d;
+	struct buf		 b;
+	char			 item[256], name[32];
+	size_t			 i;
+	int			 y;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].csv != NULL && strcmp(rows[i].csv, column) == 0)
+			r = &rows[i];
+	if (r == NULL) {
+		snprintf(err, errlen, "%s is not a column of the template",
+		    column);
+		return (-1);
+	}
+	if (value == NULL || value[strspn(value, " \t\r\n")] == '\0')
+		return (0);
+	switch (r->conv) {
+	case L_LIST:
+		/*
+		 * Spreadsheets separate with ";" (a name may have a comma):
+		 * each item a box of a set, or all of them in one text field
+		 * as people type them there.
+		 */
+		buf_init(&b);
+		for (p = value; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+			e = p + strcspn(p, ";");
+			snprintf(item, sizeof(item), "%.*s", (int)(e - p), p);
+			str_trim(item);
+			if (item[0] == '\0')
+				continue;
+			if (r->f.kind == FORM_CHECKBOXES)
+				(void)http_kv_add(&req->form, r->f.name, item);
+			else
+				buf_printf(&b, "%s%s", b.len > 0 ? ", " : "",
+				    item);
+		}
+		if (b.len > 0)
+			(void)http_kv_add(&req->form, r->f.name, buf_cstr(&b));
+		buf_free(&b);
+		return (0);
+	case L_YESNO:
+		if ((y = csv_yes(value)) == -1)
+			break;
+		return (http_kv_add(&req->form, r->f.name, y ? "yes" : "no"));
+	case L_CHECK:
+	case L_FLAG:
+		if ((y = csv_yes(value)) == -1) {
+			snprintf(err, errlen, "%s '%s' is not yes or no",
+			    column, value);
+			return (-1);
+		}
+		if (!y)
+			return (0);
+		if (r->conv == L_CHECK)
+			return (http_kv_add(&req->form, r->f.name, "yes"));
+		/* The four flags are the four boxes of "access". */
+		return (http_kv_add(&req->form, "access",
+		    strcmp(r->key, "booking_required") == 0 ? "booking" :
+		    r->key));
+	default:
+		break;
+	}
+	if (r->part == L_SESSION) {
+		/* A session given is at the row's venue, venue 1. */
+		snprintf(name, sizeof(name), "s%d_venue", r->slot);
+		if (http_kv_get(&req->form, name) == NULL)
+			(void)http_kv_add(&req->form, name, "1");
+		if (strstr(r->f.name, "_day") != NULL &&
+		    (d = csv_day(value)) != NULL)
+			value = d;
+	}
+	return (http_kv_add(&req->form, r->f.name, value));
 }
 
 static const char *

@@ -21,6 +21,20 @@ struct http_request;
 
 void	listing_init(void);
 void	listing_form_init(struct form *);
+/* The same fields for an import: the group's own e-mail may be empty. */
+void	listing_form_init_import(struct form *);
+
+/*
+ * The CSV template (import_csv.c): its columns in order (how many; the
+ * first max names into out), the column a form field comes from (NULL:
+ * none), and one cell of a row put into a request's form as the web form
+ * would send it (lists split at ";", yes/no as yes, no, true, false, 1,
+ * 0, days as MO or Monday).  0, or -1 with err set.
+ */
+size_t	listing_csv_columns(const char **, size_t);
+const char *listing_csv_column_of(const char *);
+int	listing_csv_put(struct http_request *, const char *, const char *,
+	    char *, size_t);
 
 /*
  * Read and check a posted listing: every field's own limits, then what

@@ -28,6 +28,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "migrate.h"
+#include "import_csv.h"
 #include "import_postcodes.h"
 #include "import_practices.h"
 #include "remind.h"
@@ -48,6 +49,9 @@ usage(FILE *f)
 	    "  migrate                 apply the database migrations in sql/\n"
 	    "  import postcodes FILE   load Code-Point Open CSV "
 	    "(.csv or .csv.gz)\n"
+	    "  import csv FILE [--dry-run] [--skip-bad] [--source NAME]\n"
+	    "                          load listings from a spreadsheet in the\n"
+	    "                          template's columns (see the README)\n"
 	    "  import practices FILE   load or update GP practices: an NHS ODS\n"
 	    "                          list (scotprac.csv) or a CSV with the\n"
 	    "                          header code,name,address,postcode\n"
@@ -254,6 +258,57 @@ cmd_migrate(void)
  * `signpost import KIND FILE`: every import by one command.  Each kind
  * reports what it did and exits 1 when nothing was changed.
  */
+/* `signpost import csv FILE [--dry-run] [--skip-bad] [--source NAME]` */
+static int
+cmd_import_csv(int argc, char **argv)
+{
+	struct import_csv_opts	 o;
+	const char		*file = NULL;
+	char			 err[1024];
+	int			 i, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.source = "csv";
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--template") == 0 && argc == 1) {
+			const char	*cols[200];
+			size_t		 j, n;
+
+			n = import_csv_columns(cols, 200);
+			for (j = 0; j < n && j < 200; j++)
+				printf("%s%s", j > 0 ? "," : "", cols[j]);
+			printf("\n");
+			return (0);
+		}
+		if (strcmp(argv[i], "--dry-run") == 0)
+			o.dry_run = 1;
+		else if (strcmp(argv[i], "--skip-bad") == 0)
+			o.skip_bad = 1;
+		else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc &&
+		    argv[i + 1][0] != '\0' && strlen(argv[i + 1]) <= 200)
+			o.source = argv[++i];
+		else if (argv[i][0] != '-' && file == NULL)
+			file = argv[i];
+		else {
+			fprintf(stderr, "usage: signpost import csv FILE "
+			    "[--dry-run] [--skip-bad] [--source NAME]\n");
+			return (2);
+		}
+	}
+	if (file == NULL) {
+		fprintf(stderr, "usage: signpost import csv FILE [--dry-run] "
+		    "[--skip-bad] [--source NAME]\n");
+		return (2);
+	}
+	need_database();
+	if ((rc = import_csv(file, &o, stdout, err, sizeof(err))) == -1) {
+		log_warn("import csv: %s", err);
+		rc = 1;
+	}
+	db_close();
+	return (rc);
+}
+
 static int
 cmd_import(const char *kind, const char *file)
 {
@@ -274,8 +329,8 @@ cmd_import(const char *kind, const char *file)
 			rc = 1;
 		}
 	} else {
-		fprintf(stderr, "signpost: import: unknown kind %s (postcodes "
-		    "or practices)\n", kind);
+		fprintf(stderr, "signpost: import: unknown kind %s (csv, "
+		    "postcodes or practices)\n", kind);
 		rc = 2;
 	}
 	db_close();
@@ -360,6 +415,11 @@ main(int argc, char *argv[])
 		load_config(conf);
 		need_database();
 		return (cmd_user(argc, argv));
+	}
+	if (strcmp(cmd, "import") == 0 && argc >= 3 &&
+	    strcmp(argv[1], "csv") == 0) {
+		load_config(conf);
+		return (cmd_import_csv(argc - 2, argv + 2));
 	}
 	if (strcmp(cmd, "import") == 0 && argc == 3) {
 		load_config(conf);

@@ -1,0 +1,446 @@
+/*
+ * The CSV import.  See import_csv.h.
+ *
+ * A row is put into a request as if the web form had sent it
+ * (listing_csv_put), then read and checked by listing_form_check: the
+ * messages a spreadsheet owner gets are the ones a group gets on /submit,
+ * with the line and the column.  A row that passes becomes a listing
+ * document, is tried against the database's CHECKs (listing_check), and
+ * is published by listing_import().  Everything is one transaction: with
+ * a bad row (and no --skip-bad), or in a dry run, it is rolled back.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <zlib.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "form.h"
+#include "http.h"
+#include "import_csv.h"
+#include "listing.h"
+#include "log.h"
+
+#define MAX_COLUMNS	160
+#define MAX_ROWS	100000	/* a directory's worth; more: split it */
+
+static const struct db_stmt stmts[] = {
+	/* The organisation a name already belongs to, if one does. */
+	{ "imp_org_by_name",
+	  "SELECT id FROM organization WHERE lower(name) = lower($1)"
+	  " ORDER BY id LIMIT 1" },
+	{ "imp_check",
+	  "/*writes*/ SELECT listing_check($1::jsonb)" },
+	{ "imp_apply",
+	  "SELECT o_service, o_outcome FROM listing_import($1, $2, $3::jsonb,"
+	  " $4, $5::int)" },
+};
+
+void
+import_csv_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+struct counts {
+	long	read, added, updated, unchanged, bad;
+};
+
+size_t
+import_csv_columns(const char **out, size_t max)
+{
+	if (max == 0)
+		return (listing_csv_columns(NULL, 0) + 1);
+	/* id first: the key the source knows the listing by. */
+	out[0] = "id";
+	return (listing_csv_columns(out + 1, max - 1) + 1);
+}
+
+/* COPY the file into csv_stage, whose columns are the template's. */
+static int
+stage(const char *path, const char **cols, size_t ncols, char *err,
+    size_t errlen)
+{
+	struct buf	 sql;
+	gzFile		 f;
+	char		 chunk[65536];
+	size_t		 i;
+	int		 n, rc = -1, copying = 0;
+
+	if ((f = gzopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	/* Names from our own table, never from the file. */
+	buf_init(&sql);
+	buf_puts(&sql, "CREATE TEMP TABLE csv_stage (line bigserial");
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, ", \"%s\" text", cols[i]);
+	buf_puts(&sql, ")");
+	if (db_script(buf_cstr(&sql), NULL) != DB_OK)
+		goto dberr;
+	buf_reset(&sql);
+	buf_puts(&sql, "COPY csv_stage (");
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, "%s\"%s\"", i > 0 ? ", " : "", cols[i]);
+	/* HEADER MATCH: the first line must name the template's columns. */
+	buf_puts(&sql, ") FROM STDIN (FORMAT csv, HEADER MATCH)");
+	if (db_copy_begin(buf_cstr(&sql)) != DB_OK)
+		goto dberr;
+	copying = 1;
+	while ((n = gzread(f, chunk, sizeof(chunk))) > 0)
+		if (db_copy_put(chunk, (size_t)n) != DB_OK)
+			goto dberr;
+	if (n < 0) {
+		int	e;
+
+		snprintf(err, errlen, "%s: %s", path, gzerror(f, &e));
+		(void)db_copy_end();
+		goto out;
+	}
+	copying = 0;
+	if (db_copy_end() != DB_OK) {
+		snprintf(err, errlen, "%s is not a CSV file in the template's "
+		    "columns (see the README, or start from "
+		    "sql/data/services-example.csv): %s", path, db_errmsg());
+		goto out;
+	}
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "%s", db_errmsg());
+	if (copying)
+		(void)db_copy_end();
+out:
+	gzclose(f);
+	buf_free(&sql);
+	return (rc);
+}
+
+/* Every error of a row's form, as "line N: column 'value': message". */
+static void
+report_form(FILE *report, long line, const struct form *f)
+{
+	const char	*col, *msg;
+	size_t		 i;
+
+	if (f->form_msg != NULL)
+		fprintf(report, "line %ld: %s\n", line, f->form_msg);
+	for (i = 0; i < f->n; i++) {
+		if ((msg = form_message(f, i)) == NULL)
+			continue;
+		if ((col = listing_csv_column_of(f->fields[i].name)) == NULL)
+			col = f->fields[i].name;
+		if (f->raw[i] != NULL && f->raw[i][0] != '\0')
+			fprintf(report, "line %ld: %s '%s': %s\n", line, col,
+			    f->raw[i], msg);
+		else
+			fprintf(report, "line %ld: %s: %s\n", line, col, msg);
+	}
+}
+
+/*
+ * The key a listing is imported under: the id column when the file has
+ * one, else its organisation, service and venue postcode.
+ */
+static void
+row_key(struct buf *k, const struct db_result *r, int row, int cid,
+    int corg, int csvc, int cpc)
+{
+	const char	*p;
+
+	buf_reset(k);
+	if (cid >= 0 && !db_isnull(r, row, cid) &&
+	    db_value(r, row, cid)[0] != '\0') {
+		buf_printf(k, "id:%s", db_value(r, row, cid));
+		return;
+	}
+	buf_puts(k, "name:");
+	for (p = corg >= 0 ? db_value(r, row, corg) : ""; *p != '\0'; p++)
+		buf_printf(k, "%c", (char)tolower((unsigned char)*p));
+	buf_puts(k, "|");
+	for (p = csvc >= 0 ? db_value(r, row, csvc) : ""; *p != '\0'; p++)
+		buf_printf(k, "%c", (char)tolower((unsigned char)*p));
+	buf_puts(k, "|");
+	for (p = cpc >= 0 ? db_value(r, row, cpc) : ""; *p != '\0'; p++)
+		if (*p != ' ')
+			buf_printf(k, "%c", (char)toupper((unsigned char)*p));
+}
+
+/*
+ * A staged row's line in the file: the header is line 1.  (A cell with
+ * a line break in it counts as one line: it is a row that is numbered.)
+ */
+static long long
+line_of(const struct db_result *r, int row)
+{
+	long long	n = 0;
+
+	(void)str_to_ll(db_value(r, row, 0), 1, LLONG_MAX, &n);
+	return (n + 1);
+}
+
+static int
+column(const char **cols, size_t ncols, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ncols; i++)
+		if (strcmp(cols[i], name) == 0)
+			return ((int)i + 1);	/* after "line" */
+	return (-1);
+}
+
+/*
+ * One staged row as a listing document (*doc, the caller frees): 0; 1
+ * when the row is bad (each problem reported); -1 when the database
+ * failed (err set).
+ */
+static int
+check_row(const struct db_result *r, int row, const char **cols,
+    size_t ncols, FILE *report, char **doc, char *err, size_t errlen)
+{
+	struct http_request	 req;
+	struct db_result	*q = NULL;
+	struct form		 f;
+	const char		*p[1], *org;
+	char			 cerr[256];
+	long long		 line = line_of(r, row);
+	size_t			 i;
+	int			 rc = 1, bad = 0;
+	enum db_status		 st;
+
+	*doc = NULL;
+	http_request_init(&req);
+	req.method = HTTP_POST;
+	listing_form_init_import(&f);
+	/* Column 0 is the import's own id, not the listing's. */
+	for (i = 1; i < ncols; i++)
+		if (listing_csv_put(&req, cols[i], db_isnull(r, row,
+		    (int)i + 1) ? NULL : db_value(r, row, (int)i + 1), cerr,
+		    sizeof(cerr)) == -1) {
+			fprintf(report, "line %lld: %s\n", line, cerr);
+			bad = 1;
+		}
+	/* An organisation we list already is that one, not a new one. */
+	if ((org = http_kv_get(&req.form, "org_name")) != NULL) {
+		p[0] = org;
+		if ((st = db_exec("imp_org_by_name", 1, p, &q)) != DB_OK)
+			goto dberr;
+		(void)http_kv_add(&req.form, "org_id", db_rows(q) == 1 ?
+		    db_value(q, 0, 0) : "new");
+		db_free(q);
+		q = NULL;
+	}
+	if ((st = listing_form_check(&f, &req)) != DB_OK)
+		goto dberr;
+	if (f.nerr > 0 || bad) {
+		report_form(report, (long)line, &f);
+		goto out;
+	}
+	if ((*doc = listing_form_document(&f)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	/* The database's own rules, tried and undone. */
+	p[0] = *doc;
+	if ((st = db_exec("imp_check", 1, p, &q)) != DB_OK)
+		goto dberr;
+	if (!db_isnull(q, 0, 0)) {
+		listing_form_constraint(&f, db_value(q, 0, 0));
+		report_form(report, (long)line, &f);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "line %lld: %s", line, db_errmsg());
+	rc = -1;
+out:
+	if (rc != 0) {
+		free(*doc);
+		*doc = NULL;
+	}
+	db_free(q);
+	form_free(&f);
+	http_request_free(&req);
+	return (rc);
+}
+
+/* A checked row published: 0, or -1 with err set. */
+static int
+apply_row(long long line, const char *doc, const char *key,
+    const char *actor, const struct import_csv_opts *o, struct counts *n,
+    FILE *report, char *err, size_t errlen)
+{
+	struct db_result	*q = NULL;
+	const char		*p[5];
+	char			 months[16], name[256];
+
+	snprintf(months, sizeof(months), "%d", config.review_months);
+	p[0] = o->source;
+	p[1] = key;
+	p[2] = doc;
+	p[3] = actor;
+	p[4] = months;
+	if (db_exec("imp_apply", 5, p, &q) != DB_OK) {
+		snprintf(err, errlen, "line %lld: %s", line, db_errmsg());
+		return (-1);
+	}
+	if (strcmp(db_value(q, 0, 1), "added") == 0)
+		n->added++;
+	else if (strcmp(db_value(q, 0, 1), "updated") == 0)
+		n->updated++;
+	else
+		n->unchanged++;
+	fprintf(report, "line %lld: %s%s: %s\n", line, o->dry_run &&
+	    strcmp(db_value(q, 0, 1), "unchanged") != 0 ? "would be " : "",
+	    db_value(q, 0, 1),
+	    listing_document_name(doc, name, sizeof(name)) != NULL ? name :
+	    "(no name)");
+	db_free(q);
+	return (0);
+}
+
+int
+import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
+    char *err, size_t errlen)
+{
+	struct db_result	*r = NULL;
+	struct counts		 n;
+	struct buf		 sql, key, actor, seen;
+	const char		*cols[MAX_COLUMNS], *base, *at;
+	char			**docs = NULL, **keys = NULL;
+	size_t			 ncols, i;
+	int			 row, rc = -1, cid, corg, csvc, cpc, k;
+	char			 needle[1100];
+
+	memset(&n, 0, sizeof(n));
+	buf_init(&sql);
+	buf_init(&key);
+	buf_init(&actor);
+	buf_init(&seen);
+	if ((ncols = import_csv_columns(cols, MAX_COLUMNS)) > MAX_COLUMNS) {
+		snprintf(err, errlen, "the template has too many columns");
+		goto out;
+	}
+	if ((base = strrchr(path, '/')) != NULL)
+		base++;
+	else
+		base = path;
+	buf_printf(&actor, "import: %s (%s)", o->source, base);
+	if (db_tx_begin() != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto out;
+	}
+	if (stage(path, cols, ncols, err, errlen) == -1)
+		goto fail;
+	buf_puts(&sql, "SELECT line");
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, ", \"%s\"", cols[i]);
+	buf_puts(&sql, " FROM csv_stage ORDER BY line");
+	if (db_script(buf_cstr(&sql), &r) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto fail;
+	}
+	if (db_rows(r) > MAX_ROWS) {
+		snprintf(err, errlen, "%s has %d rows; split it into files of "
+		    "at most %d", path, db_rows(r), MAX_ROWS);
+		goto fail;
+	}
+	cid = column(cols, ncols, "id");
+	corg = column(cols, ncols, "organisation");
+	csvc = column(cols, ncols, "service");
+	cpc = column(cols, ncols, "postcode");
+	if ((docs = calloc((size_t)db_rows(r) + 1, sizeof(*docs))) == NULL ||
+	    (keys = calloc((size_t)db_rows(r) + 1, sizeof(*keys))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	/* Every row checked first: all that is wrong is said at once. */
+	for (row = 0; row < db_rows(r); row++) {
+		n.read++;
+		row_key(&key, r, row, cid, corg, csvc, cpc);
+		/* The same listing twice in one file: the second is a mistake. */
+		snprintf(needle, sizeof(needle), "\n%s\t", buf_cstr(&key));
+		if ((at = strstr(buf_cstr(&seen), needle)) != NULL) {
+			at += strlen(needle);
+			fprintf(report, "line %lld: the same listing as line "
+			    "%.*s (the same %s)\n", line_of(r, row),
+			    (int)strcspn(at, "\n"), at,
+			    strncmp(buf_cstr(&key), "id:", 3) == 0 ? "id" :
+			    "organisation, service and postcode");
+			n.bad++;
+			continue;
+		}
+		buf_printf(&seen, "\n%s\t%lld", buf_cstr(&key),
+		    line_of(r, row));
+		if ((k = check_row(r, row, cols, ncols, report, &docs[row],
+		    err, errlen)) == -1)
+			goto fail;
+		if (k == 1) {
+			n.bad++;
+			continue;
+		}
+		if ((keys[row] = strdup(buf_cstr(&key))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (n.bad > 0 && !o->skip_bad) {
+		db_tx_rollback();
+		fprintf(report, "import csv: %ld rows read, %ld not importable "
+		    "(each reported above by line): nothing was imported; "
+		    "correct them, or run with --skip-bad to import the "
+		    "others\n", n.read, n.bad);
+		rc = 1;
+		goto out;
+	}
+	for (row = 0; row < db_rows(r); row++)
+		if (docs[row] != NULL && apply_row(line_of(r, row), docs[row],
+		    keys[row], buf_cstr(&actor), o, &n, report, err,
+		    errlen) == -1)
+			goto fail;
+	fprintf(report, "import csv: %ld rows read; %ld %s, %ld %s, %ld "
+	    "unchanged, %ld not imported%s\n", n.read, n.added,
+	    o->dry_run ? "would be added" : "added", n.updated,
+	    o->dry_run ? "would be updated" : "updated", n.unchanged, n.bad,
+	    n.bad > 0 ? " (each reported above by line)" : "");
+	if (o->dry_run) {
+		db_tx_rollback();
+		fprintf(report, "import csv: a dry run: nothing was "
+		    "changed\n");
+		rc = 0;
+		goto out;
+	}
+	if (db_tx_commit() != DB_OK) {
+		snprintf(err, errlen, "the import could not be committed: %s",
+		    db_errmsg());
+		goto out;
+	}
+	rc = 0;
+	goto out;
+fail:
+	db_tx_rollback();
+out:
+	for (row = 0; docs != NULL && r != NULL && row < db_rows(r); row++) {
+		free(docs[row]);
+		free(keys != NULL ? keys[row] : NULL);
+	}
+	free(docs);
+	free(keys);
+	db_free(r);
+	buf_free(&sql);
+	buf_free(&key);
+	buf_free(&actor);
+	buf_free(&seen);
+	return (rc);
+}

@@ -1,0 +1,36 @@
+/*
+ * import_csv: `signpost import csv FILE`, a spreadsheet of listings in the
+ * template's columns (listing.c's table names them; the README documents
+ * them), plain or gzipped.  PostgreSQL reads the CSV (COPY into a staging
+ * table, the header checked against the template); each row is checked
+ * by the same form layer and listing checks as /submit, becomes a listing
+ * document and is published by listing_import() (sql/functions), all in
+ * one transaction.  Run from the command line, one thread.
+ */
+#ifndef IMPORT_CSV_H
+#define IMPORT_CSV_H
+
+#include <stdio.h>
+
+struct import_csv_opts {
+	const char	*source;	/* whose data: the import's name */
+	int		 dry_run;	/* report, change nothing */
+	int		 skip_bad;	/* apply the good rows anyway */
+};
+
+void	import_csv_init(void);
+/*
+ * The template's columns in order: "id" (the source's own key, optional),
+ * then listing.c's.  How many; the first max names go into out.
+ */
+size_t	import_csv_columns(const char **, size_t);
+/*
+ * Reports every row not imported on report, by line, and a summary.
+ * 0 when the file was applied (or, in a dry run, would be); 1 when a row
+ * was bad and nothing was applied; -1 with err set when the file could
+ * not be read or the database failed (nothing changed).
+ */
+int	import_csv(const char *, const struct import_csv_opts *, FILE *,
+	    char *, size_t);
+
+#endif
