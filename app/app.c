@@ -14,6 +14,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "ical.h"
+#include "export_csv.h"
 #include "import_csv.h"
 #include "import_postcodes.h"
 #include "listing.h"
@@ -36,6 +37,7 @@ app_register_statements(void)
 	postcode_init();
 	import_postcodes_init();
 	import_csv_init();
+	export_csv_init();
 	outbox_init();
 	notify_init();
 	demo_init();

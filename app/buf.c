@@ -315,3 +315,52 @@ str_trim(char *s)
 	s[e - b] = '\0';
 	return (s);
 }
+
+/* A plain decimal number: an optional minus, digits, a point, digits. */
+static int
+plain_number(const char *v)
+{
+	size_t	n;
+
+	if (*v == '-')
+		v++;
+	if ((n = strspn(v, "0123456789")) == 0)
+		return (0);
+	v += n;
+	if (*v == '.') {
+		v++;
+		if ((n = strspn(v, "0123456789")) == 0)
+			return (0);
+		v += n;
+	}
+	return (*v == '\0');
+}
+
+/*
+ * A plain number goes bare, so that spreadsheets and GIS tools read it as
+ * one (a longitude is negative).  Anything else is quoted, and text a
+ * spreadsheet would run as a formula (=, +, -, @ first) gets a leading
+ * apostrophe: these files are opened in spreadsheets, and listings are
+ * typed by the public.
+ */
+int
+buf_csv_field(struct buf *b, const char *v, int last)
+{
+	if (v == NULL)
+		v = "";
+	if (v[0] != '\0' && plain_number(v)) {
+		buf_puts(b, v);
+		return (buf_puts(b, last ? "\r\n" : ","));
+	}
+	buf_puts(b, "\"");
+	if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' ||
+	    v[0] == '\t' || v[0] == '\r')
+		buf_puts(b, "'");
+	for (; *v != '\0'; v++) {
+		if (*v == '"')
+			buf_puts(b, "\"");
+		buf_append(b, v, 1);
+	}
+	return (buf_puts(b, last ? "\"\r\n" : "\","));
+}
+

@@ -26,6 +26,12 @@ int	 buf_printf(struct buf *, const char *, ...)
 int	 buf_html(struct buf *, const char *);	/* & < > " ' escaped */
 int	 buf_url(struct buf *, const char *);	/* RFC 3986 unreserved kept */
 int	 buf_json_str(struct buf *, const char *); /* quoted JSON string */
+/*
+ * One CSV field (RFC 4180) and its separator (a comma, or CRLF after the
+ * last): numbers bare, text quoted, formulas neutralised with a leading
+ * apostrophe.  NULL is an empty field.
+ */
+int	 buf_csv_field(struct buf *, const char *, int);
 const char *buf_cstr(struct buf *);		/* "" when empty */
 char	*buf_release(struct buf *);		/* caller frees; buf emptied */
 /* Append a whole file.  0, or -1 with errno set (ENOMEM if the buf failed). */

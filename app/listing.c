@@ -531,6 +531,10 @@ listing_csv_put(struct http_request *req, const char *column,
 	}
 	if (value == NULL || value[strspn(value, " \t\r\n")] == '\0')
 		return (0);
+	/* Our exports put an apostrophe before a formula: take it off. */
+	if (value[0] == '\'' && value[1] != '\0' &&
+	    strchr("=+-@\t\r", value[1]) != NULL)
+		value++;
 	switch (r->conv) {
 	case L_LIST:
 		/*
@@ -587,6 +591,66 @@ listing_csv_put(struct http_request *req, const char *column,
 			value = d;
 	}
 	return (http_kv_add(&req->form, r->f.name, value));
+}
+
+int
+listing_csv_row(struct buf *out, const char *doc)
+{
+	struct form	 f;
+	struct buf	 cell;
+	const char	*v;
+	size_t		 i;
+	int		 k;
+
+	listing_form_init_import(&f);
+	if (listing_form_load(&f, doc) == -1) {
+		form_free(&f);
+		return (-1);
+	}
+	buf_init(&cell);
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].csv == NULL)
+			continue;
+		buf_reset(&cell);
+		v = rows[i].f.name != NULL ? form_value(&f, rows[i].f.name) :
+		    NULL;
+		switch (rows[i].conv) {
+		case L_LIST:
+			/* As it was given: items separated by ";". */
+			for (; v != NULL && *v != '\0'; v += k) {
+				k = (int)strcspn(v, ",");
+				buf_printf(&cell, "%s%.*s", cell.len > 0 ? ";" :
+				    "", k, v);
+				if (v[k] == ',')
+					k++;
+				while (v[k] == ' ')
+					k++;
+			}
+			v = buf_cstr(&cell);
+			break;
+		case L_CHECK:
+			v = v != NULL ? "yes" : "no";
+			break;
+		case L_FLAG:
+			v = form_checked(&f, "access", strcmp(rows[i].key,
+			    "booking_required") == 0 ? "booking" :
+			    rows[i].key) ? "yes" : NULL;
+			break;
+		default:
+			break;
+		}
+		/* Not published, so not in an export. */
+		if (rows[i].import_optional)
+			v = NULL;
+		buf_csv_field(out, v, 0);
+	}
+	/* The row's end: the caller's last field ends the line. */
+	if (out->len > 0 && out->data[out->len - 1] == ',')
+		out->data[--out->len] = '\0';
+	buf_puts(out, "\r\n");
+	buf_free(&cell);
+	form_free(&f);
+	return (out->oom ? -1 : 0);
 }
 
 static const char *
@@ -828,7 +892,13 @@ listing_form_check(struct form *f, struct http_request *req)
 	    str_to_ll(hi, 0, 130, &b) == 0 && a > b)
 		form_error(f, "max_age", "The oldest age must be the same as "
 		    "or more than the youngest");
-	if (!slot_used(f, 'v', 1) && !slot_error(f, 'v', 1, "postcode"))
+	/*
+	 * A group says where it meets.  An import may list a service with
+	 * no venue (a helpline, a service that visits): the directory
+	 * holds those too.
+	 */
+	if (f->fields != import_fields && !slot_used(f, 'v', 1) &&
+	    !slot_error(f, 'v', 1, "postcode"))
 		form_error(f, "v1_postcode", "Enter the postcode of the place "
 		    "where it happens");
 	for (n = 1; n <= LISTING_VENUES; n++)

@@ -35,6 +35,13 @@ size_t	listing_csv_columns(const char **, size_t);
 const char *listing_csv_column_of(const char *);
 int	listing_csv_put(struct http_request *, const char *, const char *,
 	    char *, size_t);
+/*
+ * A document as the cells of its template row (all but "id", which the
+ * caller writes first), ending the line: what listing_csv_put reads back
+ * into the same document.  Its first venue only; no contact e-mail (not
+ * published).  0, or -1 if the document is not valid.
+ */
+int	listing_csv_row(struct buf *, const char *);
 
 /*
  * Read and check a posted listing: every field's own limits, then what

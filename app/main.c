@@ -28,6 +28,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "migrate.h"
+#include "export_csv.h"
 #include "import_csv.h"
 #include "import_postcodes.h"
 #include "import_practices.h"
@@ -52,6 +53,8 @@ usage(FILE *f)
 	    "  import csv FILE [--dry-run] [--skip-bad] [--source NAME]\n"
 	    "                          load listings from a spreadsheet in the\n"
 	    "                          template's columns (see the README)\n"
+	    "  export csv [FILE]       the published listings in the import\n"
+	    "                          template (standard output if no FILE)\n"
 	    "  import practices FILE   load or update GP practices: an NHS ODS\n"
 	    "                          list (scotprac.csv) or a CSV with the\n"
 	    "                          header code,name,address,postcode\n"
@@ -309,6 +312,38 @@ cmd_import_csv(int argc, char **argv)
 	return (rc);
 }
 
+/* `signpost export csv [FILE]`: the listings as import csv reads them. */
+static int
+cmd_export_csv(const char *file)
+{
+	struct buf	 out;
+	FILE		*f = stdout;
+	int		 rc = 1;
+
+	need_database();
+	buf_init(&out);
+	if (export_csv_services(&out) != DB_OK) {
+		log_warn("export csv: %s", db_errmsg());
+		goto done;
+	}
+	if (file != NULL && (f = fopen(file, "w")) == NULL) {
+		log_warn("export csv: %s: %s", file, strerror(errno));
+		goto done;
+	}
+	if (fwrite(out.data, 1, out.len, f) != out.len ||
+	    (file != NULL && fclose(f) != 0) || (file == NULL &&
+	    fflush(f) != 0)) {
+		log_warn("export csv: %s: %s", file != NULL ? file :
+		    "standard output", strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&out);
+	db_close();
+	return (rc);
+}
+
 static int
 cmd_import(const char *kind, const char *file)
 {
@@ -415,6 +450,11 @@ main(int argc, char *argv[])
 		load_config(conf);
 		need_database();
 		return (cmd_user(argc, argv));
+	}
+	if (strcmp(cmd, "export") == 0 && (argc == 2 || argc == 3) &&
+	    strcmp(argv[1], "csv") == 0) {
+		load_config(conf);
+		return (cmd_export_csv(argc == 3 ? argv[2] : NULL));
 	}
 	if (strcmp(cmd, "import") == 0 && argc >= 3 &&
 	    strcmp(argv[1], "csv") == 0) {

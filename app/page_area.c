@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "buf.h"
 #include "db.h"
@@ -95,87 +94,6 @@ static const struct form_field list_fields[] = {
 	  .default_value = "coverage",
 	  .format_msg = "Choose an order from the list" },
 };
-
-/* A plain decimal number: an optional minus, digits, a point, digits. */
-static int
-plain_number(const char *v)
-{
-	size_t	n;
-
-	if (*v == '-')
-		v++;
-	if ((n = strspn(v, "0123456789")) == 0)
-		return (0);
-	v += n;
-	if (*v == '.') {
-		v++;
-		if ((n = strspn(v, "0123456789")) == 0)
-			return (0);
-		v += n;
-	}
-	return (*v == '\0');
-}
-
-/*
- * One CSV field.  A plain number goes bare, so that spreadsheets and GIS
- * tools read it as one (a longitude is negative).  Anything else is
- * quoted, and text a spreadsheet would run as a formula (=, +, -, @
- * first) gets a leading apostrophe: these files are opened in
- * spreadsheets, and listings are typed by the public.
- */
-static void
-csv_field(struct buf *b, const char *v, int last)
-{
-	if (plain_number(v)) {
-		buf_puts(b, v);
-		buf_puts(b, last ? "\r\n" : ",");
-		return;
-	}
-	buf_puts(b, "\"");
-	if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' ||
-	    v[0] == '\t' || v[0] == '\r')
-		buf_puts(b, "'");
-	for (; *v != '\0'; v++) {
-		if (*v == '"')
-			buf_puts(b, "\"");
-		buf_append(b, v, 1);
-	}
-	buf_puts(b, last ? "\"\r\n" : "\",");
-}
-
-/*
- * An export, with an ETag of its bytes: a partner polling it gets 304
- * until the directory changes what it holds.  Fresh for five minutes.
- */
-static void
-send_export(struct http_request *req, const char *ctype, const char *data,
-    size_t len)
-{
-	unsigned char	h[16];
-	char		hex[sizeof(h) * 2 + 1], etag[sizeof(hex) + 2];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
-	    NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(etag, sizeof(etag), "\"%s\"", hex);
-	http_header_set(req, "Cache-Control", "public, max-age=300");
-	if (http_etag(req, etag)) {
-		/* Its length, stated on the 304; libmicrohttpd sends no body. */
-		buf_append(&req->resp, data, len);
-		return;
-	}
-	http_respond_data(req, 200, ctype, data, len);
-}
-
-static void
-send_csv(struct http_request *req, struct buf *out, const char *name)
-{
-	char	hdr[128];
-
-	snprintf(hdr, sizeof(hdr), "attachment; filename=\"%s\"", name);
-	http_header_set(req, "Content-Disposition", hdr);
-	send_export(req, "text/csv; charset=utf-8", out->data, out->len);
-}
 
 static int
 is_area_code(const char *s)
@@ -297,8 +215,9 @@ page_areas_csv(struct http_request *req)
 	    "services_1km\r\n");
 	for (i = 0; i < db_rows(r); i++)
 		for (j = 0; j < 7; j++)
-			csv_field(&out, db_value(r, i, j), j == 6);
-	send_csv(req, &out, "practices-by-coverage.csv");
+			buf_csv_field(&out, db_value(r, i, j), j == 6);
+	reply_export(req, "text/csv; charset=utf-8", "practices-by-coverage.csv",
+	    out.data, out.len);
 out:
 	db_free(r);
 	buf_free(&out);
@@ -393,21 +312,21 @@ page_area_csv(struct http_request *req)
 	buf_puts(&out, "service_id,name,categories,distance_m,latitude,"
 	    "longitude\r\n");
 	for (i = 0; i < db_rows(as); i++) {
-		csv_field(&out, db_value(as, i, 0), 0);
-		csv_field(&out, db_value(as, i, 1), 0);
-		csv_field(&out, db_value(as, i, 5), 0);
+		buf_csv_field(&out, db_value(as, i, 0), 0);
+		buf_csv_field(&out, db_value(as, i, 1), 0);
+		buf_csv_field(&out, db_value(as, i, 5), 0);
 		d = -1;
 		(void)geo_distance(atof(db_value(pr, 0, 4)),
 		    atof(db_value(pr, 0, 5)), atof(db_value(as, i, 3)),
 		    atof(db_value(as, i, 4)), &d);
 		snprintf(num, sizeof(num), "%.0f", d);
-		csv_field(&out, num, 0);
-		csv_field(&out, db_value(as, i, 3), 0);
-		csv_field(&out, db_value(as, i, 4), 1);
+		buf_csv_field(&out, num, 0);
+		buf_csv_field(&out, db_value(as, i, 3), 0);
+		buf_csv_field(&out, db_value(as, i, 4), 1);
 	}
 	snprintf(name, sizeof(name), "%s-within-%sm.csv", db_value(pr, 0, 0),
 	    metres);
-	send_csv(req, &out, name);
+	reply_export(req, "text/csv; charset=utf-8", name, out.data, out.len);
 out:
 	db_free(pr);
 	db_free(as);
@@ -461,7 +380,7 @@ page_area_geojson(struct http_request *req)
 	}
 	if ((body = cJSON_PrintUnformatted(fc)) == NULL)
 		goto oom;
-	send_export(req, "application/geo+json", body, strlen(body));
+	reply_export(req, "application/geo+json", NULL, body, strlen(body));
 	cJSON_free(body);
 	goto out;
 oom:

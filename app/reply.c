@@ -1,6 +1,10 @@
 /*
- * Error replies.  See reply.h.
+ * Error replies and exports.  See reply.h.
  */
+#include <stdio.h>
+
+#include <sodium.h>
+
 #include "buf.h"
 #include "db.h"
 #include "http.h"
@@ -48,3 +52,29 @@ reply_db_error(struct http_request *req, enum db_status st)
 		    "It has been logged; please try again.");
 	}
 }
+
+void
+reply_export(struct http_request *req, const char *ctype, const char *name,
+    const char *data, size_t len)
+{
+	unsigned char	h[16];
+	char		hex[sizeof(h) * 2 + 1], etag[sizeof(hex) + 2];
+	char		hdr[160];
+
+	if (name != NULL) {
+		snprintf(hdr, sizeof(hdr), "attachment; filename=\"%s\"", name);
+		http_header_set(req, "Content-Disposition", hdr);
+	}
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
+	    NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(etag, sizeof(etag), "\"%s\"", hex);
+	http_header_set(req, "Cache-Control", "public, max-age=300");
+	if (http_etag(req, etag)) {
+		/* Its length, stated on the 304; libmicrohttpd sends no body. */
+		buf_append(&req->resp, data, len);
+		return;
+	}
+	http_respond_data(req, 200, ctype, data, len);
+}
+

@@ -28,6 +28,7 @@
 #include "page.h"
 #include "page_admin.h"
 #include "page_area.h"
+#include "page_export.h"
 #include "page_login.h"
 #include "page_review.h"
 #include "page_search.h"
@@ -66,6 +67,8 @@ static const struct route routes[] = {
 	{ HTTP_GET,	FEED,	"/api/openapi.json",		feed_openapi },
 	{ HTTP_GET,	FEED,	"/api/services",		feed_services },
 	{ HTTP_GET,	FEED,	"/api/services.geojson",	feed_services_geojson },
+	{ HTTP_GET,	CORS,	"/export/services.csv",		page_export_services_csv },
+	{ HTTP_GET,	FEED,	"/export/services.geojson",	feed_services_geojson },
 	{ HTTP_GET,	FEED,	"/api/services/{id}",		feed_service },
 	{ HTTP_GET,	FEED,	"/api/service_at_locations",	feed_service_at_locations },
 	{ HTTP_GET,	FEED,	"/api/service_at_locations/{id}",	feed_service_at_location },

@@ -12,10 +12,22 @@ CREATE OR REPLACE FUNCTION listing_import(p_source text, p_key text,
 LANGUAGE plpgsql AS $$
 DECLARE
 	svc	uuid;
+	org	uuid;
 	old	jsonb;
 	trial	jsonb;
 	sub	uuid;
 BEGIN
+	-- An organisation already listed under that name is that one, also
+	-- when an earlier row of the same import added it.
+	IF p_doc #>> '{organization,id}' IS NULL THEN
+		SELECT o.id INTO org FROM organization o
+		WHERE lower(o.name) = lower(p_doc #>> '{organization,name}')
+		ORDER BY o.id LIMIT 1;
+		IF org IS NOT NULL THEN
+			p_doc := jsonb_set(p_doc, '{organization,id}',
+			    to_jsonb(org::text));
+		END IF;
+	END IF;
 	SELECT k.service_id INTO svc FROM import_key k
 	WHERE k.source = p_source AND k.key = p_key;
 	IF svc IS NOT NULL THEN

@@ -5,7 +5,8 @@
  * row through listing_import() with one history entry credited to the
  * import; the same file again changes nothing; a changed row updates its
  * listing; a bad row is reported by line and column and, without
- * --skip-bad, nothing is applied.
+ * --skip-bad, nothing is applied.  /export/services.csv, imported into an
+ * empty database and exported again, gives the same bytes.
  */
 #include <unistd.h>
 
@@ -236,6 +237,143 @@ test_import_csv_wrong_header_or_no_file(void **state)
 		fail_msg("no file: exit %d\n%s", rc, out);
 }
 
+/* B, a database of the test cluster: A's conninfo with its name. */
+static void
+other_db(char *out, size_t len, const char *name)
+{
+	snprintf(out, len, "%s dbname=%s", getenv("DATABASE_URL"), name);
+}
+
+/* A's postcodes into B, through COPY: an import checks venues there. */
+static void
+copy_postcodes(PGconn *b)
+{
+	PGresult	*r;
+	char		*row;
+	int		 n;
+
+	r = PQexec(test_db(), "COPY postcode TO STDOUT");
+	if (PQresultStatus(r) != PGRES_COPY_OUT)
+		fail_msg("COPY OUT: %s", PQerrorMessage(test_db()));
+	PQclear(r);
+	r = PQexec(b, "COPY postcode FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		fail_msg("COPY IN: %s", PQerrorMessage(b));
+	PQclear(r);
+	while ((n = PQgetCopyData(test_db(), &row, 0)) > 0) {
+		if (PQputCopyData(b, row, n) != 1)
+			fail_msg("COPY IN: %s", PQerrorMessage(b));
+		PQfreemem(row);
+	}
+	PQclear(PQgetResult(test_db()));
+	if (PQputCopyEnd(b, NULL) != 1 ||
+	    PQresultStatus(r = PQgetResult(b)) != PGRES_COMMAND_OK)
+		fail_msg("COPY IN: %s", PQerrorMessage(b));
+	PQclear(r);
+}
+
+static char	rt_db[64];
+
+static int
+drop_rt_db(void **state)
+{
+	char	sql[128];
+
+	(void)state;
+	if (rt_db[0] != '\0') {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", rt_db);
+		PQclear(PQexec(test_db(), sql));
+	}
+	return (0);
+}
+
+static void
+test_export_imports_into_an_empty_directory_and_exports_the_same(void **state)
+{
+	char		 path[256], again[300], conn[1024], sql[128];
+	static char	 out[131072];
+	char		 cmd[512];
+	char		 etag[128], inm[160], *a = getenv("DATABASE_URL");
+	const char	*h[] = { inm, NULL };
+	struct resp	 r, x;
+	PGconn		*b;
+	FILE		*f;
+	int		 rc;
+
+	(void)state;
+	template_header();
+	r = http_get("/export/services.csv");
+	assert_status(&r, 200);
+	assert_true(header_starts(&r, "Content-Type", "text/csv"));
+	assert_true(strncmp(r.body, header, strlen(header)) == 0);
+	/* Unchanged: 304 to a client that has it. */
+	assert_int_equal(resp_header(&r, "ETag", etag, sizeof(etag)), 0);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	(void)http_do(&x, NULL, "/export/services.csv", NULL, 0, h);
+	assert_status(&x, 304);
+	resp_free(&x);
+	x = http_get("/export/services.geojson");
+	assert_status(&x, 200);
+	assert_true(contains(x.body, "\"FeatureCollection\""));
+	resp_free(&x);
+
+	snprintf(path, sizeof(path), "/tmp/signpost-export.XXXXXX");
+	if ((rc = mkstemp(path)) == -1 || (f = fdopen(rc, "w")) == NULL)
+		fail_msg("cannot make a temporary file");
+	fwrite(r.body, 1, r.len, f);
+	fclose(f);
+
+	/* An empty directory: migrated, with postcodes, no listings. */
+	snprintf(rt_db, sizeof(rt_db), "rt_%s", test_suffix());
+	for (rc = 0; rt_db[rc] != '\0'; rc++)
+		if (rt_db[rc] == '-')
+			rt_db[rc] = '_';
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", rt_db);
+	PQclear(PQexec(test_db(), sql));
+	other_db(conn, sizeof(conn), rt_db);
+	if (PQstatus(b = PQconnectdb(conn)) != CONNECTION_OK)
+		fail_msg("%s: %s", conn, PQerrorMessage(b));
+	setenv("DATABASE_URL", conn, 1);
+	rc = run_signpost("migrate", out, sizeof(out));
+	if (rc != 0)
+		fail_msg("migrate: %d\n%s", rc, out);
+	copy_postcodes(b);
+	PQfinish(b);
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 0 || !contains(out, " 0 updated, 0 unchanged, 0 not "
+	    "imported"))
+		fail_msg("import into the empty one: %d\n%.4000s", rc, out);
+	snprintf(again, sizeof(again), "%s.again", path);
+	snprintf(cmd, sizeof(cmd), "export csv '%s'", again);
+	rc = run_signpost(cmd, out, sizeof(out));
+	setenv("DATABASE_URL", a, 1);
+	if (rc != 0)
+		fail_msg("export: %d\n%s", rc, out);
+	/* The same bytes: compare the whole file. */
+	{
+		char	*all;
+		long	 n;
+
+		if ((f = fopen(again, "r")) == NULL)
+			fail_msg("no export at %s", again);
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		if ((all = malloc((size_t)n + 1)) == NULL)
+			fail_msg("out of memory");
+		if (fread(all, 1, (size_t)n, f) != (size_t)n)
+			fail_msg("cannot read %s", again);
+		fclose(f);
+		if ((size_t)n != r.len || memcmp(all, r.body, r.len) != 0)
+			fail_msg("the export again differs: %ld bytes, first "
+			    "%zu (diff %s %s)", n, r.len, path, again);
+		free(all);
+	}
+	unlink(path);
+	unlink(again);
+	resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -245,6 +383,9 @@ main(void)
 		cmocka_unit_test(
 		    test_import_csv_bad_rows_are_reported_and_nothing_applied),
 		cmocka_unit_test(test_import_csv_wrong_header_or_no_file),
+		cmocka_unit_test_teardown(
+		    test_export_imports_into_an_empty_directory_and_exports_the_same,
+		    drop_rt_db),
 	};
 
 	return (RUN_TESTS("import_csv", tests));
