@@ -50,8 +50,21 @@ import_csv_init(void)
 }
 
 struct counts {
-	long	read, added, updated, unchanged, bad;
+	long	read, added, updated, unchanged, bad, superseded;
 };
+
+/* qsort's comparison of row numbers by their keys, then by line. */
+static char	**sort_keys;
+
+static int
+by_key(const void *a, const void *b)
+{
+	int	x = *(const int *)a, y = *(const int *)b, c;
+
+	if ((c = strcmp(sort_keys[x], sort_keys[y])) != 0)
+		return (c);
+	return (x < y ? -1 : x > y);
+}
 
 size_t
 import_csv_columns(const char **out, size_t max)
@@ -63,14 +76,85 @@ import_csv_columns(const char **out, size_t max)
 	return (listing_csv_columns(out + 1, max - 1) + 1);
 }
 
+/*
+ * The header: which template column each of the file's columns is.  Only
+ * the first line is read here, split at its commas (column names have
+ * none); the rows are PostgreSQL's to parse.  A byte-order mark is
+ * skipped, quotes and spaces around a name ignored, case too.  Columns
+ * may come in any order and optional ones may be left out; an unknown
+ * column, one given twice, or a required one missing is an error naming
+ * them all.  0, or -1 with err set.
+ */
+static int
+header(const char *line, size_t len, const char **cols, size_t ncols,
+    struct buf *list, char *err, size_t errlen)
+{
+	struct buf	 unknown, twice, missing;
+	char		 name[128];
+	const char	*p, *e, *end = line + len;
+	size_t		 i, n;
+	int		 used[200] = { 0 }, rc = -1;
+
+	buf_init(&unknown);
+	buf_init(&twice);
+	buf_init(&missing);
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3;
+	for (p = line; p < end; p = e + 1) {
+		for (e = p; e < end && *e != ','; e++)
+			;
+		n = (size_t)(e - p);
+		while (n > 0 && (*p == ' ' || *p == '"')) {
+			p++;
+			n--;
+		}
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '"' ||
+		    p[n - 1] == '\r'))
+			n--;
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 100 ? n : 100),
+		    p);
+		for (i = 0; i < ncols; i++)
+			if (strcasecmp(cols[i], name) == 0)
+				break;
+		if (i == ncols)
+			buf_printf(&unknown, "%s'%s'", unknown.len ? ", " : "",
+			    name);
+		else if (used[i]++)
+			buf_printf(&twice, "%s%s", twice.len ? ", " : "",
+			    cols[i]);
+		else
+			buf_printf(list, "%s\"%s\"", list->len ? ", " : "",
+			    cols[i]);
+	}
+	for (i = 0; i < ncols; i++)
+		if (!used[i] && listing_csv_required(cols[i]))
+			buf_printf(&missing, "%s%s", missing.len ? ", " : "",
+			    cols[i]);
+	if (unknown.len > 0 || twice.len > 0 || missing.len > 0) {
+		snprintf(err, errlen, "the header is not the template's (see "
+		    "`signpost import csv --template`):%s%s%s%s%s%s",
+		    unknown.len ? " unknown columns " : "", buf_cstr(&unknown),
+		    twice.len ? "; given twice: " : "", buf_cstr(&twice),
+		    missing.len ? "; missing: " : "", buf_cstr(&missing));
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&unknown);
+	buf_free(&twice);
+	buf_free(&missing);
+	return (rc);
+}
+
 /* COPY the file into csv_stage, whose columns are the template's. */
 static int
 stage(const char *path, const char **cols, size_t ncols, char *err,
     size_t errlen)
 {
-	struct buf	 sql;
+	struct buf	 sql, list;
 	gzFile		 f;
 	char		 chunk[65536];
+	const char	*nl;
 	size_t		 i;
 	int		 n, rc = -1, copying = 0;
 
@@ -78,8 +162,23 @@ stage(const char *path, const char **cols, size_t ncols, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	/* Names from our own table, never from the file. */
 	buf_init(&sql);
+	buf_init(&list);
+	if ((n = gzread(f, chunk, sizeof(chunk))) <= 0) {
+		snprintf(err, errlen, "%s is empty: the first line must be "
+		    "the template's header", path);
+		goto out;
+	}
+	if ((nl = memchr(chunk, '\n', (size_t)n)) == NULL &&
+	    n == (int)sizeof(chunk)) {
+		snprintf(err, errlen, "%s: the first line is not a header",
+		    path);
+		goto out;
+	}
+	if (header(chunk, nl != NULL ? (size_t)(nl - chunk) : (size_t)n,
+	    cols, ncols, &list, err, errlen) == -1)
+		goto out;
+	/* Names from our own table, never from the file. */
 	buf_puts(&sql, "CREATE TEMP TABLE csv_stage (line bigserial");
 	for (i = 0; i < ncols; i++)
 		buf_printf(&sql, ", \"%s\" text", cols[i]);
@@ -87,17 +186,15 @@ stage(const char *path, const char **cols, size_t ncols, char *err,
 	if (db_script(buf_cstr(&sql), NULL) != DB_OK)
 		goto dberr;
 	buf_reset(&sql);
-	buf_puts(&sql, "COPY csv_stage (");
-	for (i = 0; i < ncols; i++)
-		buf_printf(&sql, "%s\"%s\"", i > 0 ? ", " : "", cols[i]);
-	/* HEADER MATCH: the first line must name the template's columns. */
-	buf_puts(&sql, ") FROM STDIN (FORMAT csv, HEADER MATCH)");
+	buf_printf(&sql, "COPY csv_stage (%s) FROM STDIN (FORMAT csv, "
+	    "HEADER true)", buf_cstr(&list));
 	if (db_copy_begin(buf_cstr(&sql)) != DB_OK)
 		goto dberr;
 	copying = 1;
-	while ((n = gzread(f, chunk, sizeof(chunk))) > 0)
+	do {
 		if (db_copy_put(chunk, (size_t)n) != DB_OK)
 			goto dberr;
+	} while ((n = gzread(f, chunk, sizeof(chunk))) > 0);
 	if (n < 0) {
 		int	e;
 
@@ -107,9 +204,8 @@ stage(const char *path, const char **cols, size_t ncols, char *err,
 	}
 	copying = 0;
 	if (db_copy_end() != DB_OK) {
-		snprintf(err, errlen, "%s is not a CSV file in the template's "
-		    "columns (see the README, or start from "
-		    "sql/data/services-example.csv): %s", path, db_errmsg());
+		snprintf(err, errlen, "%s could not be read as CSV: %s", path,
+		    db_errmsg());
 		goto out;
 	}
 	rc = 0;
@@ -121,6 +217,7 @@ dberr:
 out:
 	gzclose(f);
 	buf_free(&sql);
+	buf_free(&list);
 	return (rc);
 }
 
@@ -316,18 +413,17 @@ import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
 {
 	struct db_result	*r = NULL;
 	struct counts		 n;
-	struct buf		 sql, key, actor, seen;
-	const char		*cols[MAX_COLUMNS], *base, *at;
+	struct buf		 sql, key, actor;
+	const char		*cols[MAX_COLUMNS], *base;
 	char			**docs = NULL, **keys = NULL;
+	int			*order = NULL;
 	size_t			 ncols, i;
 	int			 row, rc = -1, cid, corg, csvc, cpc, k;
-	char			 needle[1100];
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&sql);
 	buf_init(&key);
 	buf_init(&actor);
-	buf_init(&seen);
 	if ((ncols = import_csv_columns(cols, MAX_COLUMNS)) > MAX_COLUMNS) {
 		snprintf(err, errlen, "the template has too many columns");
 		goto out;
@@ -365,35 +461,47 @@ import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	/* Every row checked first: all that is wrong is said at once. */
+	/*
+	 * The same listing twice in one file: the later line wins (a
+	 * spreadsheet's correction is usually added at the bottom), and the
+	 * earlier one is reported as left out.
+	 */
 	for (row = 0; row < db_rows(r); row++) {
-		n.read++;
 		row_key(&key, r, row, cid, corg, csvc, cpc);
-		/* The same listing twice in one file: the second is a mistake. */
-		snprintf(needle, sizeof(needle), "\n%s\t", buf_cstr(&key));
-		if ((at = strstr(buf_cstr(&seen), needle)) != NULL) {
-			at += strlen(needle);
-			fprintf(report, "line %lld: the same listing as line "
-			    "%.*s (the same %s)\n", line_of(r, row),
-			    (int)strcspn(at, "\n"), at,
-			    strncmp(buf_cstr(&key), "id:", 3) == 0 ? "id" :
-			    "organisation, service and postcode");
-			n.bad++;
-			continue;
-		}
-		buf_printf(&seen, "\n%s\t%lld", buf_cstr(&key),
-		    line_of(r, row));
-		if ((k = check_row(r, row, cols, ncols, report, &docs[row],
-		    err, errlen)) == -1)
-			goto fail;
-		if (k == 1) {
-			n.bad++;
-			continue;
-		}
 		if ((keys[row] = strdup(buf_cstr(&key))) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
+	}
+	if ((order = calloc((size_t)db_rows(r) + 1, sizeof(*order))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (row = 0; row < db_rows(r); row++)
+		order[row] = row;
+	sort_keys = keys;
+	qsort(order, (size_t)db_rows(r), sizeof(*order), by_key);
+	for (i = 0; i + 1 < (size_t)db_rows(r); i++)
+		if (strcmp(keys[order[i]], keys[order[i + 1]]) == 0) {
+			fprintf(report, "line %lld: the same listing as line "
+			    "%lld (the same %s): the later line is taken\n",
+			    line_of(r, order[i]), line_of(r, order[i + 1]),
+			    strncmp(keys[order[i]], "id:", 3) == 0 ? "id" :
+			    "organisation, service and postcode");
+			free(keys[order[i]]);
+			keys[order[i]] = NULL;
+			n.superseded++;
+		}
+	/* Every row checked first: all that is wrong is said at once. */
+	for (row = 0; row < db_rows(r); row++) {
+		n.read++;
+		if (keys[row] == NULL)
+			continue;
+		if ((k = check_row(r, row, cols, ncols, report, &docs[row],
+		    err, errlen)) == -1)
+			goto fail;
+		if (k == 1)
+			n.bad++;
 	}
 	if (n.bad > 0 && !o->skip_bad) {
 		db_tx_rollback();
@@ -410,10 +518,13 @@ import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
 		    errlen) == -1)
 			goto fail;
 	fprintf(report, "import csv: %ld rows read; %ld %s, %ld %s, %ld "
-	    "unchanged, %ld not imported%s\n", n.read, n.added,
+	    "unchanged, %ld not imported%s", n.read, n.added,
 	    o->dry_run ? "would be added" : "added", n.updated,
 	    o->dry_run ? "would be updated" : "updated", n.unchanged, n.bad,
 	    n.bad > 0 ? " (each reported above by line)" : "");
+	if (n.superseded > 0)
+		fprintf(report, ", %ld left out for a later line", n.superseded);
+	fprintf(report, "\n");
 	if (o->dry_run) {
 		db_tx_rollback();
 		fprintf(report, "import csv: a dry run: nothing was "
@@ -437,10 +548,10 @@ out:
 	}
 	free(docs);
 	free(keys);
+	free(order);
 	db_free(r);
 	buf_free(&sql);
 	buf_free(&key);
 	buf_free(&actor);
-	buf_free(&seen);
 	return (rc);
 }

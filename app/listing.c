@@ -468,6 +468,17 @@ listing_csv_columns(const char **out, size_t max)
 	return (n);
 }
 
+int
+listing_csv_required(const char *column)
+{
+	size_t	i;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].csv != NULL && strcmp(rows[i].csv, column) == 0)
+			return (rows[i].f.required && !rows[i].import_optional);
+	return (0);
+}
+
 const char *
 listing_csv_column_of(const char *field)
 {

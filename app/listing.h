@@ -33,6 +33,8 @@ void	listing_form_init_import(struct form *);
  */
 size_t	listing_csv_columns(const char **, size_t);
 const char *listing_csv_column_of(const char *);
+/* 1 when an import's file must have the column (its rows need it). */
+int	listing_csv_required(const char *);
 int	listing_csv_put(struct http_request *, const char *, const char *,
 	    char *, size_t);
 /*

@@ -228,13 +228,60 @@ test_import_csv_wrong_header_or_no_file(void **state)
 	template_header();
 	write_file(path, sizeof(path), "name,postcode\nA group,G12 8QQ\n");
 	rc = import(path, "", out, sizeof(out));
-	if (rc != 1 || !contains(out, "not a CSV file in the template's "
-	    "columns"))
+	if (rc != 1 || !contains(out, "unknown columns 'name'") ||
+	    !contains(out, "missing: organisation, service, kind, "
+	    "description, is_free"))
 		fail_msg("wrong header: exit %d\n%s", rc, out);
+	unlink(path);
+	write_file(path, sizeof(path), "");
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "is empty"))
+		fail_msg("empty file: exit %d\n%s", rc, out);
+	unlink(path);
+	/* Not UTF-8: PostgreSQL names the line. */
+	write_file(path, sizeof(path), "organisation,service,kind,"
+	    "description,is_free\nOrg,Caf\xe9,service,Tea,yes\n");
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "UTF8") || !contains(out, "line 2"))
+		fail_msg("not UTF-8: exit %d\n%s", rc, out);
 	unlink(path);
 	rc = import("/nonexistent/listings.csv", "", out, sizeof(out));
 	if (rc != 1 || !contains(out, "No such file"))
 		fail_msg("no file: exit %d\n%s", rc, out);
+}
+
+/*
+ * What spreadsheets write: a byte-order mark, Windows line endings, a
+ * quoted line break inside a cell, columns in another order and optional
+ * ones left out are all taken; the same listing twice takes the later
+ * line and says so.
+ */
+static void
+test_import_csv_takes_what_spreadsheets_write(void **state)
+{
+	char	text[2048], path[256], out[8192], name[64], org[64];
+	int	rc;
+
+	(void)state;
+	template_header();
+	snprintf(name, sizeof(name), "Tea club %s", test_suffix());
+	snprintf(org, sizeof(org), "BOM Org %s", test_suffix());
+	snprintf(text, sizeof(text), "\xef\xbb\xbf\"service\",organisation,"
+	    "kind,description,is_free,postcode,id\r\n"
+	    "%s,%s,service,\"Tea,\r\nand cake\",yes,G12 8QQ,t1\r\n"
+	    "%s,%s,service,Tea and cake.,no,G12 8QQ,t1\r\n", name, org,
+	    name, org);
+	write_file(path, sizeof(path), text);
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 0 || !contains(out, "line 2: the same listing as line 3 "
+	    "(the same id): the later line is taken") ||
+	    !contains(out, "1 added") || !contains(out, "1 left out"))
+		fail_msg("spreadsheet file: exit %d\n%s", rc, out);
+	/* The later line's values are the ones published. */
+	assert_int_equal(count("SELECT count(*) FROM service s JOIN import_key"
+	    " k ON k.service_id = s.id WHERE k.source = $1 AND k.key = 'id:t1'"
+	    " AND s.description = 'Tea and cake.'"), 1);
+	unlink(path);
 }
 
 /* B, a database of the test cluster: A's conninfo with its name. */
@@ -383,6 +430,7 @@ main(void)
 		cmocka_unit_test(
 		    test_import_csv_bad_rows_are_reported_and_nothing_applied),
 		cmocka_unit_test(test_import_csv_wrong_header_or_no_file),
+		cmocka_unit_test(test_import_csv_takes_what_spreadsheets_write),
 		cmocka_unit_test_teardown(
 		    test_export_imports_into_an_empty_directory_and_exports_the_same,
 		    drop_rt_db),
