@@ -23,6 +23,7 @@
 #include "page_admin.h"
 #include "page_service.h"
 #include "page_area.h"
+#include "page_import.h"
 #include "page_review.h"
 #include "page_shortlist.h"
 #include "page_submit.h"
@@ -38,6 +39,7 @@ app_register_statements(void)
 	import_postcodes_init();
 	import_csv_init();
 	export_csv_init();
+	page_import_init();
 	outbox_init();
 	notify_init();
 	demo_init();

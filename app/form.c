@@ -332,7 +332,9 @@ check_one(struct form *f, size_t i, struct http_request *req)
 		return;
 	}
 	/* Spaces at either end are part of a password. */
-	if (fl->kind != FORM_TEXTAREA && fl->kind != FORM_PASSWORD)
+	if (fl->kind == FORM_FILE)
+		;
+	else if (fl->kind != FORM_TEXTAREA && fl->kind != FORM_PASSWORD)
 		str_trim(t);
 	else if (fl->kind == FORM_TEXTAREA) {
 		/* Trailing space only: a leading newline may be meant. */
@@ -343,7 +345,8 @@ check_one(struct form *f, size_t i, struct http_request *req)
 	}
 	if (t[strspn(t, " \t\r\n")] == '\0')
 		goto empty;
-	if (fl->kind != FORM_TEXTAREA && strpbrk(t, "\r\n") != NULL) {
+	if (fl->kind != FORM_TEXTAREA && fl->kind != FORM_FILE &&
+	    strpbrk(t, "\r\n") != NULL) {
 		set_err(f, i, FORM_E_NOT_TEXT, NULL);
 		return;
 	}
@@ -715,6 +718,8 @@ input_type(enum form_kind k)
 		return ("date");
 	case FORM_PASSWORD:
 		return ("password");
+	case FORM_FILE:
+		return ("file");
 	default:
 		return ("text");
 	}
@@ -799,7 +804,7 @@ draw(struct buf *b, const struct form *f, const char *name, int open)
 	fl = &f->fields[i];
 	v = f->raw[i] != NULL ? f->raw[i] : "";
 	/* A password in the page would sit in caches and history. */
-	if (fl->kind == FORM_PASSWORD)
+	if (fl->kind == FORM_PASSWORD || fl->kind == FORM_FILE)
 		v = "";
 	if (fl->kind == FORM_HIDDEN) {
 		buf_puts(b, "<input type=\"hidden\" name=\"");

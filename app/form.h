@@ -33,7 +33,9 @@ enum form_kind {
 	FORM_CHECKBOX,		/* "yes" or absent */
 	FORM_CHECKBOXES,	/* any of choices, value is "a,b,c" */
 	FORM_HIDDEN,
-	FORM_PASSWORD		/* kept as typed (no trim), never drawn back */
+	FORM_PASSWORD,		/* kept as typed (no trim), never drawn back */
+	FORM_FILE		/* an uploaded file's text, kept as sent (the
+				   <form> is multipart), never drawn back */
 };
 
 enum form_error {

@@ -146,25 +146,43 @@ out:
 	return (rc);
 }
 
+/*
+ * Where the file comes from: a path (plain or gzipped), or text in memory
+ * (an upload).  read() is gzread's shape: bytes, 0 at the end, -1.
+ */
+struct source {
+	gzFile		 f;
+	const char	*data;
+	size_t		 len, off;
+};
+
+static int
+src_read(struct source *s, char *dst, size_t max)
+{
+	size_t	n;
+
+	if (s->f != NULL)
+		return (gzread(s->f, dst, (unsigned int)max));
+	n = s->len - s->off < max ? s->len - s->off : max;
+	memcpy(dst, s->data + s->off, n);
+	s->off += n;
+	return ((int)n);
+}
+
 /* COPY the file into csv_stage, whose columns are the template's. */
 static int
-stage(const char *path, const char **cols, size_t ncols, char *err,
-    size_t errlen)
+stage(struct source *f, const char *path, const char **cols, size_t ncols,
+    char *err, size_t errlen)
 {
 	struct buf	 sql, list;
-	gzFile		 f;
 	char		 chunk[65536];
 	const char	*nl;
 	size_t		 i;
 	int		 n, rc = -1, copying = 0;
 
-	if ((f = gzopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
 	buf_init(&sql);
 	buf_init(&list);
-	if ((n = gzread(f, chunk, sizeof(chunk))) <= 0) {
+	if ((n = src_read(f, chunk, sizeof(chunk))) <= 0) {
 		snprintf(err, errlen, "%s is empty: the first line must be "
 		    "the template's header", path);
 		goto out;
@@ -182,7 +200,11 @@ stage(const char *path, const char **cols, size_t ncols, char *err,
 	buf_puts(&sql, "CREATE TEMP TABLE csv_stage (line bigserial");
 	for (i = 0; i < ncols; i++)
 		buf_printf(&sql, ", \"%s\" text", cols[i]);
-	buf_puts(&sql, ")");
+	/*
+	 * Gone with the transaction: a server's worker keeps its connection
+	 * for the next import.
+	 */
+	buf_puts(&sql, ") ON COMMIT DROP");
 	if (db_script(buf_cstr(&sql), NULL) != DB_OK)
 		goto dberr;
 	buf_reset(&sql);
@@ -194,11 +216,12 @@ stage(const char *path, const char **cols, size_t ncols, char *err,
 	do {
 		if (db_copy_put(chunk, (size_t)n) != DB_OK)
 			goto dberr;
-	} while ((n = gzread(f, chunk, sizeof(chunk))) > 0);
+	} while ((n = src_read(f, chunk, sizeof(chunk))) > 0);
 	if (n < 0) {
 		int	e;
 
-		snprintf(err, errlen, "%s: %s", path, gzerror(f, &e));
+		snprintf(err, errlen, "%s: %s", path, f->f != NULL ?
+		    gzerror(f->f, &e) : "cannot be read");
 		(void)db_copy_end();
 		goto out;
 	}
@@ -215,7 +238,6 @@ dberr:
 	if (copying)
 		(void)db_copy_end();
 out:
-	gzclose(f);
 	buf_free(&sql);
 	buf_free(&list);
 	return (rc);
@@ -407,9 +429,41 @@ apply_row(long long line, const char *doc, const char *key,
 	return (0);
 }
 
+static int	run(struct source *, const char *,
+		    const struct import_csv_opts *, FILE *, char *, size_t);
+
 int
 import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
     char *err, size_t errlen)
+{
+	struct source	src;
+	int		rc;
+
+	memset(&src, 0, sizeof(src));
+	if ((src.f = gzopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	rc = run(&src, path, o, report, err, errlen);
+	gzclose(src.f);
+	return (rc);
+}
+
+int
+import_csv_text(const char *data, size_t len, const char *name,
+    const struct import_csv_opts *o, FILE *report, char *err, size_t errlen)
+{
+	struct source	src;
+
+	memset(&src, 0, sizeof(src));
+	src.data = data;
+	src.len = len;
+	return (run(&src, name, o, report, err, errlen));
+}
+
+static int
+run(struct source *src, const char *path, const struct import_csv_opts *o,
+    FILE *report, char *err, size_t errlen)
 {
 	struct db_result	*r = NULL;
 	struct counts		 n;
@@ -437,7 +491,7 @@ import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
-	if (stage(path, cols, ncols, err, errlen) == -1)
+	if (stage(src, path, cols, ncols, err, errlen) == -1)
 		goto fail;
 	buf_puts(&sql, "SELECT line");
 	for (i = 0; i < ncols; i++)
@@ -503,6 +557,8 @@ import_csv(const char *path, const struct import_csv_opts *o, FILE *report,
 		if (k == 1)
 			n.bad++;
 	}
+	if (o->bad_out != NULL)
+		*o->bad_out = n.bad;
 	if (n.bad > 0 && !o->skip_bad) {
 		db_tx_rollback();
 		fprintf(report, "import csv: %ld rows read, %ld not importable "

@@ -16,6 +16,7 @@ struct import_csv_opts {
 	const char	*source;	/* whose data: the import's name */
 	int		 dry_run;	/* report, change nothing */
 	int		 skip_bad;	/* apply the good rows anyway */
+	long		*bad_out;	/* if not NULL: rows not importable */
 };
 
 void	import_csv_init(void);
@@ -32,5 +33,8 @@ size_t	import_csv_columns(const char **, size_t);
  */
 int	import_csv(const char *, const struct import_csv_opts *, FILE *,
 	    char *, size_t);
+/* The same from text in memory (an upload), named name in messages. */
+int	import_csv_text(const char *, size_t, const char *,
+	    const struct import_csv_opts *, FILE *, char *, size_t);
 
 #endif

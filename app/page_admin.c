@@ -290,7 +290,10 @@ admin_begin(struct http_request *req, const char *title)
 	buf_html(b, req->user_email);
 	buf_puts(b, "</strong> · <a href=\"/admin\">Queue</a> · <a href=\""
 	    "/admin/review\">Due for review</a> · <a href=\"/admin/outbox\">"
-	    "Outbox</a></p>"
+	    "Outbox</a>");
+	if (req->user_admin)
+		buf_puts(b, " · <a href=\"/admin/import\">Import</a>");
+	buf_puts(b, "</p>"
 	    "<form method=\"post\" action=\"/admin/logout\">");
 	form_csrf_input(b, req);
 	buf_puts(b, "<button class=\"button-link\" type=\"submit\">Sign out"

@@ -29,6 +29,7 @@
 #include "page_admin.h"
 #include "page_area.h"
 #include "page_export.h"
+#include "page_import.h"
 #include "page_login.h"
 #include "page_review.h"
 #include "page_search.h"
@@ -124,6 +125,10 @@ static const struct route routes[] = {
 	{ HTTP_POST,	CSRF,	"/admin/login",			page_admin_login_post },
 	{ HTTP_POST,	LOGIN | CSRF,	"/admin/logout",		page_admin_logout },
 	{ HTTP_GET,	LOGIN,	"/admin/whoami",		page_admin_whoami },
+	{ HTTP_GET,	ADMIN,	"/admin/import",		page_import_form },
+	{ HTTP_POST,	ADMIN | CSRF,	"/admin/import",		page_import_upload },
+	{ HTTP_GET,	ADMIN,	"/admin/import/{id}",		page_import_show },
+	{ HTTP_POST,	ADMIN | CSRF,	"/admin/import/{id}/apply",	page_import_apply },
 	{ HTTP_GET,	LOGIN,	"/admin/review",		page_review },
 	{ HTTP_GET,	LOGIN,	"/admin/outbox",		page_outbox },
 };

@@ -33,8 +33,11 @@ BEGIN
 	IF svc IS NOT NULL THEN
 		-- What the listing would become, tried and undone: the
 		-- document's own shape need not match listing_document()'s.
+		-- The derived-data triggers are skipped while trying, as in
+		-- listing_check() (sql/014): the flag goes with the rollback.
 		old := listing_document(svc);
 		BEGIN
+			PERFORM set_config('signpost.listing_check', 'on', true);
 			PERFORM listing_apply(svc, p_doc);
 			trial := listing_document(svc);
 			RAISE EXCEPTION USING ERRCODE = 'SP000';

@@ -81,6 +81,16 @@ import(const char *path, const char *flags, char *out, size_t len)
 }
 
 static int
+count_src(const char *const *p)
+{
+	char	v[32];
+
+	sql_str("SELECT count(*) FROM import_key WHERE source = $1", 1, p, v,
+	    sizeof(v));
+	return (atoi(v));
+}
+
+static int
 count(const char *sql)
 {
 	char		 v[32];
@@ -284,6 +294,142 @@ test_import_csv_takes_what_spreadsheets_write(void **state)
 	unlink(path);
 }
 
+/* A signed-in account (role admin or moderator): its cookie and token. */
+static void
+session_as(const char *role, char *cookie, size_t clen, char *csrf,
+    size_t tlen)
+{
+	char		 email[128], id[40], tok[65];
+	const char	*p[2];
+
+	snprintf(email, sizeof(email), "%s-import-%s@example.org", role,
+	    test_suffix());
+	p[0] = email;
+	p[1] = role;
+	sql_str("INSERT INTO app_user (email, role, password_hash)"
+	    " VALUES ($1, $2, '$argon2id$not-a-real-hash')"
+	    " ON CONFLICT (lower(email)) DO UPDATE SET role = $2"
+	    " RETURNING id", 2, p, id, sizeof(id));
+	sql_str("SELECT md5(random()::text) || md5(random()::text)", 0, NULL,
+	    tok, sizeof(tok));
+	p[0] = tok;
+	p[1] = id;
+	PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
+	    " expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2,"
+	    " now() + interval '1 hour')", 2, p));
+	snprintf(cookie, clen, "Cookie: signpost_session=%s", tok);
+	signed_in_token(cookie, csrf, tlen);
+}
+
+#define BOUNDARY	"sp-test-boundary-7f3a"
+
+static struct resp
+upload(const char *cookie, const char *csrf, const char *file,
+    const char *src)
+{
+	static char		 body[65536];
+	struct resp		 r;
+	const char *const	 h[] = { cookie, "Content-Type: multipart/"
+	    "form-data; boundary=" BOUNDARY, NULL };
+	int			 n;
+
+	n = snprintf(body, sizeof(body), "--" BOUNDARY "\r\n"
+	    "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	    "--" BOUNDARY "\r\n"
+	    "Content-Disposition: form-data; name=\"source\"\r\n\r\n%s\r\n"
+	    "--" BOUNDARY "\r\n"
+	    "Content-Disposition: form-data; name=\"file\"; "
+	    "filename=\"listings.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+	    "%s\r\n--" BOUNDARY "--\r\n", csrf, src, file);
+	if (n < 0 || (size_t)n >= sizeof(body))
+		fail_msg("upload body too long");
+	(void)http_do(&r, "POST", "/admin/import", body, (size_t)n, h);
+	return (r);
+}
+
+/*
+ * /admin/import: administrators only; an upload shows its dry run (the
+ * rows it would add, every bad row by line) and changes nothing; one
+ * button applies the good rows; a second apply of it is refused.
+ */
+static void
+test_admin_import_page_checks_then_applies_once(void **state)
+{
+	char		 cookie[256], csrf[80], mcookie[256], mcsrf[80];
+	char		 text[8192], line[4096], loc[256], path[300], src[64];
+	char		 name[80], body[128];
+	const char	*good[] = { "organisation=Upload Org", NULL,
+	    "kind=service", "description=Drop in for a chat.", "is_free=yes",
+	    "postcode=G12 8QQ", NULL };
+	const char	*bad[] = { "organisation=Upload Org",
+	    "service=Bad upload row", "kind=service", "description=Oops.",
+	    "is_free=yes", "postcode=G12 8Q", NULL };
+	const char	*h[2], *hp[3];
+	const char	*p[1] = { src };
+	struct resp	 r;
+
+	(void)state;
+	template_header();
+	snprintf(src, sizeof(src), "upload-%s", test_suffix());
+	snprintf(name, sizeof(name), "service=Upload cafe %s", test_suffix());
+	good[1] = name;
+	session_as("moderator", mcookie, sizeof(mcookie), mcsrf,
+	    sizeof(mcsrf));
+	h[0] = mcookie;
+	h[1] = NULL;
+	(void)http_do(&r, NULL, "/admin/import", NULL, 0, h);
+	assert_status(&r, 403);
+	resp_free(&r);
+
+	session_as("admin", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	h[0] = cookie;
+	(void)http_do(&r, NULL, "/admin/import", NULL, 0, h);
+	assert_status(&r, 200);
+	assert_true(contains(r.body, "enctype=\"multipart/form-data\""));
+	assert_true(contains(r.body, "type=\"file\""));
+	resp_free(&r);
+
+	snprintf(text, sizeof(text), "%s\n", header);
+	row(line, sizeof(line), good);
+	strncat(text, line, sizeof(text) - strlen(text) - 2);
+	strcat(text, "\n");
+	row(line, sizeof(line), bad);
+	strncat(text, line, sizeof(text) - strlen(text) - 2);
+	strcat(text, "\n");
+	r = upload(cookie, csrf, text, src);
+	assert_status(&r, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	resp_free(&r);
+	(void)http_do(&r, NULL, loc, NULL, 0, h);
+	assert_status(&r, 200);
+	if (!contains(r.body, "line 2: would be added") ||
+	    !contains(r.body, "line 3: postcode &#39;G12 8Q&#39;") ||
+	    !contains(r.body, "Apply the rows without problems"))
+		fail_msg("the dry run page:\n%.3000s", r.body);
+	resp_free(&r);
+	assert_int_equal(count_src(p), 0);
+
+	snprintf(path, sizeof(path), "%s/apply", loc);
+	snprintf(body, sizeof(body), "csrf=%s", csrf);
+	hp[0] = cookie;
+	hp[1] = "Content-Type: application/x-www-form-urlencoded";
+	hp[2] = NULL;
+	(void)http_do(&r, "POST", path, body, strlen(body), hp);
+	assert_status(&r, 303);
+	resp_free(&r);
+	assert_int_equal(count_src(p), 1);
+	(void)http_do(&r, NULL, loc, NULL, 0, h);
+	assert_status(&r, 200);
+	assert_true(contains(r.body, "Applied"));
+	assert_true(contains(r.body, "line 2: added"));
+	resp_free(&r);
+	/* Once: the same upload is not applied again. */
+	(void)http_do(&r, "POST", path, body, strlen(body), hp);
+	assert_status(&r, 409);
+	resp_free(&r);
+	assert_int_equal(count_src(p), 1);
+}
+
 /* B, a database of the test cluster: A's conninfo with its name. */
 static void
 other_db(char *out, size_t len, const char *name)
@@ -431,6 +577,8 @@ main(void)
 		    test_import_csv_bad_rows_are_reported_and_nothing_applied),
 		cmocka_unit_test(test_import_csv_wrong_header_or_no_file),
 		cmocka_unit_test(test_import_csv_takes_what_spreadsheets_write),
+		cmocka_unit_test(
+		    test_admin_import_page_checks_then_applies_once),
 		cmocka_unit_test_teardown(
 		    test_export_imports_into_an_empty_directory_and_exports_the_same,
 		    drop_rt_db),
