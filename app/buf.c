@@ -364,3 +364,47 @@ buf_csv_field(struct buf *b, const char *v, int last)
 	return (buf_puts(b, last ? "\"\r\n" : "\","));
 }
 
+static int
+two(const char *s)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return (-1);
+	return ((s[0] - '0') * 10 + (s[1] - '0'));
+}
+
+int
+str_to_date(const char *s, int *y, int *m, int *d)
+{
+	static const int	 mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	int			 yy, mm, dd, max;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    two(s) == -1 || two(s + 2) == -1 ||
+	    (mm = two(s + 5)) == -1 || (dd = two(s + 8)) == -1)
+		return (-1);
+	yy = two(s) * 100 + two(s + 2);
+	if (yy < 1 || mm < 1 || mm > 12 || dd < 1)
+		return (-1);
+	max = mdays[mm - 1] + (mm == 2 && ((yy % 4 == 0 && yy % 100 != 0) ||
+	    yy % 400 == 0));
+	if (dd > max)
+		return (-1);
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return (0);
+}
+
+int
+str_to_hhmm(const char *s, int *minutes)
+{
+	int	h, m;
+
+	if (s == NULL || strlen(s) != 5 || s[2] != ':' ||
+	    (h = two(s)) == -1 || (m = two(s + 3)) == -1 || h > 23 || m > 59)
+		return (-1);
+	*minutes = h * 60 + m;
+	return (0);
+}
+

@@ -40,6 +40,13 @@ int	 buf_append_file(struct buf *, const char *path);
 /* Whole-string parses: no trailing junk, no overflow.  0 or -1. */
 int	 str_to_ll(const char *, long long, long long, long long *);
 int	 str_to_double(const char *, double, double, double *);
+/*
+ * Dates and times the way every form, feed parameter and schedule writes
+ * them: "YYYY-MM-DD", a real day of the Gregorian calendar, and "HH:MM"
+ * on the 24-hour clock.  The whole string; 0 with the parts, or -1.
+ */
+int	 str_to_date(const char *, int *, int *, int *);
+int	 str_to_hhmm(const char *, int *);
 /* Copy with truncation check: 0, or -1 if it did not fit. */
 int	 str_copy(char *, size_t, const char *);
 /* Trim leading and trailing ASCII white space in place; returns s. */

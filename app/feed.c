@@ -667,20 +667,6 @@ num(const char *s, size_t n)
 	return (v);
 }
 
-static int
-valid_date(int y, int m, int d)
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	int	leap, max;
-
-	if (y < 1 || m < 1 || m > 12 || d < 1)
-		return (0);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	max = mdays[m - 1] + (m == 2 && leap);
-	return (d <= max);
-}
-
 /*
  * modified_after: an RFC 3339 date-time ("2025-03-01T09:30:00Z",
  * "...+01:00", fractions allowed) or a date, taken as midnight in
@@ -690,12 +676,13 @@ static int
 parse_modified(const char *s, char *out, size_t len)
 {
 	const char	*p;
+	char		 day[11];
 	size_t		 n;
+	int		 y, m, d;
 
 	n = strlen(s);
-	if (n < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2) ||
-	    !valid_date(num(s, 4), num(s + 5, 2), num(s + 8, 2)))
+	snprintf(day, sizeof(day), "%.10s", s);
+	if (n < 10 || str_to_date(day, &y, &m, &d) == -1)
 		return (-1);
 	if (n == 10)
 		return (snprintf(out, len, "%s 00:00:00 Europe/London", s) <
@@ -728,8 +715,9 @@ parse_modified(const char *s, char *out, size_t len)
 static int
 parse_hhmm(const char *s, char *out, size_t len)
 {
-	if (strlen(s) != 5 || !digits(s, 2) || s[2] != ':' ||
-	    !digits(s + 3, 2) || num(s, 2) > 23 || num(s + 3, 2) > 59)
+	int	mins;
+
+	if (str_to_hhmm(s, &mins) == -1)
 		return (-1);
 	return (str_copy(out, len, s));
 }

@@ -164,6 +164,7 @@ time_norm(const char *s, char *out, size_t len)
 	long long	h, m;
 	char		hh[3], mm[3];
 	const char	*c;
+	int		mins;
 
 	/*
 	 * "9:30", "09:30", "09.30", and "930" or "0930" as people type a
@@ -185,37 +186,20 @@ time_norm(const char *s, char *out, size_t len)
 		memcpy(mm, c + 1, 3);
 	}
 	if (!isdigit((unsigned char)hh[0]) || !isdigit((unsigned char)mm[0]) ||
-	    str_to_ll(hh, 0, 23, &h) == -1 || str_to_ll(mm, 0, 59, &m) == -1)
+	    str_to_ll(hh, 0, 99, &h) == -1 || str_to_ll(mm, 0, 99, &m) == -1)
 		return (-1);
+	/* What people typed, written out; the one clock check decides. */
 	snprintf(out, len, "%02lld:%02lld", h, m);
-	return (0);
+	return (str_to_hhmm(out, &mins));
 }
 
+/* A day of this century: dates in listings are near now. */
 static int
 date_ok(const char *s)
 {
-	static const int	 mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	long long		 y, m, d;
-	char			 part[5];
+	int	y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return (0);
-	memcpy(part, s, 4);
-	part[4] = '\0';
-	if (str_to_ll(part, 2000, 2100, &y) == -1)
-		return (0);
-	memcpy(part, s + 5, 2);
-	part[2] = '\0';
-	if (!isdigit((unsigned char)part[0]) ||
-	    str_to_ll(part, 1, 12, &m) == -1)
-		return (0);
-	memcpy(part, s + 8, 2);
-	if (!isdigit((unsigned char)part[0]) ||
-	    str_to_ll(part, 1, mdays[m - 1], &d) == -1)
-		return (0);
-	return (!(m == 2 && d == 29 && (y % 4 != 0 ||
-	    (y % 100 == 0 && y % 400 != 0))));
+	return (str_to_date(s, &y, &m, &d) == 0 && y >= 2000 && y <= 2100);
 }
 
 static int

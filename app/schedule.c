@@ -122,25 +122,12 @@ days_in_month(int y, int m)
 static int
 parse_date(const char *s, long *out)
 {
-	int	y, m, d, i;
+	int	y, m, d;
 
 	*out = NO_DAY;
 	if (s == NULL || *s == '\0')
 		return (0);
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (s[i] != '-')
-				return (-1);
-		} else if (s[i] < '0' || s[i] > '9')
-			return (-1);
-	}
-	if (s[10] != '\0')
-		return (-1);
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+	if (str_to_date(s, &y, &m, &d) == -1 || y < 1900)
 		return (-1);
 	*out = days_from_civil(y, m, d);
 	return (0);
@@ -149,17 +136,9 @@ parse_date(const char *s, long *out)
 int
 schedule_parse_time(const char *s)
 {
-	int	h, m;
+	int	mins;
 
-	if (s == NULL || strlen(s) != 5 || s[2] != ':' ||
-	    s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' ||
-	    s[3] < '0' || s[3] > '9' || s[4] < '0' || s[4] > '9')
-		return (-1);
-	h = (s[0] - '0') * 10 + (s[1] - '0');
-	m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (h > 23 || m > 59)
-		return (-1);
-	return (h * 60 + m);
+	return (str_to_hhmm(s, &mins) == -1 ? -1 : mins);
 }
 
 static int

@@ -467,6 +467,45 @@ test_buf_append_file_appends_whole_file_and_reports_missing(void **state)
 	buf_free(&b);
 }
 
+/* One date and time reader for forms, feed parameters and schedules. */
+static void
+test_dates_and_times_are_strict_and_real(void **state)
+{
+	static const char *const good_dates[] = { "2027-04-01", "2024-02-29",
+	    "2000-02-29", "1999-12-31", "0001-01-01", NULL };
+	static const char *const bad_dates[] = { "2027-02-29", "1900-02-29",
+	    "2027-13-01", "2027-00-10", "2027-04-31", "2027-4-1",
+	    "2027-04-01T", " 2027-04-01", "2027/04/01", "20270401", "",
+	    "0000-01-01", "2027-04-0a", NULL };
+	static const char *const good_times[] = { "00:00", "09:30", "23:59",
+	    NULL };
+	static const char *const bad_times[] = { "24:00", "12:60", "9:30",
+	    "09:3", "0930", "09.30", "09:30:00", "", "-1:30", NULL };
+	int	 y, m, d, mins;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; good_dates[i] != NULL; i++)
+		if (str_to_date(good_dates[i], &y, &m, &d) == -1)
+			fail_msg("%s refused", good_dates[i]);
+	for (i = 0; bad_dates[i] != NULL; i++)
+		if (str_to_date(bad_dates[i], &y, &m, &d) == 0)
+			fail_msg("%s taken", bad_dates[i]);
+	assert_int_equal(str_to_date("2024-02-29", &y, &m, &d), 0);
+	assert_int_equal(y, 2024);
+	assert_int_equal(m, 2);
+	assert_int_equal(d, 29);
+	for (i = 0; good_times[i] != NULL; i++)
+		if (str_to_hhmm(good_times[i], &mins) == -1)
+			fail_msg("%s refused", good_times[i]);
+	for (i = 0; bad_times[i] != NULL; i++)
+		if (str_to_hhmm(bad_times[i], &mins) == 0)
+			fail_msg("%s taken", bad_times[i]);
+	assert_int_equal(str_to_hhmm("23:59", &mins), 0);
+	assert_int_equal(mins, 23 * 60 + 59);
+	assert_int_equal(str_to_date(NULL, &y, &m, &d), -1);
+}
+
 int
 main(void)
 {
@@ -506,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_str_trim_is_linear_in_leading_space),
 		cmocka_unit_test(
 		    test_buf_append_file_appends_whole_file_and_reports_missing),
+		cmocka_unit_test(test_dates_and_times_are_strict_and_real),
 	};
 
 	return (RUN_UNIT_TESTS("buf", tests));
