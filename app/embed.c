@@ -49,6 +49,7 @@ struct embed_form {
 	long long		 limit;
 	const char		*radius_km;
 	struct postcode_info	 pc;
+	char			 areas[SEARCH_MAX_AREAS][16];
 	struct search_catalog	*cat;
 	struct search_query	 sq;
 };
@@ -136,20 +137,8 @@ embed_parse(struct http_request *req, struct embed_form *f)
 		}
 	}
 
-	f->sq.lat = f->pc.latitude;
-	f->sq.lon = f->pc.longitude;
-	f->sq.east = f->pc.easting;
-	f->sq.north = f->pc.northing;
-	f->sq.nareas = 0;
-	if (f->pc.ward_code[0] != '\0')
-		f->sq.areas[f->sq.nareas++] = f->pc.ward_code;
-	if (f->pc.council_area_code[0] != '\0')
-		f->sq.areas[f->sq.nareas++] = f->pc.council_area_code;
-	if (f->pc.health_board_code[0] != '\0')
-		f->sq.areas[f->sq.nareas++] = f->pc.health_board_code;
-	if ((v = search_country_of(f->pc.council_area_code[0] != '\0' ?
-	    f->pc.council_area_code : f->pc.health_board_code)) != NULL)
-		f->sq.areas[f->sq.nareas++] = v;
+	/* Where, as the search page has it. */
+	search_query_at(&f->sq, &f->pc, f->areas);
 	f->sq.radius_m = radius;
 	f->sq.q = f->value[F_Q];
 	f->sq.wday = -1;

@@ -282,10 +282,7 @@ search_check(struct http_request *req, struct search_form *sf,
 		default:
 			return (DB_ERROR);
 		}
-		q->lat = pc.latitude;
-		q->lon = pc.longitude;
-		q->east = pc.easting;
-		q->north = pc.northing;
+		search_query_at(q, &pc, areas);
 		str_copy(sf->place, sizeof(sf->place), pc.postcode);
 		/* "Near G1 1" alone reads like a typo for G11. */
 		if (pc.kind == POSTCODE_FULL)
@@ -295,19 +292,6 @@ search_check(struct http_request *req, struct search_form *sf,
 			snprintf(sf->place_label, sizeof(sf->place_label),
 			    "%s %s", postcode_kind_label(pc.kind),
 			    pc.postcode);
-		/* Smallest area first: the label names the closest fit. */
-		if (pc.ward_code[0] != '\0' && str_copy(areas[q->nareas], 16,
-		    pc.ward_code) == 0)
-			q->areas[q->nareas] = areas[q->nareas], q->nareas++;
-		if (pc.council_area_code[0] != '\0' && str_copy(
-		    areas[q->nareas], 16, pc.council_area_code) == 0)
-			q->areas[q->nareas] = areas[q->nareas], q->nareas++;
-		if (pc.health_board_code[0] != '\0' && str_copy(
-		    areas[q->nareas], 16, pc.health_board_code) == 0)
-			q->areas[q->nareas] = areas[q->nareas], q->nareas++;
-		if ((c = search_country_of(pc.council_area_code[0] != '\0' ?
-		    pc.council_area_code : pc.health_board_code)) != NULL)
-			q->areas[q->nareas++] = c;
 		return (DB_OK);
 	}
 	lat = sent(sf, "lat");

@@ -23,6 +23,7 @@
 #include "geo.h"
 #include "log.h"
 #include "schedule.h"
+#include "postcode.h"
 #include "search.h"
 
 /* At most this many matches are read and counted (see search_page). */
@@ -745,3 +746,31 @@ out:
 		search_results_free(res);
 	return (st);
 }
+
+void
+search_query_at(struct search_query *q, const struct postcode_info *pc,
+    char areas[][16])
+{
+	const char	*codes[3], *c;
+	size_t		 i;
+
+	q->lat = pc->latitude;
+	q->lon = pc->longitude;
+	q->east = pc->easting;
+	q->north = pc->northing;
+	/* Smallest area first: a label names the closest fit. */
+	codes[0] = pc->ward_code;
+	codes[1] = pc->council_area_code;
+	codes[2] = pc->health_board_code;
+	q->nareas = 0;
+	for (i = 0; i < 3; i++)
+		if (codes[i][0] != '\0' && str_copy(areas[q->nareas], 16,
+		    codes[i]) == 0) {
+			q->areas[q->nareas] = areas[q->nareas];
+			q->nareas++;
+		}
+	if ((c = search_country_of(pc->council_area_code[0] != '\0' ?
+	    pc->council_area_code : pc->health_board_code)) != NULL)
+		q->areas[q->nareas++] = c;
+}
+

@@ -143,6 +143,15 @@ int	search_parse_tod(const char *);
 void	search_tod_window(enum search_tod, const char **, const char **);
 /* The country an area code belongs to (GSS prefix), or NULL. */
 const char *search_country_of(const char *);
+/*
+ * The query centred on a postcode's position, with the areas it lies in,
+ * smallest first (ward, council area, health board, country): services
+ * covering any of them match too.  The codes are copied into areas,
+ * which must outlive q.  The search page and the embed both start here.
+ */
+struct postcode_info;
+void	search_query_at(struct search_query *, const struct postcode_info *,
+	    char [][16]);
 /* "120 m", "0.8 km", "12 km". */
 void	search_format_distance(double, struct buf *);
 /* Descendants of term i (itself included), as a uuid[] literal. */
