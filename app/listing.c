@@ -295,6 +295,8 @@ static const struct lfield rows[] = {
 	  .required = 1, .max = 2000,
 	  .required_msg = "Describe what happens there" },
 	  .part = L_SERVICE, .key = "description", .shown = "Description",
+	  /* A directory may hold listings with none (the feed's, ALISS's). */
+	  .import_optional = 1,
 	  .csv = "description",
 	  CHECKED("service_description_check",
 	    "Describe what happens there") },
@@ -555,8 +557,16 @@ listing_csv_put(struct http_request *req, const char *column,
 		 */
 		buf_init(&b);
 		for (p = value; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
-			e = p + strcspn(p, ";");
-			snprintf(item, sizeof(item), "%.*s", (int)(e - p), p);
+			/* ";;" is a ";" inside an item, as the export writes. */
+			for (e = p, i = 0; *e != '\0' && i + 1 < sizeof(item);
+			    e++) {
+				if (*e == ';' && e[1] == ';')
+					e++;
+				else if (*e == ';')
+					break;
+				item[i++] = *e;
+			}
+			item[i] = '\0';
 			str_trim(item);
 			if (item[0] == '\0')
 				continue;
@@ -611,7 +621,7 @@ listing_csv_row(struct buf *out, const char *doc)
 	struct buf	 cell;
 	const char	*v;
 	size_t		 i;
-	int		 k;
+	int		 j, k;
 
 	listing_form_init_import(&f);
 	if (listing_form_load(&f, doc) == -1) {
@@ -630,8 +640,12 @@ listing_csv_row(struct buf *out, const char *doc)
 			/* As it was given: items separated by ";". */
 			for (; v != NULL && *v != '\0'; v += k) {
 				k = (int)strcspn(v, ",");
-				buf_printf(&cell, "%s%.*s", cell.len > 0 ? ";" :
-				    "", k, v);
+				if (cell.len > 0)
+					buf_puts(&cell, ";");
+				/* A ";" inside an item is doubled. */
+				for (j = 0; j < k; j++)
+					buf_puts(&cell, v[j] == ';' ? ";;" :
+					    (char []){ v[j], '\0' });
 				if (v[k] == ',')
 					k++;
 				while (v[k] == ' ')

@@ -222,6 +222,7 @@ shows(const struct resp *r, const char *what, const char *const *tags)
 struct mod {
 	char	cookie[256];
 	char	csrf[80];	/* the session's form token */
+	char	email[128];
 };
 
 static void
@@ -245,6 +246,7 @@ make_mod(struct mod *m)
 	    " now() + interval '1 hour')", 2, p));
 	snprintf(m->cookie, sizeof(m->cookie), "Cookie: signpost_session=%s; "
 	    "signpost_csrf=" CSRF, tok);
+	snprintf(m->email, sizeof(m->email), "%s", email);
 	signed_in_token(m->cookie, m->csrf, sizeof(m->csrf));
 }
 
@@ -613,6 +615,9 @@ static struct target	targets[] = {
 	{ "/admin/services/{id}/restore", "", 1, 0 },
 	{ "/admin/login", "", 0, 0 },
 	{ "/admin/logout", "", 1, 1 },
+	/* 2: an administrator's. */
+	{ "/admin/import", "", 2, 0 },
+	{ "/admin/import/{id}/apply", "", 2, 0 },
 };
 #define NTARGETS	(sizeof(targets) / sizeof(targets[0]))
 
@@ -812,14 +817,22 @@ send_to_all(const char *what, const char *ctype, const char *tmpl,
 
 	for (i = 0; i < NTARGETS; i++)
 		for (with = 0; with < 2; with++) {
-			body = fill(tmpl, tlen, with ? CSRF : "", &len);
 			if (targets[i].login) {
 				make_mod(&m);
+				if (targets[i].login == 2)
+					PQclear(test_sql("UPDATE app_user SET"
+					    " role = 'admin' WHERE email = $1",
+					    1, (const char *[]){ m.email }));
+				/* Signed in, the token is the session's. */
+				body = fill(tmpl, tlen, with ? m.csrf : "",
+				    &len);
 				snprintf(cookie, sizeof(cookie), "%s",
 				    with ? m.cookie : strtok(m.cookie, ";"));
-			} else
+			} else {
+				body = fill(tmpl, tlen, with ? CSRF : "", &len);
 				snprintf(cookie, sizeof(cookie), "%s", with ?
 				    "Cookie: signpost_csrf=" CSRF : "X-No: 1");
+			}
 			r = post(cookie, targets[i].path, body, len, ctype);
 			expect_4xx(&targets[i], what, with, soft, &r);
 			resp_free(&r);
