@@ -64,6 +64,16 @@ static const struct db_stmt stmts[] = {
 	  " GROUP BY t.id, t.name ORDER BY t.name" },
 };
 
+/* The statements' columns, by name. */
+enum { L_CODE, L_NAME, L_POSTCODE, L_COUNCIL, L_GAPS, L_COVERED,
+    L_SERVICES, L_NCOLS };			/* area_list */
+enum { C_CODE, C_NAME, C_PRACTICES };		/* area_councils */
+enum { P_CODE, P_NAME, P_ADDRESS, P_POSTCODE, P_LAT, P_LON, P_COUNCIL,
+    P_COUNCIL_CODE };				/* area_practice */
+enum { A_ID, A_NAME, A_KIND, A_LAT, A_LON, A_CATEGORIES,
+    A_CATEGORY_ARRAY };				/* area_assets */
+enum { N_ID, N_NAME, N_HERE, N_MEDIAN };	/* area_counts */
+
 void
 page_area_init(void)
 {
@@ -153,13 +163,13 @@ page_areas(struct http_request *req)
 	    "<option value=\"\">All council areas</option>");
 	for (i = 0; i < db_rows(cn); i++) {
 		buf_puts(b, "<option value=\"");
-		buf_html(b, db_value(cn, i, 0));
+		buf_html(b, db_value(cn, i, C_CODE));
 		buf_puts(b, "\"");
-		if (council != NULL && strcmp(council, db_value(cn, i, 0)) == 0)
+		if (council != NULL && strcmp(council, db_value(cn, i, C_CODE)) == 0)
 			buf_puts(b, " selected");
 		buf_puts(b, ">");
-		buf_html(b, db_value(cn, i, 1));
-		buf_printf(b, " (%s)</option>", db_value(cn, i, 2));
+		buf_html(b, db_value(cn, i, C_NAME));
+		buf_printf(b, " (%s)</option>", db_value(cn, i, C_PRACTICES));
 	}
 	buf_puts(b, "</select></div>\n");
 	form_field(b, &f, "sort");
@@ -175,15 +185,15 @@ page_areas(struct http_request *req)
 	    "<tbody>\n", db_rows(r));
 	for (i = 0; i < db_rows(r); i++) {
 		buf_puts(b, "<tr><th scope=\"row\"><a href=\"/areas/");
-		buf_html(b, db_value(r, i, 0));
+		buf_html(b, db_value(r, i, L_CODE));
 		buf_puts(b, "\">");
-		buf_html(b, db_value(r, i, 1));
+		buf_html(b, db_value(r, i, L_NAME));
 		buf_puts(b, "</a> <span class=\"hint\">");
-		buf_html(b, db_value(r, i, 2));
+		buf_html(b, db_value(r, i, L_POSTCODE));
 		buf_puts(b, "</span></th><td>");
-		buf_html(b, db_value(r, i, 3));
+		buf_html(b, db_value(r, i, L_COUNCIL));
 		buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		    db_value(r, i, 4), db_value(r, i, 5), db_value(r, i, 6));
+		    db_value(r, i, L_GAPS), db_value(r, i, L_COVERED), db_value(r, i, L_SERVICES));
 	}
 	buf_puts(b, "</tbody>\n</table>\n<p><a href=\"/areas.csv\">All "
 	    "practices as CSV</a></p>\n");
@@ -214,8 +224,8 @@ page_areas_csv(struct http_request *req)
 	    "categories_with_nothing_1km,categories_covered_1km,"
 	    "services_1km\r\n");
 	for (i = 0; i < db_rows(r); i++)
-		for (j = 0; j < 7; j++)
-			buf_csv_field(&out, db_value(r, i, j), j == 6);
+		for (j = 0; j < L_NCOLS; j++)
+			buf_csv_field(&out, db_value(r, i, j), j == L_NCOLS - 1);
 	reply_export(req, "text/csv; charset=utf-8", "practices-by-coverage.csv",
 	    out.data, out.len);
 out:
@@ -231,7 +241,7 @@ bar_chart(struct buf *b, const struct db_result *c, const char *km)
 	int	 i, rows = db_rows(c), h;
 
 	for (i = 0; i < rows; i++)
-		if ((n = atol(db_value(c, i, 2))) > max)
+		if ((n = atol(db_value(c, i, N_HERE))) > max)
 			max = n;
 	h = rows * 28 + 8;
 	buf_printf(b, "<figure class=\"area-chart\"><svg role=\"img\" "
@@ -240,10 +250,10 @@ bar_chart(struct buf *b, const struct db_result *c, const char *km)
 	    "<title id=\"chart-title\">Services within %s km by category"
 	    "</title>", h, km);
 	for (i = 0; i < rows; i++) {
-		n = atol(db_value(c, i, 2));
+		n = atol(db_value(c, i, N_HERE));
 		buf_printf(b, "<text x=\"0\" y=\"%d\" class=\"chart-label\">",
 		    i * 28 + 22);
-		buf_html(b, db_value(c, i, 1));
+		buf_html(b, db_value(c, i, N_NAME));
 		buf_printf(b, "</text><rect x=\"260\" y=\"%d\" width=\"%ld\" "
 		    "height=\"20\" class=\"chart-bar\"/><text x=\"%ld\" "
 		    "y=\"%d\" class=\"chart-value\">%ld</text>", i * 28 + 6,
@@ -312,19 +322,19 @@ page_area_csv(struct http_request *req)
 	buf_puts(&out, "service_id,name,categories,distance_m,latitude,"
 	    "longitude\r\n");
 	for (i = 0; i < db_rows(as); i++) {
-		buf_csv_field(&out, db_value(as, i, 0), 0);
-		buf_csv_field(&out, db_value(as, i, 1), 0);
-		buf_csv_field(&out, db_value(as, i, 5), 0);
+		buf_csv_field(&out, db_value(as, i, A_ID), 0);
+		buf_csv_field(&out, db_value(as, i, A_NAME), 0);
+		buf_csv_field(&out, db_value(as, i, A_CATEGORIES), 0);
 		d = -1;
-		(void)geo_distance(atof(db_value(pr, 0, 4)),
-		    atof(db_value(pr, 0, 5)), atof(db_value(as, i, 3)),
-		    atof(db_value(as, i, 4)), &d);
+		(void)geo_distance(atof(db_value(pr, 0, P_LAT)),
+		    atof(db_value(pr, 0, P_LON)), atof(db_value(as, i, A_LAT)),
+		    atof(db_value(as, i, A_LON)), &d);
 		snprintf(num, sizeof(num), "%.0f", d);
 		buf_csv_field(&out, num, 0);
-		buf_csv_field(&out, db_value(as, i, 3), 0);
-		buf_csv_field(&out, db_value(as, i, 4), 1);
+		buf_csv_field(&out, db_value(as, i, A_LAT), 0);
+		buf_csv_field(&out, db_value(as, i, A_LON), 1);
 	}
-	snprintf(name, sizeof(name), "%s-within-%sm.csv", db_value(pr, 0, 0),
+	snprintf(name, sizeof(name), "%s-within-%sm.csv", db_value(pr, 0, P_CODE),
 	    metres);
 	reply_export(req, "text/csv; charset=utf-8", name, out.data, out.len);
 out:
@@ -359,22 +369,22 @@ page_area_geojson(struct http_request *req)
 			goto oom;
 		cJSON_AddItemToArray(feats, ft);
 		cJSON_AddStringToObject(ft, "type", "Feature");
-		cJSON_AddStringToObject(ft, "id", db_value(as, i, 0));
+		cJSON_AddStringToObject(ft, "id", db_value(as, i, A_ID));
 		if ((g = cJSON_AddObjectToObject(ft, "geometry")) == NULL ||
 		    (co = cJSON_AddArrayToObject(g, "coordinates")) == NULL ||
 		    (pp = cJSON_AddObjectToObject(ft, "properties")) == NULL)
 			goto oom;
 		cJSON_AddStringToObject(g, "type", "Point");
 		cJSON_AddItemToArray(co, cJSON_CreateNumber(
-		    atof(db_value(as, i, 4))));
+		    atof(db_value(as, i, A_LON))));
 		cJSON_AddItemToArray(co, cJSON_CreateNumber(
-		    atof(db_value(as, i, 3))));
-		cJSON_AddStringToObject(pp, "name", db_value(as, i, 1));
+		    atof(db_value(as, i, A_LAT))));
+		cJSON_AddStringToObject(pp, "name", db_value(as, i, A_NAME));
 		cJSON_AddItemToObject(pp, "categories",
-		    cJSON_Parse(db_value(as, i, 6)));
-		if (geo_distance(atof(db_value(pr, 0, 4)),
-		    atof(db_value(pr, 0, 5)), atof(db_value(as, i, 3)),
-		    atof(db_value(as, i, 4)), &d) == 0)
+		    cJSON_Parse(db_value(as, i, A_CATEGORY_ARRAY)));
+		if (geo_distance(atof(db_value(pr, 0, P_LAT)),
+		    atof(db_value(pr, 0, P_LON)), atof(db_value(as, i, A_LAT)),
+		    atof(db_value(as, i, A_LON)), &d) == 0)
 			cJSON_AddNumberToObject(pp, "distance_m",
 			    (double)(long)(d + 0.5));
 	}
@@ -413,29 +423,29 @@ page_area(struct http_request *req)
 		status = 400;
 	if ((km = form_value(&f, "radius")) == NULL)
 		km = "1";
-	p[0] = db_value(pr, 0, 0);
+	p[0] = db_value(pr, 0, P_CODE);
 	p[1] = metres;
 	if ((st = db_exec("area_counts", 2, p, &c)) != DB_OK) {
 		reply_db_error(req, st);
 		goto out;
 	}
-	plat = atof(db_value(pr, 0, 4));
-	plon = atof(db_value(pr, 0, 5));
+	plat = atof(db_value(pr, 0, P_LAT));
+	plon = atof(db_value(pr, 0, P_LON));
 
-	page_begin(req, db_value(pr, 0, 1), 0);
+	page_begin(req, db_value(pr, 0, P_NAME), 0);
 	if (status == 400)
 		form_summary(b, &f);
 	buf_puts(b, "<article class=\"area\">\n<h1>");
-	buf_html(b, db_value(pr, 0, 1));
+	buf_html(b, db_value(pr, 0, P_NAME));
 	buf_puts(b, "</h1>\n<p class=\"area-address\">");
-	buf_html(b, db_value(pr, 0, 2));
-	buf_puts(b, (db_value(pr, 0, 2))[0] != '\0' ? ", " : "");
-	buf_html(b, db_value(pr, 0, 3));
+	buf_html(b, db_value(pr, 0, P_ADDRESS));
+	buf_puts(b, (db_value(pr, 0, P_ADDRESS))[0] != '\0' ? ", " : "");
+	buf_html(b, db_value(pr, 0, P_POSTCODE));
 	buf_puts(b, "</p>\n<p>GP practice ");
-	buf_html(b, db_value(pr, 0, 0));
-	if (db_value(pr, 0, 6)[0] != '\0') {
+	buf_html(b, db_value(pr, 0, P_CODE));
+	if (db_value(pr, 0, P_COUNCIL)[0] != '\0') {
 		buf_puts(b, ", ");
-		buf_html(b, db_value(pr, 0, 6));
+		buf_html(b, db_value(pr, 0, P_COUNCIL));
 	}
 	buf_puts(b, ". Distances are from the centre of its postcode.</p>\n");
 	buf_puts(b, "<form method=\"get\" class=\"area-radius noprint\">");
@@ -446,17 +456,17 @@ page_area(struct http_request *req)
 	buf_printf(b, "<h2>Gaps within %s km</h2>\n<ul class=\"area-gaps\">",
 	    km);
 	for (i = 0; i < db_rows(c); i++) {
-		long	n = atol(db_value(c, i, 2));
-		double	med = atof(db_value(c, i, 3));
+		long	n = atol(db_value(c, i, N_HERE));
+		double	med = atof(db_value(c, i, N_MEDIAN));
 
 		if (n == 0) {
 			buf_puts(b, "<li><strong>");
-			buf_html(b, db_value(c, i, 1));
+			buf_html(b, db_value(c, i, N_NAME));
 			buf_puts(b, "</strong>: nothing listed</li>");
 			gaps++;
 		} else if (med >= 2 && n * 2 < med) {
 			buf_puts(b, "<li><strong>");
-			buf_html(b, db_value(c, i, 1));
+			buf_html(b, db_value(c, i, N_NAME));
 			buf_printf(b, "</strong>: %ld, well below the median "
 			    "practice nearby (%.1f)</li>", n, med);
 			gaps++;
@@ -475,9 +485,9 @@ page_area(struct http_request *req)
 	    "Median practice</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < db_rows(c); i++) {
 		buf_puts(b, "<tr><th scope=\"row\">");
-		buf_html(b, db_value(c, i, 1));
+		buf_html(b, db_value(c, i, N_NAME));
 		buf_printf(b, "</th><td>%s</td><td>%.1f</td></tr>\n",
-		    db_value(c, i, 2), atof(db_value(c, i, 3)));
+		    db_value(c, i, N_HERE), atof(db_value(c, i, N_MEDIAN)));
 	}
 	buf_puts(b, "</tbody></table>\n");
 
@@ -493,24 +503,24 @@ page_area(struct http_request *req)
 		    "</thead>\n<tbody>\n");
 	for (i = 0; i < db_rows(as); i++) {
 		buf_puts(b, "<tr><th scope=\"row\"><a href=\"/services/");
-		buf_html(b, db_value(as, i, 0));
+		buf_html(b, db_value(as, i, A_ID));
 		buf_puts(b, "\">");
-		buf_html(b, db_value(as, i, 1));
+		buf_html(b, db_value(as, i, A_NAME));
 		buf_puts(b, "</a></th><td>");
-		buf_html(b, db_value(as, i, 5));
+		buf_html(b, db_value(as, i, A_CATEGORIES));
 		buf_puts(b, "</td><td>");
-		if (geo_distance(plat, plon, atof(db_value(as, i, 3)),
-		    atof(db_value(as, i, 4)), &d) == 0)
+		if (geo_distance(plat, plon, atof(db_value(as, i, A_LAT)),
+		    atof(db_value(as, i, A_LON)), &d) == 0)
 			buf_printf(b, "%.1f km", d / 1000);
 		buf_puts(b, "</td></tr>\n");
 	}
 	if (db_rows(as) > 0)
 		buf_puts(b, "</tbody></table>\n");
 	buf_puts(b, "<p class=\"noprint\">This list as <a href=\"/areas/");
-	buf_html(b, db_value(pr, 0, 0));
+	buf_html(b, db_value(pr, 0, P_CODE));
 	buf_printf(b, "/services.csv?radius=%s\">CSV</a> or <a href=\"/areas/",
 	    km);
-	buf_html(b, db_value(pr, 0, 0));
+	buf_html(b, db_value(pr, 0, P_CODE));
 	buf_printf(b, "/services.geojson?radius=%s\">GeoJSON</a>. <a "
 	    "href=\"/areas\">All practices by coverage</a></p>\n"
 	    "</article>\n", km);

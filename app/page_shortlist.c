@@ -69,6 +69,11 @@ enum {
 	C_BOOKING, C_REFDESC, C_STATUS, C_URL, C_EMAIL, C_DEMO, C_MEETING,
 	C_PHONE
 };
+/* sl_locations columns (the address is four from L_NAME); sl_schedules
+ * is the service, then SCHEDULE_COLUMNS from S_SCHEDULE. */
+enum { L_SERVICE, L_NAME, L_ADDRESS_1, L_ADDRESS_2, L_CITY, L_POSTCODE,
+    L_TYPE };
+enum { S_SERVICE, S_SCHEDULE };
 
 void
 page_shortlist_init(void)
@@ -126,9 +131,9 @@ service_schedules(const struct db_result *sr, const char *id,
 	int	i;
 
 	for (i = 0; i < db_rows(sr) && n < MAX_SCHEDULES; i++) {
-		if (strcmp(db_value(sr, i, 0), id) != 0)
+		if (strcmp(db_value(sr, i, S_SERVICE), id) != 0)
 			continue;
-		if (schedule_from_row(sr, i, 1, &sch[n]) == 0)
+		if (schedule_from_row(sr, i, S_SCHEDULE, &sch[n]) == 0)
 			n++;
 	}
 	return (n);
@@ -210,18 +215,18 @@ fact_where(struct buf *b, const struct db_result *r, int i,
 
 	buf_init(&t);
 	for (j = 0; j < db_rows(lr); j++) {
-		if (strcmp(db_value(lr, j, 0), id) != 0)
+		if (strcmp(db_value(lr, j, L_SERVICE), id) != 0)
 			continue;
 		if (nloc++ == 0)
 			buf_puts(b, "<dt>Where</dt><dd>");
 		else
 			buf_puts(b, "<br>");
 		buf_reset(&t);
-		if (strcmp(db_value(lr, j, 6), "virtual") == 0 &&
-		    db_text(lr, j, 2) == NULL)
+		if (strcmp(db_value(lr, j, L_TYPE), "virtual") == 0 &&
+		    db_text(lr, j, L_ADDRESS_1) == NULL)
 			buf_puts(&t, "Online or by phone");
 		else
-			address_text(&t, lr, j, 1);
+			address_text(&t, lr, j, L_NAME);
 		buf_html(b, buf_cstr(&t));
 		if (nloc == 1)
 			address_text(sms, lr, j, 0);
