@@ -23,9 +23,7 @@ BEGIN
 	RETURN QUERY
 	SELECT a.service_id, a.name, coalesce(a.review_due < p_today, false),
 	    NULL::double precision,
-	    CASE WHEN p_query IS NULL THEN 0::real ELSE
-		ts_rank(a.search_vector, p_query)
-		+ coalesce(ts_rank(a.search_vector, p_exact), 0) END
+	    search_rank(a.search_vector, p_query, p_exact)
 	FROM search_area a
 	WHERE a.area_codes && p_areas
 	    AND a.status = 'active'

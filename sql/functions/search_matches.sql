@@ -58,9 +58,8 @@ BEGIN
 			    (sp.grid <-> point(p_e, p_n)) / (1
 				+ power((sp.grid[0] + p_e) / 2 - 400000, 2)
 				* 1.228e-14) AS dist,
-			    ts_rank(s.search_vector, p_query)
-				+ coalesce(ts_rank(s.search_vector, p_exact),
-				0) AS rank
+			    search_rank(s.search_vector, p_query, p_exact)
+				AS rank
 			FROM kw
 			JOIN search_point sp ON sp.service_id = kw.id
 			JOIN service s ON s.id = kw.id

@@ -27,9 +27,7 @@ BEGIN
 	SELECT s.service_id, s.name, coalesce(s.review_due < p_today, false),
 	    (s.grid <-> point(p_e, p_n)) / (1 + power((s.grid[0] + p_e) / 2
 		- 400000, 2) * 1.228e-14),
-	    CASE WHEN p_query IS NULL THEN 0::real ELSE
-		ts_rank(s.search_vector, p_query)
-		+ coalesce(ts_rank(s.search_vector, p_exact), 0) END
+	    search_rank(s.search_vector, p_query, p_exact)
 	FROM search_point s
 	WHERE s.grid <@ circle(point(p_e, p_n), p_radius * 1.0018)
 	    AND (s.grid <-> point(p_e, p_n) <= p_radius * 0.9994
