@@ -202,6 +202,14 @@ out:
 	form_free(&f);
 }
 
+static void
+page_link(struct buf *b, const char *id, int page, const char *label)
+{
+	buf_puts(b, " <a href=\"/admin/import/");
+	buf_url(b, id);
+	buf_printf(b, "?page=%d\">%s</a>", page, label);
+}
+
 /* A report's lines, 50 a page: rows first, the summary last. */
 static void
 report_html(struct buf *b, const char *report, int page, const char *id)
@@ -253,16 +261,10 @@ report_html(struct buf *b, const char *report, int page, const char *id)
 	if (pages > 1) {
 		buf_printf(b, "<nav aria-label=\"Report pages\"><p>Page %d of "
 		    "%d.", page, pages);
-		if (page > 1) {
-			buf_puts(b, " <a href=\"/admin/import/");
-			buf_url(b, id);
-			buf_printf(b, "?page=%d\">Previous</a>", page - 1);
-		}
-		if (page < pages) {
-			buf_puts(b, " <a href=\"/admin/import/");
-			buf_url(b, id);
-			buf_printf(b, "?page=%d\">Next</a>", page + 1);
-		}
+		if (page > 1)
+			page_link(b, id, page - 1, "Previous");
+		if (page < pages)
+			page_link(b, id, page + 1, "Next");
 		buf_puts(b, "</p></nav>\n");
 	}
 }
