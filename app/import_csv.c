@@ -38,6 +38,12 @@ static const struct db_stmt stmts[] = {
 	  " ORDER BY id LIMIT 1" },
 	{ "imp_check",
 	  "/*writes*/ SELECT listing_check($1::jsonb)" },
+	/* What a row's listing is now, before it changes. */
+	{ "imp_before",
+	  "SELECT listing_document(k.service_id)::text FROM import_key k"
+	  " WHERE k.source = $1 AND k.key = $2" },
+	{ "imp_doc",
+	  "SELECT listing_document($1)::text" },
 	{ "imp_apply",
 	  "SELECT o_service, o_outcome FROM listing_import($1, $2, $3::jsonb,"
 	  " $4, $5::int)" },
@@ -400,19 +406,34 @@ apply_row(long long line, const char *doc, const char *key,
     const char *actor, const struct import_csv_opts *o, struct counts *n,
     FILE *report, char *err, size_t errlen)
 {
-	struct db_result	*q = NULL;
+	struct db_result	*q = NULL, *a = NULL;
 	const char		*p[5];
-	char			 months[16], name[256];
+	char			 months[16], name[256], *before = NULL;
 
 	snprintf(months, sizeof(months), "%d", config.review_months);
 	p[0] = o->source;
 	p[1] = key;
+	if (o->on_change != NULL) {
+		if (db_exec("imp_before", 2, p, &q) != DB_OK)
+			goto dberr;
+		if (db_rows(q) == 1 && (before = strdup(db_value(q, 0, 0))) ==
+		    NULL)
+			goto dberr;
+		db_free(q);
+		q = NULL;
+	}
 	p[2] = doc;
 	p[3] = actor;
 	p[4] = months;
-	if (db_exec("imp_apply", 5, p, &q) != DB_OK) {
-		snprintf(err, errlen, "line %lld: %s", line, db_errmsg());
-		return (-1);
+	if (db_exec("imp_apply", 5, p, &q) != DB_OK)
+		goto dberr;
+	if (o->on_change != NULL && before != NULL &&
+	    strcmp(db_value(q, 0, 1), "updated") == 0) {
+		p[0] = db_value(q, 0, 0);
+		if (db_exec("imp_doc", 1, p, &a) != DB_OK)
+			goto dberr;
+		o->on_change(o->change_arg, line, before, db_value(a, 0, 0));
+		db_free(a);
 	}
 	if (strcmp(db_value(q, 0, 1), "added") == 0)
 		n->added++;
@@ -426,7 +447,13 @@ apply_row(long long line, const char *doc, const char *key,
 	    listing_document_name(doc, name, sizeof(name)) != NULL ? name :
 	    "(no name)");
 	db_free(q);
+	free(before);
 	return (0);
+dberr:
+	snprintf(err, errlen, "line %lld: %s", line, db_errmsg());
+	db_free(q);
+	free(before);
+	return (-1);
 }
 
 static int	run(struct source *, const char *,

@@ -17,6 +17,13 @@ struct import_csv_opts {
 	int		 dry_run;	/* report, change nothing */
 	int		 skip_bad;	/* apply the good rows anyway */
 	long		*bad_out;	/* if not NULL: rows not importable */
+	/*
+	 * If not NULL: called for each listing a row changes, with its
+	 * document before and after (JSON text), as it is applied.
+	 */
+	void		(*on_change)(void *, long long, const char *,
+			    const char *);
+	void		*change_arg;
 };
 
 void	import_csv_init(void);

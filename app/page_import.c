@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "form.h"
 #include "http.h"
 #include "import_csv.h"
+#include "listing.h"
 #include "log.h"
 #include "page.h"
 #include "page_import.h"
@@ -21,12 +24,16 @@
 static const struct db_stmt stmts[] = {
 	{ "imp_upload_insert",
 	  "INSERT INTO import_upload (source, body, dry_report, bad_rows,"
-	  " created_by) VALUES ($1, $2, $3, $4::int, $5) RETURNING id" },
+	  " created_by, dry_changes) VALUES ($1, $2, $3, $4::int, $5,"
+	  " $6::jsonb) RETURNING id" },
 	{ "imp_upload_get",
 	  "SELECT u.source, u.dry_report, u.bad_rows,"
 	  " to_char(u.created_at, 'YYYY-MM-DD HH24:MI'), c.email,"
 	  " to_char(u.applied_at, 'YYYY-MM-DD HH24:MI'), a.email,"
-	  " u.applied_report"
+	  " u.applied_report, jsonb_array_length(u.dry_changes),"
+	  " (SELECT jsonb_agg(c) FROM (SELECT c FROM"
+	  "   jsonb_array_elements(u.dry_changes) c"
+	  "   OFFSET $2::int LIMIT $3::int) x)::text"
 	  " FROM import_upload u LEFT JOIN app_user c ON c.id = u.created_by"
 	  " LEFT JOIN app_user a ON a.id = u.applied_by WHERE u.id = $1" },
 	{ "imp_upload_recent",
@@ -130,10 +137,25 @@ page_import_form(struct http_request *req)
 	form_free(&f);
 }
 
+/* A dry run's changes, kept as {line, before, after} for the page. */
+static void
+keep_change(void *arg, long long line, const char *before, const char *after)
+{
+	cJSON	*a = arg, *o;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddNumberToObject(o, "line", (double)line);
+	cJSON_AddItemToObject(o, "before", cJSON_Parse(before));
+	cJSON_AddItemToObject(o, "after", cJSON_Parse(after));
+	cJSON_AddItemToArray(a, o);
+}
+
 /* The report of an import run, and its counts, in memory. */
 static int
 run_import(const char *body, const char *source, int dry,
-    const char *who, char **report, long *bad, char *err, size_t errlen)
+    const char *who, char **report, long *bad, cJSON *changes, char *err,
+    size_t errlen)
 {
 	struct import_csv_opts	 o;
 	FILE			*rep;
@@ -147,6 +169,10 @@ run_import(const char *body, const char *source, int dry,
 	/* Here the good rows go in with the bad ones shown beside them. */
 	o.skip_bad = 1;
 	o.bad_out = bad;
+	if (changes != NULL) {
+		o.on_change = keep_change;
+		o.change_arg = changes;
+	}
 	*report = NULL;
 	if ((rep = open_memstream(report, &len)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -164,19 +190,22 @@ page_import_upload(struct http_request *req)
 	struct db_result	*r = NULL;
 	struct form		 f;
 	struct buf		 loc;
-	const char		*p[5];
-	char			*report = NULL, err[1024], nbad[24];
+	const char		*p[6];
+	char			*report = NULL, *ch = NULL, err[1024], nbad[24];
 	long			 bad = 0;
+	cJSON			*changes;
 	enum db_status		 st;
 
 	form_init(&f, fields, NFIELDS);
 	buf_init(&loc);
+	changes = cJSON_CreateArray();
 	if (form_read(&f, req) > 0) {
 		form_page(req, &f, 400);
 		goto out;
 	}
 	if (run_import(form_value(&f, "file"), form_value(&f, "source"), 1,
-	    req->user_email, &report, &bad, err, sizeof(err)) == -1) {
+	    req->user_email, &report, &bad, changes, err, sizeof(err)) ==
+	    -1) {
 		/* The file itself is wrong (its header, its encoding). */
 		form_error(&f, "file", err);
 		form_page(req, &f, 400);
@@ -188,7 +217,8 @@ page_import_upload(struct http_request *req)
 	p[2] = report != NULL ? report : "";
 	p[3] = nbad;
 	p[4] = req->user_id;
-	if ((st = db_exec("imp_upload_insert", 5, p, &r)) != DB_OK) {
+	p[5] = (ch = cJSON_PrintUnformatted(changes)) != NULL ? ch : "[]";
+	if ((st = db_exec("imp_upload_insert", 6, p, &r)) != DB_OK) {
 		reply_db_error(req, st);
 		goto out;
 	}
@@ -197,6 +227,8 @@ page_import_upload(struct http_request *req)
 	http_redirect(req, 303, buf_cstr(&loc));
 out:
 	free(report);
+	cJSON_free(ch);
+	cJSON_Delete(changes);
 	db_free(r);
 	buf_free(&loc);
 	form_free(&f);
@@ -269,12 +301,41 @@ report_html(struct buf *b, const char *report, int page, const char *id)
 	}
 }
 
+/* The listings this page of the dry run would change, field by field. */
+static void
+changes_html(struct buf *b, const char *json, const char *total)
+{
+	cJSON		*a, *c;
+	char		*before, *after;
+
+	if ((a = cJSON_Parse(json)) == NULL || cJSON_GetArraySize(a) == 0) {
+		cJSON_Delete(a);
+		return;
+	}
+	buf_puts(b, "<h2>The listings it would change</h2>\n<p>");
+	buf_html(b, total);
+	buf_puts(b, " in all; these, field by field:</p>\n");
+	cJSON_ArrayForEach(c, a) {
+		before = cJSON_PrintUnformatted(cJSON_GetObjectItem(c,
+		    "before"));
+		after = cJSON_PrintUnformatted(cJSON_GetObjectItem(c, "after"));
+		buf_printf(b, "<h3>Line %d</h3>\n", (int)cJSON_GetNumberValue(
+		    cJSON_GetObjectItem(c, "line")));
+		if (before != NULL && after != NULL)
+			(void)listing_diff_html(b, before, after);
+		cJSON_free(before);
+		cJSON_free(after);
+	}
+	cJSON_Delete(a);
+}
+
 void
 page_import_show(struct http_request *req)
 {
 	struct db_result	*r = NULL;
 	struct buf		*b = &req->resp;
-	const char		*id = http_route_param(req, "id"), *p[1];
+	const char		*id = http_route_param(req, "id"), *p[3];
+	char			 off[24], lim[16];
 	long long		 page = 1;
 	enum db_status		 st;
 
@@ -284,8 +345,12 @@ page_import_show(struct http_request *req)
 	}
 	if (http_param_int(req, "page", 1, 100000, &page) == HTTP_PARAM_BAD)
 		page = 1;
+	snprintf(off, sizeof(off), "%lld", (page - 1) * LINES_PER_PAGE);
+	snprintf(lim, sizeof(lim), "%d", LINES_PER_PAGE);
 	p[0] = id;
-	if ((st = db_exec("imp_upload_get", 1, p, &r)) != DB_OK) {
+	p[1] = off;
+	p[2] = lim;
+	if ((st = db_exec("imp_upload_get", 3, p, &r)) != DB_OK) {
 		reply_db_error(req, st);
 		return;
 	}
@@ -317,6 +382,8 @@ page_import_show(struct http_request *req)
 	} else {
 		buf_puts(b, "<h2>What it would do</h2>\n");
 		report_html(b, db_value(r, 0, 1), (int)page, id);
+		if (!db_isnull(r, 0, 9))
+			changes_html(b, db_value(r, 0, 9), db_value(r, 0, 8));
 		buf_puts(b, "<form method=\"post\" action=\"/admin/import/");
 		buf_url(b, id);
 		buf_puts(b, "/apply\">");
@@ -358,7 +425,7 @@ page_import_apply(struct http_request *req)
 		goto out;
 	}
 	if (run_import(db_value(r, 0, 1), db_value(r, 0, 0), 0,
-	    req->user_email, &report, &bad, err, sizeof(err)) == -1) {
+	    req->user_email, &report, &bad, NULL, err, sizeof(err)) == -1) {
 		/* Nothing was applied: the upload may be tried again. */
 		(void)db_exec("imp_upload_release", 1, p, NULL);
 		log_warn("import: upload %s: %s", id, err);

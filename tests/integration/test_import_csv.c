@@ -428,6 +428,24 @@ test_admin_import_page_checks_then_applies_once(void **state)
 	assert_status(&r, 409);
 	resp_free(&r);
 	assert_int_equal(count_src(p), 1);
+
+	/* A changed row: its dry run shows what would change, by field. */
+	good[3] = "description=Drop in for a chat and soup.";
+	snprintf(text, sizeof(text), "%s\n", header);
+	row(line, sizeof(line), good);
+	strncat(text, line, sizeof(text) - strlen(text) - 2);
+	strcat(text, "\n");
+	r = upload(cookie, csrf, text, src);
+	assert_status(&r, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	resp_free(&r);
+	(void)http_do(&r, NULL, loc, NULL, 0, h);
+	assert_status(&r, 200);
+	if (!contains(r.body, "line 2: would be updated") ||
+	    !contains(r.body, "The listings it would change") ||
+	    !contains(r.body, "<th scope=\"row\">Description</th>"))
+		fail_msg("the dry run of a change:\n%.4000s", r.body);
+	resp_free(&r);
 }
 
 /* B, a database of the test cluster: A's conninfo with its name. */
