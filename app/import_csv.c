@@ -44,6 +44,14 @@ static const struct db_stmt stmts[] = {
 	  " WHERE k.source = $1 AND k.key = $2" },
 	{ "imp_doc",
 	  "SELECT listing_document($1)::text" },
+	/*
+	 * One version bump for the whole import, at its end, instead of
+	 * one per statement (see sql/functions/directory_version_bump.sql).
+	 */
+	{ "imp_bulk",
+	  "SELECT set_config('signpost.bulk', 'on', true)" },
+	{ "imp_touch",
+	  "/*writes*/ SELECT directory_version_touch()" },
 	{ "imp_apply",
 	  "SELECT o_service, o_outcome FROM listing_import($1, $2, $3::jsonb,"
 	  " $4, $5::int)" },
@@ -518,6 +526,10 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto out;
 	}
+	if (db_exec("imp_bulk", 0, NULL, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto fail;
+	}
 	if (stage(src, path, cols, ncols, err, errlen) == -1)
 		goto fail;
 	buf_puts(&sql, "SELECT line");
@@ -614,6 +626,11 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 		    "changed\n");
 		rc = 0;
 		goto out;
+	}
+	if ((n.added > 0 || n.updated > 0) &&
+	    db_exec("imp_touch", 0, NULL, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto fail;
 	}
 	if (db_tx_commit() != DB_OK) {
 		snprintf(err, errlen, "the import could not be committed: %s",

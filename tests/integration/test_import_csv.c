@@ -80,6 +80,19 @@ import(const char *path, const char *flags, char *out, size_t len)
 	return (run_signpost(args, out, len));
 }
 
+/* total_items of a feed page. */
+static long
+total_items(const struct resp *r)
+{
+	cJSON	*j = resp_json(r);
+	long	 n = -1;
+
+	if (j != NULL)
+		n = (long)jnum(j, "total_items");
+	cJSON_Delete(j);
+	return (n);
+}
+
 static int
 count_src(const char *const *p)
 {
@@ -111,6 +124,7 @@ test_import_csv_example_dry_run_import_and_again(void **state)
 	const char	*root = getenv("SIGNPOST_TEST_ROOT");
 	const char	*p[2];
 	struct resp	 r;
+	long		 total;
 	int		 rc;
 
 	(void)state;
@@ -125,10 +139,30 @@ test_import_csv_example_dry_run_import_and_again(void **state)
 		fail_msg("dry run: exit %d\n%s", rc, out);
 	assert_int_equal(count(KEYS), 0);
 
+	r = http_get("/api/services?per_page=1");
+	assert_status(&r, 200);
+	total = total_items(&r);
+	resp_free(&r);
 	rc = import(example, "", out, sizeof(out));
 	if (rc != 0 || !contains(out, "3 rows read; 3 added, 0 updated, 0 "
 	    "unchanged, 0 not imported"))
 		fail_msg("import: exit %d\n%s", rc, out);
+	/*
+	 * The directory's version moved once, at the import's end: the
+	 * feed's cached pages are renewed (the server hears it at once).
+	 */
+	for (rc = 0; rc < 100; rc++) {
+		r = http_get("/api/services?per_page=1");
+		assert_status(&r, 200);
+		if (total_items(&r) == total + 3)
+			break;
+		resp_free(&r);
+		usleep(50000);
+	}
+	if (rc == 100)
+		fail_msg("the feed still counts %ld services, not %ld", total,
+		    total + 3);
+	resp_free(&r);
 	assert_int_equal(count(KEYS), 3);
 	/* One history entry each, credited to the import and the file. */
 	assert_int_equal(count(CHANGES), 3);
