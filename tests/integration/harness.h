@@ -326,6 +326,48 @@ test_suffix(void)
 	return (sfx);
 }
 
+/*
+ * A signed-in account made for a test: role "moderator" or "admin", the
+ * address who-SUFFIX@example.org, a live session.  Its id, the Cookie
+ * header (with the double-submit cookie csrf_cookie as well, when not
+ * NULL: what a browser that filled in a public form also sends) and the
+ * form token its pages carry.
+ */
+struct account {
+	char	id[40];
+	char	email[128];
+	char	cookie[256];
+	char	csrf[80];
+};
+
+HARNESS_HELPER void
+account_new(struct account *a, const char *role, const char *who,
+    const char *csrf_cookie)
+{
+	char		 tok[65];
+	const char	*p[2];
+
+	snprintf(a->email, sizeof(a->email), "%s-%s@example.org", who,
+	    test_suffix());
+	p[0] = a->email;
+	p[1] = role;
+	sql_str("INSERT INTO app_user (email, role, password_hash)"
+	    " VALUES ($1, $2, '$argon2id$not-a-real-hash')"
+	    " ON CONFLICT (lower(email)) DO UPDATE SET role = $2"
+	    " RETURNING id", 2, p, a->id, sizeof(a->id));
+	sql_str("SELECT md5(random()::text) || md5(random()::text)", 0, NULL,
+	    tok, sizeof(tok));
+	p[0] = tok;
+	p[1] = a->id;
+	PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
+	    " expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2,"
+	    " now() + interval '1 hour')", 2, p));
+	snprintf(a->cookie, sizeof(a->cookie), "Cookie: signpost_session=%s%s%s",
+	    tok, csrf_cookie != NULL ? "; signpost_csrf=" : "",
+	    csrf_cookie != NULL ? csrf_cookie : "");
+	signed_in_token(a->cookie, a->csrf, sizeof(a->csrf));
+}
+
 /* 1 if hay contains needle; else 0, and the missing text is printed. */
 HARNESS_HELPER int
 contains(const char *hay, const char *needle)

@@ -11,51 +11,19 @@
 
 #define CSRF	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-struct mod {
-	char	id[37];
-	char	email[128];
-	char	cookie[256];
-	char	csrf[65];	/* the session's form token, from a page */
-};
 
 static char	postcode[16];
 
 /*
- * The forms' token of a signed-in page, as a browser finds it: bound to
- * the session, so not the double-submit cookie's.
+ * A signed-in moderator: an account and a live session, whose browser has
+ * the double-submit cookie too, and its pages' token (the session's).
  */
 static void
-token_of(struct mod *m)
+make_mod(struct account *m, const char *who)
 {
-	signed_in_token(m->cookie, m->csrf, sizeof(m->csrf));
+	account_new(m, "moderator", who, CSRF);
 	if (strlen(m->csrf) != 64 || strcmp(m->csrf, CSRF) == 0)
 		fail_msg("the session's token is %s", m->csrf);
-}
-
-/* A signed-in moderator: an account and a live session. */
-static void
-make_mod(struct mod *m, const char *who)
-{
-	char		 tok[65];
-	const char	*p[2];
-
-	snprintf(m->email, sizeof(m->email), "%s-%s@example.org", who,
-	    test_suffix());
-	p[0] = m->email;
-	sql_str("INSERT INTO app_user (email, role, password_hash)"
-	    " VALUES ($1, 'moderator', '$argon2id$not-a-real-hash')"
-	    " ON CONFLICT (lower(email)) DO UPDATE SET role = 'moderator'"
-	    " RETURNING id", 1, p, m->id, sizeof(m->id));
-	sql_str("SELECT md5(random()::text) || md5(random()::text)", 0, NULL,
-	    tok, sizeof(tok));
-	p[0] = tok;
-	p[1] = m->id;
-	PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
-	    " expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2,"
-	    " now() + interval '1 hour')", 2, p));
-	snprintf(m->cookie, sizeof(m->cookie), "Cookie: signpost_session=%s; "
-	    "signpost_csrf=" CSRF, tok);
-	token_of(m);
 }
 
 static const char *
@@ -124,7 +92,7 @@ make_update(char *id, const char *sid, const char *name)
 }
 
 static struct resp
-mod_get(const struct mod *m, const char *path)
+mod_get(const struct account *m, const char *path)
 {
 	struct resp		 r;
 	const char *const	 h[] = { m->cookie, NULL };
@@ -135,7 +103,7 @@ mod_get(const struct mod *m, const char *path)
 
 /* body without the token: it is added. */
 static struct resp
-mod_post(const struct mod *m, const char *path, const char *body)
+mod_post(const struct account *m, const char *path, const char *body)
 {
 	struct resp		 r;
 	char			 full[65536];
@@ -196,7 +164,7 @@ test_admin_pages_need_a_session(void **state)
 static void
 test_admin_post_without_csrf_token_is_refused(void **state)
 {
-	struct mod		 m;
+	struct account		 m;
 	struct resp		 r;
 	char			 id[37], path[128], st[32];
 	const char *const	 h[] = { NULL, "Content-Type: "
@@ -223,7 +191,7 @@ test_admin_post_without_csrf_token_is_refused(void **state)
 	resp_free(&r);
 	/* Nor is another moderator's session token. */
 	{
-		struct mod	o;
+		struct account	o;
 		char		body[128];
 
 		make_mod(&o, "csrf-other");
@@ -242,7 +210,7 @@ test_admin_post_without_csrf_token_is_refused(void **state)
 static void
 test_admin_queue_counts_and_escapes_names(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 id1[37], id2[37], want[256], n[3][32], cc[128];
 	PGresult	*c;
@@ -308,7 +276,7 @@ now_ms(void)
 static void
 test_admin_queue_of_10000_is_paginated_and_fast(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 tag[64], path[64], total[32];
 	const char	*p[2];
@@ -364,7 +332,7 @@ test_admin_queue_of_10000_is_paginated_and_fast(void **state)
 static void
 test_admin_item_shows_preview_and_duplicates(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 sid[37], id[37], name[128], path[128], want[256];
 
@@ -406,7 +374,7 @@ test_admin_item_shows_preview_and_duplicates(void **state)
 static void
 test_admin_approve_publishes_verbatim(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 id[37], path[128], loc[256], want[256], sid[37], v[256];
 
@@ -445,7 +413,7 @@ test_admin_approve_publishes_verbatim(void **state)
 }
 
 struct racer {
-	const struct mod	*m;
+	const struct account	*m;
 	const char		*path;
 	long			 status;
 };
@@ -465,7 +433,7 @@ race(void *arg)
 static void
 test_admin_two_moderators_approving_one_item_one_wins(void **state)
 {
-	struct mod	 a, b;
+	struct account	 a, b;
 	struct racer	 ra, rb;
 	pthread_t	 ta, tb;
 	char		 id[37], path[128], n[16];
@@ -500,7 +468,7 @@ test_admin_two_moderators_approving_one_item_one_wins(void **state)
 static void
 test_admin_second_moderator_keeps_their_reason(void **state)
 {
-	struct mod	 a, b;
+	struct account	 a, b;
 	struct resp	 r;
 	char		 id[37], path[128], v[64];
 
@@ -547,7 +515,7 @@ test_admin_second_moderator_keeps_their_reason(void **state)
 static void
 test_admin_update_shows_the_change_before_the_buttons(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 sid[37], id[37], name[128], path[128];
 	const char	*p[2], *diff, *decide, *row;
@@ -590,7 +558,7 @@ test_admin_update_shows_the_change_before_the_buttons(void **state)
 static void
 test_admin_preview_shows_what_approval_publishes(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 org[37], id[37], name[128], path[128], v[128];
 	const char	*p[4], *prev, *typed;
@@ -637,7 +605,7 @@ test_admin_preview_shows_what_approval_publishes(void **state)
 static void
 test_admin_duplicates_compare_pending_and_rank_by_name(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 a[37], b[37], food[37], name[128], other[128];
 	char		 path[128], want[160];
@@ -671,7 +639,7 @@ test_admin_duplicates_compare_pending_and_rank_by_name(void **state)
 static void
 test_admin_stale_update_is_refused_and_nothing_overwritten(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 sid[37], id[37], name[128], path[128], v[256];
 
@@ -712,7 +680,7 @@ test_admin_stale_update_is_refused_and_nothing_overwritten(void **state)
 static void
 test_admin_approve_breaking_a_rule_names_it(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 id[37], path[128], v[64];
 
@@ -735,7 +703,7 @@ test_admin_approve_breaking_a_rule_names_it(void **state)
 static void
 test_admin_reject_needs_a_reason_and_keeps_it(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 id[37], path[128], v[256], big[2200];
 
@@ -919,7 +887,7 @@ scrape_form(const char *html, const char *action, const char *old,
 static void
 test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	struct fbody	*fb, *stale;
 	char		 id[37], path[128], v[256], loc[256], org[128];
@@ -987,7 +955,7 @@ test_admin_edit_saves_and_a_stale_save_conflicts(void **state)
 static void
 test_admin_moderator_corrects_and_unpublishes_a_listing(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	struct fbody	*fb;
 	char		 sid[37], name[128], fixed[160], path[512], v[512];
@@ -1052,7 +1020,7 @@ test_admin_moderator_corrects_and_unpublishes_a_listing(void **state)
 static void
 test_admin_report_is_shown_escaped_and_resolved_once(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 sid[37], rid[37], path[128], v[256], want[256];
 	const char	*p[1];
@@ -1100,7 +1068,7 @@ test_admin_report_is_shown_escaped_and_resolved_once(void **state)
 static void
 test_admin_history_restores_an_earlier_version(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 id[37], up[37], sid[37], path[128], body[128], v[256];
 	char		 first[32], ver[16], want[128];

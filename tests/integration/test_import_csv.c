@@ -57,6 +57,18 @@ row(char *out, size_t len, const char *const *pairs)
 	}
 }
 
+/* A row, and its line end, at the end of text. */
+static void
+add_row(char *text, size_t len, const char *const *pairs)
+{
+	char	line[4096];
+	size_t	n = strlen(text);
+
+	row(line, sizeof(line), pairs);
+	if (snprintf(text + n, len - n, "%s\n", line) >= (int)(len - n))
+		fail_msg("the test file is too long");
+}
+
 static void
 write_file(char *path, size_t len, const char *text)
 {
@@ -201,7 +213,7 @@ test_import_csv_example_dry_run_import_and_again(void **state)
 static void
 test_import_csv_bad_rows_are_reported_and_nothing_applied(void **state)
 {
-	char		 text[16384], line[4096], path[256], out[16384];
+	char		 text[16384], path[256], out[16384];
 	char		 name[128];
 	const char	*good[] = { "organisation=Import Test Org",
 	    NULL, "kind=service", "description=Tea and a chat.",
@@ -220,12 +232,8 @@ test_import_csv_bad_rows_are_reported_and_nothing_applied(void **state)
 	snprintf(name, sizeof(name), "service=Lunch club %s", test_suffix());
 	good[1] = name;
 	snprintf(text, sizeof(text), "%s\n", header);
-	row(line, sizeof(line), good);
-	strncat(text, line, sizeof(text) - strlen(text) - 2);
-	strcat(text, "\n");
-	row(line, sizeof(line), bad);
-	strncat(text, line, sizeof(text) - strlen(text) - 2);
-	strcat(text, "\n");
+	add_row(text, sizeof(text), good);
+	add_row(text, sizeof(text), bad);
 	write_file(path, sizeof(path), text);
 	before = count(KEYS);
 
@@ -250,9 +258,7 @@ test_import_csv_bad_rows_are_reported_and_nothing_applied(void **state)
 	/* A changed cell updates the listing it made, in place. */
 	good[3] = "description=Tea, a chat and soup.";
 	snprintf(text, sizeof(text), "%s\n", header);
-	row(line, sizeof(line), good);
-	strncat(text, line, sizeof(text) - strlen(text) - 2);
-	strcat(text, "\n");
+	add_row(text, sizeof(text), good);
 	unlink(path);
 	write_file(path, sizeof(path), text);
 	rc = import(path, "", out, sizeof(out));
@@ -328,33 +334,6 @@ test_import_csv_takes_what_spreadsheets_write(void **state)
 	unlink(path);
 }
 
-/* A signed-in account (role admin or moderator): its cookie and token. */
-static void
-session_as(const char *role, char *cookie, size_t clen, char *csrf,
-    size_t tlen)
-{
-	char		 email[128], id[40], tok[65];
-	const char	*p[2];
-
-	snprintf(email, sizeof(email), "%s-import-%s@example.org", role,
-	    test_suffix());
-	p[0] = email;
-	p[1] = role;
-	sql_str("INSERT INTO app_user (email, role, password_hash)"
-	    " VALUES ($1, $2, '$argon2id$not-a-real-hash')"
-	    " ON CONFLICT (lower(email)) DO UPDATE SET role = $2"
-	    " RETURNING id", 2, p, id, sizeof(id));
-	sql_str("SELECT md5(random()::text) || md5(random()::text)", 0, NULL,
-	    tok, sizeof(tok));
-	p[0] = tok;
-	p[1] = id;
-	PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
-	    " expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2,"
-	    " now() + interval '1 hour')", 2, p));
-	snprintf(cookie, clen, "Cookie: signpost_session=%s", tok);
-	signed_in_token(cookie, csrf, tlen);
-}
-
 #define BOUNDARY	"sp-test-boundary-7f3a"
 
 static struct resp
@@ -389,8 +368,9 @@ upload(const char *cookie, const char *csrf, const char *file,
 static void
 test_admin_import_page_checks_then_applies_once(void **state)
 {
-	char		 cookie[256], csrf[80], mcookie[256], mcsrf[80];
-	char		 text[8192], line[4096], loc[256], path[300], src[64];
+	struct account	 mod, adm;
+	const char	*cookie, *csrf;
+	char		 text[8192], loc[256], path[300], src[64];
 	char		 name[80], body[128];
 	const char	*good[] = { "organisation=Upload Org", NULL,
 	    "kind=service", "description=Drop in for a chat.", "is_free=yes",
@@ -407,15 +387,16 @@ test_admin_import_page_checks_then_applies_once(void **state)
 	snprintf(src, sizeof(src), "upload-%s", test_suffix());
 	snprintf(name, sizeof(name), "service=Upload cafe %s", test_suffix());
 	good[1] = name;
-	session_as("moderator", mcookie, sizeof(mcookie), mcsrf,
-	    sizeof(mcsrf));
-	h[0] = mcookie;
+	account_new(&mod, "moderator", "import-mod", NULL);
+	h[0] = mod.cookie;
 	h[1] = NULL;
 	(void)http_do(&r, NULL, "/admin/import", NULL, 0, h);
 	assert_status(&r, 403);
 	resp_free(&r);
 
-	session_as("admin", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	account_new(&adm, "admin", "import-admin", NULL);
+	cookie = adm.cookie;
+	csrf = adm.csrf;
 	h[0] = cookie;
 	(void)http_do(&r, NULL, "/admin/import", NULL, 0, h);
 	assert_status(&r, 200);
@@ -424,12 +405,8 @@ test_admin_import_page_checks_then_applies_once(void **state)
 	resp_free(&r);
 
 	snprintf(text, sizeof(text), "%s\n", header);
-	row(line, sizeof(line), good);
-	strncat(text, line, sizeof(text) - strlen(text) - 2);
-	strcat(text, "\n");
-	row(line, sizeof(line), bad);
-	strncat(text, line, sizeof(text) - strlen(text) - 2);
-	strcat(text, "\n");
+	add_row(text, sizeof(text), good);
+	add_row(text, sizeof(text), bad);
 	r = upload(cookie, csrf, text, src);
 	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
@@ -466,9 +443,7 @@ test_admin_import_page_checks_then_applies_once(void **state)
 	/* A changed row: its dry run shows what would change, by field. */
 	good[3] = "description=Drop in for a chat and soup.";
 	snprintf(text, sizeof(text), "%s\n", header);
-	row(line, sizeof(line), good);
-	strncat(text, line, sizeof(text) - strlen(text) - 2);
-	strcat(text, "\n");
+	add_row(text, sizeof(text), good);
 	r = upload(cookie, csrf, text, src);
 	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);

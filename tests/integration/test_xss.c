@@ -219,35 +219,11 @@ shows(const struct resp *r, const char *what, const char *const *tags)
 		fail_msg("%s does not show every field as text", what);
 }
 
-struct mod {
-	char	cookie[256];
-	char	csrf[80];	/* the session's form token */
-	char	email[128];
-};
 
 static void
-make_mod(struct mod *m)
+make_mod(struct account *m)
 {
-	char		 id[40], tok[65], email[128];
-	const char	*p[2];
-
-	snprintf(email, sizeof(email), "xss-%s@example.org", test_suffix());
-	p[0] = email;
-	sql_str("INSERT INTO app_user (email, role, password_hash)"
-	    " VALUES ($1, 'moderator', '$argon2id$not-a-real-hash')"
-	    " ON CONFLICT (lower(email)) DO UPDATE SET role = 'moderator'"
-	    " RETURNING id", 1, p, id, sizeof(id));
-	sql_str("SELECT md5(random()::text) || md5(random()::text)", 0, NULL,
-	    tok, sizeof(tok));
-	p[0] = tok;
-	p[1] = id;
-	PQclear(test_sql("INSERT INTO user_session (token_hash, user_id,"
-	    " expires_at) VALUES (sha256(convert_to($1, 'UTF8')), $2,"
-	    " now() + interval '1 hour')", 2, p));
-	snprintf(m->cookie, sizeof(m->cookie), "Cookie: signpost_session=%s; "
-	    "signpost_csrf=" CSRF, tok);
-	snprintf(m->email, sizeof(m->email), "%s", email);
-	signed_in_token(m->cookie, m->csrf, sizeof(m->csrf));
+	account_new(m, "moderator", "xss", CSRF);
 }
 
 /* The hostile listing, submitted over HTTP, checked while pending, then
@@ -258,7 +234,7 @@ fixture(void)
 	static const char *const admin_tags[] = { "XO1", "XO2", "URL", "MAIL",
 	    WORD, "XS2", "XS3", "XS4", "XS5", "XS6", "XV1", "XV2", "XV3",
 	    "XV4", "XW1", "XW2", NULL };
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 path[256];
 	const char	*p[1];
@@ -467,7 +443,7 @@ static void
 test_xss_history_and_update_diff_are_escaped(void **state)
 {
 	struct session	 s;
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 path[256], body[16384], upd[40];
 	const char	*p[1];
@@ -515,7 +491,7 @@ test_xss_history_and_update_diff_are_escaped(void **state)
 static void
 test_xss_reject_reason_is_escaped(void **state)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 token[80], sub[40], path[256], body[2048], v[256];
 	const char	*p[1];
@@ -550,7 +526,7 @@ static void
 test_xss_problem_report_details_are_escaped(void **state)
 {
 	struct session	 s;
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		 path[256], body[2048], rep[40], v[256];
 	const char	*p[1];
@@ -809,7 +785,7 @@ static void
 send_to_all(const char *what, const char *ctype, const char *tmpl,
     size_t tlen, int soft)
 {
-	struct mod	 m;
+	struct account	 m;
 	struct resp	 r;
 	char		*body, cookie[300];
 	size_t		 i, len;
