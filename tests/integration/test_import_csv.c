@@ -360,6 +360,23 @@ upload(const char *cookie, const char *csrf, const char *file,
 	return (r);
 }
 
+/* Uploads a file and follows to its dry-run page (its address in loc). */
+static struct resp
+dry_run(const char *cookie, const char *csrf, const char *file,
+    const char *src, char *loc, size_t loclen)
+{
+	const char *const	 h[] = { cookie, NULL };
+	struct resp		 r;
+
+	r = upload(cookie, csrf, file, src);
+	assert_status(&r, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, loclen), 0);
+	resp_free(&r);
+	(void)http_do(&r, NULL, loc, NULL, 0, h);
+	assert_status(&r, 200);
+	return (r);
+}
+
 /*
  * /admin/import: administrators only; an upload shows its dry run (the
  * rows it would add, every bad row by line) and changes nothing; one
@@ -407,12 +424,7 @@ test_admin_import_page_checks_then_applies_once(void **state)
 	snprintf(text, sizeof(text), "%s\n", header);
 	add_row(text, sizeof(text), good);
 	add_row(text, sizeof(text), bad);
-	r = upload(cookie, csrf, text, src);
-	assert_status(&r, 303);
-	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
-	resp_free(&r);
-	(void)http_do(&r, NULL, loc, NULL, 0, h);
-	assert_status(&r, 200);
+	r = dry_run(cookie, csrf, text, src, loc, sizeof(loc));
 	if (!contains(r.body, "line 2: would be added") ||
 	    !contains(r.body, "line 3: postcode &#39;G12 8Q&#39;") ||
 	    !contains(r.body, "Apply the rows without problems"))
@@ -444,12 +456,7 @@ test_admin_import_page_checks_then_applies_once(void **state)
 	good[3] = "description=Drop in for a chat and soup.";
 	snprintf(text, sizeof(text), "%s\n", header);
 	add_row(text, sizeof(text), good);
-	r = upload(cookie, csrf, text, src);
-	assert_status(&r, 303);
-	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
-	resp_free(&r);
-	(void)http_do(&r, NULL, loc, NULL, 0, h);
-	assert_status(&r, 200);
+	r = dry_run(cookie, csrf, text, src, loc, sizeof(loc));
 	if (!contains(r.body, "line 2: would be updated") ||
 	    !contains(r.body, "The listings it would change") ||
 	    !contains(r.body, "<th scope=\"row\">Description</th>"))
