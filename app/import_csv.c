@@ -5,9 +5,11 @@
  * (listing_csv_put), then read and checked by listing_form_check: the
  * messages a spreadsheet owner gets are the ones a group gets on /submit,
  * with the line and the column.  A row that passes becomes a listing
- * document, is tried against the database's CHECKs (listing_check), and
- * is published by listing_import().  Everything is one transaction: with
- * a bad row (and no --skip-bad), or in a dry run, it is rolled back.
+ * document and is published by listing_import(), which also tries the
+ * database's CHECKs (a row they refuse is undone alone and reported like
+ * the others).  Everything is one transaction: with a bad row (and no
+ * --skip-bad), or in a dry run, it is rolled back.  Derived data (search
+ * rows, the directory version) is rebuilt once at the end.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -30,14 +32,13 @@
 
 #define MAX_COLUMNS	160
 #define MAX_ROWS	100000	/* a directory's worth; more: split it */
+#define BATCH_ROWS	"500"	/* rows fetched from the stage at once */
 
 static const struct db_stmt stmts[] = {
 	/* The organisation a name already belongs to, if one does. */
 	{ "imp_org_by_name",
 	  "SELECT id FROM organization WHERE lower(name) = lower($1)"
 	  " ORDER BY id LIMIT 1" },
-	{ "imp_check",
-	  "/*writes*/ SELECT listing_check($1::jsonb)" },
 	/* What a row's listing is now, before it changes. */
 	{ "imp_before",
 	  "SELECT listing_document(k.service_id)::text FROM import_key k"
@@ -45,17 +46,21 @@ static const struct db_stmt stmts[] = {
 	{ "imp_doc",
 	  "SELECT listing_document($1)::text" },
 	/*
-	 * One version bump for the whole import, at its end, instead of
-	 * one per statement (see sql/functions/directory_version_bump.sql).
+	 * Derived data (search rows, the directory version) rebuilt once
+	 * for the whole import, at its end, instead of after each statement
+	 * (see sql/functions/derived_data.sql).
 	 */
 	{ "imp_bulk",
 	  "SELECT set_config('signpost.bulk', 'on', true)" },
-	{ "imp_touch",
-	  "/*writes*/ SELECT directory_version_touch()" },
+	{ "imp_refresh",
+	  "/*writes*/ SELECT directory_refresh($1::uuid[])" },
 	{ "imp_apply",
-	  "SELECT o_service, o_outcome FROM listing_import($1, $2, $3::jsonb,"
-	  " $4, $5::int)" },
+	  "SELECT o_service, o_outcome, o_constraint FROM listing_import($1,"
+	  " $2, $3::jsonb, $4, $5::int)" },
 };
+
+/* imp_apply's columns. */
+enum { IMP_SERVICE, IMP_OUTCOME, IMP_CONSTRAINT };
 
 void
 import_csv_init(void)
@@ -320,25 +325,18 @@ line_of(const struct db_result *r, int row)
 	return (n + 1);
 }
 
-static int
-column(const char **cols, size_t ncols, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < ncols; i++)
-		if (strcmp(cols[i], name) == 0)
-			return ((int)i + 1);	/* after "line" */
-	return (-1);
-}
-
 /*
  * One staged row as a listing document (*doc, the caller frees): 0; 1
  * when the row is bad (each problem reported); -1 when the database
- * failed (err set).
+ * failed (err set).  The database's own rules (CHECKs, foreign keys) are
+ * tried when the row is applied, in its own subtransaction
+ * (listing_import); a row they refuse comes back here with the name of
+ * the constraint (constraint), to be reported in the form's words.
  */
 static int
 check_row(const struct db_result *r, int row, const char **cols,
-    size_t ncols, FILE *report, char **doc, char *err, size_t errlen)
+    size_t ncols, const char *constraint, FILE *report, char **doc,
+    char *err, size_t errlen)
 {
 	struct http_request	 req;
 	struct db_result	*q = NULL;
@@ -374,6 +372,8 @@ check_row(const struct db_result *r, int row, const char **cols,
 	}
 	if ((st = listing_form_check(&f, &req)) != DB_OK)
 		goto dberr;
+	if (constraint != NULL)
+		listing_form_constraint(&f, constraint);
 	if (f.nerr > 0 || bad) {
 		report_form(report, (long)line, &f);
 		goto out;
@@ -381,15 +381,6 @@ check_row(const struct db_result *r, int row, const char **cols,
 	if ((*doc = listing_form_document(&f)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
-		goto out;
-	}
-	/* The database's own rules, tried and undone. */
-	p[0] = *doc;
-	if ((st = db_exec("imp_check", 1, p, &q)) != DB_OK)
-		goto dberr;
-	if (!db_isnull(q, 0, 0)) {
-		listing_form_constraint(&f, db_value(q, 0, 0));
-		report_form(report, (long)line, &f);
 		goto out;
 	}
 	rc = 0;
@@ -408,16 +399,24 @@ out:
 	return (rc);
 }
 
-/* A checked row published: 0, or -1 with err set. */
+/*
+ * A checked row published: 0; 1 when the database refused it (the
+ * constraint's name in *constraint, the caller frees); -1 with err set.
+ * The service of an added or updated row is appended to touched, the
+ * derived data to refresh at the end, and what became of it to done,
+ * which is reported only if the import is kept (or is a dry run).
+ */
 static int
 apply_row(long long line, const char *doc, const char *key,
     const char *actor, const struct import_csv_opts *o, struct counts *n,
-    FILE *report, char *err, size_t errlen)
+    struct buf *touched, struct buf *done, char **constraint, char *err,
+    size_t errlen)
 {
 	struct db_result	*q = NULL, *a = NULL;
-	const char		*p[5];
+	const char		*p[5], *outcome;
 	char			 months[16], name[256], *before = NULL;
 
+	*constraint = NULL;
 	snprintf(months, sizeof(months), "%d", config.review_months);
 	p[0] = o->source;
 	p[1] = key;
@@ -435,23 +434,35 @@ apply_row(long long line, const char *doc, const char *key,
 	p[4] = months;
 	if (db_exec("imp_apply", 5, p, &q) != DB_OK)
 		goto dberr;
+	outcome = db_value(q, 0, IMP_OUTCOME);
+	if (strcmp(outcome, "bad") == 0) {
+		if ((*constraint = strdup(db_value(q, 0, IMP_CONSTRAINT))) ==
+		    NULL)
+			goto dberr;
+		db_free(q);
+		free(before);
+		return (1);
+	}
 	if (o->on_change != NULL && before != NULL &&
-	    strcmp(db_value(q, 0, 1), "updated") == 0) {
-		p[0] = db_value(q, 0, 0);
+	    strcmp(outcome, "updated") == 0) {
+		p[0] = db_value(q, 0, IMP_SERVICE);
 		if (db_exec("imp_doc", 1, p, &a) != DB_OK)
 			goto dberr;
 		o->on_change(o->change_arg, line, before, db_value(a, 0, 0));
 		db_free(a);
 	}
-	if (strcmp(db_value(q, 0, 1), "added") == 0)
-		n->added++;
-	else if (strcmp(db_value(q, 0, 1), "updated") == 0)
-		n->updated++;
-	else
+	if (strcmp(outcome, "unchanged") == 0)
 		n->unchanged++;
-	fprintf(report, "line %lld: %s%s: %s\n", line, o->dry_run &&
-	    strcmp(db_value(q, 0, 1), "unchanged") != 0 ? "would be " : "",
-	    db_value(q, 0, 1),
+	else {
+		if (strcmp(outcome, "added") == 0)
+			n->added++;
+		else
+			n->updated++;
+		buf_printf(touched, "%s%s", touched->len > 1 ? "," : "",
+		    db_value(q, 0, IMP_SERVICE));
+	}
+	buf_printf(done, "line %lld: %s%s: %s\n", line, o->dry_run &&
+	    strcmp(outcome, "unchanged") != 0 ? "would be " : "", outcome,
 	    listing_document_name(doc, name, sizeof(name)) != NULL ? name :
 	    "(no name)");
 	db_free(q);
@@ -502,17 +513,19 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 {
 	struct db_result	*r = NULL;
 	struct counts		 n;
-	struct buf		 sql, key, actor;
-	const char		*cols[MAX_COLUMNS], *base;
-	char			**docs = NULL, **keys = NULL;
+	struct buf		 sql, key, actor, touched, done;
+	const char		*cols[MAX_COLUMNS], *base, *p[1];
+	char			**keys = NULL, *constraint, *doc = NULL;
 	int			*order = NULL;
 	size_t			 ncols, i;
-	int			 row, rc = -1, cid, corg, csvc, cpc, k;
+	int			 row, rc = -1, k, nrows = 0, first;
 
 	memset(&n, 0, sizeof(n));
 	buf_init(&sql);
 	buf_init(&key);
 	buf_init(&actor);
+	buf_init(&touched);
+	buf_init(&done);
 	if ((ncols = import_csv_columns(cols, MAX_COLUMNS)) > MAX_COLUMNS) {
 		snprintf(err, errlen, "the template has too many columns");
 		goto out;
@@ -532,25 +545,19 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 	}
 	if (stage(src, path, cols, ncols, err, errlen) == -1)
 		goto fail;
-	buf_puts(&sql, "SELECT line");
-	for (i = 0; i < ncols; i++)
-		buf_printf(&sql, ", \"%s\"", cols[i]);
-	buf_puts(&sql, " FROM csv_stage ORDER BY line");
-	if (db_script(buf_cstr(&sql), &r) != DB_OK) {
+	/* The keys first: a row's fate depends on the rows after it. */
+	if (db_script("SELECT line, \"id\", \"organisation\", \"service\","
+	    " \"postcode\" FROM csv_stage ORDER BY line", &r) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		goto fail;
 	}
-	if (db_rows(r) > MAX_ROWS) {
+	if ((nrows = db_rows(r)) > MAX_ROWS) {
 		snprintf(err, errlen, "%s has %d rows; split it into files of "
-		    "at most %d", path, db_rows(r), MAX_ROWS);
+		    "at most %d", path, nrows, MAX_ROWS);
 		goto fail;
 	}
-	cid = column(cols, ncols, "id");
-	corg = column(cols, ncols, "organisation");
-	csvc = column(cols, ncols, "service");
-	cpc = column(cols, ncols, "postcode");
-	if ((docs = calloc((size_t)db_rows(r) + 1, sizeof(*docs))) == NULL ||
-	    (keys = calloc((size_t)db_rows(r) + 1, sizeof(*keys))) == NULL) {
+	if ((keys = calloc((size_t)nrows + 1, sizeof(*keys))) == NULL ||
+	    (order = calloc((size_t)nrows + 1, sizeof(*order))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -559,22 +566,17 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 	 * spreadsheet's correction is usually added at the bottom), and the
 	 * earlier one is reported as left out.
 	 */
-	for (row = 0; row < db_rows(r); row++) {
-		row_key(&key, r, row, cid, corg, csvc, cpc);
+	for (row = 0; row < nrows; row++) {
+		row_key(&key, r, row, 1, 2, 3, 4);
 		if ((keys[row] = strdup(buf_cstr(&key))) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
-	}
-	if ((order = calloc((size_t)db_rows(r) + 1, sizeof(*order))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	for (row = 0; row < db_rows(r); row++)
 		order[row] = row;
+	}
 	sort_keys = keys;
-	qsort(order, (size_t)db_rows(r), sizeof(*order), by_key);
-	for (i = 0; i + 1 < (size_t)db_rows(r); i++)
+	qsort(order, (size_t)nrows, sizeof(*order), by_key);
+	for (i = 0; i + 1 < (size_t)nrows; i++)
 		if (strcmp(keys[order[i]], keys[order[i + 1]]) == 0) {
 			fprintf(report, "line %lld: the same listing as line "
 			    "%lld (the same %s): the later line is taken\n",
@@ -585,17 +587,62 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 			keys[order[i]] = NULL;
 			n.superseded++;
 		}
-	/* Every row checked first: all that is wrong is said at once. */
-	for (row = 0; row < db_rows(r); row++) {
-		n.read++;
-		if (keys[row] == NULL)
-			continue;
-		if ((k = check_row(r, row, cols, ncols, report, &docs[row],
-		    err, errlen)) == -1)
-			goto fail;
-		if (k == 1)
-			n.bad++;
+	db_free(r);
+	r = NULL;
+
+	/*
+	 * Then the rows, a batch at a time (memory stays flat): each is
+	 * checked by the form layer and applied, also when an earlier row
+	 * was bad and it will all be undone, so that everything wrong with
+	 * the file, the database's own rules included, is said at once.
+	 */
+	buf_puts(&sql, "DECLARE csv_rows NO SCROLL CURSOR FOR SELECT line");
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, ", \"%s\"", cols[i]);
+	buf_puts(&sql, " FROM csv_stage ORDER BY line");
+	if (db_script(buf_cstr(&sql), NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		goto fail;
 	}
+	buf_puts(&touched, "{");
+	for (first = 0; first < nrows; first += db_rows(r)) {
+		db_free(r);
+		if (db_script("FETCH " BATCH_ROWS " FROM csv_rows", &r) !=
+		    DB_OK) {
+			snprintf(err, errlen, "%s", db_errmsg());
+			goto fail;
+		}
+		if (db_rows(r) == 0)
+			break;
+		for (row = 0; row < db_rows(r); row++) {
+			n.read++;
+			if (keys[first + row] == NULL)
+				continue;
+			if ((k = check_row(r, row, cols, ncols, NULL, report,
+			    &doc, err, errlen)) == -1)
+				goto fail;
+			if (k == 1) {
+				n.bad++;
+				continue;
+			}
+			k = apply_row(line_of(r, row), doc, keys[first + row],
+			    buf_cstr(&actor), o, &n, &touched, &done,
+			    &constraint, err, errlen);
+			free(doc);
+			doc = NULL;
+			if (k == -1)
+				goto fail;
+			if (k == 1) {
+				n.bad++;
+				k = check_row(r, row, cols, ncols, constraint,
+				    report, &doc, err, errlen);
+				free(constraint);
+				if (k == -1)
+					goto fail;
+			}
+		}
+	}
+	buf_puts(&touched, "}");
 	if (o->bad_out != NULL)
 		*o->bad_out = n.bad;
 	if (n.bad > 0 && !o->skip_bad) {
@@ -607,11 +654,7 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 		rc = 1;
 		goto out;
 	}
-	for (row = 0; row < db_rows(r); row++)
-		if (docs[row] != NULL && apply_row(line_of(r, row), docs[row],
-		    keys[row], buf_cstr(&actor), o, &n, report, err,
-		    errlen) == -1)
-			goto fail;
+	fputs(buf_cstr(&done), report);
 	fprintf(report, "import csv: %ld rows read; %ld %s, %ld %s, %ld "
 	    "unchanged, %ld not imported%s", n.read, n.added,
 	    o->dry_run ? "would be added" : "added", n.updated,
@@ -627,9 +670,10 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 		rc = 0;
 		goto out;
 	}
-	if ((n.added > 0 || n.updated > 0) &&
-	    db_exec("imp_touch", 0, NULL, NULL) != DB_OK) {
-		snprintf(err, errlen, "%s", db_errmsg());
+	p[0] = buf_cstr(&touched);
+	if (touched.oom || db_exec("imp_refresh", 1, p, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", touched.oom ? "out of memory" :
+		    db_errmsg());
 		goto fail;
 	}
 	if (db_tx_commit() != DB_OK) {
@@ -642,16 +686,16 @@ run(struct source *src, const char *path, const struct import_csv_opts *o,
 fail:
 	db_tx_rollback();
 out:
-	for (row = 0; docs != NULL && r != NULL && row < db_rows(r); row++) {
-		free(docs[row]);
-		free(keys != NULL ? keys[row] : NULL);
-	}
-	free(docs);
+	for (row = 0; keys != NULL && row < nrows; row++)
+		free(keys[row]);
 	free(keys);
+	free(doc);
 	free(order);
 	db_free(r);
 	buf_free(&sql);
 	buf_free(&key);
 	buf_free(&actor);
+	buf_free(&touched);
+	buf_free(&done);
 	return (rc);
 }

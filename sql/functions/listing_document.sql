@@ -1,9 +1,12 @@
 -- The document of a published listing (sql/011 says what a document is):
 -- what the forms load, what a submission is compared with, and what
 -- history records.  Sessions in the order the group gave them (sql/018).
+-- PL/pgSQL, not SQL: its plan is kept for the session instead of made
+-- at every call (a third of its time, measured on 2 000 listings).
 CREATE OR REPLACE FUNCTION listing_document(p_service uuid) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-	SELECT jsonb_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT jsonb_build_object(
 	    'organization', organization_document(o.id),
 	    'service', jsonb_build_object(
 		'name', s.name, 'kind', s.kind, 'description', s.description,
@@ -56,5 +59,6 @@ LANGUAGE sql STABLE AS $$
 	    'contact_email', s.review_email)
 	FROM service s
 	JOIN organization o ON o.id = s.organization_id
-	WHERE s.id = p_service
+	WHERE s.id = p_service);
+END;
 $$;

@@ -197,6 +197,16 @@ test_import_csv_example_dry_run_import_and_again(void **state)
 	assert_true(contains(r.body, "Knightswood Park health walk"));
 	assert_true(contains(r.body, "G13 2XD"));
 	resp_free(&r);
+	/*
+	 * Found by search, by its words near its postcode: the search rows
+	 * the import put off were built at its end.
+	 */
+	r = http_get("/search?postcode=G13+2XD&q=knightswood+walk");
+	assert_status(&r, 200);
+	if (!contains(r.body, "Knightswood Park health walk"))
+		fail_msg("search does not find the imported walk:\n%.2000s",
+		    r.body);
+	resp_free(&r);
 	/* The file gave a contact: reminders cover it; the others, not. */
 	assert_int_equal(count("SELECT count(*) FROM service s JOIN import_key"
 	    " k ON k.service_id = s.id WHERE k.source = $1"
@@ -265,6 +275,56 @@ test_import_csv_bad_rows_are_reported_and_nothing_applied(void **state)
 	if (rc != 0 || !contains(out, "0 added, 1 updated, 0 unchanged"))
 		fail_msg("changed row: exit %d\n%s", rc, out);
 	assert_int_equal(count(KEYS), before + 1);
+	unlink(path);
+}
+
+/*
+ * A row the form's checks pass but the database refuses (here a CHECK
+ * added for the test) is reported by its line like any bad row: undone
+ * alone, and with it the whole file unless --skip-bad.
+ */
+static void
+test_import_csv_row_the_database_refuses(void **state)
+{
+	char		 text[16384], path[256], out[16384], name[128];
+	const char	*good[] = { "organisation=Import Test Org", NULL,
+	    "kind=service", "description=Soup.", "is_free=yes",
+	    "postcode=G12 8QQ", NULL };
+	const char	*refused[] = { "organisation=Import Test Org",
+	    "service=Refused by the database", "kind=service",
+	    "description=Soup.", "is_free=yes", "postcode=G12 8QQ", NULL };
+	int		 rc, before;
+
+	(void)state;
+	template_header();
+	snprintf(name, sizeof(name), "service=Soup club %s", test_suffix());
+	good[1] = name;
+	snprintf(text, sizeof(text), "%s\n", header);
+	add_row(text, sizeof(text), good);
+	add_row(text, sizeof(text), refused);
+	write_file(path, sizeof(path), text);
+	before = count(KEYS);
+	test_sql("ALTER TABLE service ADD CONSTRAINT import_test_refused"
+	    " CHECK (name <> 'Refused by the database') NOT VALID", 0, NULL);
+
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "line 3: Something in the form could "
+	    "not be saved") || !contains(out, "nothing was imported") ||
+	    contains(out, "line 2:"))
+		fail_msg("refused row: exit %d\n%s", rc, out);
+	assert_int_equal(count(KEYS), before);
+
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	if (rc != 0 || !contains(out, "line 2: added") ||
+	    !contains(out, "line 3: Something in the form could not be "
+	    "saved") || !contains(out, "1 added, 0 updated, 0 unchanged, "
+	    "1 not imported"))
+		fail_msg("refused row, --skip-bad: exit %d\n%s", rc, out);
+	assert_int_equal(count(KEYS), before + 1);
+	assert_int_equal(count("SELECT count(*) FROM service"
+	    " WHERE name = 'Refused by the database' AND $1 <> ''"), 0);
+	test_sql("ALTER TABLE service DROP CONSTRAINT import_test_refused", 0,
+	    NULL);
 	unlink(path);
 }
 
@@ -618,6 +678,7 @@ main(void)
 		    test_import_csv_example_dry_run_import_and_again),
 		cmocka_unit_test(
 		    test_import_csv_bad_rows_are_reported_and_nothing_applied),
+		cmocka_unit_test(test_import_csv_row_the_database_refuses),
 		cmocka_unit_test(test_import_csv_wrong_header_or_no_file),
 		cmocka_unit_test(test_import_csv_takes_what_spreadsheets_write),
 		cmocka_unit_test(
