@@ -304,8 +304,9 @@ test_import_csv_row_the_database_refuses(void **state)
 	add_row(text, sizeof(text), refused);
 	write_file(path, sizeof(path), text);
 	before = count(KEYS);
-	test_sql("ALTER TABLE service ADD CONSTRAINT import_test_refused"
-	    " CHECK (name <> 'Refused by the database') NOT VALID", 0, NULL);
+	PQclear(test_sql("ALTER TABLE service ADD CONSTRAINT"
+	    " import_test_refused CHECK (name <> 'Refused by the database')"
+	    " NOT VALID", 0, NULL));
 
 	rc = import(path, "", out, sizeof(out));
 	if (rc != 1 || !contains(out, "line 3: Something in the form could "
@@ -323,8 +324,8 @@ test_import_csv_row_the_database_refuses(void **state)
 	assert_int_equal(count(KEYS), before + 1);
 	assert_int_equal(count("SELECT count(*) FROM service"
 	    " WHERE name = 'Refused by the database' AND $1 <> ''"), 0);
-	test_sql("ALTER TABLE service DROP CONSTRAINT import_test_refused", 0,
-	    NULL);
+	PQclear(test_sql("ALTER TABLE service DROP CONSTRAINT"
+	    " import_test_refused", 0, NULL));
 	unlink(path);
 }
 
