@@ -16,14 +16,44 @@
 #include "config.h"
 #include "db.h"
 #include "embed.h"
+#include "form.h"
 #include "http.h"
 #include "page.h"
 #include "postcode.h"
 #include "reply.h"
 #include "search.h"
 
+/*
+ * The parameters, read and checked by the form layer like every other
+ * form; in the order of enum embed_field.  The page draws them with the
+ * widget's own namespaced markup (sp-embed__*), which embed.js builds
+ * the same way inside partners' pages, so they share one stylesheet.
+ */
 enum embed_field {
 	F_POSTCODE, F_Q, F_CATEGORY, F_RADIUS, F_LIMIT, F_COUNT
+};
+
+static const struct form_choice radius_choices[] = {
+	{ "0.5", "0.5 km" }, { "1", "1 km" }, { "2", "2 km" },
+	{ "5", "5 km" }, { "10", "10 km" }, { "25", "25 km" },
+	{ NULL, NULL }
+};
+
+static const struct form_field embed_fields[F_COUNT] = {
+	{ .name = "postcode", .label = "Postcode", .kind = FORM_POSTCODE,
+	  .any_postcode = 1, .format_msg = POSTCODE_FORMAT_HELP },
+	{ .name = "q", .label = "What are you looking for?",
+	  .kind = FORM_TEXT, .max = SEARCH_Q_MAX },
+	/* A slug; whether we have it is the catalogue's to say. */
+	{ .name = "category", .label = "Category", .kind = FORM_TEXT,
+	  .max = 95, .format_msg = "Choose a category from the list" },
+	{ .name = "radius", .label = "Distance", .kind = FORM_SELECT,
+	  .choices = radius_choices, .default_value = EMBED_RADIUS,
+	  .format_msg = "radius must be one of 0.5, 1, 2, 5, 10 or 25 "
+	  "(kilometres)" },
+	{ .name = "limit", .label = "Number of results", .kind = FORM_INT,
+	  .min_value = 1, .max_value = EMBED_LIMIT_MAX,
+	  .format_msg = "limit must be a whole number from 1 to 20" },
 };
 
 /*
@@ -33,80 +63,74 @@ enum embed_field {
 #define SEP	"<span class=\"sp-embed__sep\" aria-hidden=\"true\">" \
 		" · </span>"
 
-static const char *const field_name[F_COUNT] = {
-	"postcode", "q", "category", "radius", "limit"
-};
-
 /* The form controls the iframe page shows; the others ride along hidden. */
 static const char *const field_id[F_COUNT] = {
 	"sp-embed-postcode", "sp-embed-q", NULL, NULL, NULL
 };
 
 struct embed_form {
-	const char		*value[F_COUNT]; /* as given, or NULL */
-	char			 err[F_COUNT][160];
-	int			 nerr;
+	struct form		 form;
 	long long		 limit;
-	const char		*radius_km;
 	struct postcode_info	 pc;
 	char			 areas[SEARCH_MAX_AREAS][16];
 	struct search_catalog	*cat;
 	struct search_query	 sq;
 };
 
+/* A field's checked value: NULL when not given or in error. */
+static const char *
+val(const struct embed_form *f, enum embed_field i)
+{
+	return (form_value(&f->form, embed_fields[i].name));
+}
+
+/* A field's value as given, to show back. */
+static const char *
+as_given(const struct embed_form *f, enum embed_field i)
+{
+	return (f->form.raw[i]);
+}
+
+/* A field's message, or NULL. */
+static const char *
+message(const struct embed_form *f, enum embed_field i)
+{
+	return (form_message(&f->form, i));
+}
+
 static void
 field_error(struct embed_form *f, enum embed_field i, const char *msg)
 {
-	if (f->err[i][0] != '\0')
-		return;
-	str_copy(f->err[i], sizeof(f->err[i]), msg);
-	f->nerr++;
+	if (!form_has_error(&f->form, embed_fields[i].name))
+		form_error(&f->form, embed_fields[i].name, msg);
 }
 
 /*
- * Fill f from the request.  DB_OK with f->nerr == 0 and a postcode means
- * f->sq is ready to run; no postcode at all is not an error (the page
- * shows the empty form), the caller decides.
+ * Fill f from the request.  DB_OK with f->form.nerr == 0 and a postcode
+ * means f->sq is ready to run; no postcode at all is not an error (the
+ * page shows the empty form), the caller decides.
  */
 static enum db_status
 embed_parse(struct http_request *req, struct embed_form *f)
 {
 	const char	*v;
 	enum db_status	 st;
-	int		 i, radius;
-	char		 msg[sizeof(f->err[0])];
+	long long	 n;
+	char		 msg[192];
 
 	memset(f, 0, sizeof(*f));
+	form_init(&f->form, embed_fields, F_COUNT);
 	f->limit = EMBED_LIMIT;
-	f->radius_km = EMBED_RADIUS;
-	for (i = 0; i < F_COUNT; i++)
-		f->value[i] = http_param(req, field_name[i]);
-
-	if (http_param_str(req, "postcode", 16, &v) == HTTP_PARAM_BAD)
-		field_error(f, F_POSTCODE, POSTCODE_FORMAT_HELP);
-	if (http_param_str(req, "q", SEARCH_Q_MAX, &v) == HTTP_PARAM_BAD)
-		field_error(f, F_Q, req->err_detail);
-	if (http_param_str(req, "category", 95, &v) == HTTP_PARAM_BAD)
-		field_error(f, F_CATEGORY, "Choose a category from the list");
-	if (http_param_str(req, "radius", 8, &v) == HTTP_PARAM_BAD)
-		field_error(f, F_RADIUS, "The distance is not one we offer");
-	if (http_param_int(req, "limit", 1, EMBED_LIMIT_MAX, &f->limit) ==
-	    HTTP_PARAM_BAD)
-		field_error(f, F_LIMIT, "limit must be a whole number from 1 "
-		    "to 20");
-	if (f->nerr > 0)
+	if (form_read(&f->form, req) > 0)
 		return (DB_OK);
-
-	if (f->value[F_RADIUS] != NULL)
-		f->radius_km = f->value[F_RADIUS];
-	if ((radius = search_parse_radius(f->radius_km)) == -1)
-		field_error(f, F_RADIUS, "radius must be one of 0.5, 1, 2, 5, "
-		    "10 or 25 (kilometres)");
+	if ((v = val(f, F_LIMIT)) != NULL &&
+	    str_to_ll(v, 1, EMBED_LIMIT_MAX, &n) == 0)
+		f->limit = n;
 
 	if ((st = search_catalog_get(&f->cat)) != DB_OK)
 		return (st);
-	if (f->value[F_CATEGORY] != NULL &&
-	    search_catalog_term(f->cat, f->value[F_CATEGORY]) == NULL) {
+	if ((v = val(f, F_CATEGORY)) != NULL &&
+	    search_catalog_term(f->cat, v) == NULL) {
 		/* Maybe added since the catalogue was read: read it again. */
 		search_catalog_put(f->cat);
 		f->cat = NULL;
@@ -114,13 +138,12 @@ embed_parse(struct http_request *req, struct embed_form *f)
 			return (st);
 	}
 	f->sq.catalog = f->cat;
-	if (f->value[F_CATEGORY] != NULL &&
-	    (f->sq.category = search_catalog_term(f->cat,
-	    f->value[F_CATEGORY])) == NULL)
+	if (v != NULL && (f->sq.category = search_catalog_term(f->cat,
+	    v)) == NULL)
 		field_error(f, F_CATEGORY, "We do not know that category");
 
-	if (f->value[F_POSTCODE] != NULL && f->err[F_POSTCODE][0] == '\0') {
-		switch (postcode_lookup(f->value[F_POSTCODE], &f->pc)) {
+	if ((v = val(f, F_POSTCODE)) != NULL) {
+		switch (postcode_lookup(v, &f->pc)) {
 		case POSTCODE_FOUND:
 			break;
 		case POSTCODE_MALFORMED:
@@ -139,8 +162,9 @@ embed_parse(struct http_request *req, struct embed_form *f)
 
 	/* Where, as the search page has it. */
 	search_query_at(&f->sq, &f->pc, f->areas);
-	f->sq.radius_m = radius;
-	f->sq.q = f->value[F_Q];
+	f->sq.radius_m = search_parse_radius(val(f, F_RADIUS) != NULL ?
+	    val(f, F_RADIUS) : EMBED_RADIUS);
+	f->sq.q = val(f, F_Q);
 	f->sq.wday = -1;
 	f->sq.tod = SEARCH_TOD_ANY;
 	f->sq.age = -1;
@@ -155,6 +179,7 @@ embed_form_free(struct embed_form *f)
 	if (f->cat != NULL)
 		search_catalog_put(f->cat);
 	f->cat = NULL;
+	form_free(&f->form);
 }
 
 /* The same search on the full site, for "see all results". */
@@ -163,16 +188,16 @@ search_link(struct buf *b, const struct embed_form *f)
 {
 	buf_puts(b, "/search?postcode=");
 	buf_url(b, f->pc.postcode);
-	if (f->value[F_Q] != NULL) {
+	if (val(f, F_Q) != NULL) {
 		buf_puts(b, "&q=");
-		buf_url(b, f->value[F_Q]);
+		buf_url(b, val(f, F_Q));
 	}
-	if (f->value[F_CATEGORY] != NULL) {
+	if (val(f, F_CATEGORY) != NULL) {
 		buf_puts(b, "&category=");
-		buf_url(b, f->value[F_CATEGORY]);
+		buf_url(b, val(f, F_CATEGORY));
 	}
 	buf_puts(b, "&radius=");
-	buf_url(b, f->radius_km);
+	buf_url(b, val(f, F_RADIUS) != NULL ? val(f, F_RADIUS) : EMBED_RADIUS);
 }
 
 static void
@@ -205,7 +230,7 @@ text_field(struct buf *b, const struct embed_form *f, enum embed_field i,
 	const char	*id = field_id[i];
 
 	buf_printf(b, "<div class=\"sp-embed__field%s\">\n<label "
-	    "class=\"sp-embed__label\" for=\"%s\">", f->err[i][0] != '\0' ?
+	    "class=\"sp-embed__label\" for=\"%s\">", message(f, i) != NULL ?
 	    " sp-embed__field--error" : "", id);
 	buf_html(b, label);
 	if (hint != NULL) {
@@ -214,19 +239,19 @@ text_field(struct buf *b, const struct embed_form *f, enum embed_field i,
 		buf_puts(b, "</span>");
 	}
 	buf_puts(b, "</label>\n");
-	if (f->err[i][0] != '\0') {
+	if (message(f, i) != NULL) {
 		buf_printf(b, "<p class=\"sp-embed__error\" id=\"%s-error\">"
 		    "<span class=\"sp-embed__vh\">Error: </span>", id);
-		buf_html(b, f->err[i]);
+		buf_html(b, message(f, i));
 		buf_puts(b, "</p>\n");
 	}
 	buf_printf(b, "<input class=\"sp-embed__input\" id=\"%s\" name=\"%s\" "
-	    "type=\"text\" %s", id, field_name[i], extra);
-	if (f->err[i][0] != '\0')
+	    "type=\"text\" %s", id, embed_fields[i].name, extra);
+	if (message(f, i) != NULL)
 		buf_printf(b, " aria-invalid=\"true\" "
 		    "aria-describedby=\"%s-error\"", id);
 	buf_puts(b, " value=\"");
-	buf_html(b, f->value[i] != NULL ? f->value[i] : "");
+	buf_html(b, as_given(f, i) != NULL ? as_given(f, i) : "");
 	buf_puts(b, "\">\n</div>\n");
 }
 
@@ -237,22 +262,22 @@ render_form(struct buf *b, const struct embed_form *f, const char *title,
 {
 	int	i;
 
-	if (f->nerr > 0) {
+	if (f->form.nerr > 0) {
 		buf_puts(b, "<div class=\"sp-embed__summary\" role=\"alert\" "
 		    "tabindex=\"-1\" aria-labelledby=\"sp-embed-summary\">\n"
 		    "<h2 class=\"sp-embed__summary-title\" "
 		    "id=\"sp-embed-summary\">There is a problem</h2>\n<ul>\n");
 		for (i = 0; i < F_COUNT; i++) {
-			if (f->err[i][0] == '\0')
+			if (message(f, i) == NULL)
 				continue;
 			if (field_id[i] != NULL) {
 				buf_printf(b, "<li><a href=\"#%s\">",
 				    field_id[i]);
-				buf_html(b, f->err[i]);
+				buf_html(b, message(f, i));
 				buf_puts(b, "</a></li>\n");
 			} else {
 				buf_puts(b, "<li>");
-				buf_html(b, f->err[i]);
+				buf_html(b, message(f, i));
 				buf_puts(b, " (this is set by the site showing "
 				    "this search)</li>\n");
 			}
@@ -269,9 +294,9 @@ render_form(struct buf *b, const struct embed_form *f, const char *title,
 	text_field(b, f, F_Q, "What are you looking for?", "(optional)",
 	    "maxlength=\"200\"");
 	/* Set by the partner, not offered to change: kept as given. */
-	hidden(b, "category", f->value[F_CATEGORY]);
-	hidden(b, "radius", f->value[F_RADIUS]);
-	hidden(b, "limit", f->value[F_LIMIT]);
+	hidden(b, "category", as_given(f, F_CATEGORY));
+	hidden(b, "radius", as_given(f, F_RADIUS));
+	hidden(b, "limit", as_given(f, F_LIMIT));
 	hidden(b, "title", given);
 	buf_puts(b, "<button class=\"sp-embed__button\" type=\"submit\">"
 	    "Search</button>\n</form>\n");
@@ -296,7 +321,7 @@ render_results(struct buf *b, const struct embed_form *f,
 	else
 		buf_printf(b, "%lld services", r->total);
 	buf_puts(b, " within ");
-	buf_html(b, f->radius_km);
+	buf_html(b, val(f, F_RADIUS) != NULL ? val(f, F_RADIUS) : EMBED_RADIUS);
 	buf_puts(b, " km of ");
 	/* "of G1 1" alone reads like a typo for G11. */
 	if (f->pc.kind != POSTCODE_FULL) {
@@ -383,8 +408,8 @@ embed_page(struct http_request *req)
 	int			 searched = 0, status = 200;
 
 	memset(&r, 0, sizeof(r));
-	if ((st = embed_parse(req, &f)) == DB_OK && f.nerr == 0 &&
-	    f.value[F_POSTCODE] != NULL) {
+	if ((st = embed_parse(req, &f)) == DB_OK && f.form.nerr == 0 &&
+	    val(&f, F_POSTCODE) != NULL) {
 		st = search_run(&f.sq, time(NULL), &r);
 		searched = 1;
 	}
@@ -396,7 +421,7 @@ embed_page(struct http_request *req)
 		framable(req);
 		return;
 	}
-	if (f.nerr > 0)
+	if (f.form.nerr > 0)
 		status = 400;
 	/* The partner's heading; a bad one is not worth an error. */
 	if (http_param_str(req, "title", 80, &given) != HTTP_PARAM_OK)
@@ -408,7 +433,7 @@ embed_page(struct http_request *req)
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"robots\" content=\"noindex\">\n<title>");
-	if (f.nerr > 0)
+	if (f.form.nerr > 0)
 		buf_puts(b, "Error: ");
 	buf_html(b, title);
 	buf_puts(b, " – Signpost</title>\n");
@@ -497,14 +522,14 @@ embed_api(struct http_request *req)
 		reply_db_error(req, st);
 		goto out;
 	}
-	if (f.value[F_POSTCODE] == NULL && f.nerr == 0)
+	if (val(&f, F_POSTCODE) == NULL && f.form.nerr == 0)
 		field_error(&f, F_POSTCODE, "Enter a postcode like G12 8QQ");
-	if (f.nerr > 0) {
-		for (k = 0; k < F_COUNT; k++)
-			if (f.err[k][0] != '\0')
+	if (f.form.nerr > 0) {
+		for (k = 0; k < F_COUNT - 1; k++)
+			if (message(&f, k) != NULL)
 				break;
-		http_problem(req, 400, "Bad Request", f.err[k],
-		    field_name[k]);
+		http_problem(req, 400, "Bad Request", message(&f, k),
+		    embed_fields[k].name);
 		goto out;
 	}
 	if ((st = search_run(&f.sq, time(NULL), &r)) != DB_OK) {

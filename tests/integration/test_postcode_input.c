@@ -440,6 +440,74 @@ test_embed_names_the_sector_and_rejects_garbage(void **state)
 	resp_free(&r);
 }
 
+/*
+ * The widget's parameters go through the form layer: each bad one is a
+ * problem naming it (JSON) or the form again with its message (HTML),
+ * and what was typed is shown back.
+ */
+static void
+test_embed_parameters_are_checked_like_a_form(void **state)
+{
+	static const struct {
+		const char	*query, *param, *detail;
+	} bad[] = {
+		{ "postcode=G12+8QQ&limit=99", "limit",
+		  "limit must be a whole number from 1 to 20" },
+		{ "postcode=G12+8QQ&limit=two", "limit",
+		  "limit must be a whole number from 1 to 20" },
+		{ "postcode=G12+8QQ&radius=3", "radius",
+		  "radius must be one of 0.5, 1, 2, 5, 10 or 25 (kilometres)" },
+		{ "postcode=G12+8QQ&category=no-such-category", "category",
+		  "We do not know that category" },
+	};
+	char		 path[512], q[400];
+	struct resp	 r;
+	cJSON		*j;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "/api/embed?%s", bad[i].query);
+		r = http_get(path);
+		assert_status(&r, 400);
+		assert_non_null(j = resp_json(&r));
+		if (jstr(j, "detail") == NULL ||
+		    strcmp(jstr(j, "detail"), bad[i].detail) != 0 ||
+		    jstr(j, "parameter") == NULL ||
+		    strcmp(jstr(j, "parameter"), bad[i].param) != 0)
+			fail_msg("%s: %.400s", path, r.body);
+		cJSON_Delete(j);
+		resp_free(&r);
+		snprintf(path, sizeof(path), "/embed?%s", bad[i].query);
+		r = http_get(path);
+		assert_status(&r, 400);
+		if (!contains(r.body, bad[i].detail) ||
+		    !contains(r.body, "this is set by the site"))
+			fail_msg("%s: %.2000s", path, r.body);
+		resp_free(&r);
+	}
+
+	/* Too many words: the message says the limit, the words come back. */
+	memset(q, 'a', 300);
+	q[300] = '\0';
+	snprintf(path, sizeof(path), "/embed?postcode=G12+8QQ&q=%s", q);
+	r = http_get(path);
+	assert_status(&r, 400);
+	if (!contains(r.body, "aria-invalid=\"true\"") ||
+	    !contains(r.body, q))
+		fail_msg("long q: %.2000s", r.body);
+	resp_free(&r);
+
+	/* Good ones still search, with the limit and distance asked for. */
+	r = http_get("/api/embed?postcode=G12+8QQ&limit=1&radius=25");
+	assert_status(&r, 200);
+	assert_non_null(j = resp_json(&r));
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) <= 1);
+	assert_true(jnum(j, "radius_km") == 25);
+	cJSON_Delete(j);
+	resp_free(&r);
+}
+
 /* The migration, on postcodes loaded before it */
 
 static void
@@ -523,6 +591,8 @@ main(void)
 		cmocka_unit_test(test_feed_takes_sectors_and_rejects_garbage),
 		cmocka_unit_test(
 		    test_embed_names_the_sector_and_rejects_garbage),
+		cmocka_unit_test(
+		    test_embed_parameters_are_checked_like_a_form),
 		cmocka_unit_test(
 		    test_migration_gives_sectors_to_postcodes_loaded_before_it),
 	};
