@@ -15,7 +15,8 @@
 #include "outbox.h"
 #include "ical.h"
 #include "export_csv.h"
-#include "import_csv.h"
+#include "import.h"
+#include "import_oruk.h"
 #include "import_postcodes.h"
 #include "listing.h"
 #include "log.h"
@@ -37,7 +38,8 @@ app_register_statements(void)
 	migrate_init();
 	postcode_init();
 	import_postcodes_init();
-	import_csv_init();
+	import_init();
+	import_oruk_init();
 	export_csv_init();
 	page_import_init();
 	outbox_init();

@@ -2,31 +2,17 @@
  * import_csv: `signpost import csv FILE`, a spreadsheet of listings in the
  * template's columns (listing.c's table names them; the README documents
  * them), plain or gzipped.  PostgreSQL reads the CSV (COPY into a staging
- * table, the header checked against the template); each row is checked
- * by the same form layer and listing checks as /submit, becomes a listing
- * document and is published by listing_import() (sql/functions), all in
- * one transaction.  Run from the command line, one thread.
+ * table, the header checked against the template); each row goes through
+ * the import run (import.c): the same form layer and listing checks as
+ * /submit, listing_import() (sql/functions), all in one transaction.
  */
 #ifndef IMPORT_CSV_H
 #define IMPORT_CSV_H
 
 #include <stdio.h>
 
-struct import_csv_opts {
-	const char	*source;	/* whose data: the import's name */
-	int		 dry_run;	/* report, change nothing */
-	int		 skip_bad;	/* apply the good rows anyway */
-	long		*bad_out;	/* if not NULL: rows not importable */
-	/*
-	 * If not NULL: called for each listing a row changes, with its
-	 * document before and after (JSON text), as it is applied.
-	 */
-	void		(*on_change)(void *, long long, const char *,
-			    const char *);
-	void		*change_arg;
-};
+struct import_opts;
 
-void	import_csv_init(void);
 /*
  * The template's columns in order: "id" (the source's own key, optional),
  * then listing.c's.  How many; the first max names go into out.
@@ -38,10 +24,10 @@ size_t	import_csv_columns(const char **, size_t);
  * was bad and nothing was applied; -1 with err set when the file could
  * not be read or the database failed (nothing changed).
  */
-int	import_csv(const char *, const struct import_csv_opts *, FILE *,
+int	import_csv(const char *, const struct import_opts *, FILE *,
 	    char *, size_t);
 /* The same from text in memory (an upload), named name in messages. */
 int	import_csv_text(const char *, size_t, const char *,
-	    const struct import_csv_opts *, FILE *, char *, size_t);
+	    const struct import_opts *, FILE *, char *, size_t);
 
 #endif

@@ -323,8 +323,12 @@ static const struct lfield rows[] = {
 	  .required = 1, .choices = yes_no,
 	  .required_msg = "Say whether it is free" },
 	  .part = L_SERVICE, .key = "is_free", .conv = L_YESNO,
-	  .csv = "is_free",
-	  .shown = "Free" },
+	  .csv = "is_free", .shown = "Free",
+	  /*
+	   * Other directories often do not say: left empty, the page
+	   * says "Not stated: ask when you contact them".
+	   */
+	  .import_optional = 1 },
 	SVC(TEXT("cost", "What it costs", "For example &ldquo;&pound;2 a "
 	    "session, tea included&rdquo;.", 300), "cost", "Cost", "cost"),
 	/* OWN: four boxes, the four flags below (access_flags). */

@@ -29,7 +29,9 @@
 #include "log.h"
 #include "migrate.h"
 #include "export_csv.h"
+#include "import.h"
 #include "import_csv.h"
+#include "import_oruk.h"
 #include "import_postcodes.h"
 #include "import_practices.h"
 #include "remind.h"
@@ -51,6 +53,7 @@ usage(FILE *f)
 	    "  import postcodes FILE   load Code-Point Open CSV "
 	    "(.csv or .csv.gz)\n"
 	    "  import csv FILE [--dry-run] [--skip-bad] [--source NAME]\n"
+	    "  import oruk FILE [--dry-run] [--skip-bad] [--source NAME]\n"
 	    "                          load listings from a spreadsheet in the\n"
 	    "                          template's columns (see the README)\n"
 	    "  export csv [FILE]       the published listings in the import\n"
@@ -261,19 +264,21 @@ cmd_migrate(void)
  * `signpost import KIND FILE`: every import by one command.  Each kind
  * reports what it did and exits 1 when nothing was changed.
  */
-/* `signpost import csv FILE [--dry-run] [--skip-bad] [--source NAME]` */
+/*
+ * `signpost import csv|oruk FILE [--dry-run] [--skip-bad] [--source NAME]`
+ */
 static int
-cmd_import_csv(int argc, char **argv)
+cmd_import_listings(const char *kind, int argc, char **argv)
 {
-	struct import_csv_opts	 o;
+	struct import_opts	 o;
 	const char		*file = NULL;
 	char			 err[1024];
-	int			 i, rc;
+	int			 i, rc, csv = strcmp(kind, "csv") == 0;
 
 	memset(&o, 0, sizeof(o));
-	o.source = "csv";
+	o.source = kind;
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--template") == 0 && argc == 1) {
+		if (csv && strcmp(argv[i], "--template") == 0 && argc == 1) {
 			const char	*cols[200];
 			size_t		 j, n;
 
@@ -293,19 +298,19 @@ cmd_import_csv(int argc, char **argv)
 		else if (argv[i][0] != '-' && file == NULL)
 			file = argv[i];
 		else {
-			fprintf(stderr, "usage: signpost import csv FILE "
-			    "[--dry-run] [--skip-bad] [--source NAME]\n");
-			return (2);
+			file = NULL;
+			break;
 		}
 	}
 	if (file == NULL) {
-		fprintf(stderr, "usage: signpost import csv FILE [--dry-run] "
-		    "[--skip-bad] [--source NAME]\n");
+		fprintf(stderr, "usage: signpost import %s FILE [--dry-run] "
+		    "[--skip-bad] [--source NAME]\n", kind);
 		return (2);
 	}
 	need_database();
-	if ((rc = import_csv(file, &o, stdout, err, sizeof(err))) == -1) {
-		log_warn("import csv: %s", err);
+	if ((rc = csv ? import_csv(file, &o, stdout, err, sizeof(err)) :
+	    import_oruk(file, &o, stdout, err, sizeof(err))) == -1) {
+		log_warn("import %s: %s", kind, err);
 		rc = 1;
 	}
 	db_close();
@@ -457,9 +462,9 @@ main(int argc, char *argv[])
 		return (cmd_export_csv(argc == 3 ? argv[2] : NULL));
 	}
 	if (strcmp(cmd, "import") == 0 && argc >= 3 &&
-	    strcmp(argv[1], "csv") == 0) {
+	    (strcmp(argv[1], "csv") == 0 || strcmp(argv[1], "oruk") == 0)) {
 		load_config(conf);
-		return (cmd_import_csv(argc - 2, argv + 2));
+		return (cmd_import_listings(argv[1], argc - 2, argv + 2));
 	}
 	if (strcmp(cmd, "import") == 0 && argc == 3) {
 		load_config(conf);

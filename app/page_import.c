@@ -12,6 +12,7 @@
 #include "db.h"
 #include "form.h"
 #include "http.h"
+#include "import.h"
 #include "import_csv.h"
 #include "listing.h"
 #include "log.h"
@@ -157,7 +158,7 @@ run_import(const char *body, const char *source, int dry,
     const char *who, char **report, long *bad, cJSON *changes, char *err,
     size_t errlen)
 {
-	struct import_csv_opts	 o;
+	struct import_opts	 o;
 	FILE			*rep;
 	size_t			 len;
 	char			 name[300];

@@ -416,6 +416,80 @@ run_signpost(const char *args, char *out, size_t len)
 	return (WEXITSTATUS(st));
 }
 
+/* A's postcodes into another database b, through COPY. */
+HARNESS_HELPER void
+copy_postcodes(PGconn *b)
+{
+	PGresult	*r;
+	char		*row;
+	int		 n;
+
+	r = PQexec(test_db(), "COPY postcode TO STDOUT");
+	if (PQresultStatus(r) != PGRES_COPY_OUT)
+		fail_msg("COPY OUT: %s", PQerrorMessage(test_db()));
+	PQclear(r);
+	r = PQexec(b, "COPY postcode FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		fail_msg("COPY IN: %s", PQerrorMessage(b));
+	PQclear(r);
+	while ((n = PQgetCopyData(test_db(), &row, 0)) > 0) {
+		if (PQputCopyData(b, row, n) != 1)
+			fail_msg("COPY IN: %s", PQerrorMessage(b));
+		PQfreemem(row);
+	}
+	PQclear(PQgetResult(test_db()));
+	if (PQputCopyEnd(b, NULL) != 1 ||
+	    PQresultStatus(r = PQgetResult(b)) != PGRES_COMMAND_OK)
+		fail_msg("COPY IN: %s", PQerrorMessage(b));
+	PQclear(r);
+}
+
+/*
+ * An empty directory in the test cluster for an import to fill: a new
+ * database (its name into name, for the teardown to drop), migrated,
+ * with the test database's postcodes and no listings; its conninfo into
+ * conn.
+ */
+HARNESS_HELPER void
+empty_directory(char *name, size_t namelen, char *conn, size_t connlen)
+{
+	static char	 out[65536];
+	char		 sql[128];
+	const char	*a = getenv("DATABASE_URL");
+	PGconn		*b;
+	size_t		 i;
+	int		 rc;
+
+	snprintf(name, namelen, "rt_%s", test_suffix());
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == '-')
+			name[i] = '_';
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	PQclear(PQexec(test_db(), sql));
+	snprintf(conn, connlen, "%s dbname=%s", a, name);
+	if (PQstatus(b = PQconnectdb(conn)) != CONNECTION_OK)
+		fail_msg("%s: %s", conn, PQerrorMessage(b));
+	setenv("DATABASE_URL", conn, 1);
+	rc = run_signpost("migrate", out, sizeof(out));
+	setenv("DATABASE_URL", a, 1);
+	if (rc != 0)
+		fail_msg("migrate: %d\n%s", rc, out);
+	copy_postcodes(b);
+	PQfinish(b);
+}
+
+/* The teardown of a test that made one: drop it. */
+HARNESS_HELPER void
+drop_directory(const char *name)
+{
+	char	sql[128];
+
+	if (name[0] != '\0') {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+		PQclear(PQexec(test_db(), sql));
+	}
+}
+
 /* Run the group and print the line scripts/run-integration adds up. */
 HARNESS_HELPER int
 run_group(const char *name, const struct CMUnitTest *t, size_t n)

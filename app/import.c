@@ -1,0 +1,346 @@
+/*
+ * The import run every importer shares.  See import.h.
+ *
+ * A record is checked by listing_form_check, the messages a spreadsheet
+ * owner or a feed's publisher gets being the ones a group gets on
+ * /submit, with where the record is and the template's column.  A record
+ * that passes becomes a listing document and is published by
+ * listing_import(), which also tries the database's CHECKs (a record they
+ * refuse is undone alone and reported like the others).  Everything is
+ * one transaction; derived data (search rows, the directory version) is
+ * rebuilt once at the end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "form.h"
+#include "http.h"
+#include "import.h"
+#include "listing.h"
+
+static const struct db_stmt stmts[] = {
+	/* The organisation a name already belongs to, if one does. */
+	{ "imp_org_by_name",
+	  "SELECT id FROM organization WHERE lower(name) = lower($1)"
+	  " ORDER BY id LIMIT 1" },
+	/* What a record's listing is now, before it changes. */
+	{ "imp_before",
+	  "SELECT listing_document(k.service_id)::text FROM import_key k"
+	  " WHERE k.source = $1 AND k.key = $2" },
+	{ "imp_doc",
+	  "SELECT listing_document($1)::text" },
+	/*
+	 * Derived data (search rows, the directory version) rebuilt once
+	 * for the whole import, at its end, instead of after each statement
+	 * (see sql/functions/derived_data.sql).
+	 */
+	{ "imp_bulk",
+	  "SELECT set_config('signpost.bulk', 'on', true)" },
+	{ "imp_refresh",
+	  "/*writes*/ SELECT directory_refresh($1::uuid[])" },
+	{ "imp_apply",
+	  "SELECT o_service, o_outcome, o_constraint FROM listing_import($1,"
+	  " $2, $3::jsonb, $4, $5::int)" },
+};
+
+/* imp_apply's columns. */
+enum { IMP_SERVICE, IMP_OUTCOME, IMP_CONSTRAINT };
+
+void
+import_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+static void
+run_free(struct import_run *run)
+{
+	buf_free(&run->actor);
+	buf_free(&run->touched);
+	buf_free(&run->done);
+}
+
+int
+import_begin(struct import_run *run, const char *what, const char *unit,
+    const char *file, const struct import_opts *o, FILE *report, char *err,
+    size_t errlen)
+{
+	const char	*base;
+
+	memset(run, 0, sizeof(*run));
+	run->o = o;
+	run->report = report;
+	run->what = what;
+	run->unit = unit;
+	buf_init(&run->actor);
+	buf_init(&run->touched);
+	buf_init(&run->done);
+	if ((base = strrchr(file, '/')) != NULL)
+		base++;
+	else
+		base = file;
+	buf_printf(&run->actor, "import: %s (%s)", o->source, base);
+	buf_puts(&run->touched, "{");
+	if (db_tx_begin() != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		run_free(run);
+		return (-1);
+	}
+	if (db_exec("imp_bulk", 0, NULL, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		import_abort(run);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+import_abort(struct import_run *run)
+{
+	db_tx_rollback();
+	run_free(run);
+}
+
+/* Every error of a record's form, as "where: column 'value': message". */
+static void
+report_form(FILE *report, const char *where, const struct form *f)
+{
+	const char	*col, *msg;
+	size_t		 i;
+
+	if (f->form_msg != NULL)
+		fprintf(report, "%s: %s\n", where, f->form_msg);
+	for (i = 0; i < f->n; i++) {
+		if ((msg = form_message(f, i)) == NULL)
+			continue;
+		if ((col = listing_csv_column_of(f->fields[i].name)) == NULL)
+			col = f->fields[i].name;
+		if (f->raw[i] != NULL && f->raw[i][0] != '\0')
+			fprintf(report, "%s: %s '%s': %s\n", where, col,
+			    f->raw[i], msg);
+		else
+			fprintf(report, "%s: %s: %s\n", where, col, msg);
+	}
+}
+
+/*
+ * A record as a listing document (*doc, the caller frees): 0; 1 when it
+ * is bad (each problem reported); -1 when the database failed (err set).
+ * constraint: the database refused the document for that constraint
+ * (listing_import), to be reported in the form's words.
+ */
+static int
+check(struct http_request *req, const char *where, const char *constraint,
+    FILE *report, char **doc, char *err, size_t errlen)
+{
+	struct db_result	*q = NULL;
+	struct form		 f;
+	const char		*p[1], *org;
+	int			 rc = 1;
+
+	*doc = NULL;
+	listing_form_init_import(&f);
+	/* An organisation we list already is that one, not a new one. */
+	if ((org = http_kv_get(&req->form, "org_name")) != NULL &&
+	    http_kv_get(&req->form, "org_id") == NULL) {
+		p[0] = org;
+		if (db_exec("imp_org_by_name", 1, p, &q) != DB_OK)
+			goto dberr;
+		(void)http_kv_add(&req->form, "org_id", db_rows(q) == 1 ?
+		    db_value(q, 0, 0) : "new");
+		db_free(q);
+		q = NULL;
+	}
+	if (listing_form_check(&f, req) != DB_OK)
+		goto dberr;
+	if (constraint != NULL)
+		listing_form_constraint(&f, constraint);
+	if (f.nerr > 0) {
+		report_form(report, where, &f);
+		goto out;
+	}
+	if ((*doc = listing_form_document(&f)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(err, errlen, "%s: %s", where, db_errmsg());
+	rc = -1;
+out:
+	db_free(q);
+	form_free(&f);
+	return (rc);
+}
+
+/*
+ * A checked record published: 0; 1 when the database refused it (the
+ * constraint's name in *constraint, the caller frees); -1 with err set.
+ */
+static int
+apply(struct import_run *run, const char *where, long long n,
+    const char *doc, const char *key, char **constraint, char *err,
+    size_t errlen)
+{
+	const struct import_opts	*o = run->o;
+	struct db_result		*q = NULL, *a = NULL;
+	const char			*p[5], *outcome;
+	char				 months[16], name[256], *before = NULL;
+
+	*constraint = NULL;
+	snprintf(months, sizeof(months), "%d", config.review_months);
+	p[0] = o->source;
+	p[1] = key;
+	if (o->on_change != NULL) {
+		if (db_exec("imp_before", 2, p, &q) != DB_OK)
+			goto dberr;
+		if (db_rows(q) == 1 && (before = strdup(db_value(q, 0, 0))) ==
+		    NULL)
+			goto dberr;
+		db_free(q);
+		q = NULL;
+	}
+	p[2] = doc;
+	p[3] = buf_cstr(&run->actor);
+	p[4] = months;
+	if (db_exec("imp_apply", 5, p, &q) != DB_OK)
+		goto dberr;
+	outcome = db_value(q, 0, IMP_OUTCOME);
+	if (strcmp(outcome, "bad") == 0) {
+		if ((*constraint = strdup(db_value(q, 0, IMP_CONSTRAINT))) ==
+		    NULL)
+			goto dberr;
+		db_free(q);
+		free(before);
+		return (1);
+	}
+	if (o->on_change != NULL && before != NULL &&
+	    strcmp(outcome, "updated") == 0) {
+		p[0] = db_value(q, 0, IMP_SERVICE);
+		if (db_exec("imp_doc", 1, p, &a) != DB_OK)
+			goto dberr;
+		o->on_change(o->change_arg, n, before, db_value(a, 0, 0));
+		db_free(a);
+	}
+	if (strcmp(outcome, "unchanged") == 0)
+		run->unchanged++;
+	else {
+		if (strcmp(outcome, "added") == 0)
+			run->added++;
+		else
+			run->updated++;
+		buf_printf(&run->touched, "%s%s", run->touched.len > 1 ? "," :
+		    "", db_value(q, 0, IMP_SERVICE));
+	}
+	/* Said only if the import is kept (or is a dry run). */
+	buf_printf(&run->done, "%s: %s%s: %s\n", where, o->dry_run &&
+	    strcmp(outcome, "unchanged") != 0 ? "would be " : "", outcome,
+	    listing_document_name(doc, name, sizeof(name)) != NULL ? name :
+	    "(no name)");
+	db_free(q);
+	free(before);
+	return (0);
+dberr:
+	snprintf(err, errlen, "%s: %s", where, db_errmsg());
+	db_free(q);
+	free(before);
+	return (-1);
+}
+
+int
+import_record(struct import_run *run, struct http_request *req,
+    const char *where, long long n, const char *key, int bad, char *err,
+    size_t errlen)
+{
+	char	*doc = NULL, *constraint = NULL;
+	int	 k;
+
+	run->read++;
+	/*
+	 * Applied also when an earlier record was bad and it will all be
+	 * undone: the database's own rules are tried only here, and what
+	 * they refuse is said now rather than after the file is corrected.
+	 */
+	if ((k = check(req, where, NULL, run->report, &doc, err, errlen)) !=
+	    0 || bad) {
+		free(doc);
+		if (k == -1)
+			return (-1);
+		run->bad++;
+		return (0);
+	}
+	k = apply(run, where, n, doc, key, &constraint, err, errlen);
+	free(doc);
+	doc = NULL;
+	if (k == 1) {
+		run->bad++;
+		k = check(req, where, constraint, run->report, &doc, err,
+		    errlen);
+		free(constraint);
+		free(doc);
+		if (k == 1)
+			k = 0;
+	}
+	return (k);
+}
+
+int
+import_end(struct import_run *run, char *err, size_t errlen)
+{
+	const struct import_opts	*o = run->o;
+	const char			*p[1];
+	int				 rc = -1;
+
+	buf_puts(&run->touched, "}");
+	if (o->bad_out != NULL)
+		*o->bad_out = run->bad;
+	if (run->bad > 0 && !o->skip_bad) {
+		db_tx_rollback();
+		fprintf(run->report, "%s: %ld %s read, %ld not importable "
+		    "(each reported above): nothing was imported; correct "
+		    "them, or run with --skip-bad to import the others\n",
+		    run->what, run->read, run->unit, run->bad);
+		rc = 1;
+		goto out;
+	}
+	fputs(buf_cstr(&run->done), run->report);
+	fprintf(run->report, "%s: %ld %s read; %ld %s, %ld %s, %ld "
+	    "unchanged, %ld not imported%s", run->what, run->read, run->unit,
+	    run->added, o->dry_run ? "would be added" : "added", run->updated,
+	    o->dry_run ? "would be updated" : "updated", run->unchanged,
+	    run->bad, run->bad > 0 ? " (each reported above)" : "");
+	if (run->superseded > 0)
+		fprintf(run->report, ", %ld left out for a later one",
+		    run->superseded);
+	fprintf(run->report, "\n");
+	if (o->dry_run) {
+		db_tx_rollback();
+		fprintf(run->report, "%s: a dry run: nothing was changed\n",
+		    run->what);
+		rc = 0;
+		goto out;
+	}
+	p[0] = buf_cstr(&run->touched);
+	if (run->touched.oom || run->done.oom ||
+	    db_exec("imp_refresh", 1, p, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", run->touched.oom ||
+		    run->done.oom ? "out of memory" : db_errmsg());
+		db_tx_rollback();
+		goto out;
+	}
+	if (db_tx_commit() != DB_OK) {
+		snprintf(err, errlen, "the import could not be committed: %s",
+		    db_errmsg());
+		goto out;
+	}
+	rc = 0;
+out:
+	run_free(run);
+	return (rc);
+}

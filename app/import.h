@@ -1,0 +1,74 @@
+/*
+ * import: what every importer of listings shares, whatever the format it
+ * reads (import_csv.c, import_oruk.c).  A run is one transaction.  Each
+ * record arrives as the listing form's fields (put into a request, as if
+ * the web form had sent them) and goes the way a submission goes: the
+ * form layer's checks, a listing document, listing_import() (sql/functions)
+ * under the record's key within its source, the database's own rules
+ * tried in a subtransaction.  Every record not taken is reported with
+ * where it is and why; with any (and no skip_bad), or in a dry run,
+ * nothing is kept.  Derived data is rebuilt once, at the end.  Run from
+ * the command line or a worker, one thread per run.
+ */
+#ifndef IMPORT_H
+#define IMPORT_H
+
+#include <stdio.h>
+
+#include "buf.h"
+
+struct http_request;
+
+struct import_opts {
+	const char	*source;	/* whose data: the import's name */
+	int		 dry_run;	/* report, change nothing */
+	int		 skip_bad;	/* apply the good records anyway */
+	long		*bad_out;	/* if not NULL: records not importable */
+	/*
+	 * If not NULL: called for each listing a record changes, with its
+	 * number and its document before and after (JSON text).
+	 */
+	void		(*on_change)(void *, long long, const char *,
+			    const char *);
+	void		*change_arg;
+};
+
+struct import_run {
+	const struct import_opts	*o;
+	FILE				*report;
+	const char			*what;	/* "import csv" */
+	const char			*unit;	/* "rows" */
+	struct buf			 actor, touched, done;
+	long				 read, added, updated, unchanged, bad;
+	long				 superseded;
+};
+
+void	import_init(void);
+/*
+ * A transaction for a run of what (its name in messages) from file
+ * (its base name is credited in the history).  0, or -1 with err set.
+ */
+int	import_begin(struct import_run *, const char *, const char *,
+	    const char *, const struct import_opts *, FILE *, char *,
+	    size_t);
+/*
+ * One record: req's form holds the listing form's fields; where says
+ * where it is in the file ("line 14"), n is its number for on_change,
+ * key what the source knows it by; bad: the reader already found (and
+ * reported) something wrong with it, so it is checked and reported but
+ * never applied.  0 when taken or reported as bad, -1 with err set when
+ * the database failed.
+ */
+int	import_record(struct import_run *, struct http_request *,
+	    const char *, long long, const char *, int, char *, size_t);
+/*
+ * The summary; then commit (rebuilding derived data), or roll back in a
+ * dry run or when a record was bad and skip_bad is off.  0 when applied
+ * (or would be), 1 when a record was bad and nothing was applied, -1
+ * with err set.
+ */
+int	import_end(struct import_run *, char *, size_t);
+/* Undo everything (after a failure) and free the run. */
+void	import_abort(struct import_run *);
+
+#endif

@@ -1,0 +1,816 @@
+/*
+ * The Open Referral UK import.  See import_oruk.h.
+ *
+ * The template's columns are the meeting point: a service becomes the
+ * cells a spreadsheet row would have (listing_csv_put), so the checks, the
+ * messages and the mapping onto the listing are the CSV import's, not a
+ * second copy.  A listing holds one venue and four weekly or monthly
+ * sessions; what a feed has beyond that is reported, never half-kept:
+ * a listing with some of its sessions would tell people the wrong days.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "db.h"
+#include "http.h"
+#include "import.h"
+#include "import_oruk.h"
+#include "listing.h"
+
+#define MAX_SESSIONS	4	/* the template's session1..4 */
+#define MAX_DOC		(256UL * 1024 * 1024)	/* one JSON document */
+
+static const struct db_stmt stmts[] = {
+	/* A feed's term: ours by id (our own feed), else by name. */
+	{ "oruk_term",
+	  "SELECT slug FROM taxonomy_term WHERE id::text = $1"
+	  " OR lower(name) = lower($2) ORDER BY id::text = $1 DESC LIMIT 1" },
+};
+
+void
+import_oruk_init(void)
+{
+	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
+}
+
+/* A member's text, or NULL when missing, not a string, or blank. */
+static const char *
+str(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	const char	*s;
+
+	if (!cJSON_IsString(v) || (s = v->valuestring) == NULL)
+		return (NULL);
+	return (s[strspn(s, " \t\r\n")] == '\0' ? NULL : s);
+}
+
+/* The first object of an array member, or NULL. */
+static const cJSON *
+first(const cJSON *o, const char *k)
+{
+	const cJSON	*a = cJSON_GetObjectItemCaseSensitive(o, k), *e;
+
+	if (!cJSON_IsArray(a))
+		return (NULL);
+	cJSON_ArrayForEach(e, a)
+		if (cJSON_IsObject(e))
+			return (e);
+	return (NULL);
+}
+
+/*
+ * HTML as plain text: tags dropped, <p>, <br>, <div> and headings a line
+ * break, <li> a line starting "- ", the common entities and numeric ones
+ * decoded, runs of spaces one space, no more than one blank line.
+ */
+void
+import_oruk_text(struct buf *out, const char *html)
+{
+	const char	*p = html, *e;
+	char		 tag[16];
+	size_t		 n;
+	unsigned long	 cp;
+	int		 space = 0, nl = 2;	/* no break before the first */
+
+	static const struct {
+		const char	*name, *text;
+	} ents[] = {
+		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+		{ "apos", "'" }, { "nbsp", " " }, { "ndash", "\u2013" },
+		{ "mdash", "\u2014" }, { "rsquo", "\u2019" },
+		{ "lsquo", "\u2018" }, { "rdquo", "\u201d" },
+		{ "ldquo", "\u201c" }, { "hellip", "\u2026" },
+		{ "pound", "\u00a3" }, { NULL, NULL }
+	};
+
+	if (html == NULL)
+		return;
+	while (*p != '\0') {
+		if (*p == '<') {
+			if ((e = strchr(p, '>')) == NULL)
+				break;	/* a broken tag: the rest is not text */
+			for (n = 0, p++; p < e && n + 1 < sizeof(tag) &&
+			    (isalnum((unsigned char)*p) || *p == '/'); p++)
+				tag[n++] = (char)tolower((unsigned char)*p);
+			/* <br/> is <br>. */
+			while (n > 1 && tag[n - 1] == '/')
+				n--;
+			tag[n] = '\0';
+			p = e + 1;
+			if (strcmp(tag, "br") == 0) {
+				if (nl < 2) {
+					buf_puts(out, "\n");
+					nl++;
+				}
+				space = 0;
+			} else if (strcmp(tag, "p") == 0 ||
+			    strcmp(tag, "/p") == 0 || strcmp(tag, "div") == 0 ||
+			    strcmp(tag, "/div") == 0 || strcmp(tag, "ul") == 0 ||
+			    strcmp(tag, "/ul") == 0 || strcmp(tag, "ol") == 0 ||
+			    strcmp(tag, "/ol") == 0 || (tag[0] == 'h' &&
+			    isdigit((unsigned char)tag[1])) || (tag[0] == '/' &&
+			    tag[1] == 'h' && isdigit((unsigned char)tag[2]))) {
+				while (nl < 2) {
+					buf_puts(out, "\n");
+					nl++;
+				}
+				space = 0;
+			} else if (strcmp(tag, "li") == 0) {
+				if (nl == 0)
+					buf_puts(out, "\n");
+				buf_puts(out, "- ");
+				nl = 0;
+				space = 0;
+			}
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			space = 1;
+			p++;
+			continue;
+		}
+		if (space && nl == 0 && out->len > 0)
+			buf_puts(out, " ");
+		space = 0;
+		nl = 0;
+		if (*p == '&' && (e = strchr(p, ';')) != NULL && e - p <= 10) {
+			size_t	 i;
+			char	 name[12], u[8];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(e - p - 1),
+			    p + 1);
+			if (name[0] == '#') {
+				errno = 0;
+				cp = strtoul(name + 1 + (name[1] == 'x' ||
+				    name[1] == 'X'), NULL, name[1] == 'x' ||
+				    name[1] == 'X' ? 16 : 10);
+				if (errno == 0 && cp >= 0x20 && cp <= 0x10ffff &&
+				    (cp < 0xd800 || cp > 0xdfff)) {
+					n = 0;
+					if (cp < 0x80)
+						u[n++] = (char)cp;
+					else if (cp < 0x800) {
+						u[n++] = (char)(0xc0 | cp >> 6);
+						u[n++] = (char)(0x80 | (cp & 0x3f));
+					} else if (cp < 0x10000) {
+						u[n++] = (char)(0xe0 | cp >> 12);
+						u[n++] = (char)(0x80 |
+						    (cp >> 6 & 0x3f));
+						u[n++] = (char)(0x80 | (cp & 0x3f));
+					} else {
+						u[n++] = (char)(0xf0 | cp >> 18);
+						u[n++] = (char)(0x80 |
+						    (cp >> 12 & 0x3f));
+						u[n++] = (char)(0x80 |
+						    (cp >> 6 & 0x3f));
+						u[n++] = (char)(0x80 | (cp & 0x3f));
+					}
+					buf_append(out, u, n);
+					p = e + 1;
+					continue;
+				}
+			} else
+				for (i = 0; ents[i].name != NULL; i++)
+					if (strcmp(name, ents[i].name) == 0) {
+						buf_puts(out, ents[i].text);
+						p = e + 1;
+						break;
+					}
+			if (p == e + 1)
+				continue;
+		}
+		buf_append(out, p, 1);
+		p++;
+	}
+	/* No trailing blank lines or spaces. */
+	while (out->len > 0 && (out->data[out->len - 1] == '\n' ||
+	    out->data[out->len - 1] == ' '))
+		out->data[--out->len] = '\0';
+}
+
+/* A cell put as a spreadsheet row's; what cannot be put is reported. */
+static void
+put(struct http_request *req, const char *col, const char *v, FILE *report,
+    const char *where, int *bad)
+{
+	char	err[256];
+
+	if (v != NULL && listing_csv_put(req, col, v, err, sizeof(err)) ==
+	    -1) {
+		fprintf(report, "%s: %s\n", where, err);
+		*bad = 1;
+	}
+}
+
+static void
+put_text(struct http_request *req, const char *col, const char *html,
+    FILE *report, const char *where, int *bad)
+{
+	struct buf	t;
+
+	if (html == NULL)
+		return;
+	buf_init(&t);
+	import_oruk_text(&t, html);
+	put(req, col, t.len > 0 ? buf_cstr(&t) : NULL, report, where, bad);
+	buf_free(&t);
+}
+
+static void
+put_num(struct http_request *req, const char *col, const cJSON *o,
+    const char *k, FILE *report, const char *where, int *bad)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	char		 n[32];
+
+	if (cJSON_IsNumber(v)) {
+		snprintf(n, sizeof(n), "%.0f", v->valuedouble);
+		put(req, col, n, report, where, bad);
+	} else if (cJSON_IsString(v))
+		put(req, col, str(o, k), report, where, bad);
+}
+
+/* One session of the template, from a schedule's parts. */
+struct session {
+	char	freq[16], week[4], day[4], opens[6], closes[6];
+	char	from[11], to[11];
+};
+
+/* "09:30:00" or "09:30" as "09:30"; NULL when neither. */
+static int
+hhmm(const char *v, char *out)
+{
+	if (v == NULL || strlen(v) < 5 || !isdigit((unsigned char)v[0]) ||
+	    !isdigit((unsigned char)v[1]) || v[2] != ':' ||
+	    !isdigit((unsigned char)v[3]) || !isdigit((unsigned char)v[4]))
+		return (-1);
+	snprintf(out, 6, "%.5s", v);
+	return (0);
+}
+
+/*
+ * A schedule on one day as a session appended to s[*n] (at most
+ * MAX_SESSIONS; *n may pass it, to be said).  A rule the template cannot
+ * hold is reported and left out: 1; else 0.
+ */
+static int
+sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
+    const char *where)
+{
+	const char	*freq = str(sch, "freq"), *byday = str(sch, "byday");
+	const cJSON	*iv = cJSON_GetObjectItemCaseSensitive(sch, "interval");
+	const char	*p;
+	char		 tok[8], opens[6], closes[6];
+	int		 interval = cJSON_IsNumber(iv) ? iv->valueint : 1;
+	size_t		 k;
+
+	if (freq == NULL || byday == NULL || hhmm(str(sch, "opens_at"),
+	    opens) == -1 || hhmm(str(sch, "closes_at"), closes) == -1) {
+		fprintf(report, "%s: a schedule without a day, an opening "
+		    "and a closing time (%s %s %s-%s) is left out\n", where,
+		    freq != NULL ? freq : "-", byday != NULL ? byday : "-",
+		    str(sch, "opens_at") != NULL ? str(sch, "opens_at") : "?",
+		    str(sch, "closes_at") != NULL ? str(sch, "closes_at") :
+		    "?");
+		return (1);
+	}
+	if ((strcasecmp(freq, "WEEKLY") != 0 || (interval != 1 &&
+	    interval != 2)) && (strcasecmp(freq, "MONTHLY") != 0 ||
+	    interval != 1)) {
+		fprintf(report, "%s: a schedule %s every %d is not one a "
+		    "listing holds (weekly, fortnightly, monthly) and is left "
+		    "out\n", where, freq, interval);
+		return (1);
+	}
+	for (k = 0, p = byday; *p != '\0' && k + 1 < sizeof(tok); p++)
+		if (*p != ' ')
+			tok[k++] = (char)toupper((unsigned char)*p);
+	tok[k] = '\0';
+	if (*n >= MAX_SESSIONS) {
+		(*n)++;	/* counted, to be said */
+		return (0);
+	}
+	memset(&s[*n], 0, sizeof(s[*n]));
+	if (strcasecmp(freq, "WEEKLY") == 0) {
+		snprintf(s[*n].freq, sizeof(s[*n].freq), "%s", interval == 2 ?
+		    "fortnightly" : "weekly");
+		snprintf(s[*n].day, sizeof(s[*n].day), "%.2s", tok);
+	} else if (tok[0] == '-' && tok[1] == '1') {
+		snprintf(s[*n].freq, sizeof(s[*n].freq), "last");
+		snprintf(s[*n].day, sizeof(s[*n].day), "%.2s", tok + 2);
+	} else if (tok[0] >= '1' && tok[0] <= '4') {
+		snprintf(s[*n].freq, sizeof(s[*n].freq), "monthly");
+		snprintf(s[*n].week, sizeof(s[*n].week), "%c", tok[0]);
+		snprintf(s[*n].day, sizeof(s[*n].day), "%.2s", tok + 1);
+	} else {
+		fprintf(report, "%s: a monthly schedule on '%s' (not the first "
+		    "to fourth or the last of a weekday) is left out\n", where,
+		    tok);
+		return (1);
+	}
+	memcpy(s[*n].opens, opens, sizeof(opens));
+	memcpy(s[*n].closes, closes, sizeof(closes));
+	if ((p = str(sch, "valid_from")) != NULL ||
+	    (p = str(sch, "dtstart")) != NULL)
+		snprintf(s[*n].from, sizeof(s[*n].from), "%.10s", p);
+	/* Which weeks a fortnightly one runs needs a date it runs on. */
+	if (interval == 2 && s[*n].from[0] == '\0') {
+		fprintf(report, "%s: a fortnightly schedule with no date to "
+		    "count the weeks from (dtstart or valid_from) is left out\n",
+		    where);
+		return (1);
+	}
+	if ((p = str(sch, "valid_to")) != NULL)
+		snprintf(s[*n].to, sizeof(s[*n].to), "%.10s", p);
+	(*n)++;
+	return (0);
+}
+
+static void
+put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
+    int venue, FILE *report, const char *where, int *bad)
+{
+	struct session	 s[MAX_SESSIONS];
+	const cJSON	*list[2], *sch;
+	const char	*byday, *p;
+	char		 col[32], one[8];
+	int		 n = 0, i, k;
+	cJSON		*copy;
+
+	list[0] = cJSON_GetObjectItemCaseSensitive(svc, "schedules");
+	list[1] = sal != NULL ? cJSON_GetObjectItemCaseSensitive(sal,
+	    "schedules") : NULL;
+	for (k = 0; k < 2; k++) {
+		if (!cJSON_IsArray(list[k]))
+			continue;
+		cJSON_ArrayForEach(sch, list[k]) {
+			if (!cJSON_IsObject(sch))
+				continue;
+			/* A rule on several days: one session a day. */
+			if ((byday = str(sch, "byday")) == NULL ||
+			    strchr(byday, ',') == NULL) {
+				(void)sessions(sch, s, &n, report, where);
+				continue;
+			}
+			for (p = byday; *p != '\0'; p++) {
+				size_t	m = strcspn(p, ",");
+
+				snprintf(one, sizeof(one), "%.*s", (int)(m <
+				    sizeof(one) - 1 ? m : sizeof(one) - 1), p);
+				if ((copy = cJSON_Duplicate(sch, 1)) == NULL)
+					break;
+				cJSON_ReplaceItemInObjectCaseSensitive(copy,
+				    "byday", cJSON_CreateString(one));
+				(void)sessions(copy, s, &n, report, where);
+				cJSON_Delete(copy);
+				p += m;
+				if (*p == '\0')
+					break;
+			}
+		}
+	}
+	if (n > 0 && !venue) {
+		fprintf(report, "%s: %d sessions with no venue to hold them (a "
+		    "listing's sessions are at its venue) are left out\n",
+		    where, n);
+		return;
+	}
+	if (n > MAX_SESSIONS) {
+		fprintf(report, "%s: %d sessions a week or month; a listing "
+		    "holds %d, so none are kept (add them by hand, or give it "
+		    "as separate services)\n", where, n, MAX_SESSIONS);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+#define PUT(part, v) do {						\
+	snprintf(col, sizeof(col), "session%d_" part, i + 1);		\
+	put(req, col, (v)[0] != '\0' ? (v) : NULL, report, where, bad);	\
+} while (0)
+		PUT("freq", s[i].freq);
+		PUT("week", s[i].week);
+		PUT("day", s[i].day);
+		PUT("opens", s[i].opens);
+		PUT("closes", s[i].closes);
+		PUT("from", s[i].from);
+		PUT("to", s[i].to);
+#undef PUT
+	}
+}
+
+/* The venue: the first physical address with a postcode of the first
+ * location that has one.  Nothing (no venue) when none has. */
+static const cJSON *
+put_venue(struct http_request *req, const cJSON *svc, FILE *report,
+    const char *where, int *bad)
+{
+	const cJSON	*sals, *sal, *loc, *addrs, *a, *best = NULL;
+	const cJSON	*best_sal = NULL, *best_loc = NULL, *acc;
+	struct buf	 access;
+	int		 nloc = 0;
+
+	sals = cJSON_GetObjectItemCaseSensitive(svc, "service_at_locations");
+	if (cJSON_IsArray(sals))
+		cJSON_ArrayForEach(sal, sals) {
+			loc = cJSON_GetObjectItemCaseSensitive(sal, "location");
+			if (!cJSON_IsObject(loc))
+				continue;
+			nloc++;
+			if (best != NULL)
+				continue;
+			addrs = cJSON_GetObjectItemCaseSensitive(loc,
+			    "addresses");
+			if (!cJSON_IsArray(addrs))
+				continue;
+			cJSON_ArrayForEach(a, addrs) {
+				if (str(a, "postal_code") == NULL)
+					continue;
+				if (best == NULL || (str(a, "address_type") !=
+				    NULL && strcmp(str(a, "address_type"),
+				    "physical") == 0)) {
+					best = a;
+					best_sal = sal;
+					best_loc = loc;
+				}
+			}
+		}
+	if (best == NULL) {
+		if (nloc > 0)
+			fprintf(report, "%s: no location with a postcode: kept "
+			    "with no venue\n", where);
+		return (NULL);
+	}
+	if (nloc > 1)
+		fprintf(report, "%s: %d locations; a listing holds one venue: "
+		    "'%s' is kept\n", where, nloc, str(best_loc, "name") != NULL ?
+		    str(best_loc, "name") : str(best, "postal_code"));
+	put(req, "venue", str(best_loc, "name"), report, where, bad);
+	put(req, "address", str(best, "address_1"), report, where, bad);
+	put(req, "city", str(best, "city"), report, where, bad);
+	put(req, "postcode", str(best, "postal_code"), report, where, bad);
+	buf_init(&access);
+	acc = cJSON_GetObjectItemCaseSensitive(best_loc, "accessibility");
+	if (cJSON_IsArray(acc))
+		cJSON_ArrayForEach(a, acc)
+			if (str(a, "description") != NULL)
+				buf_printf(&access, "%s%s", access.len > 0 ?
+				    "; " : "", str(a, "description"));
+	put(req, "accessibility", access.len > 0 ? buf_cstr(&access) : NULL,
+	    report, where, bad);
+	buf_free(&access);
+	return (best_sal);
+}
+
+/* Every taxonomy term of the service, as "id\tname\n" lines. */
+static void
+terms(const cJSON *svc, struct buf *out)
+{
+	const cJSON	*attrs, *a, *t;
+
+	attrs = cJSON_GetObjectItemCaseSensitive(svc, "attributes");
+	if (!cJSON_IsArray(attrs))
+		return;
+	cJSON_ArrayForEach(a, attrs) {
+		t = cJSON_GetObjectItemCaseSensitive(a, "taxonomy_term");
+		if (!cJSON_IsObject(t) || (str(t, "id") == NULL &&
+		    str(t, "name") == NULL))
+			continue;
+		buf_printf(out, "%s\t%s\n", str(t, "id") != NULL ?
+		    str(t, "id") : "", str(t, "name") != NULL ?
+		    str(t, "name") : "");
+	}
+}
+
+/*
+ * A service's columns into req; its terms into tl.  0, or 1 when it is
+ * bad (reported).
+ */
+static int
+map(const cJSON *svc, struct http_request *req, struct buf *tl,
+    FILE *report, const char *where)
+{
+	const cJSON	*org, *ph, *sal, *e, *langs;
+	const char	*fees;
+	struct buf	 b;
+	int		 bad = 0;
+
+	if (str(svc, "name") == NULL) {
+		fprintf(report, "%s: a service with no name is left out\n",
+		    where);
+		return (1);
+	}
+	org = cJSON_GetObjectItemCaseSensitive(svc, "organization");
+	if (cJSON_IsObject(org)) {
+		put_text(req, "organisation", str(org, "name"), report, where,
+		    &bad);
+		put_text(req, "organisation_description", str(org,
+		    "description"), report, where, &bad);
+		put(req, "organisation_website", str(org, "website") != NULL ?
+		    str(org, "website") : str(org, "url"), report, where, &bad);
+		put(req, "organisation_email", str(org, "email"), report,
+		    where, &bad);
+		if ((ph = first(org, "phones")) != NULL)
+			put(req, "organisation_phone", str(ph, "number"),
+			    report, where, &bad);
+	}
+	put_text(req, "service", str(svc, "name"), report, where, &bad);
+	/* Open Referral has no kind of listing: a service. */
+	put(req, "kind", "service", report, where, &bad);
+	put_text(req, "description", str(svc, "description"), report, where,
+	    &bad);
+	put_text(req, "eligibility", str(svc, "eligibility_description"),
+	    report, where, &bad);
+	put_num(req, "minimum_age", svc, "minimum_age", report, where, &bad);
+	put_num(req, "maximum_age", svc, "maximum_age", report, where, &bad);
+	/* "Free" as the whole of fees is our own feed's is_free. */
+	if ((fees = str(svc, "fees_description")) == NULL)
+		fees = str(svc, "fees");
+	if (fees != NULL && strcasecmp(fees, "free") == 0)
+		put(req, "is_free", "yes", report, where, &bad);
+	else if (fees != NULL)
+		put_text(req, "cost", fees, report, where, &bad);
+	put(req, "email", str(svc, "email"), report, where, &bad);
+	put(req, "website", str(svc, "url"), report, where, &bad);
+	if ((ph = first(svc, "phones")) != NULL)
+		put(req, "phone", str(ph, "number"), report, where, &bad);
+	langs = cJSON_GetObjectItemCaseSensitive(svc, "languages");
+	buf_init(&b);
+	if (cJSON_IsArray(langs))
+		cJSON_ArrayForEach(e, langs)
+			if (str(e, "name") != NULL)
+				buf_printf(&b, "%s%s", b.len > 0 ? ";" : "",
+				    str(e, "name"));
+	put(req, "languages", b.len > 0 ? buf_cstr(&b) : NULL, report, where,
+	    &bad);
+	buf_free(&b);
+	sal = put_venue(req, svc, report, where, &bad);
+	put_schedules(req, svc, sal, sal != NULL, report, where, &bad);
+	terms(svc, tl);
+	return (bad);
+}
+
+int
+import_oruk_map(const char *json, size_t len, struct http_request *req,
+    FILE *report, const char *where)
+{
+	cJSON		*svc;
+	struct buf	 tl;
+	int		 rc;
+
+	if ((svc = cJSON_ParseWithLength(json, len)) == NULL)
+		return (1);
+	buf_init(&tl);
+	rc = cJSON_IsObject(svc) ? map(svc, req, &tl, report, where) : 1;
+	buf_free(&tl);
+	cJSON_Delete(svc);
+	return (rc);
+}
+
+/* The feed's terms as our categories; the others reported. */
+static int
+categories(struct http_request *req, const char *tl, FILE *report,
+    const char *where, int *bad, char *err, size_t errlen)
+{
+	struct db_result	*r = NULL;
+	struct buf		 slugs, line;
+	const char		*p, *e, *tab, *prm[2];
+	int			 rc = -1;
+
+	buf_init(&slugs);
+	buf_init(&line);
+	for (p = tl; *p != '\0'; p = e + 1) {
+		if ((e = strchr(p, '\n')) == NULL)
+			break;
+		buf_reset(&line);
+		buf_append(&line, p, (size_t)(e - p));
+		if ((tab = strchr(buf_cstr(&line), '\t')) == NULL)
+			continue;
+		line.data[tab - line.data] = '\0';
+		prm[0] = line.data;
+		prm[1] = tab + 1;
+		if (db_exec("oruk_term", 2, prm, &r) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", where, db_errmsg());
+			goto out;
+		}
+		if (db_rows(r) == 1)
+			buf_printf(&slugs, "%s%s", slugs.len > 0 ? ";" : "",
+			    db_value(r, 0, 0));
+		else
+			fprintf(report, "%s: category '%s' is not one of ours: "
+			    "left out\n", where, tab + 1);
+		db_free(r);
+		r = NULL;
+	}
+	if (slugs.len > 0)
+		put(req, "categories", buf_cstr(&slugs), report, where, bad);
+	rc = 0;
+out:
+	buf_free(&slugs);
+	buf_free(&line);
+	return (rc);
+}
+
+/* One service of the feed, numbered n, through the import run. */
+static int
+service(struct import_run *imp, const cJSON *svc, long long n, char *err,
+    size_t errlen)
+{
+	struct http_request	 req;
+	struct buf		 tl, key;
+	const char		*id;
+	char			 where[160];
+	int			 bad, rc = -1;
+
+	if ((id = str(svc, "id")) != NULL)
+		snprintf(where, sizeof(where), "service %lld (%.100s)", n, id);
+	else
+		snprintf(where, sizeof(where), "service %lld", n);
+	if (!cJSON_IsObject(svc) || id == NULL) {
+		fprintf(imp->report, "%s: %s: left out\n", where,
+		    !cJSON_IsObject(svc) ? "not a JSON object" : "no id");
+		imp->read++;
+		imp->bad++;
+		return (0);
+	}
+	http_request_init(&req);
+	req.method = HTTP_POST;
+	buf_init(&tl);
+	buf_init(&key);
+	bad = map(svc, &req, &tl, imp->report, where);
+	if (categories(&req, buf_cstr(&tl), imp->report, where, &bad, err,
+	    errlen) == -1)
+		goto out;
+	buf_printf(&key, "id:%s", id);
+	rc = import_record(imp, &req, where, n, buf_cstr(&key), bad, err,
+	    errlen);
+out:
+	buf_free(&tl);
+	buf_free(&key);
+	http_request_free(&req);
+	return (rc);
+}
+
+/* A whole JSON document: a page, an array of services, or one. */
+static int
+document(struct import_run *imp, const char *text, size_t len,
+    const char *path, char *err, size_t errlen)
+{
+	const cJSON	*list, *svc;
+	cJSON		*doc;
+	const char	*at;
+	long long	 n = 0;
+	int		 rc = 0;
+
+	if ((doc = cJSON_ParseWithLength(text, len)) == NULL) {
+		at = cJSON_GetErrorPtr();
+		snprintf(err, errlen, "%s is not JSON (at byte %ld): a page of "
+		    "an Open Referral UK feed, an array of services, or one "
+		    "service a line", path, at != NULL && at >= text &&
+		    at <= text + len ? (long)(at - text) : -1L);
+		return (-1);
+	}
+	if (cJSON_IsArray(doc))
+		list = doc;
+	else if (cJSON_IsObject(doc) &&
+	    cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "contents")))
+		list = cJSON_GetObjectItemCaseSensitive(doc, "contents");
+	else if (cJSON_IsObject(doc) && str(doc, "name") != NULL) {
+		rc = service(imp, doc, 1, err, errlen);
+		cJSON_Delete(doc);
+		return (rc);
+	} else {
+		snprintf(err, errlen, "%s is JSON but not a feed: no "
+		    "\"contents\" of services, no array, no service", path);
+		cJSON_Delete(doc);
+		return (-1);
+	}
+	cJSON_ArrayForEach(svc, list)
+		if ((rc = service(imp, svc, ++n, err, errlen)) == -1)
+			break;
+	cJSON_Delete(doc);
+	return (rc);
+}
+
+/* One NDJSON line, line number n. */
+static int
+ndjson_line(struct import_run *imp, const char *text, size_t len,
+    long long n, char *err, size_t errlen)
+{
+	cJSON	*svc;
+	int	 rc;
+
+	while (len > 0 && strchr(" \t\r", text[len - 1]) != NULL)
+		len--;
+	if (len == 0 || strspn(text, " \t\r") >= len)
+		return (0);
+	if ((svc = cJSON_ParseWithLength(text, len)) == NULL) {
+		fprintf(imp->report, "line %lld: not JSON: left out\n", n);
+		imp->read++;
+		imp->bad++;
+		return (0);
+	}
+	rc = service(imp, svc, n, err, errlen);
+	cJSON_Delete(svc);
+	return (rc);
+}
+
+int
+import_oruk(const char *path, const struct import_opts *o, FILE *report,
+    char *err, size_t errlen)
+{
+	struct import_run	 imp;
+	struct buf		 b;
+	gzFile			 f;
+	char			 chunk[65536];
+	const char		*nl, *s;
+	long long		 line = 0;
+	size_t			 off;
+	int			 n, rc = -1, began = 0, whole = -1;
+
+	buf_init(&b);
+	if ((f = gzopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (import_begin(&imp, "import oruk", "services", path, o, report,
+	    err, errlen) == -1)
+		goto out;
+	began = 1;
+	/*
+	 * NDJSON a line at a time (memory stays flat however many); any
+	 * other shape is one document, read whole.  It is NDJSON when the
+	 * first line is a service by itself (an object with an id or a
+	 * name, not a page's "contents").
+	 */
+	while ((n = gzread(f, chunk, sizeof(chunk))) > 0) {
+		if (buf_append(&b, chunk, (size_t)n) == -1 ||
+		    b.len > MAX_DOC) {
+			snprintf(err, errlen, "%s: %s", path, b.oom ?
+			    "out of memory" : "a line or document over 256 MB");
+			goto out;
+		}
+		if (whole == -1) {
+			s = b.data + strspn(b.data, " \t\r\n\xef\xbb\xbf");
+			if (*s == '\0')
+				continue;
+			if (*s != '{')
+				whole = 1;
+			else if ((nl = memchr(s, '\n', b.len - (size_t)(s -
+			    b.data))) != NULL) {
+				cJSON	*t = cJSON_ParseWithLength(s,
+				    (size_t)(nl - s));
+
+				/* A page on one line is still a page. */
+				whole = !cJSON_IsObject(t) ||
+				    cJSON_HasObjectItem(t, "contents") ||
+				    (!cJSON_HasObjectItem(t, "id") &&
+				    !cJSON_HasObjectItem(t, "name"));
+				cJSON_Delete(t);
+			} else
+				continue;
+		}
+		if (whole)
+			continue;
+		for (off = 0; (nl = memchr(b.data + off, '\n', b.len - off)) !=
+		    NULL; off = (size_t)(nl - b.data) + 1)
+			if (ndjson_line(&imp, b.data + off, (size_t)(nl -
+			    b.data) - off, ++line, err, errlen) == -1)
+				goto out;
+		memmove(b.data, b.data + off, b.len - off);
+		b.len -= off;
+		if (b.data != NULL)
+			b.data[b.len] = '\0';
+	}
+	if (n < 0) {
+		int	e;
+
+		snprintf(err, errlen, "%s: %s", path, gzerror(f, &e));
+		goto out;
+	}
+	if (whole == 1 || (whole == -1 && b.len > 0 &&
+	    b.data[strspn(b.data, " \t\r\n")] != '\0')) {
+		if (document(&imp, b.data, b.len, path, err, errlen) == -1)
+			goto out;
+	} else if (b.len > 0 && ndjson_line(&imp, b.data, b.len, ++line, err,
+	    errlen) == -1)
+		goto out;
+	if (imp.read == 0) {
+		snprintf(err, errlen, "%s has no services", path);
+		goto out;
+	}
+	began = 0;
+	rc = import_end(&imp, err, errlen);
+out:
+	if (began)
+		import_abort(&imp);
+	gzclose(f);
+	buf_free(&b);
+	return (rc);
+}

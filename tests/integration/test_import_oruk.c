@@ -1,0 +1,322 @@
+/*
+ * `signpost import oruk`: our own feed (/api/services as NDJSON, full)
+ * imported into an empty directory, then again (nothing changes); a messy
+ * feed page as real publishers write them (HTML descriptions, empty
+ * strings, ids that are not UUIDs, no location, a location with no
+ * postcode, a postcode we do not know, a schedule on several days, more
+ * sessions than a listing holds, a category we do not have, a service
+ * with no id); and files that are not a feed.
+ */
+#include <unistd.h>
+
+#include "harness.h"
+
+static char	rt_db[64];
+static char	source[64];
+
+static void
+write_file(char *path, size_t len, const char *text, size_t n)
+{
+	FILE	*f;
+	int	 fd;
+
+	snprintf(path, len, "/tmp/signpost-import-oruk.XXXXXX");
+	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL)
+		fail_msg("cannot make a temporary file");
+	fwrite(text, 1, n, f);
+	fclose(f);
+}
+
+static int
+import(const char *path, const char *flags, char *out, size_t len)
+{
+	char	args[1024];
+
+	if (source[0] == '\0')
+		snprintf(source, sizeof(source), "oruk-%s", test_suffix());
+	snprintf(args, sizeof(args), "import oruk '%s' --source '%s' %s",
+	    path, source, flags);
+	return (run_signpost(args, out, len));
+}
+
+/* One value from database conn (or the test database when NULL). */
+static void
+value(PGconn *c, const char *sql, const char *p1, char *out, size_t len)
+{
+	const char	*p[1] = { p1 };
+	PGresult	*r;
+
+	r = PQexecParams(c != NULL ? c : test_db(), sql, p1 != NULL, NULL, p,
+	    NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	snprintf(out, len, "%s", PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ?
+	    PQgetvalue(r, 0, 0) : "(none)");
+	PQclear(r);
+}
+
+static void
+test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
+{
+	static char	 out[1 << 20];
+	char		 path[256], conn[1024], want[256], got[1024];
+	char		 id[64], *a = getenv("DATABASE_URL");
+	struct resp	 r;
+	PGconn		*b;
+	long		 lines = 0;
+	size_t		 i;
+	int		 rc;
+
+	(void)state;
+	/* The demo's walks, if no test has loaded them yet. */
+	value(NULL, "SELECT count(*) FROM service WHERE is_demo", NULL, got,
+	    sizeof(got));
+	if (strcmp(got, "0") == 0 && (rc = run_signpost("load-demo", out,
+	    sizeof(out))) != 0)
+		fail_msg("load-demo: %d\n%s", rc, out);
+	/* A walk with a venue, a weekly session and two categories. */
+	value(NULL, "SELECT s.id FROM service s JOIN service_at_location x"
+	    " ON x.service_id = s.id JOIN schedule sch"
+	    " ON sch.service_at_location_id = x.id OR sch.service_id = s.id"
+	    " WHERE s.status = 'active'"
+	    " AND sch.freq = 'WEEKLY' AND sch.byday = 'SA'"
+	    " AND (SELECT count(*) FROM service_taxonomy t"
+	    " WHERE t.service_id = s.id) >= 2 ORDER BY s.name LIMIT 1", NULL,
+	    id, sizeof(id));
+	if (strcmp(id, "(none)") == 0)
+		fail_msg("no weekly Saturday walk with two categories");
+	r = http_get("/api/services?format=ndjson&full=true");
+	assert_status(&r, 200);
+	for (i = 0; i < r.len; i++)
+		lines += r.body[i] == '\n';
+	write_file(path, sizeof(path), r.body, r.len);
+	resp_free(&r);
+
+	empty_directory(rt_db, sizeof(rt_db), conn, sizeof(conn));
+	setenv("DATABASE_URL", conn, 1);
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	setenv("DATABASE_URL", a, 1);
+	snprintf(want, sizeof(want), "import oruk: %ld services read;", lines);
+	if (rc != 0 || !contains(out, want))
+		fail_msg("import: exit %d\n%.4000s", rc, out);
+	if (PQstatus(b = PQconnectdb(conn)) != CONNECTION_OK)
+		fail_msg("%s: %s", conn, PQerrorMessage(b));
+
+	/* Kept under its id in the feed, with what it says. */
+	snprintf(want, sizeof(want), "id:%s", id);
+	value(b, "SELECT s.name || '|' || s.description || '|' ||"
+	    " l.postal_code || '|' || sch.byday || ' ' ||"
+	    " to_char(sch.opens_at, 'HH24:MI') || '-' ||"
+	    " to_char(sch.closes_at, 'HH24:MI') || '|' ||"
+	    " (SELECT string_agg(t.slug, ',' ORDER BY t.slug)"
+	    " FROM service_taxonomy st JOIN taxonomy_term t"
+	    " ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)"
+	    " FROM import_key k JOIN service s ON s.id = k.service_id"
+	    " JOIN service_at_location x ON x.service_id = s.id"
+	    " JOIN location l ON l.id = x.location_id"
+	    " JOIN schedule sch ON sch.service_at_location_id = x.id"
+	    " OR sch.service_id = s.id"
+	    " WHERE k.key = $1", want, got, sizeof(got));
+	value(NULL, "SELECT s.name || '|' || s.description || '|' ||"
+	    " l.postal_code || '|' || sch.byday || ' ' ||"
+	    " to_char(sch.opens_at, 'HH24:MI') || '-' ||"
+	    " to_char(sch.closes_at, 'HH24:MI') || '|' ||"
+	    " (SELECT string_agg(t.slug, ',' ORDER BY t.slug)"
+	    " FROM service_taxonomy st JOIN taxonomy_term t"
+	    " ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)"
+	    " FROM service s JOIN service_at_location x"
+	    " ON x.service_id = s.id JOIN location l ON l.id = x.location_id"
+	    " JOIN schedule sch ON sch.service_at_location_id = x.id"
+	    " OR sch.service_id = s.id"
+	    " WHERE s.id = $1", id, want, sizeof(want));
+	if (strcmp(got, want) != 0)
+		fail_msg("imported: %s\nsource:   %s", got, want);
+	/* Found by search there too: the search rows were built. */
+	value(b, "SELECT count(*) FROM search_point sp JOIN import_key k"
+	    " ON k.service_id = sp.service_id WHERE k.key = 'id:' || $1",
+	    id, got, sizeof(got));
+	assert_string_equal(got, "1");
+
+	/* Again: nothing changes. */
+	setenv("DATABASE_URL", conn, 1);
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	setenv("DATABASE_URL", a, 1);
+	if (rc != 0 || !contains(out, " 0 added, 0 updated, "))
+		fail_msg("again: exit %d\n%.4000s", rc, out);
+	PQfinish(b);
+	unlink(path);
+}
+
+static int
+drop_rt_db(void **state)
+{
+	(void)state;
+	drop_directory(rt_db);
+	return (0);
+}
+
+#define FEED_PAGE \
+"{ \"total_items\": 6, \"page_number\": 1, \"first_page\": true,\n" \
+"  \"last_page\": true, \"contents\": [\n" \
+"  { \"id\": \"tea-1%s\", \"name\": \"Tea &amp; Talk %s\",\n" \
+"    \"description\": \"<p>Drop in for <b>tea</b> &amp; a chat.</p>" \
+"<ul><li>Mondays</li><li>Free&nbsp;for all</li></ul>\",\n" \
+"    \"email\": \"\", \"fees\": \"Free\", \"pc_vendor\": {\"x\": 1},\n" \
+"    \"organization\": { \"id\": \"org-%s\", \"name\": \"Tea Org %s\" },\n" \
+"    \"service_at_locations\": [ { \"location\": { \"name\": \"Hall\",\n" \
+"      \"addresses\": [ { \"address_1\": \"1 Main St\", \"city\": " \
+"\"Glasgow\", \"postal_code\": \"G12 8QQ\", \"address_type\": " \
+"\"physical\" } ] } } ],\n" \
+"    \"schedules\": [ { \"freq\": \"WEEKLY\", \"interval\": 1,\n" \
+"      \"byday\": \"MO,WE,FR\", \"opens_at\": \"10:00:00\", " \
+"\"closes_at\": \"12:00:00\" } ],\n" \
+"    \"attributes\": [ { \"taxonomy_term\": { \"id\": \"x\", \"name\": " \
+"\"Physical Activity\" } }, { \"taxonomy_term\": { \"id\": \"y\", " \
+"\"name\": \"Zzz Unknown Term\" } } ] },\n" \
+"  { \"id\": \"helpline-%s\", \"name\": \"Helpline %s\", \"url\": \"\",\n" \
+"    \"organization\": { \"name\": \"Tea Org %s\" } },\n" \
+"  { \"id\": \"nopc-%s\", \"name\": \"No postcode %s\",\n" \
+"    \"organization\": { \"name\": \"Tea Org %s\" },\n" \
+"    \"service_at_locations\": [ { \"location\": { \"name\": \"Van\" } } ]" \
+" },\n" \
+"  { \"id\": \"badpc-%s\", \"name\": \"Bad postcode %s\",\n" \
+"    \"organization\": { \"name\": \"Tea Org %s\" },\n" \
+"    \"service_at_locations\": [ { \"location\": { \"addresses\": [ {\n" \
+"      \"postal_code\": \"ZZ9 9ZZ\" } ] } } ] },\n" \
+"  { \"id\": \"weekdays-%s\", \"name\": \"Weekdays %s\",\n" \
+"    \"organization\": { \"name\": \"Tea Org %s\" },\n" \
+"    \"service_at_locations\": [ { \"location\": { \"addresses\": [ {\n" \
+"      \"postal_code\": \"G12 8QQ\" } ] } } ],\n" \
+"    \"schedules\": [ { \"freq\": \"WEEKLY\", \"byday\": " \
+"\"MO,TU,WE,TH,FR\", \"opens_at\": \"09:00\", \"closes_at\": " \
+"\"17:00\" } ] },\n" \
+"  { \"name\": \"No id\" } ] }\n"
+
+static void
+test_import_oruk_copes_with_a_messy_feed(void **state)
+{
+	static char	 out[65536], text[16384];
+	char		 path[256], key[128], got[1024];
+	const char	*s = test_suffix();
+	int		 rc;
+
+	(void)state;
+	snprintf(text, sizeof(text), FEED_PAGE, s, s, s, s, s, s, s, s, s, s,
+	    s, s, s, s, s, s);
+	write_file(path, sizeof(path), text, strlen(text));
+
+	/* A bad service and no --skip-bad: nothing is applied. */
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "nothing was imported") ||
+	    !contains(out, "postcode 'ZZ9 9ZZ'") ||
+	    !contains(out, "service 6: no id: left out"))
+		fail_msg("without --skip-bad: exit %d\n%s", rc, out);
+	snprintf(key, sizeof(key), "id:tea-1%s", s);
+	value(NULL, "SELECT count(*) FROM import_key WHERE key = $1", key,
+	    got, sizeof(got));
+	assert_string_equal(got, "0");
+
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	if (rc != 0 || !contains(out, "6 services read; 4 added, 0 updated, "
+	    "0 unchanged, 2 not imported") ||
+	    !contains(out, "category 'Zzz Unknown Term' is not one of ours") ||
+	    !contains(out, "no location with a postcode: kept with no venue") ||
+	    !contains(out, "5 sessions a week or month; a listing holds 4, "
+	    "so none are kept"))
+		fail_msg("--skip-bad: exit %d\n%s", rc, out);
+
+	/* HTML made plain text, entities decoded, list items kept. */
+	value(NULL, "SELECT s.name || '|' || s.description || '|' ||"
+	    " s.is_free || '|' || coalesce(s.email, 'no e-mail') || '|' ||"
+	    " (SELECT string_agg(sch.byday || ' ' || to_char(sch.opens_at,"
+	    " 'HH24:MI'), ',' ORDER BY sch.byday) FROM schedule sch"
+	    " JOIN service_at_location x ON x.id = sch.service_at_location_id"
+	    " WHERE x.service_id = s.id) || '|' ||"
+	    " (SELECT string_agg(t.slug, ',') FROM service_taxonomy st"
+	    " JOIN taxonomy_term t ON t.id = st.taxonomy_term_id"
+	    " WHERE st.service_id = s.id)"
+	    " FROM import_key k JOIN service s ON s.id = k.service_id"
+	    " WHERE k.key = $1", key, got, sizeof(got));
+	{
+		char	want[512];
+
+		snprintf(want, sizeof(want), "Tea & Talk %s|Drop in for tea & "
+		    "a chat.\n\n- Mondays\n- Free for all|true|no e-mail|"
+		    "FR 10:00,MO 10:00,WE 10:00|physical-activity", s);
+		if (strcmp(got, want) != 0)
+			fail_msg("stored: %s\nwanted: %s", got, want);
+	}
+	/* No venue: kept, with none. */
+	snprintf(key, sizeof(key), "id:helpline-%s", s);
+	value(NULL, "SELECT count(x.id) FROM import_key k"
+	    " LEFT JOIN service_at_location x ON x.service_id = k.service_id"
+	    " WHERE k.key = $1", key, got, sizeof(got));
+	assert_string_equal(got, "0");
+	/* One organisation for the five, found by name. */
+	snprintf(key, sizeof(key), "Tea Org %s", s);
+	value(NULL, "SELECT count(*) FROM organization WHERE name = $1", key,
+	    got, sizeof(got));
+	assert_string_equal(got, "1");
+
+	/* The same page again: nothing changes. */
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	if (rc != 0 || !contains(out, "0 added, 0 updated, 4 unchanged"))
+		fail_msg("again: exit %d\n%s", rc, out);
+	unlink(path);
+}
+
+static void
+test_import_oruk_files_that_are_not_a_feed(void **state)
+{
+	static char	 out[16384];
+	char		 path[256], text[1024];
+	const char	*s = test_suffix();
+	int		 rc;
+
+	(void)state;
+	write_file(path, sizeof(path), "<html>Service Unavailable</html>\n",
+	    33);
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "is not JSON"))
+		fail_msg("HTML: exit %d\n%s", rc, out);
+	unlink(path);
+
+	write_file(path, sizeof(path), "{\"contents\": [{\"id\": \"a\", ", 25);
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "is not JSON"))
+		fail_msg("truncated: exit %d\n%s", rc, out);
+	unlink(path);
+
+	write_file(path, sizeof(path), "{\"status\": 500}\n", 16);
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "not a feed"))
+		fail_msg("not a feed: exit %d\n%s", rc, out);
+	unlink(path);
+
+	/* NDJSON with a broken line: that line said, the others taken. */
+	snprintf(text, sizeof(text), "{\"id\": \"nd1-%s\", \"name\": \"Nd one "
+	    "%s\", \"organization\": {\"name\": \"Nd Org %s\"}}\n{\"id\": "
+	    "\"nd2\", \"na\n\n{\"id\": \"nd3-%s\", \"name\": \"Nd three %s\", "
+	    "\"organization\": {\"name\": \"Nd Org %s\"}}\n", s, s, s, s, s,
+	    s);
+	write_file(path, sizeof(path), text, strlen(text));
+	rc = import(path, "--skip-bad --dry-run", out, sizeof(out));
+	if (rc != 0 || !contains(out, "line 2: not JSON: left out") ||
+	    !contains(out, "3 services read; 2 would be added"))
+		fail_msg("ndjson: exit %d\n%s", rc, out);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(
+		    test_import_oruk_our_own_feed_into_an_empty_directory,
+		    drop_rt_db),
+		cmocka_unit_test(test_import_oruk_copes_with_a_messy_feed),
+		cmocka_unit_test(test_import_oruk_files_that_are_not_a_feed),
+	};
+
+	return (RUN_TESTS("import_oruk", tests));
+}
