@@ -42,6 +42,14 @@ static const struct db_stmt stmts[] = {
 	  "SELECT set_config('signpost.bulk', 'on', true)" },
 	{ "imp_refresh",
 	  "/*writes*/ SELECT directory_refresh($1::uuid[])" },
+	/* The source, its address when given, and when it was read. */
+	{ "imp_source",
+	  "INSERT INTO import_source (name, url) VALUES ($1, $2)"
+	  " ON CONFLICT (name) DO UPDATE SET checked_at = now(),"
+	  " url = coalesce(EXCLUDED.url, import_source.url)" },
+	{ "imp_withdraw",
+	  "SELECT o_service, o_name FROM import_withdraw_missing($1,"
+	  " $2::jsonb, $3)" },
 	{ "imp_apply",
 	  "SELECT o_service, o_outcome, o_constraint FROM listing_import($1,"
 	  " $2, $3::jsonb, $4, $5::int)" },
@@ -69,7 +77,7 @@ import_begin(struct import_run *run, const char *what, const char *unit,
     const char *file, const struct import_opts *o, FILE *report, char *err,
     size_t errlen)
 {
-	const char	*base;
+	const char	*base, *p[2];
 
 	memset(run, 0, sizeof(*run));
 	run->o = o;
@@ -90,7 +98,10 @@ import_begin(struct import_run *run, const char *what, const char *unit,
 		run_free(run);
 		return (-1);
 	}
-	if (db_exec("imp_bulk", 0, NULL, NULL) != DB_OK) {
+	p[0] = o->source;
+	p[1] = o->source_url;
+	if (db_exec("imp_bulk", 0, NULL, NULL) != DB_OK ||
+	    db_exec("imp_source", 2, p, NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		import_abort(run);
 		return (-1);
@@ -291,6 +302,34 @@ import_record(struct import_run *run, struct http_request *req,
 }
 
 int
+import_withdraw_missing(struct import_run *run, const char *seen, char *err,
+    size_t errlen)
+{
+	struct db_result	*r = NULL;
+	const char		*p[3];
+	int			 i;
+
+	p[0] = run->o->source;
+	p[1] = seen;
+	p[2] = buf_cstr(&run->actor);
+	if (db_exec("imp_withdraw", 3, p, &r) != DB_OK) {
+		snprintf(err, errlen, "withdrawing what the feed no longer "
+		    "has: %s", db_errmsg());
+		return (-1);
+	}
+	for (i = 0; i < db_rows(r); i++) {
+		buf_printf(&run->touched, "%s%s", run->touched.len > 1 ? "," :
+		    "", db_value(r, i, 0));
+		buf_printf(&run->done, "%s: %swithdrawn (no longer in the "
+		    "feed): %s\n", run->what, run->o->dry_run ? "would be " :
+		    "", db_value(r, i, 1));
+		run->withdrawn++;
+	}
+	db_free(r);
+	return (0);
+}
+
+int
 import_end(struct import_run *run, char *err, size_t errlen)
 {
 	const struct import_opts	*o = run->o;
@@ -318,6 +357,9 @@ import_end(struct import_run *run, char *err, size_t errlen)
 	if (run->superseded > 0)
 		fprintf(run->report, ", %ld left out for a later one",
 		    run->superseded);
+	if (run->o->full)
+		fprintf(run->report, ", %ld %s", run->withdrawn, o->dry_run ?
+		    "would be withdrawn" : "withdrawn");
 	fprintf(run->report, "\n");
 	if (o->dry_run) {
 		db_tx_rollback();

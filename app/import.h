@@ -21,8 +21,14 @@ struct http_request;
 
 struct import_opts {
 	const char	*source;	/* whose data: the import's name */
+	const char	*source_url;	/* its feed's address, or NULL */
 	int		 dry_run;	/* report, change nothing */
 	int		 skip_bad;	/* apply the good records anyway */
+	/*
+	 * The file is the source's whole feed: its listings not in it are
+	 * withdrawn (import_withdraw_missing).
+	 */
+	int		 full;
 	long		*bad_out;	/* if not NULL: records not importable */
 	/*
 	 * If not NULL: called for each listing a record changes, with its
@@ -40,7 +46,7 @@ struct import_run {
 	const char			*unit;	/* "rows" */
 	struct buf			 actor, touched, done;
 	long				 read, added, updated, unchanged, bad;
-	long				 superseded;
+	long				 superseded, withdrawn;
 };
 
 void	import_init(void);
@@ -61,6 +67,13 @@ int	import_begin(struct import_run *, const char *, const char *,
  */
 int	import_record(struct import_run *, struct http_request *,
 	    const char *, long long, const char *, int, char *, size_t);
+/*
+ * The listings this source gave before whose keys are not in seen (a
+ * JSON array of every key the run read) withdrawn, each said.  0, or -1
+ * with err set.
+ */
+int	import_withdraw_missing(struct import_run *, const char *, char *,
+	    size_t);
 /*
  * The summary; then commit (rebuilding derived data), or roll back in a
  * dry run or when a record was bad and skip_bad is off.  0 when applied

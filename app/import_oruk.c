@@ -617,6 +617,9 @@ out:
 	return (rc);
 }
 
+/* Every key read, for a full run's withdrawals. */
+static cJSON	*seen;
+
 /* One service of the feed, numbered n, through the import run. */
 static int
 service(struct import_run *imp, const cJSON *svc, long long n, char *err,
@@ -648,6 +651,8 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
 	    errlen) == -1)
 		goto out;
 	buf_printf(&key, "id:%s", id);
+	if (seen != NULL)
+		cJSON_AddItemToArray(seen, cJSON_CreateString(buf_cstr(&key)));
 	rc = import_record(imp, &req, where, n, buf_cstr(&key), bad, err,
 	    errlen);
 out:
@@ -739,6 +744,11 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
+	if (o->full && (seen = cJSON_CreateArray()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		gzclose(f);
+		return (-1);
+	}
 	if (import_begin(&imp, "import oruk", "services", path, o, report,
 	    err, errlen) == -1)
 		goto out;
@@ -805,6 +815,18 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 		snprintf(err, errlen, "%s has no services", path);
 		goto out;
 	}
+	if (o->full) {
+		char	*keys;
+
+		if ((keys = cJSON_PrintUnformatted(seen)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		n = import_withdraw_missing(&imp, keys, err, errlen);
+		free(keys);
+		if (n == -1)
+			goto out;
+	}
 	began = 0;
 	rc = import_end(&imp, err, errlen);
 out:
@@ -812,5 +834,7 @@ out:
 		import_abort(&imp);
 	gzclose(f);
 	buf_free(&b);
+	cJSON_Delete(seen);
+	seen = NULL;
 	return (rc);
 }

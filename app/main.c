@@ -53,7 +53,8 @@ usage(FILE *f)
 	    "  import postcodes FILE   load Code-Point Open CSV "
 	    "(.csv or .csv.gz)\n"
 	    "  import csv FILE [--dry-run] [--skip-bad] [--source NAME]\n"
-	    "  import oruk FILE [--dry-run] [--skip-bad] [--source NAME]\n"
+	    "  import oruk FILE [--dry-run] [--skip-bad] [--source NAME] "
+	    "[--url URL] [--full]\n"
 	    "                          load listings from a spreadsheet in the\n"
 	    "                          template's columns (see the README)\n"
 	    "  export csv [FILE]       the published listings in the import\n"
@@ -292,9 +293,16 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 			o.dry_run = 1;
 		else if (strcmp(argv[i], "--skip-bad") == 0)
 			o.skip_bad = 1;
+		else if (!csv && strcmp(argv[i], "--full") == 0)
+			o.full = 1;
 		else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc &&
 		    argv[i + 1][0] != '\0' && strlen(argv[i + 1]) <= 200)
 			o.source = argv[++i];
+		else if (strcmp(argv[i], "--url") == 0 && i + 1 < argc &&
+		    (strncmp(argv[i + 1], "https://", 8) == 0 ||
+		    strncmp(argv[i + 1], "http://", 7) == 0) &&
+		    strlen(argv[i + 1]) <= 2000)
+			o.source_url = argv[++i];
 		else if (argv[i][0] != '-' && file == NULL)
 			file = argv[i];
 		else {
@@ -304,7 +312,8 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 	}
 	if (file == NULL) {
 		fprintf(stderr, "usage: signpost import %s FILE [--dry-run] "
-		    "[--skip-bad] [--source NAME]\n", kind);
+		    "[--skip-bad] [--source NAME] [--url URL]%s\n", kind,
+		    csv ? "" : " [--full]");
 		return (2);
 	}
 	need_database();

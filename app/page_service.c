@@ -50,6 +50,13 @@ static const struct db_stmt stmts[] = {
 	  " LEFT JOIN walk_detail w ON w.service_id = s.id"
 	  " LEFT JOIN location ml ON ml.id = w.meeting_location_id"
 	  " WHERE s.id = $1" },
+	/* Where an imported listing comes from (sql/024). */
+	{ "svc_source",
+	  "SELECT k.source, src.url,"
+	  " to_char(k.checked_at, 'FMDD FMMonth YYYY')"
+	  " FROM import_key k LEFT JOIN import_source src"
+	  " ON src.name = k.source WHERE k.service_id = $1"
+	  " ORDER BY k.checked_at DESC LIMIT 1" },
 	{ "svc_categories",
 	  "SELECT t.name FROM service_taxonomy st"
 	  " JOIN taxonomy_term t ON t.id = st.taxonomy_term_id"
@@ -796,9 +803,10 @@ section_languages(struct buf *b, const struct db_result *r,
 static const char *const service_stmts[] = {
 	"svc_categories", "svc_costs", "svc_locations", "svc_access",
 	"svc_contacts", "svc_phones", "svc_languages", "svc_areas",
+	"svc_source",
 };
 enum { R_CATS, R_COSTS, R_LOCS, R_ACCESS, R_CONTACTS, R_PHONES, R_LANGS,
-    R_AREAS, R_N };
+    R_AREAS, R_SOURCE, R_N };
 
 /*
  * A signed-in moderator gets the listing's own tools here.  Only a
@@ -819,6 +827,32 @@ moderator_links(struct buf *b, struct http_request *req, const char *id)
 	    "href=\"/admin/services/");
 	buf_html(b, id);
 	buf_puts(b, "/history\">its history</a></p>\n");
+}
+
+/* Imported: from where, and when it was last read from there. */
+static void
+source_line(struct buf *b, const struct db_result *src)
+{
+	const char	*name = db_value(src, 0, 0), *url = db_text(src, 0, 1);
+
+	buf_puts(b, "<p class=\"source\">");
+	/* The importers' default names say nothing to a reader. */
+	if (url == NULL && (strcmp(name, "csv") == 0 ||
+	    strcmp(name, "oruk") == 0))
+		buf_puts(b, "Imported");
+	else if (url == NULL) {
+		buf_puts(b, "From ");
+		buf_html(b, name);
+	} else {
+		buf_puts(b, "From <a href=\"");
+		buf_html(b, url);
+		buf_puts(b, "\" rel=\"nofollow\">");
+		buf_html(b, name);
+		buf_puts(b, "</a>");
+	}
+	buf_puts(b, ", checked ");
+	buf_html(b, db_value(src, 0, 2));
+	buf_puts(b, "</p>\n");
 }
 
 void
@@ -922,6 +956,8 @@ page_service(struct http_request *req)
 		}
 		buf_puts(b, "</p>\n");
 	}
+	if (db_rows(rs[R_SOURCE]) > 0)
+		source_line(b, rs[R_SOURCE]);
 	buf_puts(b, "<p class=\"checked\">");
 	if ((v = db_text(r, 0, S_CHECKED)) != NULL) {
 		buf_puts(b, "Last checked: ");

@@ -32,7 +32,10 @@ BEGIN
 	-- The same document as last time, and nobody changed the listing
 	-- since: nothing to try.
 	IF svc IS NOT NULL AND kept.doc_md5 = md5sum AND kept.version = (SELECT
-	    s.version FROM service s WHERE s.id = svc) THEN
+	    s.version FROM service s WHERE s.id = svc AND s.status = 'active')
+	THEN
+		UPDATE import_key SET checked_at = now()
+		WHERE source = p_source AND key = p_key;
 		o_service := svc;
 		o_outcome := 'unchanged';
 		RETURN;
@@ -65,10 +68,13 @@ BEGIN
 				WHEN SQLSTATE 'SP000' THEN
 					NULL;
 			END;
-			IF trial = old THEN
+			-- Withdrawn (gone from the feed once) and back: its
+			-- publishing again is the change.
+			IF trial = old AND (SELECT s.status FROM service s
+			    WHERE s.id = svc) = 'active' THEN
 				UPDATE import_key SET doc_md5 = md5sum,
 				    version = (SELECT s.version FROM service s
-					WHERE s.id = svc)
+					WHERE s.id = svc), checked_at = now()
 				WHERE source = p_source AND key = p_key;
 				o_service := svc;
 				o_outcome := 'unchanged';
@@ -100,7 +106,8 @@ BEGIN
 	FROM service s WHERE s.id = o_service
 	ON CONFLICT (source, key) DO UPDATE
 	    SET service_id = EXCLUDED.service_id, imported_at = now(),
-		doc_md5 = EXCLUDED.doc_md5, version = EXCLUDED.version;
+		doc_md5 = EXCLUDED.doc_md5, version = EXCLUDED.version,
+		checked_at = now();
 	o_outcome := CASE WHEN svc IS NULL THEN 'added' ELSE 'updated' END;
 END;
 $$;

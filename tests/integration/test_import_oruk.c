@@ -155,9 +155,8 @@ drop_rt_db(void **state)
 	return (0);
 }
 
-#define FEED_PAGE \
-"{ \"total_items\": 6, \"page_number\": 1, \"first_page\": true,\n" \
-"  \"last_page\": true, \"contents\": [\n" \
+/* The services of a messy feed page; each %s is the test's suffix. */
+#define SVC_TEA \
 "  { \"id\": \"tea-1%s\", \"name\": \"Tea &amp; Talk %s\",\n" \
 "    \"description\": \"<p>Drop in for <b>tea</b> &amp; a chat.</p>" \
 "<ul><li>Mondays</li><li>Free&nbsp;for all</li></ul>\",\n" \
@@ -172,25 +171,37 @@ drop_rt_db(void **state)
 "\"closes_at\": \"12:00:00\" } ],\n" \
 "    \"attributes\": [ { \"taxonomy_term\": { \"id\": \"x\", \"name\": " \
 "\"Physical Activity\" } }, { \"taxonomy_term\": { \"id\": \"y\", " \
-"\"name\": \"Zzz Unknown Term\" } } ] },\n" \
+"\"name\": \"Zzz Unknown Term\" } } ] }"
+#define SVC_HELP \
 "  { \"id\": \"helpline-%s\", \"name\": \"Helpline %s\", \"url\": \"\",\n" \
-"    \"organization\": { \"name\": \"Tea Org %s\" } },\n" \
+"    \"organization\": { \"name\": \"Tea Org %s\" } }"
+#define SVC_NOPC \
 "  { \"id\": \"nopc-%s\", \"name\": \"No postcode %s\",\n" \
 "    \"organization\": { \"name\": \"Tea Org %s\" },\n" \
 "    \"service_at_locations\": [ { \"location\": { \"name\": \"Van\" } } ]" \
-" },\n" \
+" }"
+#define SVC_BADPC \
 "  { \"id\": \"badpc-%s\", \"name\": \"Bad postcode %s\",\n" \
 "    \"organization\": { \"name\": \"Tea Org %s\" },\n" \
 "    \"service_at_locations\": [ { \"location\": { \"addresses\": [ {\n" \
-"      \"postal_code\": \"ZZ9 9ZZ\" } ] } } ] },\n" \
+"      \"postal_code\": \"ZZ9 9ZZ\" } ] } } ] }"
+#define SVC_WEEK \
 "  { \"id\": \"weekdays-%s\", \"name\": \"Weekdays %s\",\n" \
 "    \"organization\": { \"name\": \"Tea Org %s\" },\n" \
 "    \"service_at_locations\": [ { \"location\": { \"addresses\": [ {\n" \
 "      \"postal_code\": \"G12 8QQ\" } ] } } ],\n" \
 "    \"schedules\": [ { \"freq\": \"WEEKLY\", \"byday\": " \
 "\"MO,TU,WE,TH,FR\", \"opens_at\": \"09:00\", \"closes_at\": " \
-"\"17:00\" } ] },\n" \
-"  { \"name\": \"No id\" } ] }\n"
+"\"17:00\" } ] }"
+#define SVC_NOID	"  { \"name\": \"No id\" }"
+#define PAGE_HEAD \
+"{ \"total_items\": 6, \"page_number\": 1, \"first_page\": true,\n" \
+"  \"last_page\": true, \"contents\": [\n"
+#define FEED_PAGE	PAGE_HEAD SVC_TEA ",\n" SVC_HELP ",\n" SVC_NOPC ",\n" \
+	SVC_BADPC ",\n" SVC_WEEK ",\n" SVC_NOID " ] }\n"
+/* The same feed later: nopc and weekdays gone, badpc still there. */
+#define FEED_LATER	PAGE_HEAD SVC_TEA ",\n" SVC_HELP ",\n" SVC_BADPC \
+	" ] }\n"
 
 static void
 test_import_oruk_copes_with_a_messy_feed(void **state)
@@ -216,7 +227,8 @@ test_import_oruk_copes_with_a_messy_feed(void **state)
 	    got, sizeof(got));
 	assert_string_equal(got, "0");
 
-	rc = import(path, "--skip-bad", out, sizeof(out));
+	rc = import(path, "--skip-bad --url https://directory.example/api/"
+	    "services", out, sizeof(out));
 	if (rc != 0 || !contains(out, "6 services read; 4 added, 0 updated, "
 	    "0 unchanged, 2 not imported") ||
 	    !contains(out, "category 'Zzz Unknown Term' is not one of ours") ||
@@ -246,6 +258,25 @@ test_import_oruk_copes_with_a_messy_feed(void **state)
 		if (strcmp(got, want) != 0)
 			fail_msg("stored: %s\nwanted: %s", got, want);
 	}
+	/* Its page says where it comes from and when that was read. */
+	value(NULL, "SELECT service_id FROM import_key WHERE key = $1", key,
+	    got, sizeof(got));
+	{
+		char		 path2[1100], want[256];
+		struct resp	 r;
+
+		snprintf(path2, sizeof(path2), "/services/%s", got);
+		r = http_get(path2);
+		assert_status(&r, 200);
+		snprintf(want, sizeof(want), "<p class=\"source\">From <a "
+		    "href=\"https://directory.example/api/services\" "
+		    "rel=\"nofollow\">%s</a>, checked ", source);
+		if (!contains(r.body, want))
+			fail_msg("no source line on %s:\n%.3000s", path2,
+			    strstr(r.body, "detail-foot") != NULL ?
+			    strstr(r.body, "detail-foot") : r.body);
+		resp_free(&r);
+	}
 	/* No venue: kept, with none. */
 	snprintf(key, sizeof(key), "id:helpline-%s", s);
 	value(NULL, "SELECT count(x.id) FROM import_key k"
@@ -262,6 +293,40 @@ test_import_oruk_copes_with_a_messy_feed(void **state)
 	rc = import(path, "--skip-bad", out, sizeof(out));
 	if (rc != 0 || !contains(out, "0 added, 0 updated, 4 unchanged"))
 		fail_msg("again: exit %d\n%s", rc, out);
+	unlink(path);
+
+	/*
+	 * The whole feed later, without two of them: --full withdraws
+	 * those (not the one still listed that failed a check), recorded.
+	 */
+	snprintf(text, sizeof(text), FEED_LATER, s, s, s, s, s, s, s, s, s, s);
+	write_file(path, sizeof(path), text, strlen(text));
+	rc = import(path, "--skip-bad --full", out, sizeof(out));
+	if (rc != 0 || !contains(out, "0 added, 0 updated, 2 unchanged, 1 "
+	    "not imported (each reported above), 2 withdrawn") ||
+	    !contains(out, "withdrawn (no longer in the feed): Weekdays"))
+		fail_msg("--full: exit %d\n%s", rc, out);
+	snprintf(key, sizeof(key), "id:weekdays-%s", s);
+	value(NULL, "SELECT s.status || '|' || c.action || '|' || c.actor"
+	    " FROM import_key k JOIN service s ON s.id = k.service_id"
+	    " JOIN listing_change c ON c.service_id = s.id"
+	    " WHERE k.key = $1 ORDER BY c.id DESC LIMIT 1", key, got,
+	    sizeof(got));
+	if (strncmp(got, "inactive|withdrawn|import: ", 27) != 0)
+		fail_msg("withdrawn: %s", got);
+	unlink(path);
+
+	/* Back in the feed: published again. */
+	snprintf(text, sizeof(text), FEED_PAGE, s, s, s, s, s, s, s, s, s, s,
+	    s, s, s, s, s, s);
+	write_file(path, sizeof(path), text, strlen(text));
+	rc = import(path, "--skip-bad --full", out, sizeof(out));
+	if (rc != 0 || !contains(out, "0 added, 2 updated, 2 unchanged, 2 "
+	    "not imported (each reported above), 0 withdrawn"))
+		fail_msg("back: exit %d\n%s", rc, out);
+	value(NULL, "SELECT s.status FROM import_key k JOIN service s"
+	    " ON s.id = k.service_id WHERE k.key = $1", key, got, sizeof(got));
+	assert_string_equal(got, "active");
 	unlink(path);
 }
 
