@@ -11,18 +11,16 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "net.h"
 #include "outbox.h"
 
 #define OUTBOX_MAX	1000	/* messages one run tries to send */
-#define SMTP_CONNECT_S	15L
-#define SMTP_TOTAL_S	60L
 /* The sender thread's sweep when nobody wakes it: retries, `remind`. */
 #define SWEEP_S		60
 /* RFC 2047: an encoded word is at most 75 characters. */
@@ -206,91 +204,24 @@ message(struct buf *m, const char *kind, const char *id,
 		buf_puts(m, "\r\n");
 }
 
-struct upload {
-	const char	*p;
-	size_t		 left;
-};
-
-static size_t
-read_message(char *dst, size_t size, size_t nmemb, void *arg)
-{
-	struct upload	*u = arg;
-	size_t		 n = size * nmemb;
-
-	if (n > u->left)
-		n = u->left;
-	memcpy(dst, u->p, n);
-	u->p += n;
-	u->left -= n;
-	return (n);
-}
-
 /* 0 when the server took the message; else -1 and why in err. */
 static int
-smtp_send(CURL *c, const char *kind, const char *id, const char *from_addr,
-    const char *to, const char *subject, const char *body, char *err,
-    size_t errlen)
+smtp_send(struct net *c, const char *kind, const char *id,
+    const char *from_addr, const char *to, const char *subject,
+    const char *body, char *err, size_t errlen)
 {
-	struct curl_slist	*rcpt = NULL;
-	struct buf		 m, env_from, env_to;
-	struct upload		 up;
-	char			 cerr[CURL_ERROR_SIZE];
-	CURLcode		 rc;
-	long			 code = 0;
-	int			 ret = -1;
+	struct buf	m;
+	int		ret = -1;
 
 	buf_init(&m);
-	buf_init(&env_from);
-	buf_init(&env_to);
 	message(&m, kind, id, from_addr, to, subject, body);
-	buf_printf(&env_from, "<%s>", from_addr);
-	buf_printf(&env_to, "<%s>", to);
-	if (m.oom || env_from.oom || env_to.oom ||
-	    (rcpt = curl_slist_append(NULL, buf_cstr(&env_to))) == NULL) {
+	if (m.oom)
 		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	up.p = m.data;
-	up.left = m.len;
-	cerr[0] = '\0';
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, config.smtp_url);
-	/* A mistyped smtp_url must not make this an HTTP or file client. */
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, buf_cstr(&env_from));
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
-	curl_easy_setopt(c, CURLOPT_READDATA, &up);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	if (config.smtp_user[0] != '\0') {
-		curl_easy_setopt(c, CURLOPT_USERNAME, config.smtp_user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, config.smtp_password);
-	}
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, SMTP_CONNECT_S);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, SMTP_TOTAL_S);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK) {
-		ret = 0;
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	if (code != 0)
-		snprintf(err, errlen, "SMTP %ld: %s", code,
-		    cerr[0] != '\0' ? cerr : curl_easy_strerror(rc));
 	else
-		snprintf(err, errlen, "%s", cerr[0] != '\0' ? cerr :
-		    curl_easy_strerror(rc));
- out:
-	/* The handle keeps pointers to these until the next reset. */
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-	curl_slist_free_all(rcpt);
+		ret = net_smtp_send(c, config.smtp_url, config.smtp_user,
+		    config.smtp_password, from_addr, to, m.data, m.len, err,
+		    errlen);
 	buf_free(&m);
-	buf_free(&env_from);
-	buf_free(&env_to);
 	return (ret);
 }
 
@@ -299,7 +230,7 @@ smtp_send(CURL *c, const char *kind, const char *id, const char *from_addr,
  * sent_at is set right after the server says yes, so it goes once.
  */
 static enum db_status
-send_one(CURL *c, const char *id, const char *from_addr,
+send_one(struct net *c, const char *id, const char *from_addr,
     struct outbox_counts *n)
 {
 	struct db_result	*r = NULL;
@@ -370,7 +301,7 @@ enum db_status
 outbox_send(struct outbox_counts *n)
 {
 	struct db_result	*r = NULL;
-	CURL			*c = NULL;
+	struct net		*c = NULL;
 	const char		*p[1];
 	char			 from[256], lim[16];
 	enum db_status		 st;
@@ -391,7 +322,7 @@ outbox_send(struct outbox_counts *n)
 	}
 	if (db_rows(r) == 0)
 		goto out;
-	if ((c = curl_easy_init()) == NULL) {
+	if ((c = net_new()) == NULL) {
 		log_warn("outbox: cannot start libcurl: nothing sent");
 		goto out;
 	}
@@ -401,8 +332,7 @@ outbox_send(struct outbox_counts *n)
 			goto out;
 	st = DB_OK;
  out:
-	if (c != NULL)
-		curl_easy_cleanup(c);
+	net_free(c);
 	db_free(r);
 	return (st);
 }
@@ -441,7 +371,7 @@ sender_main(void *arg)
 int
 outbox_open(void)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (net_open() == -1) {
 		log_warn("outbox: cannot initialise libcurl");
 		return (-1);
 	}
@@ -451,7 +381,7 @@ outbox_open(void)
 void
 outbox_close(void)
 {
-	curl_global_cleanup();
+	net_close();
 }
 
 int

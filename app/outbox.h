@@ -1,7 +1,7 @@
 /*
- * outbox: every e-mail Signpost sends, and the only file that includes
- * <curl/curl.h>.  A message is a row of table outbox, queued with its
- * whole text inside the caller's transaction, so that it exists exactly
+ * outbox: every e-mail Signpost sends (over SMTP, through net.c).  A
+ * message is a row of table outbox, queued with its whole text inside
+ * the caller's transaction, so that it exists exactly
  * when what it tells of was stored.  It is sent over SMTP (smtp_url) by
  * the server's sender thread as soon as the caller wakes it (or within a
  * minute), and by `signpost remind`; without SMTP, or with SMTP down, it
