@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <zlib.h>
@@ -23,9 +24,14 @@
 #include "import.h"
 #include "import_oruk.h"
 #include "listing.h"
+#include "net.h"
 
 #define MAX_SESSIONS	4	/* the template's session1..4 */
 #define MAX_DOC		(256UL * 1024 * 1024)	/* one JSON document */
+#define PAGE_MAX	(64UL * 1024 * 1024)	/* one page of a feed */
+#define PAGE_TIMEOUT_S	60L
+#define PAGE_TRIES	3	/* a page that fails is tried again twice */
+#define MAX_PAGES	100000
 
 static const struct db_stmt stmts[] = {
 	/* A feed's term: ours by id (our own feed), else by name. */
@@ -723,6 +729,168 @@ ndjson_line(struct import_run *imp, const char *text, size_t len,
 	}
 	rc = service(imp, svc, n, err, errlen);
 	cJSON_Delete(svc);
+	return (rc);
+}
+
+/*
+ * One page into body: tried again after 1 and 2 s when the server did
+ * not answer or answered 429 or 5xx (it may be busy); anything else is
+ * said at once.  0, or -1 with err set.
+ */
+static int
+fetch(struct net *n, const char *url, struct buf *body, char *err,
+    size_t errlen)
+{
+	long	status;
+	int	try, rc;
+
+	for (try = 1; ; try++) {
+		buf_reset(body);
+		rc = net_get(n, url, PAGE_MAX, PAGE_TIMEOUT_S, body, &status,
+		    err, errlen);
+		if (rc == 0 && status == 200)
+			return (0);
+		if (rc == 0)
+			snprintf(err, errlen, "HTTP %ld", status);
+		if (rc == -2 || (rc == 0 && status != 429 && status < 500) ||
+		    try == PAGE_TRIES)
+			return (-1);
+		sleep(1U << (try - 1));
+	}
+}
+
+/*
+ * A feed's /services read page by page (page=1, 2 ... until last_page or
+ * total_pages), each page parsed and let go before the next, so memory
+ * stays flat however many there are.  since: modified_after, for an
+ * incremental run.  A page that is not a feed's, or that repeats an
+ * earlier one (the feed loops), stops the run with its number.
+ */
+static int
+feed_pages(struct import_run *imp, const char *base, const char *since,
+    char *err, size_t errlen)
+{
+	struct net	*n = NULL;
+	struct buf	 url, body;
+	cJSON		*doc = NULL, *firsts = NULL;
+	const cJSON	*list, *svc, *v;
+	const char	*id;
+	char		 e[512];
+	long long	 count = 0;
+	int		 page, rc = -1, last;
+
+	buf_init(&url);
+	buf_init(&body);
+	if ((n = net_new()) == NULL || (firsts = cJSON_CreateObject()) ==
+	    NULL) {
+		snprintf(err, errlen, "cannot start libcurl");
+		goto out;
+	}
+	for (page = 1; page <= MAX_PAGES; page++) {
+		buf_reset(&url);
+		buf_printf(&url, "%s%cpage=%d", base, strchr(base, '?') !=
+		    NULL ? '&' : '?', page);
+		if (since != NULL) {
+			buf_puts(&url, "&modified_after=");
+			buf_url(&url, since);
+		}
+		if (fetch(n, buf_cstr(&url), &body, e, sizeof(e)) == -1) {
+			snprintf(err, errlen, "page %d (%s): %s", page,
+			    buf_cstr(&url), e);
+			goto out;
+		}
+		if ((doc = cJSON_ParseWithLength(body.data != NULL ?
+		    body.data : "", body.len)) == NULL) {
+			snprintf(err, errlen, "page %d (%s) is not JSON: is it "
+			    "the address of a feed's /services?", page,
+			    buf_cstr(&url));
+			goto out;
+		}
+		list = cJSON_GetObjectItemCaseSensitive(doc, "contents");
+		if (!cJSON_IsArray(list)) {
+			snprintf(err, errlen, "page %d (%s) is not a page of "
+			    "services (no \"contents\")", page, buf_cstr(&url));
+			goto out;
+		}
+		/* The same first service as an earlier page: a loop. */
+		if ((svc = cJSON_GetArrayItem(list, 0)) != NULL &&
+		    (id = str(svc, "id")) != NULL) {
+			if ((v = cJSON_GetObjectItemCaseSensitive(firsts,
+			    id)) != NULL) {
+				snprintf(err, errlen, "page %d (%s) repeats page "
+				    "%d: the feed loops; stopped", page,
+				    buf_cstr(&url), v->valueint);
+				goto out;
+			}
+			cJSON_AddNumberToObject(firsts, id, page);
+		}
+		cJSON_ArrayForEach(svc, list)
+			if (service(imp, svc, ++count, err, errlen) == -1)
+				goto out;
+		v = cJSON_GetObjectItemCaseSensitive(doc, "total_pages");
+		last = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc,
+		    "last_page")) || cJSON_GetArraySize(list) == 0 ||
+		    (cJSON_IsNumber(v) && page >= v->valueint);
+		cJSON_Delete(doc);
+		doc = NULL;
+		if (last)
+			break;
+	}
+	if (page > MAX_PAGES) {
+		snprintf(err, errlen, "more than %d pages: stopped", MAX_PAGES);
+		goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(doc);
+	cJSON_Delete(firsts);
+	net_free(n);
+	buf_free(&url);
+	buf_free(&body);
+	return (rc);
+}
+
+int
+import_oruk_url(const char *url, const char *since,
+    const struct import_opts *o, FILE *report, char *err, size_t errlen)
+{
+	struct import_run	 imp;
+	char			*keys;
+	int			 rc = -1;
+
+	if (o->full && (seen = cJSON_CreateArray()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	if (net_open() == -1) {
+		snprintf(err, errlen, "cannot start libcurl");
+		goto done;
+	}
+	if (import_begin(&imp, "import oruk", "services", url, o, report, err,
+	    errlen) == -1)
+		goto out;
+	if (feed_pages(&imp, url, since, err, errlen) == -1)
+		goto fail;
+	if (o->full) {
+		if ((keys = cJSON_PrintUnformatted(seen)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		rc = import_withdraw_missing(&imp, keys, err, errlen);
+		free(keys);
+		if (rc == -1)
+			goto fail;
+	}
+	rc = import_end(&imp, err, errlen);
+	goto out;
+fail:
+	import_abort(&imp);
+	rc = -1;
+out:
+	net_close();
+done:
+	cJSON_Delete(seen);
+	seen = NULL;
 	return (rc);
 }
 

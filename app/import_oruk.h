@@ -1,6 +1,7 @@
 /*
- * import_oruk: `signpost import oruk FILE`, the services of an Open
- * Referral UK 3.0 (HSDS 3.0) feed as a publisher serves them: a saved
+ * import_oruk: `signpost import oruk FILE|URL`, the services of an Open
+ * Referral UK 3.0 (HSDS 3.0) feed as a publisher serves them: read from
+ * its address page by page (libcurl, through net.c), or a saved
  * /services page ({"contents": [...]}), a JSON array of services, one
  * service, or NDJSON (one service a line, read a line at a time), plain
  * or gzipped.  Each service is mapped onto the listing template's
@@ -29,6 +30,13 @@ void	import_oruk_init(void);
  */
 int	import_oruk(const char *, const struct import_opts *, FILE *, char *,
 	    size_t);
+/*
+ * The same from a feed's address (its /services, any query it needs
+ * such as per_page), read page by page; since, when not NULL, asks only
+ * for what changed after it (modified_after).
+ */
+int	import_oruk_url(const char *, const char *, const struct import_opts *,
+	    FILE *, char *, size_t);
 /* HTML (or plain text) as plain text: paragraphs and list items kept. */
 void	import_oruk_text(struct buf *, const char *);
 /*

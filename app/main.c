@@ -55,6 +55,8 @@ usage(FILE *f)
 	    "  import csv FILE [--dry-run] [--skip-bad] [--source NAME]\n"
 	    "  import oruk FILE [--dry-run] [--skip-bad] [--source NAME] "
 	    "[--url URL] [--full]\n"
+	    "  import oruk URL [--dry-run] [--skip-bad] [--source NAME] "
+	    "[--since DATE]\n"
 	    "                          load listings from a spreadsheet in the\n"
 	    "                          template's columns (see the README)\n"
 	    "  export csv [FILE]       the published listings in the import\n"
@@ -272,9 +274,9 @@ static int
 cmd_import_listings(const char *kind, int argc, char **argv)
 {
 	struct import_opts	 o;
-	const char		*file = NULL;
+	const char		*file = NULL, *since = NULL;
 	char			 err[1024];
-	int			 i, rc, csv = strcmp(kind, "csv") == 0;
+	int			 i, rc, url, csv = strcmp(kind, "csv") == 0;
 
 	memset(&o, 0, sizeof(o));
 	o.source = kind;
@@ -295,6 +297,10 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 			o.skip_bad = 1;
 		else if (!csv && strcmp(argv[i], "--full") == 0)
 			o.full = 1;
+		else if (!csv && strcmp(argv[i], "--since") == 0 &&
+		    i + 1 < argc && argv[i + 1][0] != '\0' &&
+		    strlen(argv[i + 1]) <= 40)
+			since = argv[++i];
 		else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc &&
 		    argv[i + 1][0] != '\0' && strlen(argv[i + 1]) <= 200)
 			o.source = argv[++i];
@@ -313,11 +319,28 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 	if (file == NULL) {
 		fprintf(stderr, "usage: signpost import %s FILE [--dry-run] "
 		    "[--skip-bad] [--source NAME] [--url URL]%s\n", kind,
-		    csv ? "" : " [--full]");
+		    csv ? "" : " [--full]\n       signpost import oruk URL "
+		    "[--dry-run] [--skip-bad] [--source NAME] [--since DATE]");
 		return (2);
 	}
+	url = strncmp(file, "http://", 7) == 0 ||
+	    strncmp(file, "https://", 8) == 0;
+	if (since != NULL && !url) {
+		fprintf(stderr, "signpost: --since is for a feed's address, "
+		    "not a file\n");
+		return (2);
+	}
+	/*
+	 * A feed read whole from its address is the whole feed: what it no
+	 * longer has is withdrawn.  Only what changed since a date is not.
+	 */
+	if (url && since == NULL)
+		o.full = 1;
+	if (url && o.source_url == NULL)
+		o.source_url = file;
 	need_database();
 	if ((rc = csv ? import_csv(file, &o, stdout, err, sizeof(err)) :
+	    url ? import_oruk_url(file, since, &o, stdout, err, sizeof(err)) :
 	    import_oruk(file, &o, stdout, err, sizeof(err))) == -1) {
 		log_warn("import %s: %s", kind, err);
 		rc = 1;

@@ -200,7 +200,7 @@ net_get(struct net *n, const char *url, size_t max, long timeout_s,
 	if (d.too_big) {
 		snprintf(err, errlen, "the response is over %zu MB: stopped",
 		    max / (1024 * 1024));
-		return (-1);
+		return (-2);
 	}
 	if (rc != CURLE_OK) {
 		why(c, rc, cerr, "HTTP", err, errlen);

@@ -33,7 +33,7 @@ int	net_smtp_send(struct net *, const char *, const char *,
  * into out, at most max bytes (more is an error, and the transfer
  * stops), within timeout seconds.  *status is the HTTP status (0 when
  * none came).  0 when a response came (whatever its status), -1 and why
- * in err when none did or it was too big.
+ * in err when none did, -2 when it was too big.
  */
 int	net_get(struct net *, const char *, size_t, long, struct buf *,
 	    long *, char *, size_t);

@@ -59,12 +59,11 @@ static void
 test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 {
 	static char	 out[1 << 20];
-	char		 path[256], conn[1024], want[256], got[1024];
+	char		 path[512], conn[1024], want[256], got[1024];
 	char		 id[64], *a = getenv("DATABASE_URL");
 	struct resp	 r;
 	PGconn		*b;
 	long		 lines = 0;
-	size_t		 i;
 	int		 rc;
 
 	(void)state;
@@ -85,20 +84,27 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 	    id, sizeof(id));
 	if (strcmp(id, "(none)") == 0)
 		fail_msg("no weekly Saturday walk with two categories");
-	r = http_get("/api/services?format=ndjson&full=true");
+	/* Read from the test server's own feed, 25 a page. */
+	r = http_get("/api/services?per_page=1");
 	assert_status(&r, 200);
-	for (i = 0; i < r.len; i++)
-		lines += r.body[i] == '\n';
-	write_file(path, sizeof(path), r.body, r.len);
+	{
+		cJSON	*j = resp_json(&r);
+
+		assert_non_null(j);
+		lines = (long)jnum(j, "total_items");
+		cJSON_Delete(j);
+	}
 	resp_free(&r);
+	snprintf(path, sizeof(path), "%s/api/services?per_page=25&full=true",
+	    test_url());
 
 	empty_directory(rt_db, sizeof(rt_db), conn, sizeof(conn));
 	setenv("DATABASE_URL", conn, 1);
 	rc = import(path, "--skip-bad", out, sizeof(out));
 	setenv("DATABASE_URL", a, 1);
 	snprintf(want, sizeof(want), "import oruk: %ld services read;", lines);
-	if (rc != 0 || !contains(out, want))
-		fail_msg("import: exit %d\n%.4000s", rc, out);
+	if (rc != 0 || !contains(out, want) || !contains(out, ", 0 withdrawn"))
+		fail_msg("import: exit %d, want %s\n%.4000s", rc, want, out);
 	if (PQstatus(b = PQconnectdb(conn)) != CONNECTION_OK)
 		fail_msg("%s: %s", conn, PQerrorMessage(b));
 
@@ -144,7 +150,6 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 	if (rc != 0 || !contains(out, " 0 added, 0 updated, "))
 		fail_msg("again: exit %d\n%.4000s", rc, out);
 	PQfinish(b);
-	unlink(path);
 }
 
 static int
@@ -334,7 +339,7 @@ static void
 test_import_oruk_files_that_are_not_a_feed(void **state)
 {
 	static char	 out[16384];
-	char		 path[256], text[1024];
+	char		 path[256], text[1024], url[512];
 	const char	*s = test_suffix();
 	int		 rc;
 
@@ -370,6 +375,32 @@ test_import_oruk_files_that_are_not_a_feed(void **state)
 	    !contains(out, "3 services read; 2 would be added"))
 		fail_msg("ndjson: exit %d\n%s", rc, out);
 	unlink(path);
+
+	/* Addresses that are not a feed, each said with its page. */
+	snprintf(url, sizeof(url), "%s/no-such-feed", test_url());
+	rc = import(url, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "page 1 (") || !contains(out,
+	    "): HTTP 404"))
+		fail_msg("404: exit %d\n%s", rc, out);
+	snprintf(url, sizeof(url), "%s/", test_url());
+	rc = import(url, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "is not JSON"))
+		fail_msg("a page: exit %d\n%s", rc, out);
+	/* page=1 first in the address: every page the server sends is 1. */
+	snprintf(url, sizeof(url), "%s/api/services?page=1&per_page=2",
+	    test_url());
+	rc = import(url, "--dry-run", out, sizeof(out));
+	if (rc != 1 || !contains(out, "page 2 (") ||
+	    !contains(out, "repeats page 1: the feed loops; stopped"))
+		fail_msg("a loop: exit %d\n%s", rc, out);
+	/* --since: only what changed after it; nothing is not an error. */
+	snprintf(url, sizeof(url), "%s/api/services", test_url());
+	rc = import(url, "--since 2999-01-01T00:00:00Z", out, sizeof(out));
+	if (rc != 0 || !contains(out, "0 services read; 0 added"))
+		fail_msg("--since: exit %d\n%s", rc, out);
+	rc = import(path, "--since 2999-01-01", out, sizeof(out));
+	if (rc != 2)
+		fail_msg("--since with a file: exit %d\n%s", rc, out);
 }
 
 int
