@@ -16,7 +16,6 @@
 #include "ical.h"
 #include "export_csv.h"
 #include "import.h"
-#include "import_oruk.h"
 #include "import_postcodes.h"
 #include "listing.h"
 #include "log.h"
@@ -39,7 +38,6 @@ app_register_statements(void)
 	postcode_init();
 	import_postcodes_init();
 	import_init();
-	import_oruk_init();
 	export_csv_init();
 	page_import_init();
 	outbox_init();

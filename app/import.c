@@ -10,9 +10,13 @@
  * one transaction; derived data (search rows, the directory version) is
  * rebuilt once at the end.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "config.h"
@@ -50,6 +54,11 @@ static const struct db_stmt stmts[] = {
 	{ "imp_withdraw",
 	  "SELECT o_service, o_name FROM import_withdraw_missing($1,"
 	  " $2::jsonb, $3)" },
+	/* A feed's term: ours by id or slug, else by name. */
+	{ "imp_term",
+	  "SELECT slug FROM taxonomy_term WHERE id::text = $1 OR slug = $1"
+	  " OR lower(name) = lower($2)"
+	  " ORDER BY id::text = $1 OR slug = $1 DESC LIMIT 1" },
 	{ "imp_apply",
 	  "SELECT o_service, o_outcome, o_constraint FROM listing_import($1,"
 	  " $2, $3::jsonb, $4, $5::int)" },
@@ -384,5 +393,221 @@ import_end(struct import_run *run, char *err, size_t errlen)
 	rc = 0;
 out:
 	run_free(run);
+	return (rc);
+}
+
+/* The cells of a record, for the importers of JSON feeds. */
+
+/* A member's text, or NULL when missing, not a string, or blank. */
+const char *
+import_json_str(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	const char	*s;
+
+	if (!cJSON_IsString(v) || (s = v->valuestring) == NULL)
+		return (NULL);
+	return (s[strspn(s, " \t\r\n")] == '\0' ? NULL : s);
+}
+
+/*
+ * HTML as plain text: tags dropped, <p>, <br>, <div> and headings a line
+ * break, <li> a line starting "- ", the common entities and numeric ones
+ * decoded, runs of spaces one space, no more than one blank line.
+ */
+void
+import_text(struct buf *out, const char *html)
+{
+	const char	*p = html, *e;
+	char		 tag[16];
+	size_t		 n;
+	unsigned long	 cp;
+	int		 space = 0, nl = 2;	/* no break before the first */
+
+	static const struct {
+		const char	*name, *text;
+	} ents[] = {
+		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+		{ "apos", "'" }, { "nbsp", " " }, { "ndash", "\u2013" },
+		{ "mdash", "\u2014" }, { "rsquo", "\u2019" },
+		{ "lsquo", "\u2018" }, { "rdquo", "\u201d" },
+		{ "ldquo", "\u201c" }, { "hellip", "\u2026" },
+		{ "pound", "\u00a3" }, { NULL, NULL }
+	};
+
+	if (html == NULL)
+		return;
+	while (*p != '\0') {
+		if (*p == '<') {
+			if ((e = strchr(p, '>')) == NULL)
+				break;	/* a broken tag: the rest is not text */
+			for (n = 0, p++; p < e && n + 1 < sizeof(tag) &&
+			    (isalnum((unsigned char)*p) || *p == '/'); p++)
+				tag[n++] = (char)tolower((unsigned char)*p);
+			/* <br/> is <br>. */
+			while (n > 1 && tag[n - 1] == '/')
+				n--;
+			tag[n] = '\0';
+			p = e + 1;
+			if (strcmp(tag, "br") == 0) {
+				if (nl < 2) {
+					buf_puts(out, "\n");
+					nl++;
+				}
+				space = 0;
+			} else if (strcmp(tag, "p") == 0 ||
+			    strcmp(tag, "/p") == 0 || strcmp(tag, "div") == 0 ||
+			    strcmp(tag, "/div") == 0 || strcmp(tag, "ul") == 0 ||
+			    strcmp(tag, "/ul") == 0 || strcmp(tag, "ol") == 0 ||
+			    strcmp(tag, "/ol") == 0 || (tag[0] == 'h' &&
+			    isdigit((unsigned char)tag[1])) || (tag[0] == '/' &&
+			    tag[1] == 'h' && isdigit((unsigned char)tag[2]))) {
+				while (nl < 2) {
+					buf_puts(out, "\n");
+					nl++;
+				}
+				space = 0;
+			} else if (strcmp(tag, "li") == 0) {
+				if (nl == 0)
+					buf_puts(out, "\n");
+				buf_puts(out, "- ");
+				nl = 0;
+				space = 0;
+			}
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			space = 1;
+			p++;
+			continue;
+		}
+		if (space && nl == 0 && out->len > 0)
+			buf_puts(out, " ");
+		space = 0;
+		nl = 0;
+		if (*p == '&' && (e = strchr(p, ';')) != NULL && e - p <= 10) {
+			size_t	 i;
+			char	 name[12], u[8];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(e - p - 1),
+			    p + 1);
+			if (name[0] == '#') {
+				errno = 0;
+				cp = strtoul(name + 1 + (name[1] == 'x' ||
+				    name[1] == 'X'), NULL, name[1] == 'x' ||
+				    name[1] == 'X' ? 16 : 10);
+				if (errno == 0 && cp >= 0x20 && cp <= 0x10ffff &&
+				    (cp < 0xd800 || cp > 0xdfff)) {
+					n = 0;
+					if (cp < 0x80)
+						u[n++] = (char)cp;
+					else if (cp < 0x800) {
+						u[n++] = (char)(0xc0 | cp >> 6);
+						u[n++] = (char)(0x80 | (cp & 0x3f));
+					} else if (cp < 0x10000) {
+						u[n++] = (char)(0xe0 | cp >> 12);
+						u[n++] = (char)(0x80 |
+						    (cp >> 6 & 0x3f));
+						u[n++] = (char)(0x80 | (cp & 0x3f));
+					} else {
+						u[n++] = (char)(0xf0 | cp >> 18);
+						u[n++] = (char)(0x80 |
+						    (cp >> 12 & 0x3f));
+						u[n++] = (char)(0x80 |
+						    (cp >> 6 & 0x3f));
+						u[n++] = (char)(0x80 | (cp & 0x3f));
+					}
+					buf_append(out, u, n);
+					p = e + 1;
+					continue;
+				}
+			} else
+				for (i = 0; ents[i].name != NULL; i++)
+					if (strcmp(name, ents[i].name) == 0) {
+						buf_puts(out, ents[i].text);
+						p = e + 1;
+						break;
+					}
+			if (p == e + 1)
+				continue;
+		}
+		buf_append(out, p, 1);
+		p++;
+	}
+	/* No trailing blank lines or spaces. */
+	while (out->len > 0 && (out->data[out->len - 1] == '\n' ||
+	    out->data[out->len - 1] == ' '))
+		out->data[--out->len] = '\0';
+}
+
+/* A cell put as a spreadsheet row's; what cannot be put is reported. */
+void
+import_put(struct http_request *req, const char *col, const char *v, FILE *report,
+    const char *where, int *bad)
+{
+	char	err[256];
+
+	if (v != NULL && listing_csv_put(req, col, v, err, sizeof(err)) ==
+	    -1) {
+		fprintf(report, "%s: %s\n", where, err);
+		*bad = 1;
+	}
+}
+
+void
+import_put_text(struct http_request *req, const char *col, const char *html,
+    FILE *report, const char *where, int *bad)
+{
+	struct buf	t;
+
+	if (html == NULL)
+		return;
+	buf_init(&t);
+	import_text(&t, html);
+	import_put(req, col, t.len > 0 ? buf_cstr(&t) : NULL, report, where, bad);
+	buf_free(&t);
+}
+
+/* A feed's terms as our categories; the others reported. */
+int
+import_categories(struct http_request *req, const char *tl, FILE *report,
+    const char *where, int *bad, char *err, size_t errlen)
+{
+	struct db_result	*r = NULL;
+	struct buf		 slugs, line;
+	const char		*p, *e, *tab, *prm[2];
+	int			 rc = -1;
+
+	buf_init(&slugs);
+	buf_init(&line);
+	for (p = tl; *p != '\0'; p = e + 1) {
+		if ((e = strchr(p, '\n')) == NULL)
+			break;
+		buf_reset(&line);
+		buf_append(&line, p, (size_t)(e - p));
+		if ((tab = strchr(buf_cstr(&line), '\t')) == NULL)
+			continue;
+		line.data[tab - line.data] = '\0';
+		prm[0] = line.data;
+		prm[1] = tab + 1;
+		if (db_exec("imp_term", 2, prm, &r) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", where, db_errmsg());
+			goto out;
+		}
+		if (db_rows(r) == 1)
+			buf_printf(&slugs, "%s%s", slugs.len > 0 ? ";" : "",
+			    db_value(r, 0, 0));
+		else
+			fprintf(report, "%s: category '%s' is not one of ours: "
+			    "left out\n", where, tab + 1);
+		db_free(r);
+		r = NULL;
+	}
+	if (slugs.len > 0)
+		import_put(req, "categories", buf_cstr(&slugs), report, where, bad);
+	rc = 0;
+out:
+	buf_free(&slugs);
+	buf_free(&line);
 	return (rc);
 }

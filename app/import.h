@@ -84,4 +84,30 @@ int	import_end(struct import_run *, char *, size_t);
 /* Undo everything (after a failure) and free the run. */
 void	import_abort(struct import_run *);
 
+/*
+ * Helpers for the importers of JSON feeds (import_oruk.c,
+ * import_aliss.c).  A member's text, NULL when missing, not a string or
+ * blank.
+ */
+struct cJSON;
+const char *import_json_str(const struct cJSON *, const char *);
+/* HTML (or plain text) as plain text: paragraphs and list items kept. */
+void	import_text(struct buf *, const char *);
+/*
+ * A cell put into req as a spreadsheet row's (listing_csv_put); one that
+ * cannot be put is reported at where and *bad set.  _text: made plain
+ * text first.
+ */
+void	import_put(struct http_request *, const char *, const char *, FILE *,
+	    const char *, int *);
+void	import_put_text(struct http_request *, const char *, const char *,
+	    FILE *, const char *, int *);
+/*
+ * A feed's terms ("id-or-slug\tname\n" lines) as our categories' slugs in
+ * the categories cell; the terms we do not have are reported and left
+ * out.  0, or -1 with err set when the database failed.
+ */
+int	import_categories(struct http_request *, const char *, FILE *,
+	    const char *, int *, char *, size_t);
+
 #endif

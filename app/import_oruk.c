@@ -33,31 +33,6 @@
 #define PAGE_TRIES	3	/* a page that fails is tried again twice */
 #define MAX_PAGES	100000
 
-static const struct db_stmt stmts[] = {
-	/* A feed's term: ours by id (our own feed), else by name. */
-	{ "oruk_term",
-	  "SELECT slug FROM taxonomy_term WHERE id::text = $1"
-	  " OR lower(name) = lower($2) ORDER BY id::text = $1 DESC LIMIT 1" },
-};
-
-void
-import_oruk_init(void)
-{
-	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
-}
-
-/* A member's text, or NULL when missing, not a string, or blank. */
-static const char *
-str(const cJSON *o, const char *k)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
-	const char	*s;
-
-	if (!cJSON_IsString(v) || (s = v->valuestring) == NULL)
-		return (NULL);
-	return (s[strspn(s, " \t\r\n")] == '\0' ? NULL : s);
-}
-
 /* The first object of an array member, or NULL. */
 static const cJSON *
 first(const cJSON *o, const char *k)
@@ -72,164 +47,6 @@ first(const cJSON *o, const char *k)
 	return (NULL);
 }
 
-/*
- * HTML as plain text: tags dropped, <p>, <br>, <div> and headings a line
- * break, <li> a line starting "- ", the common entities and numeric ones
- * decoded, runs of spaces one space, no more than one blank line.
- */
-void
-import_oruk_text(struct buf *out, const char *html)
-{
-	const char	*p = html, *e;
-	char		 tag[16];
-	size_t		 n;
-	unsigned long	 cp;
-	int		 space = 0, nl = 2;	/* no break before the first */
-
-	static const struct {
-		const char	*name, *text;
-	} ents[] = {
-		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-		{ "apos", "'" }, { "nbsp", " " }, { "ndash", "\u2013" },
-		{ "mdash", "\u2014" }, { "rsquo", "\u2019" },
-		{ "lsquo", "\u2018" }, { "rdquo", "\u201d" },
-		{ "ldquo", "\u201c" }, { "hellip", "\u2026" },
-		{ "pound", "\u00a3" }, { NULL, NULL }
-	};
-
-	if (html == NULL)
-		return;
-	while (*p != '\0') {
-		if (*p == '<') {
-			if ((e = strchr(p, '>')) == NULL)
-				break;	/* a broken tag: the rest is not text */
-			for (n = 0, p++; p < e && n + 1 < sizeof(tag) &&
-			    (isalnum((unsigned char)*p) || *p == '/'); p++)
-				tag[n++] = (char)tolower((unsigned char)*p);
-			/* <br/> is <br>. */
-			while (n > 1 && tag[n - 1] == '/')
-				n--;
-			tag[n] = '\0';
-			p = e + 1;
-			if (strcmp(tag, "br") == 0) {
-				if (nl < 2) {
-					buf_puts(out, "\n");
-					nl++;
-				}
-				space = 0;
-			} else if (strcmp(tag, "p") == 0 ||
-			    strcmp(tag, "/p") == 0 || strcmp(tag, "div") == 0 ||
-			    strcmp(tag, "/div") == 0 || strcmp(tag, "ul") == 0 ||
-			    strcmp(tag, "/ul") == 0 || strcmp(tag, "ol") == 0 ||
-			    strcmp(tag, "/ol") == 0 || (tag[0] == 'h' &&
-			    isdigit((unsigned char)tag[1])) || (tag[0] == '/' &&
-			    tag[1] == 'h' && isdigit((unsigned char)tag[2]))) {
-				while (nl < 2) {
-					buf_puts(out, "\n");
-					nl++;
-				}
-				space = 0;
-			} else if (strcmp(tag, "li") == 0) {
-				if (nl == 0)
-					buf_puts(out, "\n");
-				buf_puts(out, "- ");
-				nl = 0;
-				space = 0;
-			}
-			continue;
-		}
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
-			space = 1;
-			p++;
-			continue;
-		}
-		if (space && nl == 0 && out->len > 0)
-			buf_puts(out, " ");
-		space = 0;
-		nl = 0;
-		if (*p == '&' && (e = strchr(p, ';')) != NULL && e - p <= 10) {
-			size_t	 i;
-			char	 name[12], u[8];
-
-			snprintf(name, sizeof(name), "%.*s", (int)(e - p - 1),
-			    p + 1);
-			if (name[0] == '#') {
-				errno = 0;
-				cp = strtoul(name + 1 + (name[1] == 'x' ||
-				    name[1] == 'X'), NULL, name[1] == 'x' ||
-				    name[1] == 'X' ? 16 : 10);
-				if (errno == 0 && cp >= 0x20 && cp <= 0x10ffff &&
-				    (cp < 0xd800 || cp > 0xdfff)) {
-					n = 0;
-					if (cp < 0x80)
-						u[n++] = (char)cp;
-					else if (cp < 0x800) {
-						u[n++] = (char)(0xc0 | cp >> 6);
-						u[n++] = (char)(0x80 | (cp & 0x3f));
-					} else if (cp < 0x10000) {
-						u[n++] = (char)(0xe0 | cp >> 12);
-						u[n++] = (char)(0x80 |
-						    (cp >> 6 & 0x3f));
-						u[n++] = (char)(0x80 | (cp & 0x3f));
-					} else {
-						u[n++] = (char)(0xf0 | cp >> 18);
-						u[n++] = (char)(0x80 |
-						    (cp >> 12 & 0x3f));
-						u[n++] = (char)(0x80 |
-						    (cp >> 6 & 0x3f));
-						u[n++] = (char)(0x80 | (cp & 0x3f));
-					}
-					buf_append(out, u, n);
-					p = e + 1;
-					continue;
-				}
-			} else
-				for (i = 0; ents[i].name != NULL; i++)
-					if (strcmp(name, ents[i].name) == 0) {
-						buf_puts(out, ents[i].text);
-						p = e + 1;
-						break;
-					}
-			if (p == e + 1)
-				continue;
-		}
-		buf_append(out, p, 1);
-		p++;
-	}
-	/* No trailing blank lines or spaces. */
-	while (out->len > 0 && (out->data[out->len - 1] == '\n' ||
-	    out->data[out->len - 1] == ' '))
-		out->data[--out->len] = '\0';
-}
-
-/* A cell put as a spreadsheet row's; what cannot be put is reported. */
-static void
-put(struct http_request *req, const char *col, const char *v, FILE *report,
-    const char *where, int *bad)
-{
-	char	err[256];
-
-	if (v != NULL && listing_csv_put(req, col, v, err, sizeof(err)) ==
-	    -1) {
-		fprintf(report, "%s: %s\n", where, err);
-		*bad = 1;
-	}
-}
-
-static void
-put_text(struct http_request *req, const char *col, const char *html,
-    FILE *report, const char *where, int *bad)
-{
-	struct buf	t;
-
-	if (html == NULL)
-		return;
-	buf_init(&t);
-	import_oruk_text(&t, html);
-	put(req, col, t.len > 0 ? buf_cstr(&t) : NULL, report, where, bad);
-	buf_free(&t);
-}
-
 static void
 put_num(struct http_request *req, const char *col, const cJSON *o,
     const char *k, FILE *report, const char *where, int *bad)
@@ -239,9 +56,9 @@ put_num(struct http_request *req, const char *col, const cJSON *o,
 
 	if (cJSON_IsNumber(v)) {
 		snprintf(n, sizeof(n), "%.0f", v->valuedouble);
-		put(req, col, n, report, where, bad);
+		import_put(req, col, n, report, where, bad);
 	} else if (cJSON_IsString(v))
-		put(req, col, str(o, k), report, where, bad);
+		import_put(req, col, import_json_str(o, k), report, where, bad);
 }
 
 /* One session of the template, from a schedule's parts. */
@@ -271,20 +88,20 @@ static int
 sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
     const char *where)
 {
-	const char	*freq = str(sch, "freq"), *byday = str(sch, "byday");
+	const char	*freq = import_json_str(sch, "freq"), *byday = import_json_str(sch, "byday");
 	const cJSON	*iv = cJSON_GetObjectItemCaseSensitive(sch, "interval");
 	const char	*p;
 	char		 tok[8], opens[6], closes[6];
 	int		 interval = cJSON_IsNumber(iv) ? iv->valueint : 1;
 	size_t		 k;
 
-	if (freq == NULL || byday == NULL || hhmm(str(sch, "opens_at"),
-	    opens) == -1 || hhmm(str(sch, "closes_at"), closes) == -1) {
+	if (freq == NULL || byday == NULL || hhmm(import_json_str(sch, "opens_at"),
+	    opens) == -1 || hhmm(import_json_str(sch, "closes_at"), closes) == -1) {
 		fprintf(report, "%s: a schedule without a day, an opening "
 		    "and a closing time (%s %s %s-%s) is left out\n", where,
 		    freq != NULL ? freq : "-", byday != NULL ? byday : "-",
-		    str(sch, "opens_at") != NULL ? str(sch, "opens_at") : "?",
-		    str(sch, "closes_at") != NULL ? str(sch, "closes_at") :
+		    import_json_str(sch, "opens_at") != NULL ? import_json_str(sch, "opens_at") : "?",
+		    import_json_str(sch, "closes_at") != NULL ? import_json_str(sch, "closes_at") :
 		    "?");
 		return (1);
 	}
@@ -324,8 +141,8 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	}
 	memcpy(s[*n].opens, opens, sizeof(opens));
 	memcpy(s[*n].closes, closes, sizeof(closes));
-	if ((p = str(sch, "valid_from")) != NULL ||
-	    (p = str(sch, "dtstart")) != NULL)
+	if ((p = import_json_str(sch, "valid_from")) != NULL ||
+	    (p = import_json_str(sch, "dtstart")) != NULL)
 		snprintf(s[*n].from, sizeof(s[*n].from), "%.10s", p);
 	/* Which weeks a fortnightly one runs needs a date it runs on. */
 	if (interval == 2 && s[*n].from[0] == '\0') {
@@ -334,7 +151,7 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 		    where);
 		return (1);
 	}
-	if ((p = str(sch, "valid_to")) != NULL)
+	if ((p = import_json_str(sch, "valid_to")) != NULL)
 		snprintf(s[*n].to, sizeof(s[*n].to), "%.10s", p);
 	(*n)++;
 	return (0);
@@ -361,7 +178,7 @@ put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
 			if (!cJSON_IsObject(sch))
 				continue;
 			/* A rule on several days: one session a day. */
-			if ((byday = str(sch, "byday")) == NULL ||
+			if ((byday = import_json_str(sch, "byday")) == NULL ||
 			    strchr(byday, ',') == NULL) {
 				(void)sessions(sch, s, &n, report, where);
 				continue;
@@ -398,7 +215,7 @@ put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
 	for (i = 0; i < n; i++) {
 #define PUT(part, v) do {						\
 	snprintf(col, sizeof(col), "session%d_" part, i + 1);		\
-	put(req, col, (v)[0] != '\0' ? (v) : NULL, report, where, bad);	\
+	import_put(req, col, (v)[0] != '\0' ? (v) : NULL, report, where, bad);	\
 } while (0)
 		PUT("freq", s[i].freq);
 		PUT("week", s[i].week);
@@ -436,10 +253,10 @@ put_venue(struct http_request *req, const cJSON *svc, FILE *report,
 			if (!cJSON_IsArray(addrs))
 				continue;
 			cJSON_ArrayForEach(a, addrs) {
-				if (str(a, "postal_code") == NULL)
+				if (import_json_str(a, "postal_code") == NULL)
 					continue;
-				if (best == NULL || (str(a, "address_type") !=
-				    NULL && strcmp(str(a, "address_type"),
+				if (best == NULL || (import_json_str(a, "address_type") !=
+				    NULL && strcmp(import_json_str(a, "address_type"),
 				    "physical") == 0)) {
 					best = a;
 					best_sal = sal;
@@ -455,20 +272,20 @@ put_venue(struct http_request *req, const cJSON *svc, FILE *report,
 	}
 	if (nloc > 1)
 		fprintf(report, "%s: %d locations; a listing holds one venue: "
-		    "'%s' is kept\n", where, nloc, str(best_loc, "name") != NULL ?
-		    str(best_loc, "name") : str(best, "postal_code"));
-	put(req, "venue", str(best_loc, "name"), report, where, bad);
-	put(req, "address", str(best, "address_1"), report, where, bad);
-	put(req, "city", str(best, "city"), report, where, bad);
-	put(req, "postcode", str(best, "postal_code"), report, where, bad);
+		    "'%s' is kept\n", where, nloc, import_json_str(best_loc, "name") != NULL ?
+		    import_json_str(best_loc, "name") : import_json_str(best, "postal_code"));
+	import_put(req, "venue", import_json_str(best_loc, "name"), report, where, bad);
+	import_put(req, "address", import_json_str(best, "address_1"), report, where, bad);
+	import_put(req, "city", import_json_str(best, "city"), report, where, bad);
+	import_put(req, "postcode", import_json_str(best, "postal_code"), report, where, bad);
 	buf_init(&access);
 	acc = cJSON_GetObjectItemCaseSensitive(best_loc, "accessibility");
 	if (cJSON_IsArray(acc))
 		cJSON_ArrayForEach(a, acc)
-			if (str(a, "description") != NULL)
+			if (import_json_str(a, "description") != NULL)
 				buf_printf(&access, "%s%s", access.len > 0 ?
-				    "; " : "", str(a, "description"));
-	put(req, "accessibility", access.len > 0 ? buf_cstr(&access) : NULL,
+				    "; " : "", import_json_str(a, "description"));
+	import_put(req, "accessibility", access.len > 0 ? buf_cstr(&access) : NULL,
 	    report, where, bad);
 	buf_free(&access);
 	return (best_sal);
@@ -485,12 +302,12 @@ terms(const cJSON *svc, struct buf *out)
 		return;
 	cJSON_ArrayForEach(a, attrs) {
 		t = cJSON_GetObjectItemCaseSensitive(a, "taxonomy_term");
-		if (!cJSON_IsObject(t) || (str(t, "id") == NULL &&
-		    str(t, "name") == NULL))
+		if (!cJSON_IsObject(t) || (import_json_str(t, "id") == NULL &&
+		    import_json_str(t, "name") == NULL))
 			continue;
-		buf_printf(out, "%s\t%s\n", str(t, "id") != NULL ?
-		    str(t, "id") : "", str(t, "name") != NULL ?
-		    str(t, "name") : "");
+		buf_printf(out, "%s\t%s\n", import_json_str(t, "id") != NULL ?
+		    import_json_str(t, "id") : "", import_json_str(t, "name") != NULL ?
+		    import_json_str(t, "name") : "");
 	}
 }
 
@@ -507,53 +324,53 @@ map(const cJSON *svc, struct http_request *req, struct buf *tl,
 	struct buf	 b;
 	int		 bad = 0;
 
-	if (str(svc, "name") == NULL) {
+	if (import_json_str(svc, "name") == NULL) {
 		fprintf(report, "%s: a service with no name is left out\n",
 		    where);
 		return (1);
 	}
 	org = cJSON_GetObjectItemCaseSensitive(svc, "organization");
 	if (cJSON_IsObject(org)) {
-		put_text(req, "organisation", str(org, "name"), report, where,
+		import_put_text(req, "organisation", import_json_str(org, "name"), report, where,
 		    &bad);
-		put_text(req, "organisation_description", str(org,
+		import_put_text(req, "organisation_description", import_json_str(org,
 		    "description"), report, where, &bad);
-		put(req, "organisation_website", str(org, "website") != NULL ?
-		    str(org, "website") : str(org, "url"), report, where, &bad);
-		put(req, "organisation_email", str(org, "email"), report,
+		import_put(req, "organisation_website", import_json_str(org, "website") != NULL ?
+		    import_json_str(org, "website") : import_json_str(org, "url"), report, where, &bad);
+		import_put(req, "organisation_email", import_json_str(org, "email"), report,
 		    where, &bad);
 		if ((ph = first(org, "phones")) != NULL)
-			put(req, "organisation_phone", str(ph, "number"),
+			import_put(req, "organisation_phone", import_json_str(ph, "number"),
 			    report, where, &bad);
 	}
-	put_text(req, "service", str(svc, "name"), report, where, &bad);
+	import_put_text(req, "service", import_json_str(svc, "name"), report, where, &bad);
 	/* Open Referral has no kind of listing: a service. */
-	put(req, "kind", "service", report, where, &bad);
-	put_text(req, "description", str(svc, "description"), report, where,
+	import_put(req, "kind", "service", report, where, &bad);
+	import_put_text(req, "description", import_json_str(svc, "description"), report, where,
 	    &bad);
-	put_text(req, "eligibility", str(svc, "eligibility_description"),
+	import_put_text(req, "eligibility", import_json_str(svc, "eligibility_description"),
 	    report, where, &bad);
 	put_num(req, "minimum_age", svc, "minimum_age", report, where, &bad);
 	put_num(req, "maximum_age", svc, "maximum_age", report, where, &bad);
 	/* "Free" as the whole of fees is our own feed's is_free. */
-	if ((fees = str(svc, "fees_description")) == NULL)
-		fees = str(svc, "fees");
+	if ((fees = import_json_str(svc, "fees_description")) == NULL)
+		fees = import_json_str(svc, "fees");
 	if (fees != NULL && strcasecmp(fees, "free") == 0)
-		put(req, "is_free", "yes", report, where, &bad);
+		import_put(req, "is_free", "yes", report, where, &bad);
 	else if (fees != NULL)
-		put_text(req, "cost", fees, report, where, &bad);
-	put(req, "email", str(svc, "email"), report, where, &bad);
-	put(req, "website", str(svc, "url"), report, where, &bad);
+		import_put_text(req, "cost", fees, report, where, &bad);
+	import_put(req, "email", import_json_str(svc, "email"), report, where, &bad);
+	import_put(req, "website", import_json_str(svc, "url"), report, where, &bad);
 	if ((ph = first(svc, "phones")) != NULL)
-		put(req, "phone", str(ph, "number"), report, where, &bad);
+		import_put(req, "phone", import_json_str(ph, "number"), report, where, &bad);
 	langs = cJSON_GetObjectItemCaseSensitive(svc, "languages");
 	buf_init(&b);
 	if (cJSON_IsArray(langs))
 		cJSON_ArrayForEach(e, langs)
-			if (str(e, "name") != NULL)
+			if (import_json_str(e, "name") != NULL)
 				buf_printf(&b, "%s%s", b.len > 0 ? ";" : "",
-				    str(e, "name"));
-	put(req, "languages", b.len > 0 ? buf_cstr(&b) : NULL, report, where,
+				    import_json_str(e, "name"));
+	import_put(req, "languages", b.len > 0 ? buf_cstr(&b) : NULL, report, where,
 	    &bad);
 	buf_free(&b);
 	sal = put_venue(req, svc, report, where, &bad);
@@ -579,50 +396,6 @@ import_oruk_map(const char *json, size_t len, struct http_request *req,
 	return (rc);
 }
 
-/* The feed's terms as our categories; the others reported. */
-static int
-categories(struct http_request *req, const char *tl, FILE *report,
-    const char *where, int *bad, char *err, size_t errlen)
-{
-	struct db_result	*r = NULL;
-	struct buf		 slugs, line;
-	const char		*p, *e, *tab, *prm[2];
-	int			 rc = -1;
-
-	buf_init(&slugs);
-	buf_init(&line);
-	for (p = tl; *p != '\0'; p = e + 1) {
-		if ((e = strchr(p, '\n')) == NULL)
-			break;
-		buf_reset(&line);
-		buf_append(&line, p, (size_t)(e - p));
-		if ((tab = strchr(buf_cstr(&line), '\t')) == NULL)
-			continue;
-		line.data[tab - line.data] = '\0';
-		prm[0] = line.data;
-		prm[1] = tab + 1;
-		if (db_exec("oruk_term", 2, prm, &r) != DB_OK) {
-			snprintf(err, errlen, "%s: %s", where, db_errmsg());
-			goto out;
-		}
-		if (db_rows(r) == 1)
-			buf_printf(&slugs, "%s%s", slugs.len > 0 ? ";" : "",
-			    db_value(r, 0, 0));
-		else
-			fprintf(report, "%s: category '%s' is not one of ours: "
-			    "left out\n", where, tab + 1);
-		db_free(r);
-		r = NULL;
-	}
-	if (slugs.len > 0)
-		put(req, "categories", buf_cstr(&slugs), report, where, bad);
-	rc = 0;
-out:
-	buf_free(&slugs);
-	buf_free(&line);
-	return (rc);
-}
-
 /* Every key read, for a full run's withdrawals. */
 static cJSON	*seen;
 
@@ -637,7 +410,7 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
 	char			 where[160];
 	int			 bad, rc = -1;
 
-	if ((id = str(svc, "id")) != NULL)
+	if ((id = import_json_str(svc, "id")) != NULL)
 		snprintf(where, sizeof(where), "service %lld (%.100s)", n, id);
 	else
 		snprintf(where, sizeof(where), "service %lld", n);
@@ -653,8 +426,8 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
 	buf_init(&tl);
 	buf_init(&key);
 	bad = map(svc, &req, &tl, imp->report, where);
-	if (categories(&req, buf_cstr(&tl), imp->report, where, &bad, err,
-	    errlen) == -1)
+	if (import_categories(&req, buf_cstr(&tl), imp->report, where, &bad,
+	    err, errlen) == -1)
 		goto out;
 	buf_printf(&key, "id:%s", id);
 	if (seen != NULL)
@@ -692,7 +465,7 @@ document(struct import_run *imp, const char *text, size_t len,
 	else if (cJSON_IsObject(doc) &&
 	    cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "contents")))
 		list = cJSON_GetObjectItemCaseSensitive(doc, "contents");
-	else if (cJSON_IsObject(doc) && str(doc, "name") != NULL) {
+	else if (cJSON_IsObject(doc) && import_json_str(doc, "name") != NULL) {
 		rc = service(imp, doc, 1, err, errlen);
 		cJSON_Delete(doc);
 		return (rc);
@@ -814,7 +587,7 @@ feed_pages(struct import_run *imp, const char *base, const char *since,
 		}
 		/* The same first service as an earlier page: a loop. */
 		if ((svc = cJSON_GetArrayItem(list, 0)) != NULL &&
-		    (id = str(svc, "id")) != NULL) {
+		    (id = import_json_str(svc, "id")) != NULL) {
 			if ((v = cJSON_GetObjectItemCaseSensitive(firsts,
 			    id)) != NULL) {
 				snprintf(err, errlen, "page %d (%s) repeats page "

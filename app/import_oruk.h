@@ -22,7 +22,6 @@ struct buf;
 struct http_request;
 struct import_opts;
 
-void	import_oruk_init(void);
 /*
  * As import_csv: every service not imported reported, then a summary.
  * 0 applied (or would be), 1 a service was bad and nothing was applied,
@@ -37,8 +36,6 @@ int	import_oruk(const char *, const struct import_opts *, FILE *, char *,
  */
 int	import_oruk_url(const char *, const char *, const struct import_opts *,
 	    FILE *, char *, size_t);
-/* HTML (or plain text) as plain text: paragraphs and list items kept. */
-void	import_oruk_text(struct buf *, const char *);
 /*
  * One service (JSON text) into req's form as the template's columns,
  * without the database (categories are left to the caller): what the

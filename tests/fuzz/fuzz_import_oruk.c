@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "form.h"
+#include "import.h"
 #include "import_oruk.h"
 #include "listing.h"
 
@@ -36,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 
 	buf_init(&t);
-	import_oruk_text(&t, text);
+	import_text(&t, text);
 	if (t.len > strlen(text)) {
 		fprintf(stderr, "plain text grew: %zu from %zu\n", t.len,
 		    strlen(text));

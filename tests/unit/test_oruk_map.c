@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "import.h"
 #include "import_oruk.h"
 #include "listing.h"
 #include "unit.h"
@@ -25,7 +26,7 @@ text_is(const char *html, const char *want)
 	struct buf	b;
 
 	buf_init(&b);
-	import_oruk_text(&b, html);
+	import_text(&b, html);
 	if (strcmp(buf_cstr(&b), want) != 0)
 		fail_msg("%s\n  gave: [%s]\n  want: [%s]", html, buf_cstr(&b),
 		    want);
