@@ -48,9 +48,12 @@ static const struct db_stmt stmts[] = {
 	  "/*writes*/ SELECT directory_refresh($1::uuid[])" },
 	/* The source, its address when given, and when it was read. */
 	{ "imp_source",
-	  "INSERT INTO import_source (name, url) VALUES ($1, $2)"
+	  "INSERT INTO import_source (name, url, attribution)"
+	  " VALUES ($1, $2, $3)"
 	  " ON CONFLICT (name) DO UPDATE SET checked_at = now(),"
-	  " url = coalesce(EXCLUDED.url, import_source.url)" },
+	  " url = coalesce(EXCLUDED.url, import_source.url),"
+	  " attribution = coalesce(EXCLUDED.attribution,"
+	  " import_source.attribution)" },
 	{ "imp_withdraw",
 	  "SELECT o_service, o_name FROM import_withdraw_missing($1,"
 	  " $2::jsonb, $3)" },
@@ -86,7 +89,7 @@ import_begin(struct import_run *run, const char *what, const char *unit,
     const char *file, const struct import_opts *o, FILE *report, char *err,
     size_t errlen)
 {
-	const char	*base, *p[2];
+	const char	*base, *p[3];
 
 	memset(run, 0, sizeof(*run));
 	run->o = o;
@@ -109,8 +112,9 @@ import_begin(struct import_run *run, const char *what, const char *unit,
 	}
 	p[0] = o->source;
 	p[1] = o->source_url;
+	p[2] = o->attribution;
 	if (db_exec("imp_bulk", 0, NULL, NULL) != DB_OK ||
-	    db_exec("imp_source", 2, p, NULL) != DB_OK) {
+	    db_exec("imp_source", 3, p, NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		import_abort(run);
 		return (-1);

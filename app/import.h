@@ -22,6 +22,7 @@ struct http_request;
 struct import_opts {
 	const char	*source;	/* whose data: the import's name */
 	const char	*source_url;	/* its feed's address, or NULL */
+	const char	*attribution;	/* what its licence asks us to say */
 	int		 dry_run;	/* report, change nothing */
 	int		 skip_bad;	/* apply the good records anyway */
 	/*

@@ -30,6 +30,7 @@
 #include "migrate.h"
 #include "export_csv.h"
 #include "import.h"
+#include "import_aliss.h"
 #include "import_csv.h"
 #include "import_oruk.h"
 #include "import_postcodes.h"
@@ -57,6 +58,7 @@ usage(FILE *f)
 	    "[--url URL] [--full]\n"
 	    "  import oruk URL [--dry-run] [--skip-bad] [--source NAME] "
 	    "[--since DATE]\n"
+	    "  import aliss FILE [--dry-run] [--skip-bad] [--source NAME]\n"
 	    "                          load listings from a spreadsheet in the\n"
 	    "                          template's columns (see the README)\n"
 	    "  export csv [FILE]       the published listings in the import\n"
@@ -279,7 +281,7 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 	int			 i, rc, url, csv = strcmp(kind, "csv") == 0;
 
 	memset(&o, 0, sizeof(o));
-	o.source = kind;
+	o.source = strcmp(kind, "aliss") == 0 ? "ALISS" : kind;
 	for (i = 0; i < argc; i++) {
 		if (csv && strcmp(argv[i], "--template") == 0 && argc == 1) {
 			const char	*cols[200];
@@ -325,6 +327,11 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 	}
 	url = strncmp(file, "http://", 7) == 0 ||
 	    strncmp(file, "https://", 8) == 0;
+	if (url && strcmp(kind, "oruk") != 0) {
+		fprintf(stderr, "signpost: import %s reads a file; save the "
+		    "API's response first\n", kind);
+		return (2);
+	}
 	if (since != NULL && !url) {
 		fprintf(stderr, "signpost: --since is for a feed's address, "
 		    "not a file\n");
@@ -340,6 +347,8 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 		o.source_url = file;
 	need_database();
 	if ((rc = csv ? import_csv(file, &o, stdout, err, sizeof(err)) :
+	    strcmp(kind, "aliss") == 0 ? import_aliss(file, &o, stdout, err,
+	    sizeof(err)) :
 	    url ? import_oruk_url(file, since, &o, stdout, err, sizeof(err)) :
 	    import_oruk(file, &o, stdout, err, sizeof(err))) == -1) {
 		log_warn("import %s: %s", kind, err);
@@ -494,7 +503,8 @@ main(int argc, char *argv[])
 		return (cmd_export_csv(argc == 3 ? argv[2] : NULL));
 	}
 	if (strcmp(cmd, "import") == 0 && argc >= 3 &&
-	    (strcmp(argv[1], "csv") == 0 || strcmp(argv[1], "oruk") == 0)) {
+	    (strcmp(argv[1], "csv") == 0 || strcmp(argv[1], "oruk") == 0 ||
+	    strcmp(argv[1], "aliss") == 0)) {
 		load_config(conf);
 		return (cmd_import_listings(argv[1], argc - 2, argv + 2));
 	}

@@ -53,7 +53,7 @@ static const struct db_stmt stmts[] = {
 	/* Where an imported listing comes from (sql/024). */
 	{ "svc_source",
 	  "SELECT k.source, src.url,"
-	  " to_char(k.checked_at, 'FMDD FMMonth YYYY')"
+	  " to_char(k.checked_at, 'FMDD FMMonth YYYY'), src.attribution"
 	  " FROM import_key k LEFT JOIN import_source src"
 	  " ON src.name = k.source WHERE k.service_id = $1"
 	  " ORDER BY k.checked_at DESC LIMIT 1" },
@@ -852,6 +852,12 @@ source_line(struct buf *b, const struct db_result *src)
 	}
 	buf_puts(b, ", checked ");
 	buf_html(b, db_value(src, 0, 2));
+	/* The source's licence may ask to be named where its data is. */
+	if (db_text(src, 0, 3) != NULL) {
+		buf_puts(b, ". <span class=\"attribution\">");
+		buf_html(b, db_value(src, 0, 3));
+		buf_puts(b, "</span>");
+	}
 	buf_puts(b, "</p>\n");
 }
 

@@ -1,0 +1,252 @@
+/*
+ * The ALISS import.  See import_aliss.h.
+ *
+ * ALISS's descriptions are plain text with Windows line ends, not HTML:
+ * line breaks are kept.  A service lists locations (the first with a
+ * postcode is the venue) and service areas (council areas and health
+ * boards); a listing holds no service area yet, so they are said, not
+ * kept.  ALISS has no opening times.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "http.h"
+#include "import.h"
+#include "import_aliss.h"
+
+#define MAX_FILE	(256UL * 1024 * 1024)
+
+/* Plain text as ALISS writes it: CR LF as LF, ends trimmed. */
+static void
+put_plain(struct http_request *req, const char *col, const char *v,
+    FILE *report, const char *where, int *bad)
+{
+	struct buf	 t;
+	const char	*p;
+
+	if (v == NULL)
+		return;
+	buf_init(&t);
+	for (p = v; *p != '\0'; p++)
+		if (*p != '\r')
+			buf_append(&t, p, 1);
+	while (t.len > 0 && strchr(" \t\n", t.data[t.len - 1]) != NULL)
+		t.data[--t.len] = '\0';
+	import_put(req, col, t.len > 0 ? buf_cstr(&t) : NULL, report, where,
+	    bad);
+	buf_free(&t);
+}
+
+static int
+map(const cJSON *svc, struct http_request *req, struct buf *terms,
+    FILE *report, const char *where)
+{
+	const cJSON	*org, *locs, *l, *venue = NULL, *cats, *c, *areas;
+	int		 bad = 0, nloc = 0, nareas;
+
+	if (import_json_str(svc, "name") == NULL) {
+		fprintf(report, "%s: a service with no name is left out\n",
+		    where);
+		return (1);
+	}
+	org = cJSON_GetObjectItemCaseSensitive(svc, "organisation");
+	if (cJSON_IsObject(org))
+		put_plain(req, "organisation", import_json_str(org, "name"),
+		    report, where, &bad);
+	put_plain(req, "service", import_json_str(svc, "name"), report, where,
+	    &bad);
+	/* ALISS has no kind of listing: a service. */
+	import_put(req, "kind", "service", report, where, &bad);
+	put_plain(req, "description", import_json_str(svc, "description"),
+	    report, where, &bad);
+	import_put(req, "website", import_json_str(svc, "url"), report, where,
+	    &bad);
+	import_put(req, "phone", import_json_str(svc, "phone"), report, where,
+	    &bad);
+	import_put(req, "email", import_json_str(svc, "email"), report, where,
+	    &bad);
+	locs = cJSON_GetObjectItemCaseSensitive(svc, "locations");
+	if (cJSON_IsArray(locs))
+		cJSON_ArrayForEach(l, locs) {
+			if (!cJSON_IsObject(l))
+				continue;
+			nloc++;
+			if (venue == NULL &&
+			    import_json_str(l, "postal_code") != NULL)
+				venue = l;
+		}
+	if (venue != NULL) {
+		if (nloc > 1)
+			fprintf(report, "%s: %d locations; a listing holds one "
+			    "venue: '%s' is kept\n", where, nloc,
+			    import_json_str(venue, "name") != NULL ?
+			    import_json_str(venue, "name") :
+			    import_json_str(venue, "postal_code"));
+		put_plain(req, "venue", import_json_str(venue, "name"), report,
+		    where, &bad);
+		put_plain(req, "address", import_json_str(venue,
+		    "street_address"), report, where, &bad);
+		put_plain(req, "city", import_json_str(venue, "locality"),
+		    report, where, &bad);
+		import_put(req, "postcode", import_json_str(venue,
+		    "postal_code"), report, where, &bad);
+	} else if (nloc > 0)
+		fprintf(report, "%s: no location with a postcode: kept with no "
+		    "venue\n", where);
+	areas = cJSON_GetObjectItemCaseSensitive(svc, "service_areas");
+	if ((nareas = cJSON_IsArray(areas) ? cJSON_GetArraySize(areas) : 0) >
+	    0)
+		fprintf(report, "%s: %d service areas not kept (a listing has no "
+		    "service area yet)\n", where, nareas);
+	cats = cJSON_GetObjectItemCaseSensitive(svc, "categories");
+	if (cJSON_IsArray(cats))
+		cJSON_ArrayForEach(c, cats)
+			if (import_json_str(c, "slug") != NULL ||
+			    import_json_str(c, "name") != NULL)
+				buf_printf(terms, "%s\t%s\n",
+				    import_json_str(c, "slug") != NULL ?
+				    import_json_str(c, "slug") : "",
+				    import_json_str(c, "name") != NULL ?
+				    import_json_str(c, "name") : "");
+	return (bad);
+}
+
+int
+import_aliss_map(const char *json, size_t len, struct http_request *req,
+    struct buf *terms, FILE *report, const char *where)
+{
+	cJSON	*svc;
+	int	 rc;
+
+	if ((svc = cJSON_ParseWithLength(json, len)) == NULL)
+		return (1);
+	rc = cJSON_IsObject(svc) ? map(svc, req, terms, report, where) : 1;
+	cJSON_Delete(svc);
+	return (rc);
+}
+
+static int
+service(struct import_run *imp, const cJSON *svc, long long n, char *err,
+    size_t errlen)
+{
+	struct http_request	 req;
+	struct buf		 terms, key;
+	const char		*id = import_json_str(svc, "id");
+	char			 where[160];
+	int			 bad, rc = -1;
+
+	if (id != NULL)
+		snprintf(where, sizeof(where), "service %lld (%.100s)", n, id);
+	else
+		snprintf(where, sizeof(where), "service %lld", n);
+	if (!cJSON_IsObject(svc) || id == NULL) {
+		fprintf(imp->report, "%s: %s: left out\n", where,
+		    !cJSON_IsObject(svc) ? "not a JSON object" : "no id");
+		imp->read++;
+		imp->bad++;
+		return (0);
+	}
+	http_request_init(&req);
+	req.method = HTTP_POST;
+	buf_init(&terms);
+	buf_init(&key);
+	bad = map(svc, &req, &terms, imp->report, where);
+	if (import_categories(&req, buf_cstr(&terms), imp->report, where,
+	    &bad, err, errlen) == -1)
+		goto out;
+	buf_printf(&key, "aliss:%s", id);
+	rc = import_record(imp, &req, where, n, buf_cstr(&key), bad, err,
+	    errlen);
+out:
+	buf_free(&terms);
+	buf_free(&key);
+	http_request_free(&req);
+	return (rc);
+}
+
+int
+import_aliss(const char *path, const struct import_opts *o, FILE *report,
+    char *err, size_t errlen)
+{
+	struct import_opts	 opts = *o;
+	struct import_run	 imp;
+	struct buf		 b;
+	const cJSON		*list, *svc;
+	cJSON			*doc = NULL;
+	gzFile			 f;
+	char			 chunk[65536];
+	long long		 n = 0;
+	int			 got, rc = -1, began = 0;
+
+	/* ALISS's own address and licence, unless told otherwise. */
+	if (opts.source_url == NULL)
+		opts.source_url = ALISS_URL;
+	if (opts.attribution == NULL)
+		opts.attribution = ALISS_ATTRIBUTION;
+	buf_init(&b);
+	if ((f = gzopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while ((got = gzread(f, chunk, sizeof(chunk))) > 0)
+		if (buf_append(&b, chunk, (size_t)got) == -1 ||
+		    b.len > MAX_FILE) {
+			snprintf(err, errlen, "%s: %s", path, b.oom ?
+			    "out of memory" : "over 256 MB");
+			goto out;
+		}
+	if (got < 0) {
+		int	e;
+
+		snprintf(err, errlen, "%s: %s", path, gzerror(f, &e));
+		goto out;
+	}
+	if ((doc = cJSON_ParseWithLength(b.data != NULL ? b.data : "",
+	    b.len)) == NULL) {
+		snprintf(err, errlen, "%s is not JSON: an ALISS API response "
+		    "(services search or a service), or an array of services",
+		    path);
+		goto out;
+	}
+	if (cJSON_IsArray(doc))
+		list = doc;
+	else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "data")))
+		list = cJSON_GetObjectItemCaseSensitive(doc, "data");
+	else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc,
+	    "results")))
+		list = cJSON_GetObjectItemCaseSensitive(doc, "results");
+	else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "data")))
+		list = NULL;	/* one service's detail */
+	else {
+		snprintf(err, errlen, "%s is JSON but not from ALISS's API: no "
+		    "\"data\" or \"results\" of services", path);
+		goto out;
+	}
+	if (import_begin(&imp, "import aliss", "services", path, &opts,
+	    report, err, errlen) == -1)
+		goto out;
+	began = 1;
+	if (list == NULL) {
+		if (service(&imp, cJSON_GetObjectItemCaseSensitive(doc, "data"),
+		    1, err, errlen) == -1)
+			goto out;
+	} else
+		cJSON_ArrayForEach(svc, list)
+			if (service(&imp, svc, ++n, err, errlen) == -1)
+				goto out;
+	began = 0;
+	rc = import_end(&imp, err, errlen);
+out:
+	if (began)
+		import_abort(&imp);
+	cJSON_Delete(doc);
+	gzclose(f);
+	buf_free(&b);
+	return (rc);
+}

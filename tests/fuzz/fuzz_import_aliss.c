@@ -1,0 +1,61 @@
+/*
+ * libFuzzer target for the ALISS importer's own part: the input is one
+ * service as ALISS's API sends it (JSON), mapped onto the template's
+ * cells (import_aliss_map), then read and checked by listing_form_check
+ * with the import's fields.  (cJSON parses; the categories are the
+ * database's to match and are left out; the database is a socket that
+ * does not exist.)  Contracts:
+ *   - nothing crashes, leaks or reads out of bounds, whatever the JSON;
+ *   - a service with no errors makes a document that loads back into a
+ *     form that makes the same document.
+ */
+/* fuzz-sources: app */
+#include "request.h"
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "form.h"
+#include "import_aliss.h"
+#include "listing.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct http_request	 req;
+	struct form		 f, g;
+	struct buf		 terms;
+	FILE			*devnull;
+	char			*doc, *again;
+
+	if ((devnull = fopen("/dev/null", "w")) == NULL)
+		abort();
+	http_request_init(&req);
+	req.method = HTTP_POST;
+	buf_init(&terms);
+	if (import_aliss_map((const char *)data, size, &req, &terms, devnull,
+	    "fuzz") == 0) {
+		listing_form_init_import(&f);
+		(void)listing_form_check(&f, &req);
+		if (f.nerr == 0 && (doc = listing_form_document(&f)) != NULL) {
+			listing_form_init_import(&g);
+			if (listing_form_load(&g, doc) == -1 ||
+			    (again = listing_form_document(&g)) == NULL ||
+			    strcmp(again, doc) != 0) {
+				fprintf(stderr, "round trip changed the "
+				    "document: %s\n", doc);
+				abort();
+			}
+			free(again);
+			form_free(&g);
+			free(doc);
+		}
+		form_free(&f);
+	}
+	buf_free(&terms);
+	fclose(devnull);
+	http_request_free(&req);
+	return (0);
+}
