@@ -62,6 +62,15 @@ static const struct db_stmt stmts[] = {
 	  "SELECT slug FROM taxonomy_term WHERE id::text = $1 OR slug = $1"
 	  " OR lower(name) = lower($2)"
 	  " ORDER BY id::text = $1 OR slug = $1 DESC LIMIT 1" },
+	/*
+	 * An area by its code, else (a code from before a boundary change,
+	 * such as Glasgow City's S12000046, now S12000049) by its name and
+	 * kind.
+	 */
+	{ "imp_area",
+	  "SELECT code FROM area WHERE code = $1"
+	  " OR (lower(name) = lower($2) AND kind = $3)"
+	  " ORDER BY code = $1 DESC LIMIT 1" },
 	{ "imp_apply",
 	  "SELECT o_service, o_outcome, o_constraint FROM listing_import($1,"
 	  " $2, $3::jsonb, $4, $5::int)" },
@@ -612,6 +621,57 @@ import_categories(struct http_request *req, const char *tl, FILE *report,
 	rc = 0;
 out:
 	buf_free(&slugs);
+	buf_free(&line);
+	return (rc);
+}
+
+int
+import_areas(struct http_request *req, const char *lines, FILE *report,
+    const char *where, int *bad, char *err, size_t errlen)
+{
+	struct db_result	*r = NULL;
+	struct buf		 codes, line;
+	const char		*p, *e, *prm[3];
+	char			*t1, *t2;
+	int			 rc = -1;
+
+	buf_init(&codes);
+	buf_init(&line);
+	for (p = lines; *p != '\0'; p = e + 1) {
+		if ((e = strchr(p, '\n')) == NULL)
+			break;
+		buf_reset(&line);
+		buf_append(&line, p, (size_t)(e - p));
+		if ((t1 = strchr(line.data, '\t')) == NULL ||
+		    (t2 = strchr(t1 + 1, '\t')) == NULL)
+			continue;
+		*t1++ = '\0';
+		*t2++ = '\0';
+		prm[0] = line.data;
+		prm[1] = t1;
+		prm[2] = t2;
+		if (db_exec("imp_area", 3, prm, &r) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", where, db_errmsg());
+			goto out;
+		}
+		if (db_rows(r) == 1) {
+			if (strcmp(db_value(r, 0, 0), line.data) != 0)
+				fprintf(report, "%s: area %s (%s) is today's "
+				    "%s\n", where, line.data, t1,
+				    db_value(r, 0, 0));
+			buf_printf(&codes, "%s%s", codes.len > 0 ? ";" : "",
+			    db_value(r, 0, 0));
+		} else
+			fprintf(report, "%s: area %s (%s) is not one we know: "
+			    "left out\n", where, line.data, t1);
+		db_free(r);
+		r = NULL;
+	}
+	if (codes.len > 0)
+		import_put(req, "areas", buf_cstr(&codes), report, where, bad);
+	rc = 0;
+out:
+	buf_free(&codes);
 	buf_free(&line);
 	return (rc);
 }

@@ -110,5 +110,13 @@ void	import_put_text(struct http_request *, const char *, const char *,
  */
 int	import_categories(struct http_request *, const char *, FILE *,
 	    const char *, int *, char *, size_t);
+/*
+ * A feed's areas ("code\tname\tkind\n" lines, kind ours: council_area,
+ * health_board, ward, country) into the areas cell: a code we have as
+ * it is, an old one by its name (said), the others said and left out.
+ * 0, or -1 with err set.
+ */
+int	import_areas(struct http_request *, const char *, FILE *, const char *,
+	    int *, char *, size_t);
 
 #endif

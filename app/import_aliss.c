@@ -4,13 +4,15 @@
  * ALISS's descriptions are plain text with Windows line ends, not HTML:
  * line breaks are kept.  A service lists locations (the first with a
  * postcode is the venue) and service areas (council areas and health
- * boards); a listing holds no service area yet, so they are said, not
- * kept.  ALISS has no opening times.
+ * boards, kept as the listing's areas; ALISS's codes are from before the
+ * 2019 boundary changes, so an old one is matched by its name and
+ * said).  ALISS has no opening times.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 #include <zlib.h>
@@ -43,12 +45,28 @@ put_plain(struct http_request *req, const char *col, const char *v,
 	buf_free(&t);
 }
 
+/* ALISS's kind of service area as ours. */
+static const char *
+kind_of(const char *type)
+{
+	if (type == NULL)
+		return ("");
+	if (strcasecmp(type, "Local Authority") == 0)
+		return ("council_area");
+	if (strcasecmp(type, "Health Board") == 0)
+		return ("health_board");
+	if (strcasecmp(type, "Country") == 0)
+		return ("country");
+	return ("");	/* integration authorities: none of ours */
+}
+
 static int
 map(const cJSON *svc, struct http_request *req, struct buf *terms,
-    FILE *report, const char *where)
+    struct buf *arealines, FILE *report, const char *where)
 {
-	const cJSON	*org, *locs, *l, *venue = NULL, *cats, *c, *areas;
-	int		 bad = 0, nloc = 0, nareas;
+	const cJSON	*org, *locs, *l, *venue = NULL, *cats, *c, *areas, *a;
+	const char	*code, *type;
+	int		 bad = 0, nloc = 0;
 
 	if (import_json_str(svc, "name") == NULL) {
 		fprintf(report, "%s: a service with no name is left out\n",
@@ -100,10 +118,15 @@ map(const cJSON *svc, struct http_request *req, struct buf *terms,
 		fprintf(report, "%s: no location with a postcode: kept with no "
 		    "venue\n", where);
 	areas = cJSON_GetObjectItemCaseSensitive(svc, "service_areas");
-	if ((nareas = cJSON_IsArray(areas) ? cJSON_GetArraySize(areas) : 0) >
-	    0)
-		fprintf(report, "%s: %d service areas not kept (a listing has no "
-		    "service area yet)\n", where, nareas);
+	if (cJSON_IsArray(areas))
+		cJSON_ArrayForEach(a, areas) {
+			if ((code = import_json_str(a, "code")) == NULL)
+				continue;
+			type = import_json_str(a, "type");
+			buf_printf(arealines, "%s\t%s\t%s\n", code,
+			    import_json_str(a, "name") != NULL ?
+			    import_json_str(a, "name") : "", kind_of(type));
+		}
 	cats = cJSON_GetObjectItemCaseSensitive(svc, "categories");
 	if (cJSON_IsArray(cats))
 		cJSON_ArrayForEach(c, cats)
@@ -119,14 +142,15 @@ map(const cJSON *svc, struct http_request *req, struct buf *terms,
 
 int
 import_aliss_map(const char *json, size_t len, struct http_request *req,
-    struct buf *terms, FILE *report, const char *where)
+    struct buf *terms, struct buf *areas, FILE *report, const char *where)
 {
 	cJSON	*svc;
 	int	 rc;
 
 	if ((svc = cJSON_ParseWithLength(json, len)) == NULL)
 		return (1);
-	rc = cJSON_IsObject(svc) ? map(svc, req, terms, report, where) : 1;
+	rc = cJSON_IsObject(svc) ? map(svc, req, terms, areas, report,
+	    where) : 1;
 	cJSON_Delete(svc);
 	return (rc);
 }
@@ -136,7 +160,7 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
     size_t errlen)
 {
 	struct http_request	 req;
-	struct buf		 terms, key;
+	struct buf		 terms, areas, key;
 	const char		*id = import_json_str(svc, "id");
 	char			 where[160];
 	int			 bad, rc = -1;
@@ -155,16 +179,19 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
 	http_request_init(&req);
 	req.method = HTTP_POST;
 	buf_init(&terms);
+	buf_init(&areas);
 	buf_init(&key);
-	bad = map(svc, &req, &terms, imp->report, where);
+	bad = map(svc, &req, &terms, &areas, imp->report, where);
 	if (import_categories(&req, buf_cstr(&terms), imp->report, where,
-	    &bad, err, errlen) == -1)
+	    &bad, err, errlen) == -1 || import_areas(&req, buf_cstr(&areas),
+	    imp->report, where, &bad, err, errlen) == -1)
 		goto out;
 	buf_printf(&key, "aliss:%s", id);
 	rc = import_record(imp, &req, where, n, buf_cstr(&key), bad, err,
 	    errlen);
 out:
 	buf_free(&terms);
+	buf_free(&areas);
 	buf_free(&key);
 	http_request_free(&req);
 	return (rc);

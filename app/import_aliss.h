@@ -24,12 +24,13 @@ struct import_opts;
 int	import_aliss(const char *, const struct import_opts *, FILE *, char *,
 	    size_t);
 /*
- * One service (JSON text) into req's form, categories into terms (the
- * caller's to match), with no database: what the fuzzer reaches.  0, or
- * 1 when it cannot be a listing at all.
+ * One service (JSON text) into req's form, its categories and service
+ * areas into terms and areas (the caller's to match, import.h), with no
+ * database: what the fuzzer reaches.  0, or 1 when it cannot be a
+ * listing at all.
  */
 int	import_aliss_map(const char *, size_t, struct http_request *,
-	    struct buf *, FILE *, const char *);
+	    struct buf *, struct buf *, FILE *, const char *);
 
 #define ALISS_URL		"https://www.aliss.org/"
 #define ALISS_ATTRIBUTION	"Contains data from ALISS (aliss.org), " \

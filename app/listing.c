@@ -239,6 +239,33 @@ struct lfield {
 	  CHECKED("schedule_valid_check", "The last date must be on or "\
 	    "after the first") }
 
+/* "S12000049, S08000031": statistical area codes, comma-separated. */
+static const char *
+area_codes(const char *v)
+{
+	const char	*p = v;
+	size_t		 i;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p < 'A' || *p > 'Z')
+			return ("Give area codes like S12000049, separated by "
+			    "commas");
+		for (i = 1; i <= 8; i++)
+			if (p[i] < '0' || p[i] > '9')
+				return ("Give area codes like S12000049, "
+				    "separated by commas");
+		p += 9;
+		if (*p != '\0' && *p != ',' && *p != ' ')
+			return ("Give area codes like S12000049, separated by "
+			    "commas");
+	}
+	return (NULL);
+}
+
 static const struct lfield rows[] = {
 	/* OWN: an id picked from the list, or "new" (check_org). */
 	{ .f = { .name = "org_id", .label = "Organisation",
@@ -367,6 +394,16 @@ static const struct lfield rows[] = {
 	  .csv = "languages",
 	  .shown = "Languages", .join = ", ",
 	  CHECKED("language_name_check", "Separate languages with commas") },
+	/*
+	 * The areas a service covers wherever it meets (statistical codes:
+	 * council areas, health boards, wards), as other directories give
+	 * them.  Not typed on the form: carried along hidden so an edit
+	 * keeps them; an import fills them.
+	 */
+	{ .f = { .name = "areas", .label = "Areas it covers",
+	  .kind = FORM_HIDDEN, .max = 400, .validate = area_codes },
+	  .part = L_SERVICE, .key = "areas", .conv = L_LIST, .csv = "areas",
+	  .shown = "Areas it covers", .join = ", " },
 
 	VENUE(1),
 	VENUE(2),
@@ -1505,6 +1542,7 @@ listing_form_html(struct buf *b, const struct form *f)
 	form_fields(b, f, "name", "description");
 	categories(b, f);
 	form_fields(b, f, "eligibility", "languages");
+	form_field(b, f, "areas");
 	buf_puts(b, "</fieldset>\n");
 
 	for (n = 1; n <= LISTING_VENUES; n++) {

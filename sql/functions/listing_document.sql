@@ -26,7 +26,11 @@ BEGIN
 		'website', s.url,
 		'languages', coalesce((SELECT jsonb_agg(coalesce(l.name, l.code)
 		    ORDER BY coalesce(l.name, l.code) COLLATE "C") FROM language l
-		    WHERE l.service_id = s.id), '[]'::jsonb)),
+		    WHERE l.service_id = s.id), '[]'::jsonb),
+		'areas', coalesce((SELECT jsonb_agg(DISTINCT
+		    sa.area_code COLLATE "C" ORDER BY sa.area_code COLLATE "C")
+		    FROM service_area sa WHERE sa.service_id = s.id),
+		    '[]'::jsonb)),
 	    'venues', coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'name', l.name, 'address', l.address_1, 'city', l.city,
 		'postcode', l.postal_code, 'hide_address', l.address_hidden,

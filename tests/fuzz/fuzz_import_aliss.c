@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct http_request	 req;
 	struct form		 f, g;
-	struct buf		 terms;
+	struct buf		 terms, areas;
 	FILE			*devnull;
 	char			*doc, *again;
 
@@ -35,8 +35,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	http_request_init(&req);
 	req.method = HTTP_POST;
 	buf_init(&terms);
-	if (import_aliss_map((const char *)data, size, &req, &terms, devnull,
-	    "fuzz") == 0) {
+	buf_init(&areas);
+	if (import_aliss_map((const char *)data, size, &req, &terms, &areas,
+	    devnull, "fuzz") == 0) {
 		listing_form_init_import(&f);
 		(void)listing_form_check(&f, &req);
 		if (f.nerr == 0 && (doc = listing_form_document(&f)) != NULL) {
@@ -55,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		form_free(&f);
 	}
 	buf_free(&terms);
+	buf_free(&areas);
 	fclose(devnull);
 	http_request_free(&req);
 	return (0);

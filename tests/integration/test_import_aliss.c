@@ -1,8 +1,9 @@
 /*
  * `signpost import aliss`: the real ALISS API response in the repository
  * (sql/data/aliss-services-example.json, six services) imported, each
- * kept under its ALISS id with its venue and ALISS's own categories, its
- * page naming ALISS and its licence; again, nothing changes; a service
+ * kept under its ALISS id with its venue, ALISS's own categories and its
+ * service areas (an old council code by today's), its page naming ALISS
+ * and its licence; again, nothing changes; a service
  * detail and files that are not ALISS's.
  */
 #include <unistd.h>
@@ -49,8 +50,16 @@ test_import_aliss_the_example_response(void **state)
 	rc = import(path, "", out, sizeof(out));
 	if (rc != 0 || !contains(out, "6 services read; 6 added, 0 updated, "
 	    "0 unchanged, 0 not imported") ||
-	    !contains(out, "2 service areas not kept"))
+	    !contains(out, "area S12000046 (Glasgow City) is today's "
+	    "S12000049"))
 		fail_msg("import: exit %d\n%s", rc, out);
+	/* Its areas: Edinburgh as it is, Glasgow by today's code. */
+	one("SELECT string_agg(sa.area_code, ',' ORDER BY sa.area_code)"
+	    " FROM import_key k JOIN service_area sa"
+	    " ON sa.service_id = k.service_id WHERE k.source = $1"
+	    " AND k.key = 'aliss:d48c6a07-aa83-46f4-b35b-5adfa7ce9856'",
+	    source, got, sizeof(got));
+	assert_string_equal(got, "S12000036,S12000049");
 
 	/* The walk: its venue, and ALISS's categories, which are ours. */
 	one("SELECT s.name || '|' || l.postal_code || '|' ||"

@@ -34,7 +34,7 @@ static const char full[] =
     "\"drop_in\":true,\"booking_required\":false,\"referral\":\"Come "
     "along.\",\"email\":\"a@example.org\",\"phone\":\"0141 496 0902\","
     "\"website\":\"https://example.org/walk\",\"languages\":[\"BSL\","
-    "\"English\"]},"
+    "\"English\"],\"areas\":[\"S08000031\",\"S12000049\"]},"
     "\"venues\":[{\"name\":\"Community Centre\",\"address\":\"1 Road\","
     "\"city\":\"Glasgow\",\"postcode\":\"G13 2XD\",\"hide_address\":false,"
     "\"accessibility\":\"Step-free\"},{\"name\":\"Hall\",\"address\":null,"
