@@ -55,7 +55,7 @@ static const struct db_stmt stmts[] = {
 	  " attribution = coalesce(EXCLUDED.attribution,"
 	  " import_source.attribution)" },
 	{ "imp_withdraw",
-	  "SELECT o_service, o_name FROM import_withdraw_missing($1,"
+	  "/*writes*/ SELECT o_service, o_name FROM import_withdraw_missing($1,"
 	  " $2::jsonb, $3)" },
 	/* A feed's term: ours by id or slug, else by name. */
 	{ "imp_term",
@@ -72,7 +72,8 @@ static const struct db_stmt stmts[] = {
 	  " OR (lower(name) = lower($2) AND kind = $3)"
 	  " ORDER BY code = $1 DESC LIMIT 1" },
 	{ "imp_apply",
-	  "SELECT o_service, o_outcome, o_constraint FROM listing_import($1,"
+	  "/*writes*/ SELECT o_service, o_outcome, o_constraint"
+	  " FROM listing_import($1,"
 	  " $2, $3::jsonb, $4, $5::int)" },
 };
 

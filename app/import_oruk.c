@@ -291,6 +291,43 @@ put_venue(struct http_request *req, const cJSON *svc, FILE *report,
 	return (best_sal);
 }
 
+/*
+ * The service's areas as "code\tname\t\n" lines: the statistical code
+ * is the last part of the area's uri (statistics.gov.scot's, as our own
+ * feed gives it); an area without one is said and left out.
+ */
+static void
+areas(const cJSON *svc, struct buf *out, FILE *report, const char *where)
+{
+	const cJSON	*list, *a;
+	const char	*uri, *code, *name;
+	size_t		 i;
+
+	list = cJSON_GetObjectItemCaseSensitive(svc, "service_areas");
+	if (!cJSON_IsArray(list))
+		return;
+	cJSON_ArrayForEach(a, list) {
+		name = import_json_str(a, "name");
+		code = NULL;
+		if ((uri = import_json_str(a, "uri")) != NULL &&
+		    (code = strrchr(uri, '/')) != NULL)
+			code++;
+		if (code != NULL && strlen(code) == 9 && code[0] >= 'A' &&
+		    code[0] <= 'Z') {
+			for (i = 1; i < 9; i++)
+				if (code[i] < '0' || code[i] > '9')
+					break;
+			if (i == 9) {
+				buf_printf(out, "%s\t%s\t\n", code,
+				    name != NULL ? name : "");
+				continue;
+			}
+		}
+		fprintf(report, "%s: area '%s' has no code we can read: left "
+		    "out\n", where, name != NULL ? name : "(no name)");
+	}
+}
+
 /* Every taxonomy term of the service, as "id\tname\n" lines. */
 static void
 terms(const cJSON *svc, struct buf *out)
@@ -312,12 +349,12 @@ terms(const cJSON *svc, struct buf *out)
 }
 
 /*
- * A service's columns into req; its terms into tl.  0, or 1 when it is
- * bad (reported).
+ * A service's columns into req; its terms into tl, its areas into al.
+ * 0, or 1 when it is bad (reported).
  */
 static int
 map(const cJSON *svc, struct http_request *req, struct buf *tl,
-    FILE *report, const char *where)
+    struct buf *al, FILE *report, const char *where)
 {
 	const cJSON	*org, *ph, *sal, *e, *langs;
 	const char	*fees;
@@ -376,6 +413,7 @@ map(const cJSON *svc, struct http_request *req, struct buf *tl,
 	sal = put_venue(req, svc, report, where, &bad);
 	put_schedules(req, svc, sal, sal != NULL, report, where, &bad);
 	terms(svc, tl);
+	areas(svc, al, report, where);
 	return (bad);
 }
 
@@ -384,14 +422,16 @@ import_oruk_map(const char *json, size_t len, struct http_request *req,
     FILE *report, const char *where)
 {
 	cJSON		*svc;
-	struct buf	 tl;
+	struct buf	 tl, al;
 	int		 rc;
 
 	if ((svc = cJSON_ParseWithLength(json, len)) == NULL)
 		return (1);
 	buf_init(&tl);
-	rc = cJSON_IsObject(svc) ? map(svc, req, &tl, report, where) : 1;
+	buf_init(&al);
+	rc = cJSON_IsObject(svc) ? map(svc, req, &tl, &al, report, where) : 1;
 	buf_free(&tl);
+	buf_free(&al);
 	cJSON_Delete(svc);
 	return (rc);
 }
@@ -405,7 +445,7 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
     size_t errlen)
 {
 	struct http_request	 req;
-	struct buf		 tl, key;
+	struct buf		 tl, al, key;
 	const char		*id;
 	char			 where[160];
 	int			 bad, rc = -1;
@@ -424,10 +464,12 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
 	http_request_init(&req);
 	req.method = HTTP_POST;
 	buf_init(&tl);
+	buf_init(&al);
 	buf_init(&key);
-	bad = map(svc, &req, &tl, imp->report, where);
+	bad = map(svc, &req, &tl, &al, imp->report, where);
 	if (import_categories(&req, buf_cstr(&tl), imp->report, where, &bad,
-	    err, errlen) == -1)
+	    err, errlen) == -1 || import_areas(&req, buf_cstr(&al),
+	    imp->report, where, &bad, err, errlen) == -1)
 		goto out;
 	buf_printf(&key, "id:%s", id);
 	if (seen != NULL)
@@ -436,6 +478,7 @@ service(struct import_run *imp, const cJSON *svc, long long n, char *err,
 	    errlen);
 out:
 	buf_free(&tl);
+	buf_free(&al);
 	buf_free(&key);
 	http_request_free(&req);
 	return (rc);

@@ -60,7 +60,7 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 {
 	static char	 out[1 << 20];
 	char		 path[512], conn[1024], want[256], got[1024];
-	char		 id[64], *a = getenv("DATABASE_URL");
+	char		 id[64], aid[64], *a = getenv("DATABASE_URL");
 	struct resp	 r;
 	PGconn		*b;
 	long		 lines = 0;
@@ -117,6 +117,9 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 	    " (SELECT string_agg(t.slug, ',' ORDER BY t.slug)"
 	    " FROM service_taxonomy st JOIN taxonomy_term t"
 	    " ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)"
+	    " || '|' || coalesce((SELECT string_agg(sa.area_code, ','"
+	    " ORDER BY sa.area_code) FROM service_area sa"
+	    " WHERE sa.service_id = s.id), 'no areas')"
 	    " FROM import_key k JOIN service s ON s.id = k.service_id"
 	    " JOIN service_at_location x ON x.service_id = s.id"
 	    " JOIN location l ON l.id = x.location_id"
@@ -130,6 +133,9 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 	    " (SELECT string_agg(t.slug, ',' ORDER BY t.slug)"
 	    " FROM service_taxonomy st JOIN taxonomy_term t"
 	    " ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)"
+	    " || '|' || coalesce((SELECT string_agg(sa.area_code, ','"
+	    " ORDER BY sa.area_code) FROM service_area sa"
+	    " WHERE sa.service_id = s.id), 'no areas')"
 	    " FROM service s JOIN service_at_location x"
 	    " ON x.service_id = s.id JOIN location l ON l.id = x.location_id"
 	    " JOIN schedule sch ON sch.service_at_location_id = x.id"
@@ -143,6 +149,23 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 	    id, got, sizeof(got));
 	assert_string_equal(got, "1");
 
+	/* A service that covers areas covers the same ones there. */
+	value(NULL, "SELECT s.id FROM service s WHERE s.status = 'active'"
+	    " AND EXISTS (SELECT 1 FROM service_area sa"
+	    " WHERE sa.service_id = s.id) ORDER BY s.name LIMIT 1", NULL, aid,
+	    sizeof(aid));
+	if (strcmp(aid, "(none)") == 0)
+		fail_msg("no service that covers an area");
+	value(NULL, "SELECT string_agg(area_code, ',' ORDER BY area_code)"
+	    " FROM service_area WHERE service_id = $1", aid, want,
+	    sizeof(want));
+	snprintf(got, sizeof(got), "id:%s", aid);
+	value(b, "SELECT string_agg(sa.area_code, ',' ORDER BY sa.area_code)"
+	    " FROM import_key k JOIN service_area sa"
+	    " ON sa.service_id = k.service_id WHERE k.key = $1", got, got,
+	    sizeof(got));
+	if (strcmp(got, want) != 0)
+		fail_msg("areas imported: %s, source: %s", got, want);
 	/* Again: nothing changes. */
 	setenv("DATABASE_URL", conn, 1);
 	rc = import(path, "--skip-bad", out, sizeof(out));
