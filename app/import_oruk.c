@@ -80,6 +80,32 @@ hhmm(const char *v, char *out)
 }
 
 /*
+ * A feed's date as YYYY-MM-DD: ISO (a time after it is dropped), or the
+ * UK's DD/MM/YYYY, or YYYY/MM/DD.  0, or -1 when it is none of those or
+ * not a day of the calendar.
+ */
+static int
+feed_date(const char *v, char *out, size_t len)
+{
+	char	iso[11];
+	int	y, m, d;
+
+	if (v == NULL || strlen(v) < 10)
+		return (-1);
+	if (v[2] == '/' && v[5] == '/')
+		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", v + 6, v + 3, v);
+	else if (v[4] == '/' && v[7] == '/')
+		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", v, v + 5, v + 8);
+	else
+		snprintf(iso, sizeof(iso), "%.10s", v);
+	if ((v[2] == '/' && strlen(v) != 10) || str_to_date(iso, &y, &m,
+	    &d) == -1)
+		return (-1);
+	snprintf(out, len, "%s", iso);
+	return (0);
+}
+
+/*
  * A schedule on one day as a session appended to s[*n] (at most
  * MAX_SESSIONS; *n may pass it, to be said).  A rule the template cannot
  * hold is reported and left out: 1; else 0.
@@ -142,8 +168,13 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	memcpy(s[*n].opens, opens, sizeof(opens));
 	memcpy(s[*n].closes, closes, sizeof(closes));
 	if ((p = import_json_str(sch, "valid_from")) != NULL ||
-	    (p = import_json_str(sch, "dtstart")) != NULL)
-		snprintf(s[*n].from, sizeof(s[*n].from), "%.10s", p);
+	    (p = import_json_str(sch, "dtstart")) != NULL) {
+		if (feed_date(p, s[*n].from, sizeof(s[*n].from)) == -1) {
+			fprintf(report, "%s: a schedule from '%s', not a date "
+			    "we can read, is left out\n", where, p);
+			return (1);
+		}
+	}
 	/* Which weeks a fortnightly one runs needs a date it runs on. */
 	if (interval == 2 && s[*n].from[0] == '\0') {
 		fprintf(report, "%s: a fortnightly schedule with no date to "
@@ -151,8 +182,12 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 		    where);
 		return (1);
 	}
-	if ((p = import_json_str(sch, "valid_to")) != NULL)
-		snprintf(s[*n].to, sizeof(s[*n].to), "%.10s", p);
+	if ((p = import_json_str(sch, "valid_to")) != NULL &&
+	    feed_date(p, s[*n].to, sizeof(s[*n].to)) == -1) {
+		fprintf(report, "%s: a schedule until '%s', not a date we can "
+		    "read, is left out\n", where, p);
+		return (1);
+	}
 	(*n)++;
 	return (0);
 }

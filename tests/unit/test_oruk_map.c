@@ -67,7 +67,11 @@ test_a_service_maps_onto_the_template(void **state)
 	    " \"schedules\": [{\"freq\": \"WEEKLY\", \"byday\": \"TU,TH\","
 	    "  \"opens_at\": \"12:00:00\", \"closes_at\": \"13:30:00\"},"
 	    "  {\"freq\": \"MONTHLY\", \"byday\": \"-1FR\", \"opens_at\":"
-	    "  \"18:00\", \"closes_at\": \"20:00\"},"
+	    "  \"18:00\", \"closes_at\": \"20:00\", \"valid_from\":"
+	    "  \"01/04/2027\", \"valid_to\": \"2027-09-30T00:00:00Z\"},"
+	    "  {\"freq\": \"WEEKLY\", \"byday\": \"SA\", \"opens_at\":"
+	    "  \"10:00\", \"closes_at\": \"11:00\", \"valid_from\":"
+	    "  \"31/02/2027\"},"
 	    "  {\"freq\": \"DAILY\", \"byday\": \"MO\", \"opens_at\": \"9:00\"}]}";
 	struct http_request	 req;
 	char			*rep = NULL;
@@ -90,10 +94,13 @@ test_a_service_maps_onto_the_template(void **state)
 	assert_string_equal(http_kv_get(&req.form, "s2_start"), "12:00");
 	assert_string_equal(http_kv_get(&req.form, "s3_pattern"), "last");
 	assert_string_equal(http_kv_get(&req.form, "s3_day"), "FR");
+	assert_string_equal(http_kv_get(&req.form, "s3_from"), "2027-04-01");
+	assert_string_equal(http_kv_get(&req.form, "s3_to"), "2027-09-30");
 	assert_null(http_kv_get(&req.form, "s4_pattern"));
 	if (strstr(rep, "2 locations; a listing holds one venue: 'Hall' is "
 	    "kept") == NULL || strstr(rep, "a schedule without a day, an "
-	    "opening and a closing time") == NULL)
+	    "opening and a closing time") == NULL || strstr(rep, "a schedule "
+	    "from '31/02/2027', not a date we can read, is left out") == NULL)
 		fail_msg("report:\n%s", rep);
 	http_request_free(&req);
 	free(rep);
