@@ -352,11 +352,59 @@ import_withdraw_missing(struct import_run *run, const char *seen, char *err,
 	return (0);
 }
 
+/* Derived data rebuilt for what was applied, and the commit. */
+static int
+commit(struct import_run *run, char *err, size_t errlen)
+{
+	const char	*p[1];
+
+	p[0] = buf_cstr(&run->touched);
+	if (run->touched.oom || run->done.oom ||
+	    db_exec("imp_refresh", 1, p, NULL) != DB_OK) {
+		snprintf(err, errlen, "%s", run->touched.oom ||
+		    run->done.oom ? "out of memory" : db_errmsg());
+		db_tx_rollback();
+		return (-1);
+	}
+	if (db_tx_commit() != DB_OK) {
+		snprintf(err, errlen, "the import could not be committed: %s",
+		    db_errmsg());
+		return (-1);
+	}
+	return (0);
+}
+
+int
+import_checkpoint(struct import_run *run, char *err, size_t errlen)
+{
+	if (run->o->dry_run)
+		return (0);
+	if (run->bad > 0 && !run->o->skip_bad)
+		return (1);
+	buf_puts(&run->touched, "}");
+	if (commit(run, err, errlen) == -1)
+		return (-1);
+	run->kept_added = run->added;
+	run->kept_updated = run->updated;
+	run->checkpoints++;
+	/* Said as it goes: a long feed shows its progress. */
+	fputs(buf_cstr(&run->done), run->report);
+	fflush(run->report);
+	buf_reset(&run->done);
+	buf_reset(&run->touched);
+	buf_puts(&run->touched, "{");
+	if (db_tx_begin() != DB_OK || db_exec("imp_bulk", 0, NULL, NULL) !=
+	    DB_OK) {
+		snprintf(err, errlen, "%s", db_errmsg());
+		return (-1);
+	}
+	return (0);
+}
+
 int
 import_end(struct import_run *run, char *err, size_t errlen)
 {
 	const struct import_opts	*o = run->o;
-	const char			*p[1];
 	int				 rc = -1;
 
 	buf_puts(&run->touched, "}");
@@ -364,10 +412,20 @@ import_end(struct import_run *run, char *err, size_t errlen)
 		*o->bad_out = run->bad;
 	if (run->bad > 0 && !o->skip_bad) {
 		db_tx_rollback();
-		fprintf(run->report, "%s: %ld %s read, %ld not importable "
-		    "(each reported above): nothing was imported; correct "
-		    "them, or run with --skip-bad to import the others\n",
-		    run->what, run->read, run->unit, run->bad);
+		if (run->checkpoints > 0)
+			fprintf(run->report, "%s: %ld %s read, %ld not "
+			    "importable (each reported above): the pages "
+			    "before the first of them were imported (%ld added, "
+			    "%ld updated), nothing from that page on; correct "
+			    "them, or run with --skip-bad to import the others\n",
+			    run->what, run->read, run->unit, run->bad,
+			    run->kept_added, run->kept_updated);
+		else
+			fprintf(run->report, "%s: %ld %s read, %ld not "
+			    "importable (each reported above): nothing was "
+			    "imported; correct them, or run with --skip-bad to "
+			    "import the others\n", run->what, run->read,
+			    run->unit, run->bad);
 		rc = 1;
 		goto out;
 	}
@@ -391,19 +449,8 @@ import_end(struct import_run *run, char *err, size_t errlen)
 		rc = 0;
 		goto out;
 	}
-	p[0] = buf_cstr(&run->touched);
-	if (run->touched.oom || run->done.oom ||
-	    db_exec("imp_refresh", 1, p, NULL) != DB_OK) {
-		snprintf(err, errlen, "%s", run->touched.oom ||
-		    run->done.oom ? "out of memory" : db_errmsg());
-		db_tx_rollback();
+	if (commit(run, err, errlen) == -1)
 		goto out;
-	}
-	if (db_tx_commit() != DB_OK) {
-		snprintf(err, errlen, "the import could not be committed: %s",
-		    db_errmsg());
-		goto out;
-	}
 	rc = 0;
 out:
 	run_free(run);

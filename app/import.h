@@ -48,6 +48,8 @@ struct import_run {
 	struct buf			 actor, touched, done;
 	long				 read, added, updated, unchanged, bad;
 	long				 superseded, withdrawn;
+	long				 kept_added, kept_updated;
+	int				 checkpoints;
 };
 
 void	import_init(void);
@@ -68,6 +70,14 @@ int	import_begin(struct import_run *, const char *, const char *,
  */
 int	import_record(struct import_run *, struct http_request *,
 	    const char *, long long, const char *, int, char *, size_t);
+/*
+ * Commit what the run has applied so far (its derived data rebuilt) and
+ * go on in a new transaction: a feed read page by page keeps the pages
+ * before a failure, and a re-run finds them unchanged and goes on.  Does
+ * nothing in a dry run.  0; 1 when a record was bad and skip_bad is off
+ * (stop: import_end undoes the rest and says so); -1 with err set.
+ */
+int	import_checkpoint(struct import_run *, char *, size_t);
 /*
  * The listings this source gave before whose keys are not in seen (a
  * JSON array of every key the run read) withdrawn, each said.  0, or -1

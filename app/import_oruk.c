@@ -628,7 +628,7 @@ feed_pages(struct import_run *imp, const char *base, const char *since,
 	const char	*id;
 	char		 e[512];
 	long long	 count = 0;
-	int		 page, rc = -1, last;
+	int		 page, rc = -1, last, k;
 
 	buf_init(&url);
 	buf_init(&body);
@@ -686,6 +686,11 @@ feed_pages(struct import_run *imp, const char *base, const char *since,
 		doc = NULL;
 		if (last)
 			break;
+		/* One transaction a page (the last is import_end's). */
+		if ((k = import_checkpoint(imp, err, errlen)) == -1)
+			goto out;
+		if (k == 1)
+			break;
 	}
 	if (page > MAX_PAGES) {
 		snprintf(err, errlen, "more than %d pages: stopped", MAX_PAGES);
@@ -720,8 +725,19 @@ import_oruk_url(const char *url, const char *since,
 	if (import_begin(&imp, "import oruk", "services", url, o, report, err,
 	    errlen) == -1)
 		goto out;
-	if (feed_pages(&imp, url, since, err, errlen) == -1)
+	if (feed_pages(&imp, url, since, err, errlen) == -1) {
+		if (imp.checkpoints > 0) {
+			size_t	n = strlen(err);
+
+			snprintf(err + n, errlen - n, " (the %d page%s before "
+			    "it %s imported; run it again to go on: %s will "
+			    "be unchanged)", imp.checkpoints,
+			    imp.checkpoints == 1 ? "" : "s",
+			    imp.checkpoints == 1 ? "was" : "were",
+			    imp.checkpoints == 1 ? "it" : "they");
+		}
 		goto fail;
+	}
 	if (o->full) {
 		if ((keys = cJSON_PrintUnformatted(seen)) == NULL) {
 			snprintf(err, errlen, "out of memory");

@@ -172,6 +172,28 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 	setenv("DATABASE_URL", a, 1);
 	if (rc != 0 || !contains(out, " 0 added, 0 updated, "))
 		fail_msg("again: exit %d\n%.4000s", rc, out);
+
+	/*
+	 * A transaction a page: when page 2 fails (here it repeats page 1,
+	 * page=1 being first in the address), page 1 is kept.
+	 */
+	snprintf(path, sizeof(path), "%s/api/services?page=1&per_page=2",
+	    test_url());
+	setenv("DATABASE_URL", conn, 1);
+	{
+		char	cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "import oruk '%s' --source 'paged'",
+		    path);
+		rc = run_signpost(cmd, out, sizeof(out));
+	}
+	setenv("DATABASE_URL", a, 1);
+	if (rc != 1 || !contains(out, "repeats page 1: the feed loops") ||
+	    !contains(out, "the 1 page before it was imported"))
+		fail_msg("a failing page 2: exit %d\n%s", rc, out);
+	value(b, "SELECT count(*) FROM import_key WHERE source = 'paged'",
+	    NULL, got, sizeof(got));
+	assert_string_equal(got, "2");
 	PQfinish(b);
 }
 
