@@ -22,6 +22,7 @@
 #include "migrate.h"
 #include "page_admin.h"
 #include "page_service.h"
+#include "page_about.h"
 #include "page_area.h"
 #include "page_import.h"
 #include "page_review.h"
@@ -46,6 +47,7 @@ app_register_statements(void)
 	feed_init();
 	ical_init();
 	page_service_init();
+	page_about_init();
 	page_area_init();
 	page_admin_init();
 	page_shortlist_init();

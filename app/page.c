@@ -154,28 +154,3 @@ page_tel_link(struct buf *b, const char *number, const char *ext)
 	}
 	buf_puts(b, "</a>");
 }
-
-void
-page_about_data(struct http_request *req)
-{
-	struct buf	*b = &req->resp;
-
-	page_begin(req, "About our data", 0);
-	buf_puts(b, "<h1>About our data</h1>\n"
-	    "<h2>Postcodes</h2>\n<p>Postcode locations come from Ordnance "
-	    "Survey's Code-Point Open (October 2025), used under the "
-	    "<a href=\"https://www.nationalarchives.gov.uk/doc/"
-	    "open-government-licence/version/3/\">Open Government Licence "
-	    "v3.0</a>. Coordinates are converted with OS's definitive "
-	    "OSTN15 transformation (BSD licence).</p>\n"
-	    "<h2>Categories</h2>\n<p>Service categories are ALISS's public "
-	    "taxonomy, used under CC BY 4.0.</p>\n"
-	    "<h2>Maps</h2>\n<p>Map tiles: ");
-	buf_puts(b, config.tile_attribution);
-	buf_puts(b, ". Maps use Leaflet (BSD-2-Clause).</p>\n"
-	    "<h2>Attribution</h2>\n");
-	page_attribution(b);
-	page_end(req, 0);
-	http_header_set(req, "Cache-Control", "public, max-age=3600");
-	page_send(req, 200);
-}

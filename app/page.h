@@ -26,6 +26,5 @@ void	page_attribution(struct buf *);
 /* A tel: link showing number; ext (may be NULL) is dialled after a pause. */
 void	page_tel_link(struct buf *, const char *number, const char *ext);
 
-void	page_about_data(struct http_request *);
 
 #endif

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "page.h"
 #include "page_admin.h"
+#include "page_about.h"
 #include "page_area.h"
 #include "page_export.h"
 #include "page_import.h"

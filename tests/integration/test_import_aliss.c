@@ -90,6 +90,16 @@ test_import_aliss_the_example_response(void **state)
 		    strstr(r.body, "detail-foot") : r.body);
 	resp_free(&r);
 
+	/* /about/data names it with its count and licence. */
+	r = http_get("/about/data");
+	assert_status(&r, 200);
+	snprintf(want, sizeof(want), "rel=\"nofollow\">%s</a>: 6 listings, "
+	    "last read ", source);
+	if (!contains(r.body, want) || !contains(r.body, "Contains data from "
+	    "ALISS (aliss.org), licensed under CC BY 4.0."))
+		fail_msg("/about/data:\n%.4000s", r.body);
+	resp_free(&r);
+
 	/* Again: nothing changes. */
 	snprintf(path, sizeof(path), "%s/sql/data/aliss-services-example.json",
 	    root != NULL ? root : ".");
