@@ -129,4 +129,17 @@ int	import_categories(struct http_request *, const char *, FILE *,
 int	import_areas(struct http_request *, const char *, FILE *, const char *,
 	    int *, char *, size_t);
 
+/*
+ * One service of a JSON feed, numbered n: map puts its cells into the
+ * request and its terms and areas lines (as above) into two buffers; the
+ * key is prefix and its "id".  A service with no id, or not an object,
+ * is said and counted bad.  The key is added to seen (a JSON array of
+ * every key read) when seen is not NULL.  0, or -1 with err set.
+ */
+typedef int	(*import_map_fn)(const struct cJSON *, struct http_request *,
+		    struct buf *, struct buf *, FILE *, const char *);
+int	import_json_service(struct import_run *, const struct cJSON *,
+	    long long, const char *, import_map_fn, struct cJSON *, char *,
+	    size_t);
+
 #endif

@@ -159,42 +159,8 @@ static int
 service(struct import_run *imp, const cJSON *svc, long long n, char *err,
     size_t errlen)
 {
-	struct http_request	 req;
-	struct buf		 terms, areas, key;
-	const char		*id = import_json_str(svc, "id");
-	char			 where[160];
-	int			 bad, rc = -1;
-
-	if (id != NULL)
-		snprintf(where, sizeof(where), "service %lld (%.100s)", n, id);
-	else
-		snprintf(where, sizeof(where), "service %lld", n);
-	if (!cJSON_IsObject(svc) || id == NULL) {
-		fprintf(imp->report, "%s: %s: left out\n", where,
-		    !cJSON_IsObject(svc) ? "not a JSON object" : "no id");
-		imp->read++;
-		imp->bad++;
-		return (0);
-	}
-	http_request_init(&req);
-	req.method = HTTP_POST;
-	buf_init(&terms);
-	buf_init(&areas);
-	buf_init(&key);
-	bad = map(svc, &req, &terms, &areas, imp->report, where);
-	if (import_categories(&req, buf_cstr(&terms), imp->report, where,
-	    &bad, err, errlen) == -1 || import_areas(&req, buf_cstr(&areas),
-	    imp->report, where, &bad, err, errlen) == -1)
-		goto out;
-	buf_printf(&key, "aliss:%s", id);
-	rc = import_record(imp, &req, where, n, buf_cstr(&key), bad, err,
-	    errlen);
-out:
-	buf_free(&terms);
-	buf_free(&areas);
-	buf_free(&key);
-	http_request_free(&req);
-	return (rc);
+	return (import_json_service(imp, svc, n, "aliss:", map, NULL, err,
+	    errlen));
 }
 
 int

@@ -479,44 +479,8 @@ static int
 service(struct import_run *imp, const cJSON *svc, long long n, char *err,
     size_t errlen)
 {
-	struct http_request	 req;
-	struct buf		 tl, al, key;
-	const char		*id;
-	char			 where[160];
-	int			 bad, rc = -1;
-
-	if ((id = import_json_str(svc, "id")) != NULL)
-		snprintf(where, sizeof(where), "service %lld (%.100s)", n, id);
-	else
-		snprintf(where, sizeof(where), "service %lld", n);
-	if (!cJSON_IsObject(svc) || id == NULL) {
-		fprintf(imp->report, "%s: %s: left out\n", where,
-		    !cJSON_IsObject(svc) ? "not a JSON object" : "no id");
-		imp->read++;
-		imp->bad++;
-		return (0);
-	}
-	http_request_init(&req);
-	req.method = HTTP_POST;
-	buf_init(&tl);
-	buf_init(&al);
-	buf_init(&key);
-	bad = map(svc, &req, &tl, &al, imp->report, where);
-	if (import_categories(&req, buf_cstr(&tl), imp->report, where, &bad,
-	    err, errlen) == -1 || import_areas(&req, buf_cstr(&al),
-	    imp->report, where, &bad, err, errlen) == -1)
-		goto out;
-	buf_printf(&key, "id:%s", id);
-	if (seen != NULL)
-		cJSON_AddItemToArray(seen, cJSON_CreateString(buf_cstr(&key)));
-	rc = import_record(imp, &req, where, n, buf_cstr(&key), bad, err,
-	    errlen);
-out:
-	buf_free(&tl);
-	buf_free(&al);
-	buf_free(&key);
-	http_request_free(&req);
-	return (rc);
+	return (import_json_service(imp, svc, n, "id:", map, seen, err,
+	    errlen));
 }
 
 /* A whole JSON document: a page, an array of services, or one. */

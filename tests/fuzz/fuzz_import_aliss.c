@@ -10,14 +10,13 @@
  *     form that makes the same document.
  */
 /* fuzz-sources: app */
-#include "request.h"
-
 #include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "form.h"
 #include "import_aliss.h"
 #include "listing.h"
+#include "request.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -25,10 +24,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct http_request	 req;
-	struct form		 f, g;
 	struct buf		 terms, areas;
 	FILE			*devnull;
-	char			*doc, *again;
 
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		abort();
@@ -37,24 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&terms);
 	buf_init(&areas);
 	if (import_aliss_map((const char *)data, size, &req, &terms, &areas,
-	    devnull, "fuzz") == 0) {
-		listing_form_init_import(&f);
-		(void)listing_form_check(&f, &req);
-		if (f.nerr == 0 && (doc = listing_form_document(&f)) != NULL) {
-			listing_form_init_import(&g);
-			if (listing_form_load(&g, doc) == -1 ||
-			    (again = listing_form_document(&g)) == NULL ||
-			    strcmp(again, doc) != 0) {
-				fprintf(stderr, "round trip changed the "
-				    "document: %s\n", doc);
-				abort();
-			}
-			free(again);
-			form_free(&g);
-			free(doc);
-		}
-		form_free(&f);
-	}
+	    devnull, "fuzz") == 0)
+		fuzz_listing_round_trip(&req);
 	buf_free(&terms);
 	buf_free(&areas);
 	fclose(devnull);

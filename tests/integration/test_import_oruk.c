@@ -55,6 +55,26 @@ value(PGconn *c, const char *sql, const char *p1, char *out, size_t len)
 	PQclear(r);
 }
 
+/*
+ * A listing as one line of text, to compare a source's and an import's:
+ * name, description, venue postcode, session, categories, areas.
+ */
+#define LISTING_LINE \
+	"s.name || '|' || s.description || '|' || l.postal_code || '|' ||" \
+	" sch.byday || ' ' || to_char(sch.opens_at, 'HH24:MI') || '-' ||" \
+	" to_char(sch.closes_at, 'HH24:MI') || '|' ||" \
+	" (SELECT string_agg(t.slug, ',' ORDER BY t.slug)" \
+	" FROM service_taxonomy st JOIN taxonomy_term t" \
+	" ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)" \
+	" || '|' || coalesce((SELECT string_agg(sa.area_code, ','" \
+	" ORDER BY sa.area_code) FROM service_area sa" \
+	" WHERE sa.service_id = s.id), 'no areas')"
+#define LISTING_JOINS \
+	"JOIN service_at_location x ON x.service_id = s.id" \
+	" JOIN location l ON l.id = x.location_id" \
+	" JOIN schedule sch ON sch.service_at_location_id = x.id" \
+	" OR sch.service_id = s.id"
+
 static void
 test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 {
@@ -109,37 +129,10 @@ test_import_oruk_our_own_feed_into_an_empty_directory(void **state)
 		fail_msg("%s: %s", conn, PQerrorMessage(b));
 
 	/* Kept under its id in the feed, with what it says. */
-	snprintf(want, sizeof(want), "id:%s", id);
-	value(b, "SELECT s.name || '|' || s.description || '|' ||"
-	    " l.postal_code || '|' || sch.byday || ' ' ||"
-	    " to_char(sch.opens_at, 'HH24:MI') || '-' ||"
-	    " to_char(sch.closes_at, 'HH24:MI') || '|' ||"
-	    " (SELECT string_agg(t.slug, ',' ORDER BY t.slug)"
-	    " FROM service_taxonomy st JOIN taxonomy_term t"
-	    " ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)"
-	    " || '|' || coalesce((SELECT string_agg(sa.area_code, ','"
-	    " ORDER BY sa.area_code) FROM service_area sa"
-	    " WHERE sa.service_id = s.id), 'no areas')"
-	    " FROM import_key k JOIN service s ON s.id = k.service_id"
-	    " JOIN service_at_location x ON x.service_id = s.id"
-	    " JOIN location l ON l.id = x.location_id"
-	    " JOIN schedule sch ON sch.service_at_location_id = x.id"
-	    " OR sch.service_id = s.id"
-	    " WHERE k.key = $1", want, got, sizeof(got));
-	value(NULL, "SELECT s.name || '|' || s.description || '|' ||"
-	    " l.postal_code || '|' || sch.byday || ' ' ||"
-	    " to_char(sch.opens_at, 'HH24:MI') || '-' ||"
-	    " to_char(sch.closes_at, 'HH24:MI') || '|' ||"
-	    " (SELECT string_agg(t.slug, ',' ORDER BY t.slug)"
-	    " FROM service_taxonomy st JOIN taxonomy_term t"
-	    " ON t.id = st.taxonomy_term_id WHERE st.service_id = s.id)"
-	    " || '|' || coalesce((SELECT string_agg(sa.area_code, ','"
-	    " ORDER BY sa.area_code) FROM service_area sa"
-	    " WHERE sa.service_id = s.id), 'no areas')"
-	    " FROM service s JOIN service_at_location x"
-	    " ON x.service_id = s.id JOIN location l ON l.id = x.location_id"
-	    " JOIN schedule sch ON sch.service_at_location_id = x.id"
-	    " OR sch.service_id = s.id"
+	value(b, "SELECT " LISTING_LINE " FROM service s"
+	    " JOIN import_key k ON k.service_id = s.id " LISTING_JOINS
+	    " WHERE k.key = 'id:' || $1", id, got, sizeof(got));
+	value(NULL, "SELECT " LISTING_LINE " FROM service s " LISTING_JOINS
 	    " WHERE s.id = $1", id, want, sizeof(want));
 	if (strcmp(got, want) != 0)
 		fail_msg("imported: %s\nsource:   %s", got, want);
