@@ -25,6 +25,7 @@
 #include "http.h"
 #include "import.h"
 #include "listing.h"
+#include "postcode.h"
 
 static const struct db_stmt stmts[] = {
 	/* The organisation a name already belongs to, if one does. */
@@ -724,6 +725,50 @@ out:
 	return (rc);
 }
 
+/*
+ * A feed's venue at a postcode we do not have: the listing is kept with
+ * no venue, never placed at a wrong point, and so without the sessions
+ * held there; said.  (A spreadsheet's is an error instead: its owner
+ * typed it and can correct it.)  0, or -1 when the database failed.
+ */
+static int
+venue_known(struct http_request *req, FILE *report, const char *where)
+{
+	struct postcode_info	 pc;
+	const char		*v = http_kv_get(&req->form, "v1_postcode");
+	char			 typed[64], *k;
+	size_t			 i;
+	int			 sessions = 0;
+
+	if (v == NULL)
+		return (0);
+	switch (postcode_lookup(v, &pc)) {
+	case POSTCODE_FOUND:
+		if (pc.kind == POSTCODE_FULL)
+			return (0);
+		break;
+	case POSTCODE_NOT_FOUND:
+	case POSTCODE_MALFORMED:
+		break;
+	default:
+		return (-1);
+	}
+	str_copy(typed, sizeof(typed), v);
+	for (i = 0; i < req->form.n; i++) {
+		k = req->form.v[i].key;
+		if ((k[0] != 'v' && k[0] != 's') || !isdigit((unsigned char)k[1])
+		    || k[2] != '_')
+			continue;
+		if (k[0] == 's' && strcmp(k + 3, "pattern") == 0)
+			sessions++;
+		req->form.v[i].value[0] = '\0';
+	}
+	fprintf(report, "%s: postcode '%s' is not one we know: kept with no "
+	    "venue%s\n", where, typed, sessions > 0 ? ", and so without its "
+	    "sessions" : "");
+	return (0);
+}
+
 int
 import_json_service(struct import_run *imp, const cJSON *svc, long long n,
     const char *prefix, import_map_fn map, cJSON *seen, char *err,
@@ -752,6 +797,10 @@ import_json_service(struct import_run *imp, const cJSON *svc, long long n,
 	buf_init(&areas);
 	buf_init(&key);
 	bad = map(svc, &req, &terms, &areas, imp->report, where);
+	if (venue_known(&req, imp->report, where) == -1) {
+		snprintf(err, errlen, "%s: %s", where, db_errmsg());
+		goto out;
+	}
 	if (import_categories(&req, buf_cstr(&terms), imp->report, where,
 	    &bad, err, errlen) == -1 || import_areas(&req, buf_cstr(&areas),
 	    imp->report, where, &bad, err, errlen) == -1)
