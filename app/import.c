@@ -72,6 +72,15 @@ static const struct db_stmt stmts[] = {
 	  "SELECT code FROM area WHERE code = $1"
 	  " OR (lower(name) = lower($2) AND kind = $3)"
 	  " ORDER BY code = $1 DESC LIMIT 1" },
+	/*
+	 * The tables an import fills, their statistics brought up to date
+	 * inside its transaction (ANALYZE counts the rows this transaction
+	 * inserted): see import_record.
+	 */
+	{ "imp_analyze",
+	  "/*writes*/ ANALYZE organization, service, location,"
+	  " service_at_location, schedule, service_taxonomy, phone, language,"
+	  " accessibility, submission, listing_change, import_key" },
 	{ "imp_apply",
 	  "/*writes*/ SELECT o_service, o_outcome, o_constraint"
 	  " FROM listing_import($1,"
@@ -297,6 +306,19 @@ import_record(struct import_run *run, struct http_request *req,
 	int	 k;
 
 	run->read++;
+	/*
+	 * Into an empty or small directory, the plans of listing_import's
+	 * statements are made while the tables look empty and stay so as
+	 * they fill: the cost of a row grew with the rows before it.  The
+	 * statistics are renewed as the import grows (1 000, 10 000, 100 000
+	 * rows), which makes the plans be made again.
+	 */
+	if ((run->read == 1000 || run->read == 10000 ||
+	    run->read == 100000) && db_exec("imp_analyze", 0, NULL, NULL) !=
+	    DB_OK) {
+		snprintf(err, errlen, "%s: %s", where, db_errmsg());
+		return (-1);
+	}
 	/*
 	 * Applied also when an earlier record was bad and it will all be
 	 * undone: the database's own rules are tried only here, and what

@@ -35,10 +35,37 @@ BEGIN
 	THEN
 		RETURN;
 	END IF;
+	-- service_search_document() for every service at once: its
+	-- recursive walk up the categories, made once per term here instead
+	-- of once per service (0.2 ms a service, 4 of the 5 s of a refresh of
+	-- 20 000).  The same vector: names of its own categories (B) and of
+	-- their ancestors (D), each set of names distinct and in order.
+	WITH RECURSIVE up (term_id, parent_id, name, depth) AS (
+		SELECT t.id, t.parent_id, t.name, 0 FROM taxonomy_term t
+	UNION ALL
+		SELECT up.term_id, p.parent_id, p.name, up.depth + 1
+		FROM up JOIN taxonomy_term p ON p.id = up.parent_id
+		WHERE up.depth < 10
+	), ids AS (
+		SELECT DISTINCT unnest(p_services) AS id
+	), names AS (
+		SELECT st.service_id,
+		    string_agg(DISTINCT up.name, ' ')
+			FILTER (WHERE up.depth = 0) AS own,
+		    string_agg(DISTINCT up.name, ' ')
+			FILTER (WHERE up.depth > 0) AS above
+		FROM ids JOIN service_taxonomy st ON st.service_id = ids.id
+		JOIN up ON up.term_id = st.taxonomy_term_id
+		GROUP BY st.service_id
+	)
 	UPDATE service s
-	SET search_vector = service_search_document(s.id, s.name,
-	    s.description)
-	FROM (SELECT DISTINCT unnest(p_services) AS id) ids
+	SET search_vector =
+	    setweight(to_tsvector('english', coalesce(s.name, '')), 'A')
+	    || setweight(to_tsvector('english', coalesce(n.own, '')), 'B')
+	    || setweight(to_tsvector('english', coalesce(s.description, '')),
+		'C')
+	    || setweight(to_tsvector('english', coalesce(n.above, '')), 'D')
+	FROM ids LEFT JOIN names n ON n.service_id = ids.id
 	WHERE s.id = ids.id;
 	INSERT INTO search_word (word)
 	SELECT DISTINCT w
