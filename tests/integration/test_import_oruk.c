@@ -401,16 +401,21 @@ test_import_oruk_files_that_are_not_a_feed(void **state)
 		fail_msg("not a feed: exit %d\n%s", rc, out);
 	unlink(path);
 
-	/* NDJSON with a broken line: that line said, the others taken. */
+	/*
+	 * NDJSON with a broken line and a name that is not UTF-8: each
+	 * said, the others taken.
+	 */
 	snprintf(text, sizeof(text), "{\"id\": \"nd1-%s\", \"name\": \"Nd one "
 	    "%s\", \"organization\": {\"name\": \"Nd Org %s\"}}\n{\"id\": "
 	    "\"nd2\", \"na\n\n{\"id\": \"nd3-%s\", \"name\": \"Nd three %s\", "
-	    "\"organization\": {\"name\": \"Nd Org %s\"}}\n", s, s, s, s, s,
-	    s);
+	    "\"organization\": {\"name\": \"Nd Org %s\"}}\n{\"id\": \"nd4\", "
+	    "\"name\": \"Bad \xff\xfe bytes\", \"organization\": {\"name\": "
+	    "\"Nd Org %s\"}}\n", s, s, s, s, s, s, s);
 	write_file(path, sizeof(path), text, strlen(text));
 	rc = import(path, "--skip-bad --dry-run", out, sizeof(out));
 	if (rc != 0 || !contains(out, "line 2: not JSON: left out") ||
-	    !contains(out, "3 services read; 2 would be added"))
+	    !contains(out, "service 5 (nd4): service: ") ||
+	    !contains(out, "4 services read; 2 would be added"))
 		fail_msg("ndjson: exit %d\n%s", rc, out);
 	unlink(path);
 
