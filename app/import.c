@@ -235,7 +235,8 @@ apply(struct import_run *run, const char *where, long long n,
 	const struct import_opts	*o = run->o;
 	struct db_result		*q = NULL, *a = NULL;
 	const char			*p[5], *outcome;
-	char				 months[16], name[256], *before = NULL;
+	char				 months[16], name[256];
+	char				*before = NULL;
 
 	*constraint = NULL;
 	snprintf(months, sizeof(months), "%d", config.review_months);
@@ -438,11 +439,11 @@ import_end(struct import_run *run, char *err, size_t errlen)
 		if (run->checkpoints > 0)
 			fprintf(run->report, "%s: %ld %s read, %ld not "
 			    "importable (each reported above): the pages "
-			    "before the first of them were imported (%ld added, "
-			    "%ld updated), nothing from that page on; correct "
-			    "them, or run with --skip-bad to import the others\n",
-			    run->what, run->read, run->unit, run->bad,
-			    run->kept_added, run->kept_updated);
+			    "before the first of them were imported (%ld "
+			    "added, %ld updated), nothing from that page on; "
+			    "correct them, or run with --skip-bad to import "
+			    "the others\n", run->what, run->read, run->unit,
+			    run->bad, run->kept_added, run->kept_updated);
 		else
 			fprintf(run->report, "%s: %ld %s read, %ld not "
 			    "importable (each reported above): nothing was "
@@ -494,6 +495,47 @@ import_json_str(const cJSON *o, const char *k)
 	return (s[strspn(s, " \t\r\n")] == '\0' ? NULL : s);
 }
 
+/* A tag that starts a block: a line break around it. */
+static int
+block(const char *tag)
+{
+	static const char *const tags[] = { "p", "/p", "div", "/div", "ul",
+	    "/ul", "ol", "/ol", NULL };
+	size_t	i;
+
+	for (i = 0; tags[i] != NULL; i++)
+		if (strcmp(tag, tags[i]) == 0)
+			return (1);
+	if (tag[0] == '/')
+		tag++;
+	return (tag[0] == 'h' && isdigit((unsigned char)tag[1]));
+}
+
+/* A code point as UTF-8 (one of those import_text decodes). */
+static void
+utf8_put(struct buf *out, unsigned long cp)
+{
+	char	u[4];
+	size_t	n = 0;
+
+	if (cp < 0x80)
+		u[n++] = (char)cp;
+	else if (cp < 0x800) {
+		u[n++] = (char)(0xc0 | cp >> 6);
+		u[n++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		u[n++] = (char)(0xe0 | cp >> 12);
+		u[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[n++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		u[n++] = (char)(0xf0 | cp >> 18);
+		u[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[n++] = (char)(0x80 | (cp & 0x3f));
+	}
+	buf_append(out, u, n);
+}
+
 /*
  * HTML as plain text: tags dropped, <p>, <br>, <div> and headings a line
  * break, <li> a line starting "- ", the common entities and numeric ones
@@ -506,7 +548,8 @@ import_text(struct buf *out, const char *html)
 	char		 tag[16];
 	size_t		 n;
 	unsigned long	 cp;
-	int		 space = 0, nl = 2;	/* no break before the first */
+	/* nl 2: no line break before the first text. */
+	int		 space = 0, nl = 2;
 
 	static const struct {
 		const char	*name, *text;
@@ -523,8 +566,9 @@ import_text(struct buf *out, const char *html)
 		return;
 	while (*p != '\0') {
 		if (*p == '<') {
+			/* A broken tag: the rest is not text. */
 			if ((e = strchr(p, '>')) == NULL)
-				break;	/* a broken tag: the rest is not text */
+				break;
 			for (n = 0, p++; p < e && n + 1 < sizeof(tag) &&
 			    (isalnum((unsigned char)*p) || *p == '/'); p++)
 				tag[n++] = (char)tolower((unsigned char)*p);
@@ -539,13 +583,7 @@ import_text(struct buf *out, const char *html)
 					nl++;
 				}
 				space = 0;
-			} else if (strcmp(tag, "p") == 0 ||
-			    strcmp(tag, "/p") == 0 || strcmp(tag, "div") == 0 ||
-			    strcmp(tag, "/div") == 0 || strcmp(tag, "ul") == 0 ||
-			    strcmp(tag, "/ul") == 0 || strcmp(tag, "ol") == 0 ||
-			    strcmp(tag, "/ol") == 0 || (tag[0] == 'h' &&
-			    isdigit((unsigned char)tag[1])) || (tag[0] == '/' &&
-			    tag[1] == 'h' && isdigit((unsigned char)tag[2]))) {
+			} else if (block(tag)) {
 				while (nl < 2) {
 					buf_puts(out, "\n");
 					nl++;
@@ -571,7 +609,7 @@ import_text(struct buf *out, const char *html)
 		nl = 0;
 		if (*p == '&' && (e = strchr(p, ';')) != NULL && e - p <= 10) {
 			size_t	 i;
-			char	 name[12], u[8];
+			char	 name[12];
 
 			snprintf(name, sizeof(name), "%.*s", (int)(e - p - 1),
 			    p + 1);
@@ -580,28 +618,10 @@ import_text(struct buf *out, const char *html)
 				cp = strtoul(name + 1 + (name[1] == 'x' ||
 				    name[1] == 'X'), NULL, name[1] == 'x' ||
 				    name[1] == 'X' ? 16 : 10);
-				if (errno == 0 && cp >= 0x20 && cp <= 0x10ffff &&
-				    (cp < 0xd800 || cp > 0xdfff)) {
-					n = 0;
-					if (cp < 0x80)
-						u[n++] = (char)cp;
-					else if (cp < 0x800) {
-						u[n++] = (char)(0xc0 | cp >> 6);
-						u[n++] = (char)(0x80 | (cp & 0x3f));
-					} else if (cp < 0x10000) {
-						u[n++] = (char)(0xe0 | cp >> 12);
-						u[n++] = (char)(0x80 |
-						    (cp >> 6 & 0x3f));
-						u[n++] = (char)(0x80 | (cp & 0x3f));
-					} else {
-						u[n++] = (char)(0xf0 | cp >> 18);
-						u[n++] = (char)(0x80 |
-						    (cp >> 12 & 0x3f));
-						u[n++] = (char)(0x80 |
-						    (cp >> 6 & 0x3f));
-						u[n++] = (char)(0x80 | (cp & 0x3f));
-					}
-					buf_append(out, u, n);
+				if (errno == 0 && cp >= 0x20 &&
+				    cp <= 0x10ffff && (cp < 0xd800 ||
+				    cp > 0xdfff)) {
+					utf8_put(out, cp);
 					p = e + 1;
 					continue;
 				}
@@ -626,7 +646,8 @@ import_text(struct buf *out, const char *html)
 
 /* A cell put as a spreadsheet row's; what cannot be put is reported. */
 void
-import_put(struct http_request *req, const char *col, const char *v, FILE *report,
+import_put(struct http_request *req, const char *col, const char *v,
+    FILE *report,
     const char *where, int *bad)
 {
 	char	err[256];
@@ -648,7 +669,8 @@ import_put_text(struct http_request *req, const char *col, const char *html,
 		return;
 	buf_init(&t);
 	import_text(&t, html);
-	import_put(req, col, t.len > 0 ? buf_cstr(&t) : NULL, report, where, bad);
+	import_put(req, col, t.len > 0 ? buf_cstr(&t) : NULL, report, where,
+	    bad);
 	buf_free(&t);
 }
 
@@ -688,7 +710,8 @@ import_categories(struct http_request *req, const char *tl, FILE *report,
 		r = NULL;
 	}
 	if (slugs.len > 0)
-		import_put(req, "categories", buf_cstr(&slugs), report, where, bad);
+		import_put(req, "categories", buf_cstr(&slugs), report, where,
+		    bad);
 	rc = 0;
 out:
 	buf_free(&slugs);
@@ -778,8 +801,8 @@ venue_known(struct http_request *req, FILE *report, const char *where)
 	str_copy(typed, sizeof(typed), v);
 	for (i = 0; i < req->form.n; i++) {
 		k = req->form.v[i].key;
-		if ((k[0] != 'v' && k[0] != 's') || !isdigit((unsigned char)k[1])
-		    || k[2] != '_')
+		if ((k[0] != 'v' && k[0] != 's') ||
+		    !isdigit((unsigned char)k[1]) || k[2] != '_')
 			continue;
 		if (k[0] == 's' && strcmp(k + 3, "pattern") == 0)
 			sessions++;

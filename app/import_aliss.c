@@ -64,7 +64,8 @@ static int
 map(const cJSON *svc, struct http_request *req, struct buf *terms,
     struct buf *arealines, FILE *report, const char *where)
 {
-	const cJSON	*org, *locs, *l, *venue = NULL, *cats, *c, *areas, *a;
+	const cJSON	*org, *locs, *l, *venue = NULL, *cats, *c, *areas;
+	const cJSON	*a;
 	const char	*code, *type;
 	int		 bad = 0, nloc = 0;
 

@@ -275,10 +275,11 @@ fill(struct http_request *req, const struct db_result *r, int row,
 
 	/* Column 0 is the import's own id, not the listing's. */
 	for (i = 1; i < ncols; i++)
-		if (listing_csv_put(req, cols[i], db_isnull(r, row, (int)i + 1) ?
-		    NULL : db_value(r, row, (int)i + 1), cerr,
+		if (listing_csv_put(req, cols[i], db_isnull(r, row,
+		    (int)i + 1) ? NULL : db_value(r, row, (int)i + 1), cerr,
 		    sizeof(cerr)) == -1) {
-			fprintf(report, "line %lld: %s\n", line_of(r, row), cerr);
+			fprintf(report, "line %lld: %s\n", line_of(r, row),
+			    cerr);
 			bad = 1;
 		}
 	return (bad);
@@ -328,7 +329,8 @@ run(struct source *src, const char *path, const struct import_opts *o,
 	char			**keys = NULL, where[32];
 	int			*order = NULL;
 	size_t			 ncols, i;
-	int			 row, rc = -1, bad, nrows = 0, first, began = 0;
+	int			 row, rc = -1, bad, nrows = 0, first;
+	int			 began = 0;
 
 	buf_init(&sql);
 	buf_init(&key);

@@ -27,11 +27,33 @@
 #include "net.h"
 
 #define MAX_SESSIONS	4	/* the template's session1..4 */
-#define MAX_DOC		(256UL * 1024 * 1024)	/* one JSON document */
+/* One JSON document. */
+#define MAX_DOC		(256UL * 1024 * 1024)
 #define PAGE_MAX	(64UL * 1024 * 1024)	/* one page of a feed */
 #define PAGE_TIMEOUT_S	60L
 #define PAGE_TRIES	3	/* a page that fails is tried again twice */
 #define MAX_PAGES	100000
+
+/* The shared cells' helpers (import.h), by the short names used here. */
+static const char *
+str(const cJSON *o, const char *k)
+{
+	return (import_json_str(o, k));
+}
+
+static void
+put(struct http_request *req, const char *col, const char *v, FILE *report,
+    const char *where, int *bad)
+{
+	import_put(req, col, v, report, where, bad);
+}
+
+static void
+put_text(struct http_request *req, const char *col, const char *v,
+    FILE *report, const char *where, int *bad)
+{
+	import_put_text(req, col, v, report, where, bad);
+}
 
 /* The first object of an array member, or NULL. */
 static const cJSON *
@@ -56,9 +78,9 @@ put_num(struct http_request *req, const char *col, const cJSON *o,
 
 	if (cJSON_IsNumber(v)) {
 		snprintf(n, sizeof(n), "%.0f", v->valuedouble);
-		import_put(req, col, n, report, where, bad);
+		put(req, col, n, report, where, bad);
 	} else if (cJSON_IsString(v))
-		import_put(req, col, import_json_str(o, k), report, where, bad);
+		put(req, col, str(o, k), report, where, bad);
 }
 
 /* One session of the template, from a schedule's parts. */
@@ -114,20 +136,22 @@ static int
 sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
     const char *where)
 {
-	const char	*freq = import_json_str(sch, "freq"), *byday = import_json_str(sch, "byday");
-	const cJSON	*iv = cJSON_GetObjectItemCaseSensitive(sch, "interval");
+	const char	*freq = str(sch, "freq"), *byday = str(sch, "byday");
+	const cJSON	*iv;
 	const char	*p;
 	char		 tok[8], opens[6], closes[6];
-	int		 interval = cJSON_IsNumber(iv) ? iv->valueint : 1;
+	int		 interval;
 	size_t		 k;
 
-	if (freq == NULL || byday == NULL || hhmm(import_json_str(sch, "opens_at"),
-	    opens) == -1 || hhmm(import_json_str(sch, "closes_at"), closes) == -1) {
+	iv = cJSON_GetObjectItemCaseSensitive(sch, "interval");
+	interval = cJSON_IsNumber(iv) ? iv->valueint : 1;
+	if (freq == NULL || byday == NULL || hhmm(str(sch, "opens_at"),
+	    opens) == -1 || hhmm(str(sch, "closes_at"), closes) == -1) {
 		fprintf(report, "%s: a schedule without a day, an opening "
 		    "and a closing time (%s %s %s-%s) is left out\n", where,
 		    freq != NULL ? freq : "-", byday != NULL ? byday : "-",
-		    import_json_str(sch, "opens_at") != NULL ? import_json_str(sch, "opens_at") : "?",
-		    import_json_str(sch, "closes_at") != NULL ? import_json_str(sch, "closes_at") :
+		    str(sch, "opens_at") != NULL ? str(sch, "opens_at") : "?",
+		    str(sch, "closes_at") != NULL ? str(sch, "closes_at") :
 		    "?");
 		return (1);
 	}
@@ -167,8 +191,8 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	}
 	memcpy(s[*n].opens, opens, sizeof(opens));
 	memcpy(s[*n].closes, closes, sizeof(closes));
-	if ((p = import_json_str(sch, "valid_from")) != NULL ||
-	    (p = import_json_str(sch, "dtstart")) != NULL) {
+	if ((p = str(sch, "valid_from")) != NULL ||
+	    (p = str(sch, "dtstart")) != NULL) {
 		if (feed_date(p, s[*n].from, sizeof(s[*n].from)) == -1) {
 			fprintf(report, "%s: a schedule from '%s', not a date "
 			    "we can read, is left out\n", where, p);
@@ -178,11 +202,11 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	/* Which weeks a fortnightly one runs needs a date it runs on. */
 	if (interval == 2 && s[*n].from[0] == '\0') {
 		fprintf(report, "%s: a fortnightly schedule with no date to "
-		    "count the weeks from (dtstart or valid_from) is left out\n",
-		    where);
+		    "count the weeks from (dtstart or valid_from) is left "
+		    "out\n", where);
 		return (1);
 	}
-	if ((p = import_json_str(sch, "valid_to")) != NULL &&
+	if ((p = str(sch, "valid_to")) != NULL &&
 	    feed_date(p, s[*n].to, sizeof(s[*n].to)) == -1) {
 		fprintf(report, "%s: a schedule until '%s', not a date we can "
 		    "read, is left out\n", where, p);
@@ -213,7 +237,7 @@ put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
 			if (!cJSON_IsObject(sch))
 				continue;
 			/* A rule on several days: one session a day. */
-			if ((byday = import_json_str(sch, "byday")) == NULL ||
+			if ((byday = str(sch, "byday")) == NULL ||
 			    strchr(byday, ',') == NULL) {
 				(void)sessions(sch, s, &n, report, where);
 				continue;
@@ -250,7 +274,7 @@ put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
 	for (i = 0; i < n; i++) {
 #define PUT(part, v) do {						\
 	snprintf(col, sizeof(col), "session%d_" part, i + 1);		\
-	import_put(req, col, (v)[0] != '\0' ? (v) : NULL, report, where, bad);	\
+	put(req, col, (v)[0] != '\0' ? (v) : NULL, report, where, bad);	\
 } while (0)
 		PUT("freq", s[i].freq);
 		PUT("week", s[i].week);
@@ -288,10 +312,10 @@ put_venue(struct http_request *req, const cJSON *svc, FILE *report,
 			if (!cJSON_IsArray(addrs))
 				continue;
 			cJSON_ArrayForEach(a, addrs) {
-				if (import_json_str(a, "postal_code") == NULL)
+				if (str(a, "postal_code") == NULL)
 					continue;
-				if (best == NULL || (import_json_str(a, "address_type") !=
-				    NULL && strcmp(import_json_str(a, "address_type"),
+				if (best == NULL || (str(a, "address_type") !=
+				    NULL && strcmp(str(a, "address_type"),
 				    "physical") == 0)) {
 					best = a;
 					best_sal = sal;
@@ -307,20 +331,20 @@ put_venue(struct http_request *req, const cJSON *svc, FILE *report,
 	}
 	if (nloc > 1)
 		fprintf(report, "%s: %d locations; a listing holds one venue: "
-		    "'%s' is kept\n", where, nloc, import_json_str(best_loc, "name") != NULL ?
-		    import_json_str(best_loc, "name") : import_json_str(best, "postal_code"));
-	import_put(req, "venue", import_json_str(best_loc, "name"), report, where, bad);
-	import_put(req, "address", import_json_str(best, "address_1"), report, where, bad);
-	import_put(req, "city", import_json_str(best, "city"), report, where, bad);
-	import_put(req, "postcode", import_json_str(best, "postal_code"), report, where, bad);
+		    "'%s' is kept\n", where, nloc, str(best_loc, "name") !=
+		    NULL ? str(best_loc, "name") : str(best, "postal_code"));
+	put(req, "venue", str(best_loc, "name"), report, where, bad);
+	put(req, "address", str(best, "address_1"), report, where, bad);
+	put(req, "city", str(best, "city"), report, where, bad);
+	put(req, "postcode", str(best, "postal_code"), report, where, bad);
 	buf_init(&access);
 	acc = cJSON_GetObjectItemCaseSensitive(best_loc, "accessibility");
 	if (cJSON_IsArray(acc))
 		cJSON_ArrayForEach(a, acc)
-			if (import_json_str(a, "description") != NULL)
+			if (str(a, "description") != NULL)
 				buf_printf(&access, "%s%s", access.len > 0 ?
-				    "; " : "", import_json_str(a, "description"));
-	import_put(req, "accessibility", access.len > 0 ? buf_cstr(&access) : NULL,
+				    "; " : "", str(a, "description"));
+	put(req, "accessibility", access.len > 0 ? buf_cstr(&access) : NULL,
 	    report, where, bad);
 	buf_free(&access);
 	return (best_sal);
@@ -342,9 +366,9 @@ areas(const cJSON *svc, struct buf *out, FILE *report, const char *where)
 	if (!cJSON_IsArray(list))
 		return;
 	cJSON_ArrayForEach(a, list) {
-		name = import_json_str(a, "name");
+		name = str(a, "name");
 		code = NULL;
-		if ((uri = import_json_str(a, "uri")) != NULL &&
+		if ((uri = str(a, "uri")) != NULL &&
 		    (code = strrchr(uri, '/')) != NULL)
 			code++;
 		if (code != NULL && strlen(code) == 9 && code[0] >= 'A' &&
@@ -374,12 +398,12 @@ terms(const cJSON *svc, struct buf *out)
 		return;
 	cJSON_ArrayForEach(a, attrs) {
 		t = cJSON_GetObjectItemCaseSensitive(a, "taxonomy_term");
-		if (!cJSON_IsObject(t) || (import_json_str(t, "id") == NULL &&
-		    import_json_str(t, "name") == NULL))
+		if (!cJSON_IsObject(t) || (str(t, "id") == NULL &&
+		    str(t, "name") == NULL))
 			continue;
-		buf_printf(out, "%s\t%s\n", import_json_str(t, "id") != NULL ?
-		    import_json_str(t, "id") : "", import_json_str(t, "name") != NULL ?
-		    import_json_str(t, "name") : "");
+		buf_printf(out, "%s\t%s\n", str(t, "id") != NULL ?
+		    str(t, "id") : "", str(t, "name") != NULL ?
+		    str(t, "name") : "");
 	}
 }
 
@@ -396,53 +420,53 @@ map(const cJSON *svc, struct http_request *req, struct buf *tl,
 	struct buf	 b;
 	int		 bad = 0;
 
-	if (import_json_str(svc, "name") == NULL) {
+	if (str(svc, "name") == NULL) {
 		fprintf(report, "%s: a service with no name is left out\n",
 		    where);
 		return (1);
 	}
 	org = cJSON_GetObjectItemCaseSensitive(svc, "organization");
 	if (cJSON_IsObject(org)) {
-		import_put_text(req, "organisation", import_json_str(org, "name"), report, where,
+		put_text(req, "organisation", str(org, "name"), report, where,
 		    &bad);
-		import_put_text(req, "organisation_description", import_json_str(org,
+		put_text(req, "organisation_description", str(org,
 		    "description"), report, where, &bad);
-		import_put(req, "organisation_website", import_json_str(org, "website") != NULL ?
-		    import_json_str(org, "website") : import_json_str(org, "url"), report, where, &bad);
-		import_put(req, "organisation_email", import_json_str(org, "email"), report,
+		put(req, "organisation_website", str(org, "website") != NULL ?
+		    str(org, "website") : str(org, "url"), report, where, &bad);
+		put(req, "organisation_email", str(org, "email"), report,
 		    where, &bad);
 		if ((ph = first(org, "phones")) != NULL)
-			import_put(req, "organisation_phone", import_json_str(ph, "number"),
+			put(req, "organisation_phone", str(ph, "number"),
 			    report, where, &bad);
 	}
-	import_put_text(req, "service", import_json_str(svc, "name"), report, where, &bad);
+	put_text(req, "service", str(svc, "name"), report, where, &bad);
 	/* Open Referral has no kind of listing: a service. */
-	import_put(req, "kind", "service", report, where, &bad);
-	import_put_text(req, "description", import_json_str(svc, "description"), report, where,
+	put(req, "kind", "service", report, where, &bad);
+	put_text(req, "description", str(svc, "description"), report, where,
 	    &bad);
-	import_put_text(req, "eligibility", import_json_str(svc, "eligibility_description"),
+	put_text(req, "eligibility", str(svc, "eligibility_description"),
 	    report, where, &bad);
 	put_num(req, "minimum_age", svc, "minimum_age", report, where, &bad);
 	put_num(req, "maximum_age", svc, "maximum_age", report, where, &bad);
 	/* "Free" as the whole of fees is our own feed's is_free. */
-	if ((fees = import_json_str(svc, "fees_description")) == NULL)
-		fees = import_json_str(svc, "fees");
+	if ((fees = str(svc, "fees_description")) == NULL)
+		fees = str(svc, "fees");
 	if (fees != NULL && strcasecmp(fees, "free") == 0)
-		import_put(req, "is_free", "yes", report, where, &bad);
+		put(req, "is_free", "yes", report, where, &bad);
 	else if (fees != NULL)
-		import_put_text(req, "cost", fees, report, where, &bad);
-	import_put(req, "email", import_json_str(svc, "email"), report, where, &bad);
-	import_put(req, "website", import_json_str(svc, "url"), report, where, &bad);
+		put_text(req, "cost", fees, report, where, &bad);
+	put(req, "email", str(svc, "email"), report, where, &bad);
+	put(req, "website", str(svc, "url"), report, where, &bad);
 	if ((ph = first(svc, "phones")) != NULL)
-		import_put(req, "phone", import_json_str(ph, "number"), report, where, &bad);
+		put(req, "phone", str(ph, "number"), report, where, &bad);
 	langs = cJSON_GetObjectItemCaseSensitive(svc, "languages");
 	buf_init(&b);
 	if (cJSON_IsArray(langs))
 		cJSON_ArrayForEach(e, langs)
-			if (import_json_str(e, "name") != NULL)
+			if (str(e, "name") != NULL)
 				buf_printf(&b, "%s%s", b.len > 0 ? ";" : "",
-				    import_json_str(e, "name"));
-	import_put(req, "languages", b.len > 0 ? buf_cstr(&b) : NULL, report, where,
+				    str(e, "name"));
+	put(req, "languages", b.len > 0 ? buf_cstr(&b) : NULL, report, where,
 	    &bad);
 	buf_free(&b);
 	sal = put_venue(req, svc, report, where, &bad);
@@ -507,7 +531,7 @@ document(struct import_run *imp, const char *text, size_t len,
 	else if (cJSON_IsObject(doc) &&
 	    cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "contents")))
 		list = cJSON_GetObjectItemCaseSensitive(doc, "contents");
-	else if (cJSON_IsObject(doc) && import_json_str(doc, "name") != NULL) {
+	else if (cJSON_IsObject(doc) && str(doc, "name") != NULL) {
 		rc = service(imp, doc, 1, err, errlen);
 		cJSON_Delete(doc);
 		return (rc);
@@ -629,11 +653,11 @@ feed_pages(struct import_run *imp, const char *base, const char *since,
 		}
 		/* The same first service as an earlier page: a loop. */
 		if ((svc = cJSON_GetArrayItem(list, 0)) != NULL &&
-		    (id = import_json_str(svc, "id")) != NULL) {
+		    (id = str(svc, "id")) != NULL) {
 			if ((v = cJSON_GetObjectItemCaseSensitive(firsts,
 			    id)) != NULL) {
-				snprintf(err, errlen, "page %d (%s) repeats page "
-				    "%d: the feed loops; stopped", page,
+				snprintf(err, errlen, "page %d (%s) repeats "
+				    "page %d: the feed loops; stopped", page,
 				    buf_cstr(&url), v->valueint);
 				goto out;
 			}

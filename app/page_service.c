@@ -833,7 +833,8 @@ moderator_links(struct buf *b, struct http_request *req, const char *id)
 static void
 source_line(struct buf *b, const struct db_result *src)
 {
-	const char	*name = db_value(src, 0, 0), *url = db_text(src, 0, 1);
+	const char	*name = db_value(src, 0, 0);
+	const char	*url = db_text(src, 0, 1);
 
 	buf_puts(b, "<p class=\"source\">");
 	/* The importers' default names say nothing to a reader. */
