@@ -95,7 +95,8 @@ unit-asan: deps
 
 integration: deps
 	@$(MAKE) --no-print-directory integration-bins
-	@scripts/run-integration $(BUILD)/signpost $(INTEG_BINS)
+	@SIGNPOST_TEST_READ_URL=same scripts/run-integration $(BUILD)/signpost \
+	    $(INTEG_BINS)
 
 integration-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN="$(ASAN)" integration-bins

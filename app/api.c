@@ -14,26 +14,31 @@
 
 /*
  * /healthz answers what a load balancer or monitor needs: is this process
- * serving, and can it reach its database.
+ * serving, and can it reach its database.  With the primary gone and a
+ * standby answering, the node still serves search and pages: 200, and
+ * "read-only" says why submissions are refused.
  */
 void
 api_healthz(struct http_request *req)
 {
 	cJSON		*o;
+	const char	*db = "ok";
 	enum db_status	 st;
 
-	st = db_ping();
+	if ((st = db_ping()) != DB_OK) {
+		log_warn("healthz: database: %s", db_errmsg());
+		db = "unreachable";
+		if (db_read_only())
+			db = "read-only";
+	}
 	if ((o = cJSON_CreateObject()) == NULL) {
 		http_problem(req, 500, NULL, "out of memory", NULL);
 		return;
 	}
 	cJSON_AddStringToObject(o, "status", st == DB_OK ? "ok" : "degraded");
-	cJSON_AddStringToObject(o, "database", st == DB_OK ? "ok" :
-	    "unreachable");
-	if (st != DB_OK)
-		log_warn("healthz: database: %s", db_errmsg());
+	cJSON_AddStringToObject(o, "database", db);
 	http_header_set(req, "Cache-Control", "no-store");
-	http_respond_json(req, st == DB_OK ? 200 : 503, o);
+	http_respond_json(req, st == DB_OK || db[0] == 'r' ? 200 : 503, o);
 	cJSON_Delete(o);
 }
 

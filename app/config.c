@@ -35,6 +35,9 @@ static const struct ckey keys[] = {
 	{ I(workers, 1, 256) },
 	{ S(database_url) },
 	{ I(database_timeout, 0, 600000) },
+	{ S(database_read_url) },
+	{ I(database_read_after_write, 1, 3600) },
+	{ I(database_read_check_ms, 50, 60000) },
 	{ S(crs) },
 	{ S(proj_grid_dir) },
 	{ S(user) },
@@ -73,6 +76,8 @@ config_defaults(struct config *c)
 	c->port = 8080;
 	c->workers = 4;
 	c->database_timeout = 3000;
+	c->database_read_after_write = 10;
+	c->database_read_check_ms = 500;
 	str_copy(c->crs, sizeof(c->crs), "EPSG:27700");
 	str_copy(c->proj_grid_dir, sizeof(c->proj_grid_dir), "conf/proj");
 	str_copy(c->user, sizeof(c->user), "signpost");

@@ -14,6 +14,9 @@ struct config {
 	int		workers;
 	char		database_url[1024];
 	int		database_timeout;	/* ms; 0: none */
+	char		database_read_url[1024];	/* empty: none */
+	int		database_read_after_write;	/* s */
+	int		database_read_check_ms;
 	char		crs[32];
 	char		proj_grid_dir[1024];
 	char		user[64];

@@ -1,6 +1,9 @@
 /*
  * PostgreSQL access.  Each thread has one connection (a pthread key with a
- * destructor closes it when the thread ends).  Statements are prepared on
+ * destructor closes it when the thread ends), and a second one for reads
+ * when database_read_url names hot standbys: read-only statements go
+ * there, everything else, and reads after the request's own writes, to
+ * the primary.  Statements are prepared on
  * a connection the first time they are used there, so one statement that
  * does not prepare (say, before a migration) does not take the others down.
  * When the server goes away, the next call reconnects; a call that finds
@@ -37,14 +40,28 @@
 #define STALL_HOLD_MS	1000
 #define NO_DEADLINE	LLONG_MAX
 
-struct db_thread {
+/*
+ * One connection and what this thread knows of it.  A thread has two:
+ * the write connection (database_url), and the read connection
+ * (database_read_url) when one is configured.
+ */
+struct db_conn {
 	PGconn		*conn;
 	unsigned char	 prepared[DB_MAX_STMTS];
+	int		 replica;	/* the read connection */
 	int		 streaming;
 	int		 in_tx;		/* between db_tx_begin and its end */
 	int		 timed_out;	/* out of time: do not retry */
 	char		 sqlstate[6];
 	char		 errmsg[512];
+};
+
+struct db_thread {
+	struct db_conn	 rw;
+	struct db_conn	 ro;
+	struct db_conn	*last;		/* used by the last call: its error */
+	int		 pinned;	/* reads on rw until the request ends */
+	int		 wrote;		/* a write was sent in this request */
 };
 
 /* How a wait for the server ended. */
@@ -58,11 +75,14 @@ static const struct db_stmt	*stmts[DB_MAX_STMTS];
 static unsigned char		 reads_only[DB_MAX_STMTS];
 static size_t			 nstmts;
 static char			*conninfo;
+static char			*read_conninfo;	/* NULL: reads on rw */
 static int			 limit_ms;	/* 0: no deadline */
-static atomic_llong		 stalled_at;	/* ms; 0: not stalled */
+/* ms; 0: not stalled.  One per connection kind: a stalled primary does
+ * not hold up reads from a standby. */
+static atomic_llong		 stalled_at[2];
 static pthread_key_t		 key;
 static pthread_once_t		 key_once = PTHREAD_ONCE_INIT;
-static struct db_thread		 fallback;	/* when malloc fails */
+static struct db_thread		 fallback = { .ro = { .replica = 1 } };
 
 static void
 thread_free(void *p)
@@ -71,8 +91,10 @@ thread_free(void *p)
 
 	if (t == NULL)
 		return;
-	if (t->conn != NULL)
-		PQfinish(t->conn);
+	if (t->rw.conn != NULL)
+		PQfinish(t->rw.conn);
+	if (t->ro.conn != NULL)
+		PQfinish(t->ro.conn);
 	free(t);
 }
 
@@ -94,8 +116,52 @@ thread_state(void)
 			free(t);
 			return (&fallback);
 		}
+		t->ro.replica = 1;
 	}
 	return (t);
+}
+
+/* The write connection: writes, transactions, scripts, LISTEN. */
+static struct db_conn *
+writer(void)
+{
+	struct db_thread	*t = thread_state();
+
+	t->last = &t->rw;
+	return (&t->rw);
+}
+
+/*
+ * Where a statement goes.  A read goes to the read connection unless
+ * there is none, or this request has written (or follows the person's
+ * own write by the marker), or a transaction is open: then it must see
+ * what the primary has.  A write pins the rest of the request.
+ */
+static struct db_conn *
+route(int read_only)
+{
+	struct db_thread	*t = thread_state();
+
+	if (!read_only) {
+		t->wrote = 1;
+		t->pinned = 1;
+	}
+	t->last = read_only && read_conninfo != NULL && !t->pinned &&
+	    !t->rw.in_tx ? &t->ro : &t->rw;
+	return (t->last);
+}
+
+/* A stream open on either connection. */
+static struct db_conn *
+streaming(void)
+{
+	struct db_thread	*t = thread_state();
+
+	if (t->rw.streaming)
+		return (&t->rw);
+	if (t->ro.streaming)
+		return (&t->ro);
+	return (NULL);
 }
 
 void
@@ -107,23 +173,79 @@ db_setup(const char *ci)
 }
 
 void
+db_setup_read(const char *ci)
+{
+	free(read_conninfo);
+	read_conninfo = NULL;
+	if (ci != NULL && *ci != '\0' && (read_conninfo = strdup(ci)) == NULL)
+		fatal("out of memory");
+}
+
+int
+db_has_replica(void)
+{
+	return (read_conninfo != NULL);
+}
+
+void
+db_request_begin(int pin)
+{
+	struct db_thread	*t = thread_state();
+
+	t->pinned = pin;
+	t->wrote = 0;
+}
+
+int
+db_request_wrote(void)
+{
+	return (thread_state()->wrote);
+}
+
+void
 db_set_timeout(int ms)
 {
 	limit_ms = ms > 0 ? ms : 0;
 }
 
+/* An identifier's character: words are matched whole. */
+static int
+ident(char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_');
+}
+
+/* sql holds word, not as part of a longer name (updated_at). */
+static int
+has_word(const char *sql, const char *word)
+{
+	const char	*p = sql;
+	size_t		 n = strlen(word);
+
+	while ((p = strcasestr(p, word)) != NULL) {
+		if ((p == sql || !ident(p[-1]) || !ident(word[0])) &&
+		    (!ident(word[n - 1]) || !ident(p[n])))
+			return (1);
+		p += n;
+	}
+	return (0);
+}
+
 /*
  * Only a statement that cannot have changed anything may be sent again
- * on a new connection: a write whose reply was lost may have committed.
- * A SELECT of a function may write too, so those are writes unless the
- * text says otherwise; writers name themselves with a leading comment.
+ * on a new connection (a write whose reply was lost may have committed),
+ * or to a standby.  A SELECT of a function may write too: the functions
+ * that do are named here, and other writers name themselves with a
+ * leading comment.
  */
 static int
 is_read_only(const char *sql)
 {
 	static const char *const words[] = { "INSERT", "UPDATE", "DELETE",
-	    "MERGE", "TRUNCATE", "nextval", "pg_notify", "/*writes*/", "listing_apply",
-	    "listing_check", "listing_publish", "listing_restore" };
+	    "MERGE", "TRUNCATE", "nextval", "setval", "pg_notify",
+	    "/*writes*/", "listing_apply", "listing_check", "listing_publish",
+	    "listing_restore" };
 	size_t	i;
 
 	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
@@ -132,7 +254,7 @@ is_read_only(const char *sql)
 	    strncasecmp(sql, "WITH", 4) != 0)
 		return (0);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcasestr(sql, words[i]) != NULL)
+		if (has_word(sql, words[i]))
 			return (0);
 	return (1);
 }
@@ -151,7 +273,7 @@ db_register(const struct db_stmt *s, size_t n)
 }
 
 static void
-set_error(struct db_thread *t, const char *state, const char *msg)
+set_error(struct db_conn *t, const char *state, const char *msg)
 {
 	size_t	n;
 
@@ -166,7 +288,7 @@ set_error(struct db_thread *t, const char *state, const char *msg)
 }
 
 static void
-drop_conn(struct db_thread *t)
+drop_conn(struct db_conn *t)
 {
 	if (t->conn != NULL)
 		PQfinish(t->conn);
@@ -209,9 +331,9 @@ ms_left(long long deadline)
  * a full deadline again, and any answer from the server ends the stall.
  */
 static int
-stalled(struct db_thread *t)
+stalled(struct db_conn *t)
 {
-	long long	at = atomic_load(&stalled_at);
+	long long	at = atomic_load(&stalled_at[t->replica]);
 
 	if (at == 0 || now_ms() - at >= STALL_HOLD_MS)
 		return (0);
@@ -221,10 +343,10 @@ stalled(struct db_thread *t)
 }
 
 static void
-answered(void)
+answered(struct db_conn *t)
 {
-	if (atomic_load(&stalled_at) != 0)
-		atomic_store(&stalled_at, 0);
+	if (atomic_load(&stalled_at[t->replica]) != 0)
+		atomic_store(&stalled_at[t->replica], 0);
 }
 
 /*
@@ -232,7 +354,7 @@ answered(void)
  * a moment ago (the thread's error says so).
  */
 static int
-call_begin(struct db_thread *t, long long *deadline)
+call_begin(struct db_conn *t, long long *deadline)
 {
 	t->timed_out = 0;
 	*deadline = limit_ms > 0 ? now_ms() + limit_ms : NO_DEADLINE;
@@ -247,7 +369,7 @@ call_begin(struct db_thread *t, long long *deadline)
  * as it runs again.
  */
 static enum db_status
-give_up(struct db_thread *t, enum wait w, int ms)
+give_up(struct db_conn *t, enum wait w, int ms)
 {
 	char	msg[128];
 
@@ -256,7 +378,7 @@ give_up(struct db_thread *t, enum wait w, int ms)
 		    "within %d ms", ms);
 		set_error(t, "08006", msg);
 		t->timed_out = 1;
-		atomic_store(&stalled_at, now_ms());
+		atomic_store(&stalled_at[t->replica], now_ms());
 	} else
 		set_error(t, "08006", t->conn != NULL &&
 		    *PQerrorMessage(t->conn) != '\0' ? PQerrorMessage(t->conn) :
@@ -364,10 +486,10 @@ collect(PGconn *conn, long long deadline, PGresult **out)
 }
 
 static enum db_status
-result_status(struct db_thread *t, PGresult *r)
+result_status(struct db_conn *t, PGresult *r)
 {
 	if (PQstatus(t->conn) == CONNECTION_OK)
-		answered();
+		answered(t);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -396,7 +518,7 @@ result_status(struct db_thread *t, PGresult *r)
 
 /* The results of what was just sent; the caller clears *out in any case. */
 static enum db_status
-finish(struct db_thread *t, long long deadline, PGresult **out)
+finish(struct db_conn *t, long long deadline, PGresult **out)
 {
 	enum wait	w;
 
@@ -407,7 +529,7 @@ finish(struct db_thread *t, long long deadline, PGresult **out)
 
 /* A PQsend* call refused: a broken connection, or a bad call. */
 static enum db_status
-send_failed(struct db_thread *t)
+send_failed(struct db_conn *t)
 {
 	set_error(t, "08006", PQerrorMessage(t->conn));
 	if (PQstatus(t->conn) != CONNECTION_OK) {
@@ -421,18 +543,22 @@ send_failed(struct db_thread *t)
  * PostgreSQL cancels a statement itself a little before our deadline:
  * then the connection survives, and the server's log names the query.
  * The remaining fifth is for connecting and for the cancel to come back.
+ * The read connection is read-only even when it lands on the primary
+ * (prefer-standby with no standby up), so a write sent there by mistake
+ * fails the same way everywhere, in the tests too.
  */
 static int
-session_setup(struct db_thread *t, long long deadline)
+session_setup(struct db_conn *t, long long deadline)
 {
 	PGresult	*r;
-	char		 sql[64];
+	char		 sql[128];
 	int		 rc = -1;
 
-	if (limit_ms == 0)
+	if (limit_ms == 0 && !t->replica)
 		return (0);
-	snprintf(sql, sizeof(sql), "SET statement_timeout = %d",
-	    limit_ms - limit_ms / 5);
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d;%s",
+	    limit_ms - limit_ms / 5, t->replica ?
+	    "SET default_transaction_read_only = on" : "");
 	if (!PQsendQuery(t->conn, sql)) {
 		(void)send_failed(t);
 		return (-1);
@@ -453,7 +579,7 @@ session_setup(struct db_thread *t, long long deadline)
  * only; inside one, the loss must surface.
  */
 static int
-closed_by_server(struct db_thread *t)
+closed_by_server(struct db_conn *t)
 {
 	struct pollfd	pfd;
 	int		i;
@@ -475,10 +601,11 @@ closed_by_server(struct db_thread *t)
 }
 
 static int
-ensure_conn(struct db_thread *t, long long deadline)
+ensure_conn(struct db_conn *t, long long deadline)
 {
 	const char *const kw[] = { "dbname", "application_name", NULL };
-	const char *const val[] = { conninfo, "signpost", NULL };
+	const char *const val[] = { t->replica ? read_conninfo : conninfo,
+	    "signpost", NULL };
 	PostgresPollingStatusType	 ps = PGRES_POLLING_WRITING;
 	enum wait			 w;
 	long long			 cdl = deadline;
@@ -487,7 +614,7 @@ ensure_conn(struct db_thread *t, long long deadline)
 	    !closed_by_server(t))
 		return (0);
 	drop_conn(t);
-	if (conninfo == NULL) {
+	if (val[0] == NULL) {
 		set_error(t, "08000", "no database configured");
 		return (-1);
 	}
@@ -512,7 +639,7 @@ ensure_conn(struct db_thread *t, long long deadline)
 		}
 		ps = PQconnectPoll(t->conn);
 	}
-	answered();
+	answered(t);
 	/* Notices (e.g. "relation exists, skipping") are not our log. */
 	PQsetNoticeProcessor(t->conn, NULL, NULL);
 	if (PQsetnonblocking(t->conn, 1) == -1) {
@@ -544,8 +671,18 @@ db_stmt_sql(const char *name)
 	return (stmts[i]->sql);
 }
 
+int
+db_stmt_reads_only(const char *name)
+{
+	int	i;
+
+	if ((i = find_stmt(name)) == -1)
+		return (-1);
+	return (reads_only[i]);
+}
+
 static enum db_status
-prepare(struct db_thread *t, int idx, long long deadline)
+prepare(struct db_conn *t, int idx, long long deadline)
 {
 	PGresult	*r;
 	enum db_status	 st;
@@ -565,7 +702,7 @@ prepare(struct db_thread *t, int idx, long long deadline)
 }
 
 static enum db_status
-exec_once(struct db_thread *t, int idx, int n, const char *const *params,
+exec_once(struct db_conn *t, int idx, int n, const char *const *params,
     long long deadline, struct db_result **out)
 {
 	PGresult	*r;
@@ -598,7 +735,7 @@ exec_once(struct db_thread *t, int idx, int n, const char *const *params,
  * statements died with the connection.
  */
 static int
-worth_retry(const struct db_thread *t, enum db_status st, int had_conn,
+worth_retry(const struct db_conn *t, enum db_status st, int had_conn,
     int was_in_tx, long long deadline)
 {
 	return (st == DB_UNAVAILABLE && had_conn && !was_in_tx &&
@@ -609,7 +746,7 @@ enum db_status
 db_exec(const char *name, int n, const char *const *params,
     struct db_result **out)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t;
 	enum db_status		 st;
 	long long		 deadline;
 	int			 idx, had_conn, in_tx;
@@ -617,11 +754,13 @@ db_exec(const char *name, int n, const char *const *params,
 	if (out != NULL)
 		*out = NULL;
 	if ((idx = find_stmt(name)) == -1) {
+		t = writer();
 		set_error(t, "26000", "unknown prepared statement");
 		log_warn("db: unknown statement %s", name);
 		return (DB_ERROR);
 	}
-	if (t->streaming) {
+	t = route(reads_only[idx]);
+	if (streaming() != NULL) {
 		set_error(t, "55000", "a stream is open on this thread");
 		return (DB_ERROR);
 	}
@@ -637,7 +776,7 @@ db_exec(const char *name, int n, const char *const *params,
 
 /* One command in the simple protocol (several statements may be in it). */
 static enum db_status
-simple(struct db_thread *t, const char *sql, long long deadline,
+simple(struct db_conn *t, const char *sql, long long deadline,
     PGresult **out)
 {
 	*out = NULL;
@@ -651,7 +790,7 @@ simple(struct db_thread *t, const char *sql, long long deadline,
 enum db_status
 db_script(const char *sql, struct db_result **out)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = route(0);
 	PGresult		*r;
 	enum db_status		 st;
 	long long		 deadline;
@@ -674,7 +813,7 @@ db_script(const char *sql, struct db_result **out)
 
 /* BEGIN, COMMIT, ROLLBACK: each once, never retried. */
 static enum db_status
-tx_command(struct db_thread *t, const char *sql)
+tx_command(struct db_conn *t, const char *sql)
 {
 	PGresult	*r;
 	enum db_status	 st;
@@ -694,7 +833,7 @@ tx_command(struct db_thread *t, const char *sql)
 enum db_status
 db_tx_begin(void)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = route(0);
 	enum db_status		 st;
 
 	if (t->in_tx) {
@@ -716,7 +855,7 @@ db_tx_begin(void)
 enum db_status
 db_tx_commit(void)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = writer();
 	enum db_status		 st;
 
 	if (!t->in_tx) {
@@ -731,7 +870,7 @@ db_tx_commit(void)
 void
 db_tx_rollback(void)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = writer();
 
 	if (!t->in_tx)
 		return;
@@ -744,13 +883,12 @@ db_tx_rollback(void)
 int
 db_in_tx(void)
 {
-	return (thread_state()->in_tx);
+	return (thread_state()->rw.in_tx);
 }
 
-enum db_status
-db_ping(void)
+static enum db_status
+ping(struct db_conn *t)
 {
-	struct db_thread	*t = thread_state();
 	PGresult		*r;
 	enum db_status		 st;
 	long long		 deadline;
@@ -770,6 +908,31 @@ db_ping(void)
 		PQclear(r);
 	}
 	return (st);
+}
+
+enum db_status
+db_ping(void)
+{
+	return (ping(writer()));
+}
+
+/*
+ * Writes fail because the primary is gone (it refused or dropped the
+ * connection) and the read connection answers.  Not when the primary
+ * is only slow: that answer already took a deadline, and a standby
+ * check must not add another; it gets the plain 503.
+ */
+int
+db_read_only(void)
+{
+	struct db_thread	*t = thread_state();
+	long long		 at = atomic_load(&stalled_at[0]);
+
+	if (read_conninfo == NULL || t->rw.timed_out ||
+	    (at != 0 && now_ms() - at < STALL_HOLD_MS))
+		return (0);
+	t->last = &t->ro;
+	return (ping(&t->ro) == DB_OK);
 }
 
 int
@@ -849,7 +1012,7 @@ db_free(struct db_result *r)
 enum db_status
 db_copy_begin(const char *sql)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = writer();
 	PGresult		*r;
 	enum db_status		 st;
 	long long		 deadline;
@@ -872,7 +1035,7 @@ db_copy_begin(const char *sql)
 enum db_status
 db_copy_put(const char *data, size_t len)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = writer();
 	enum wait		 w;
 	long long		 deadline;
 	int			 n, rc;
@@ -902,7 +1065,7 @@ db_copy_put(const char *data, size_t len)
 enum db_status
 db_copy_end(void)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = writer();
 	PGresult		*r;
 	enum db_status		 st;
 	enum wait		 w;
@@ -929,16 +1092,18 @@ db_copy_end(void)
 enum db_status
 db_stream_begin(const char *name, int n, const char *const *params)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t;
 	enum db_status		 st;
 	enum wait		 w;
 	long long		 deadline;
 	int			 idx;
 
-	if ((idx = find_stmt(name)) == -1 || t->streaming) {
+	if ((idx = find_stmt(name)) == -1 || streaming() != NULL) {
+		t = writer();
 		set_error(t, "55000", "unknown statement or stream open");
 		return (DB_ERROR);
 	}
+	t = route(reads_only[idx]);
 	if (call_begin(t, &deadline) == -1)
 		return (DB_UNAVAILABLE);
 	if (ensure_conn(t, deadline) == -1)
@@ -956,7 +1121,7 @@ db_stream_begin(const char *name, int n, const char *const *params)
 
 /* Read to the end of the stream, or drop the connection if it stalls. */
 static void
-stream_drain(struct db_thread *t, long long deadline)
+stream_drain(struct db_conn *t, long long deadline)
 {
 	PGresult	*r;
 	enum wait	 w;
@@ -977,13 +1142,13 @@ stream_drain(struct db_thread *t, long long deadline)
 int
 db_stream_next(struct db_result **out)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = streaming();
 	PGresult		*r;
 	enum wait		 w;
 	long long		 deadline;
 
 	*out = NULL;
-	if (!t->streaming || t->conn == NULL)
+	if (t == NULL || t->conn == NULL)
 		return (-1);
 	(void)call_begin(t, &deadline);
 	if ((w = await(t->conn, deadline)) != W_READY) {
@@ -1018,9 +1183,9 @@ db_stream_next(struct db_result **out)
 void
 db_stream_cancel(void)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = streaming();
 
-	if (!t->streaming || t->conn == NULL)
+	if (t == NULL || t->conn == NULL)
 		return;
 	drop_conn(t);
 }
@@ -1043,7 +1208,7 @@ db_listen(const char *channel)
 int
 db_wait_notify(int timeout_ms, char *payload, size_t len)
 {
-	struct db_thread	*t = thread_state();
+	struct db_conn		*t = writer();
 	struct pollfd		 pfd;
 	PGnotify		*n;
 	int			 count = 0;
@@ -1071,13 +1236,17 @@ db_wait_notify(int timeout_ms, char *payload, size_t len)
 const char *
 db_sqlstate(void)
 {
-	return (thread_state()->sqlstate);
+	struct db_thread	*t = thread_state();
+
+	return (t->last != NULL ? t->last->sqlstate : t->rw.sqlstate);
 }
 
 const char *
 db_errmsg(void)
 {
-	return (thread_state()->errmsg);
+	struct db_thread	*t = thread_state();
+
+	return (t->last != NULL ? t->last->errmsg : t->rw.errmsg);
 }
 
 void
@@ -1085,5 +1254,6 @@ db_close(void)
 {
 	struct db_thread	*t = thread_state();
 
-	drop_conn(t);
+	drop_conn(&t->rw);
+	drop_conn(&t->ro);
 }

@@ -1,7 +1,8 @@
 /*
  * db: the only file that includes <libpq-fe.h>.  Each thread owns one
- * connection, opened on first use with every registered statement
- * prepared, and re-opened on the next call after it is lost.  Results are
+ * connection (two with a read connection: db_setup_read), opened on
+ * first use with every registered statement prepared, and re-opened on
+ * the next call after it is lost.  Results are
  * owned by the caller (db_free).  Statements are registered at start-up,
  * before threads start; SQL is never assembled from user input.  No call
  * waits on the server past the deadline db_set_timeout gives it.
@@ -26,6 +27,23 @@ struct db_result;
 
 void	db_setup(const char *);
 /*
+ * database_read_url: where read-only statements go, a connection of its
+ * own per thread (NULL or empty: none, everything on database_url).  It
+ * is made read-only, wherever it lands.  Writes, transactions and
+ * scripts always use database_url, opened when first needed.
+ */
+void	db_setup_read(const char *);
+int	db_has_replica(void);
+/*
+ * Reading one's own writes.  db_request_begin starts a request on this
+ * thread; with pin set (the person wrote a moment ago) its reads go to
+ * the write connection.  Any write pins the rest of the request too, so
+ * a page shown after "saved" is read from where it was saved.
+ * db_request_wrote says whether the request sent a write.
+ */
+void	db_request_begin(int);
+int	db_request_wrote(void);
+/*
  * The most any call waits for the server, in ms, connecting included;
  * when it passes, the connection is dropped and the call answers
  * DB_UNAVAILABLE.  Connections also get a statement_timeout of four
@@ -40,6 +58,12 @@ void	db_register(const struct db_stmt *, size_t);
  * that name: for `signpost sql`, so that benchmarks run what we run.
  */
 const char	*db_stmt_sql(const char *);
+/*
+ * 1 when the registered statement only reads (it may go to the read
+ * connection, and be re-sent after a lost connection), 0 when it may
+ * write, -1 when there is none by that name.
+ */
+int		 db_stmt_reads_only(const char *);
 
 enum db_status	db_exec(const char *, int, const char *const *,
 		    struct db_result **);
@@ -59,6 +83,12 @@ int		db_in_tx(void);
 /* One-off SQL with no parameters (migrations, admin commands). */
 enum db_status	db_script(const char *, struct db_result **);
 enum db_status	db_ping(void);
+/*
+ * After a write failed with DB_UNAVAILABLE: 1 when the primary is gone
+ * (refused, not merely slow) and the read connection still answers, so
+ * the directory is read-only rather than down.  0 without a replica.
+ */
+int		db_read_only(void);
 
 int		 db_rows(const struct db_result *);
 int		 db_cols(const struct db_result *);

@@ -431,6 +431,12 @@ read_version(uint64_t *version, time_t *changed)
  * notification is lost.  While the listener is not connected (start-up, a
  * database restart), every request asks the database itself.  So a cached
  * page costs no SQL at all, and a change shows within milliseconds.
+ *
+ * With standbys to read from, the version must be the one the feed reads
+ * from, and NOTIFY is not replayed on a standby: the listener still
+ * listens on the primary, but reads the replicated directory_version row
+ * on the standby, at each notification and every database_read_check_ms.
+ * A change then shows within replication lag plus that.
  */
 static pthread_mutex_t	 ver_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t	 ver_once = PTHREAD_ONCE_INIT;
@@ -469,34 +475,54 @@ ver_parse(char *s, uint64_t *version, time_t *changed)
 	return (0);
 }
 
-static void *
-ver_listener(void *arg)
+/*
+ * Keeps the version current until the connection LISTEN is on is lost
+ * (-1), or, polling a standby while the primary is away, for a few
+ * seconds (0: try LISTEN again).  Without a standby, versions come from
+ * the notifications as they arrive, and are re-read after a quiet second
+ * or a payload we cannot parse.  With one, a notification only says when
+ * to look: the version is read from the standby, which may not have the
+ * change yet, so it is read again every database_read_check_ms too.
+ */
+static int
+watch(int listening, int *warned)
 {
 	uint64_t	v;
 	time_t		c;
 	char		payload[64];
-	int		n, warned = 0;
+	int		replica = db_has_replica(), n, waited = 0;
+	int		ms = replica ? config.database_read_check_ms : 1000;
+
+	while (read_version(&v, &c) == 0) {
+		ver_store(1, v, c);
+		*warned = 0;
+		if (!listening) {
+			if ((waited += ms) > 5000)
+				return (0);
+			(void)usleep((useconds_t)ms * 1000);
+			continue;
+		}
+		while ((n = db_wait_notify(ms, payload, sizeof(payload))) >
+		    0 && !replica && ver_parse(payload, &v, &c) == 0)
+			ver_store(1, v, c);
+		if (n == -1)
+			return (-1);
+	}
+	return (-1);
+}
+
+static void *
+ver_listener(void *arg)
+{
+	int	listening, warned = 0;
 
 	(void)arg;
 	for (;;) {
 		/* LISTEN before reading, so no commit falls in between. */
-		if (db_listen("directory_version") == DB_OK) {
-			while (read_version(&v, &c) == 0) {
-				ver_store(1, v, c);
-				warned = 0;
-				/*
-				 * Take versions from the notifications as
-				 * they come; re-read after a quiet second,
-				 * or a payload we cannot parse.
-				 */
-				while ((n = db_wait_notify(1000, payload,
-				    sizeof(payload))) > 0 &&
-				    ver_parse(payload, &v, &c) == 0)
-					ver_store(1, v, c);
-				if (n == -1)
-					break;
-			}
-		}
+		listening = db_listen("directory_version") == DB_OK;
+		if ((listening || db_has_replica()) &&
+		    watch(listening, &warned) == 0)
+			continue;
 		ver_store(0, 0, 0);
 		if (!warned)
 			log_warn("feed: change listener lost the database "

@@ -200,6 +200,8 @@ cmd_serve(void)
 	int			 sig;
 
 	need_database();
+	/* Only serving reads from standbys: commands read what they wrote. */
+	db_setup_read(config.database_read_url);
 	/* Only serving has a deadline: migrations and imports take long. */
 	db_set_timeout(config.database_timeout);
 	init_geo();

@@ -18,6 +18,8 @@
 
 #include "api.h"
 #include "auth.h"
+#include "config.h"
+#include "db.h"
 #include "embed.h"
 #include "feed.h"
 #include "files.h"
@@ -345,6 +347,31 @@ cors_preflight(struct http_request *req)
 	http_respond_data(req, 204, NULL, NULL, 0);
 }
 
+/*
+ * Read your own writes.  With standbys to read from, a request that wrote
+ * tells the browser so, in a cookie that lives database_read_after_write
+ * seconds; while it does, that browser's requests read from the primary,
+ * so the page after "saved" (a redirect, the moderator's next page)
+ * shows what was saved even when the standby is a moment behind.
+ */
+#define FRESH_COOKIE	"sp_fresh"
+
+static void
+handle(struct http_request *req, const struct route *r)
+{
+	char	hdr[160];
+
+	db_request_begin(http_cookie(req, FRESH_COOKIE) != NULL);
+	if (allowed(req, r))
+		r->fn(req);
+	if (req->declined || !db_has_replica() || !db_request_wrote())
+		return;
+	snprintf(hdr, sizeof(hdr), "%s=1; Path=/; Max-Age=%d; HttpOnly; "
+	    "SameSite=Lax%s", FRESH_COOKIE, config.database_read_after_write,
+	    strncmp(config.public_url, "https://", 8) == 0 ? "; Secure" : "");
+	http_header_add(req, "Set-Cookie", hdr);
+}
+
 void
 route_dispatch(struct http_request *req)
 {
@@ -367,8 +394,7 @@ route_dispatch(struct http_request *req)
 			http_decline(req);
 			return;
 		}
-		if (allowed(req, r))
-			r->fn(req);
+		handle(req, r);
 		if (req->declined)
 			return;
 		/* The one place a response is opened to other origins. */

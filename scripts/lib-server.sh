@@ -35,8 +35,14 @@ srv_start_db() {
 }
 
 # The server on a free port (it logs the port it bound); 0 or 1.
+# SIGNPOST_TEST_READ_URL=same: the server reads through a second, read-only
+# connection to the same database (database_read_url), so that every test
+# also checks that no write is sent down the read path.
 srv_start() {
+	local read_url=
+	[ "${SIGNPOST_TEST_READ_URL:-}" = same ] && read_url=$DATABASE_URL
 	: >"$work/server.log"
+	SIGNPOST_DATABASE_READ_URL=$read_url \
 	SIGNPOST_PORT=0 SIGNPOST_WORKERS=4 \
 	    SIGNPOST_CONTACT_EMAIL=directory@signpost.example.org \
 	    "$bin" serve >>"$work/server.log" 2>&1 &
