@@ -80,6 +80,7 @@ static int			 limit_ms;	/* 0: no deadline */
 /* ms; 0: not stalled.  One per connection kind: a stalled primary does
  * not hold up reads from a standby. */
 static atomic_llong		 stalled_at[2];
+static atomic_llong		 answered_at[2];	/* ms: last answer */
 static pthread_key_t		 key;
 static pthread_once_t		 key_once = PTHREAD_ONCE_INIT;
 static struct db_thread		 fallback = { .ro = { .replica = 1 } };
@@ -345,8 +346,27 @@ stalled(struct db_conn *t)
 static void
 answered(struct db_conn *t)
 {
+	atomic_store(&answered_at[t->replica], now_ms());
 	if (atomic_load(&stalled_at[t->replica]) != 0)
 		atomic_store(&stalled_at[t->replica], 0);
+}
+
+/*
+ * A deadline passed on one kind of connection.  The other kind is held
+ * too unless it answered within the hold: then it is a server of its
+ * own, alive (a frozen primary must not stop reads from a busy
+ * standby); when it has been quiet as long, it may well be the same
+ * server, and a request must not wait out a second deadline on it.
+ */
+static void
+stall(int kind)
+{
+	long long	now = now_ms();
+
+	atomic_store(&stalled_at[kind], now);
+	if (read_conninfo != NULL &&
+	    now - atomic_load(&answered_at[!kind]) >= STALL_HOLD_MS)
+		atomic_store(&stalled_at[!kind], now);
 }
 
 /*
@@ -378,7 +398,7 @@ give_up(struct db_conn *t, enum wait w, int ms)
 		    "within %d ms", ms);
 		set_error(t, "08006", msg);
 		t->timed_out = 1;
-		atomic_store(&stalled_at[t->replica], now_ms());
+		stall(t->replica);
 	} else
 		set_error(t, "08006", t->conn != NULL &&
 		    *PQerrorMessage(t->conn) != '\0' ? PQerrorMessage(t->conn) :

@@ -274,7 +274,7 @@ test_replica_reads_lag_but_own_writes_show_at_once(void **state)
 	const char *const	 *h;
 	char			 cookie[256], tok[80], id[37], name[96];
 	char			 path[160], feed[256], body[256], sc_[256];
-	char			 both[600];
+	char			 both[600], search[160];
 	const char		*hh[3];
 	double			 t0, waited;
 
@@ -323,6 +323,9 @@ test_replica_reads_lag_but_own_writes_show_at_once(void **state)
 	assert_int_equal(status_of(path, "Cookie: sp_fresh=1"), 200);
 	/* Everyone else reads the standby, which has not applied it yet. */
 	assert_int_equal(status_of(path, NULL), 404);
+	snprintf(search, sizeof(search), "/search?q=Replica+Walk+%s",
+	    test_suffix());
+	assert_false(body_has(search, sid));
 	assert_true(now() - t0 < DELAY_MS / 1000.0);
 
 	/* Within the documented bound, everywhere: page, search, feed. */
@@ -332,6 +335,11 @@ test_replica_reads_lag_but_own_writes_show_at_once(void **state)
 	if (waited >= BOUND_S)
 		fail_msg("the approval did not reach the standby's readers "
 		    "in %.1f s", waited);
+	while (!body_has(search, sid) && now() - t0 < BOUND_S)
+		usleep(50000);
+	if (now() - t0 >= BOUND_S)
+		fail_msg("search on the standby does not find the approved "
+		    "service after %.1f s", now() - t0);
 	while (!body_has(feed, sid) && now() - t0 < BOUND_S)
 		usleep(50000);
 	if (now() - t0 >= BOUND_S)
