@@ -374,17 +374,62 @@ test_replica_reads_lag_but_own_writes_show_at_once(void **state)
 	assert_true(body_has(path, name));
 }
 
+/* A walking group's form, as a browser with form token tok sends it. */
+static void
+walk_form(char *out, size_t len, const char *tok, const char *name,
+    const char *extra)
+{
+	char	*ename;
+	CURL	*c = curl_easy_init();
+
+	ename = curl_easy_escape(c, name, 0);
+	snprintf(out, len, "csrf=%s&org_id=new&org_name=Partick+Strollers"
+	    "&name=%s&kind=walking_group&description=Twice+round+the+pond"
+	    "%%2C+then+tea&free=yes&category=activity&access=self_referral"
+	    "&v1_name=Victoria+Park&v1_postcode=G11+7AA&s1_venue=1"
+	    "&s1_pattern=weekly&s1_day=TU&s1_start=10%%3A00&s1_end=11%%3A00"
+	    "&walk_grade=easy&walk_length=2&contact_email=walks%%40"
+	    "example.org%s", tok, ename, extra);
+	curl_free(ename);
+	curl_easy_cleanup(c);
+}
+
+static struct resp
+post_form(const struct session *s, const char *path, const char *body)
+{
+	struct resp		 r;
+	const char *const	 h[] = { s->cookie, "Content-Type: "
+	    "application/x-www-form-urlencoded", NULL };
+
+	(void)http_do(&r, "POST", path, body, strlen(body), h);
+	return (r);
+}
+
 static void
 test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 {
 	struct session	 s;
 	struct resp	 r;
-	char		 cmd[512], out[4096], body[2048], path[128];
-	char		 count[16], name[96];
-	const char	*p[1] = { name };
+	char		 cmd[512], out[4096], body[2048], path[200];
+	char		 count[16], name[96], edit[96], token[80], loc[300];
+	const char	*p[1] = { name }, *e;
 	double		 t0;
 
 	(void)state;
+	/* A group's edit link, made while the primary is there. */
+	snprintf(edit, sizeof(edit), "Edit Link Walk %s", test_suffix());
+	browser(&s, "/submit");
+	walk_form(body, sizeof(body), s.tok, edit, "");
+	r = post_form(&s, "/submit", body);
+	assert_status(&r, 303);
+	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
+	resp_free(&r);
+	if ((e = strstr(loc, "/edit/")) == NULL)
+		fail_msg("no edit link in %s", loc);
+	snprintf(token, sizeof(token), "%.*s", (int)strcspn(e + 6, "?"),
+	    e + 6);
+	(void)replayed();
+
 	snprintf(cmd, sizeof(cmd), "scripts/pg stop '%s/p'", dir);
 	if (sh(cmd, out, sizeof(out)) != 0)
 		fail_msg("could not stop the primary: %s", out);
@@ -403,20 +448,8 @@ test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 	/* A submission: refused, and what was typed comes back. */
 	browser(&s, "/submit");
 	snprintf(name, sizeof(name), "Read Only Walk %s", test_suffix());
-	snprintf(body, sizeof(body), "csrf=%s&org_id=new&org_name=Partick+"
-	    "Strollers&name=Read+Only+Walk+%s&kind=walking_group"
-	    "&description=Twice+round+the+pond%%2C+then+tea&free=yes"
-	    "&category=activity&access=self_referral&v1_name=Victoria+Park"
-	    "&v1_postcode=G11+7AA&s1_venue=1&s1_pattern=weekly&s1_day=TU"
-	    "&s1_start=10%%3A00&s1_end=11%%3A00&walk_grade=easy"
-	    "&walk_length=2&contact_email=walks%%40"
-	    "example.org", s.tok, test_suffix());
-	{
-		const char *const h[] = { s.cookie, "Content-Type: "
-		    "application/x-www-form-urlencoded", NULL };
-
-		(void)http_do(&r, "POST", "/submit", body, strlen(body), h);
-	}
+	walk_form(body, sizeof(body), s.tok, name, "");
+	r = post_form(&s, "/submit", body);
 	if (r.status != 503)
 		fail_msg("the submission got %ld, not 503:\n%.3000s", r.status,
 		    strstr(r.body, "<main") != NULL ? strstr(r.body, "<main") :
@@ -428,6 +461,17 @@ test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 	assert_null(strstr(r.body, s.tok));
 	resp_free(&r);
 
+	/* The edit link: the form still opens; a change is handed back. */
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	browser(&s, path);
+	walk_form(body, sizeof(body), s.tok, "Edit Link Walk renamed",
+	    "&version=1");
+	r = post_form(&s, path, body);
+	assert_status(&r, 503);
+	assert_true(contains(r.body, "read-only just now"));
+	assert_true(contains(r.body, "Edit Link Walk renamed"));
+	resp_free(&r);
+
 	/* The standby becomes the primary: writes resume, no restart. */
 	snprintf(cmd, sizeof(cmd), "scripts/pg promote '%s/s'", dir);
 	if (sh(cmd, out, sizeof(out)) != 0)
@@ -437,15 +481,8 @@ test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 		usleep(100000);
 	assert_true(body_has("/healthz", "\"database\":\"ok\""));
 	browser(&s, "/submit");
-	{
-		char		 *q = strstr(body, "&org_id");
-		char		  again[2048];
-		const char *const h[] = { s.cookie, "Content-Type: "
-		    "application/x-www-form-urlencoded", NULL };
-
-		snprintf(again, sizeof(again), "csrf=%s%s", s.tok, q);
-		(void)http_do(&r, "POST", "/submit", again, strlen(again), h);
-	}
+	walk_form(body, sizeof(body), s.tok, name, "");
+	r = post_form(&s, "/submit", body);
 	assert_status(&r, 303);
 	resp_free(&r);
 	val(sc, "SELECT count(*) FROM submission WHERE "
