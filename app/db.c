@@ -203,6 +203,12 @@ db_request_wrote(void)
 	return (thread_state()->wrote);
 }
 
+int
+db_reads_primary(void)
+{
+	return (read_conninfo != NULL && thread_state()->pinned);
+}
+
 void
 db_set_timeout(int ms)
 {

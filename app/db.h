@@ -43,6 +43,9 @@ int	db_has_replica(void);
  */
 void	db_request_begin(int);
 int	db_request_wrote(void);
+/* 1 when this request's reads go to the primary although a read
+ * connection exists: what it shows must not come from a standby's cache. */
+int	db_reads_primary(void);
 /*
  * The most any call waits for the server, in ms, connecting included;
  * when it passes, the connection is dropped and the call answers

@@ -593,7 +593,7 @@ serve(struct http_request *req, const char *key, const struct query *q,
 	char		 etag[40], hex[33], ct[48], vs[24];
 	const char	*ctype = JSON_TYPE;
 	crypto_generichash_state gs;
-	int		 rc, gz = http_accepts_gzip(req);
+	int		 rc, gz = http_accepts_gzip(req), fresh;
 
 	/*
 	 * From memory only (the network thread): the version as the
@@ -603,8 +603,15 @@ serve(struct http_request *req, const char *key, const struct query *q,
 		http_decline(req);
 		return;
 	}
-	if (!req->memory_only &&
-	    (rc = current_version(&version, &changed)) != 0) {
+	/*
+	 * Someone who has just written reads the primary: its version, and
+	 * no body cached from the standby (the router keeps such requests
+	 * off the memory path).
+	 */
+	fresh = !req->memory_only && db_reads_primary();
+	if (!req->memory_only && (rc = fresh ?
+	    read_version(&version, &changed) :
+	    current_version(&version, &changed)) != 0) {
 		if (rc == -1)
 			log_warn("feed: cannot read directory_version: %s",
 			    db_errmsg());
@@ -632,8 +639,8 @@ serve(struct http_request *req, const char *key, const struct query *q,
 		 * the length of the form this client would get.
 		 */
 		buf_reset(&req->resp);
-		if ((rc = feed_cache_get(key, version, gz, &req->resp, ct,
-		    sizeof(ct))) == -1)
+		if (fresh || (rc = feed_cache_get(key, version, gz,
+		    &req->resp, ct, sizeof(ct))) == -1)
 			buf_reset(&req->resp);
 		else
 			http_header_set(req, "Content-Type", ct);
@@ -642,7 +649,7 @@ serve(struct http_request *req, const char *key, const struct query *q,
 		return;
 	}
 	buf_init(&body);
-	if ((rc = feed_cache_get(key, version, gz, &body, ct,
+	if (!fresh && (rc = feed_cache_get(key, version, gz, &body, ct,
 	    sizeof(ct))) != -1) {
 		ctype = ct;
 		req->resp_gzip = rc == 1;
@@ -661,7 +668,9 @@ serve(struct http_request *req, const char *key, const struct query *q,
 			reply_error(req, 500, "Out of memory.");
 			return;
 		}
-		feed_cache_put(key, version, ctype, body.data, body.len);
+		if (!fresh)
+			feed_cache_put(key, version, ctype, body.data,
+			    body.len);
 	}
 	validators(req, etag, changed);
 	buf_free(&req->resp);

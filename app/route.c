@@ -390,7 +390,10 @@ route_dispatch(struct http_request *req)
 		if (r->method != m)
 			continue;
 		req->api = (r->flags & ROUTE_API) != 0;
-		if (req->memory_only && !(r->flags & ROUTE_MEMORY)) {
+		/* The memory path answers from the standby's version. */
+		if (req->memory_only && (!(r->flags & ROUTE_MEMORY) ||
+		    (db_has_replica() &&
+		    http_cookie(req, FRESH_COOKIE) != NULL))) {
 			http_decline(req);
 			return;
 		}

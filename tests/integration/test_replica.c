@@ -345,6 +345,17 @@ test_replica_reads_lag_but_own_writes_show_at_once(void **state)
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/services/%s", sid);
 	assert_int_equal(status_of(path, "Cookie: sp_fresh=1"), 200);
+	/* Not the feed page cached from the standby either. */
+	{
+		const char *const fh[] = { "Cookie: sp_fresh=1", NULL };
+
+		(void)http_do(&r, NULL, feed, NULL, 0, fh);
+		assert_status(&r, 200);
+		if (strstr(r.body, sid) == NULL)
+			fail_msg("the writer's feed page lacks %s:\n%.1000s",
+			    sid, r.body);
+		resp_free(&r);
+	}
 	/* Everyone else reads the standby, which has not applied it yet. */
 	assert_int_equal(status_of(path, NULL), 404);
 	snprintf(search, sizeof(search), "/search?q=%s&postcode=%.*s+%s", tag,
