@@ -380,6 +380,32 @@ contains(const char *hay, const char *needle)
 }
 
 /*
+ * A shell command run in the project root (scripts/pg, scripts/backup);
+ * its exit status, or -1, and its output (trailing newlines dropped).
+ */
+HARNESS_HELPER int
+run_script(const char *cmd, char *out, size_t len)
+{
+	const char	*root = getenv("SIGNPOST_TEST_ROOT");
+	char		 full[2048];
+	FILE		*p;
+	size_t		 n = 0, got;
+	int		 st;
+
+	snprintf(full, sizeof(full), "cd '%s' && %s 2>&1",
+	    root != NULL ? root : ".", cmd);
+	if ((p = popen(full, "r")) == NULL)
+		return (-1);
+	while (n + 1 < len && (got = fread(out + n, 1, len - n - 1, p)) > 0)
+		n += got;
+	out[n] = '\0';
+	while (n > 0 && out[n - 1] == '\n')
+		out[--n] = '\0';
+	st = pclose(p);
+	return (st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/*
  * Runs the binary the harness started the server with; returns its exit
  * status and its output (stdout and stderr) in out.
  */

@@ -19,28 +19,6 @@ static struct own_server	 own;
 static int			 own_up;
 
 static int
-sh(const char *cmd, char *out, size_t len)
-{
-	const char	*root = getenv("SIGNPOST_TEST_ROOT");
-	char		 full[2048];
-	FILE		*p;
-	size_t		 n = 0, got;
-	int		 st;
-
-	snprintf(full, sizeof(full), "cd '%s' && %s 2>&1",
-	    root != NULL ? root : ".", cmd);
-	if ((p = popen(full, "r")) == NULL)
-		return (-1);
-	while (n + 1 < len && (got = fread(out + n, 1, len - n - 1, p)) > 0)
-		n += got;
-	out[n] = '\0';
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	st = pclose(p);
-	return (st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-}
-
-static int
 group_setup(void **state)
 {
 	char	cmd[512], out[4096];
@@ -53,7 +31,7 @@ group_setup(void **state)
 	chmod(dir, 0755);
 	snprintf(cmd, sizeof(cmd), "SIGNPOST_PG_FAST=1 scripts/pg start "
 	    "'%s/pg' >/dev/null && scripts/pg url '%s/pg'", dir, dir);
-	if (sh(cmd, out, sizeof(out)) != 0) {
+	if (run_script(cmd, out, sizeof(out)) != 0) {
 		fprintf(stderr, "the second cluster did not start: %s\n", out);
 		return (-1);
 	}
@@ -75,7 +53,7 @@ group_teardown(void **state)
 	if (dir[0] != '\0') {
 		snprintf(cmd, sizeof(cmd), "scripts/pg destroy '%s/pg'; "
 		    "rm -rf '%s'", dir, dir);
-		(void)sh(cmd, out, sizeof(out));
+		(void)run_script(cmd, out, sizeof(out));
 	}
 	return (bad ? -1 : 0);
 }
@@ -116,11 +94,11 @@ test_backup_restored_into_a_new_cluster_serves_the_same_directory(
 	snprintf(main_url, sizeof(main_url), "%s", test_url());
 	snprintf(cmd, sizeof(cmd), "scripts/backup '%s/directory.dump'",
 	    dir);
-	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+	assert_int_equal(run_script(cmd, out, sizeof(out)), 0);
 	assert_true(contains(out, "backup: "));
 	snprintf(cmd, sizeof(cmd), "DATABASE_URL='%s' scripts/restore "
 	    "'%s/directory.dump'", new_url, dir);
-	if (sh(cmd, out, sizeof(out)) != 0)
+	if (run_script(cmd, out, sizeof(out)) != 0)
 		fail_msg("restore failed: %s", out);
 	assert_true(contains(out, "restored"));
 
@@ -166,10 +144,10 @@ test_restore_refuses_what_is_not_a_backup_and_changes_nothing(void **state)
 	sql_str("SELECT count(*) FROM service", 0, NULL, before,
 	    sizeof(before));
 	snprintf(cmd, sizeof(cmd), "scripts/restore '%s'", junk);
-	assert_int_equal(sh(cmd, out, sizeof(out)), 1);
+	assert_int_equal(run_script(cmd, out, sizeof(out)), 1);
 	assert_true(contains(out, "is not a pg_dump archive"));
 	snprintf(cmd, sizeof(cmd), "scripts/restore '%s/missing.dump'", dir);
-	assert_int_equal(sh(cmd, out, sizeof(out)), 1);
+	assert_int_equal(run_script(cmd, out, sizeof(out)), 1);
 	assert_true(contains(out, "cannot read"));
 	sql_str("SELECT count(*) FROM service", 0, NULL, after,
 	    sizeof(after));

@@ -36,28 +36,6 @@ static struct own_server	 own;
 static int			 own_up;
 static char			 sid[37];	/* approved in the first test */
 
-static int
-sh(const char *cmd, char *out, size_t len)
-{
-	const char	*root = getenv("SIGNPOST_TEST_ROOT");
-	char		 full[2048];
-	FILE		*p;
-	size_t		 n = 0, got;
-	int		 st;
-
-	snprintf(full, sizeof(full), "cd '%s' && %s 2>&1",
-	    root != NULL ? root : ".", cmd);
-	if ((p = popen(full, "r")) == NULL)
-		return (-1);
-	while (n + 1 < len && (got = fread(out + n, 1, len - n - 1, p)) > 0)
-		n += got;
-	out[n] = '\0';
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	st = pclose(p);
-	return (st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-}
-
 /* One value from SQL on conn; the test fails on an error. */
 static void
 val(PGconn *conn, const char *sql, int n, const char *const *params,
@@ -114,16 +92,16 @@ group_setup(void **state)
 	snprintf(cmd, sizeof(cmd), "scripts/pg standby '%s/p' '%s' && "
 	    "scripts/pg promote '%s/p' && scripts/pg standby '%s/s' '%s/p'",
 	    dir, pgdir, dir, dir, dir);
-	if (sh(cmd, out, sizeof(out)) != 0) {
+	if (run_script(cmd, out, sizeof(out)) != 0) {
 		fprintf(stderr, "the primary and standby did not start: %s\n",
 		    out);
 		return (-1);
 	}
 	snprintf(cmd, sizeof(cmd), "scripts/pg url '%s/p'", dir);
-	if (sh(cmd, purl, sizeof(purl)) != 0)
+	if (run_script(cmd, purl, sizeof(purl)) != 0)
 		return (-1);
 	snprintf(cmd, sizeof(cmd), "scripts/pg url '%s/s'", dir);
-	if (sh(cmd, surl, sizeof(surl)) != 0)
+	if (run_script(cmd, surl, sizeof(surl)) != 0)
 		return (-1);
 	pc = PQconnectdb(purl);
 	sc = PQconnectdb(surl);
@@ -175,7 +153,7 @@ group_teardown(void **state)
 	if (dir[0] != '\0') {
 		snprintf(cmd, sizeof(cmd), "scripts/pg destroy '%s/s'; "
 		    "scripts/pg destroy '%s/p'; rm -rf '%s'", dir, dir, dir);
-		(void)sh(cmd, out, sizeof(out));
+		(void)run_script(cmd, out, sizeof(out));
 	}
 	return (bad ? -1 : 0);
 }
@@ -442,7 +420,7 @@ test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 	(void)replayed();
 
 	snprintf(cmd, sizeof(cmd), "scripts/pg stop '%s/p'", dir);
-	if (sh(cmd, out, sizeof(out)) != 0)
+	if (run_script(cmd, out, sizeof(out)) != 0)
 		fail_msg("could not stop the primary: %s", out);
 
 	/* Reads carry on from the standby. */
@@ -485,7 +463,7 @@ test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 
 	/* The standby becomes the primary: writes resume, no restart. */
 	snprintf(cmd, sizeof(cmd), "scripts/pg promote '%s/s'", dir);
-	if (sh(cmd, out, sizeof(out)) != 0)
+	if (run_script(cmd, out, sizeof(out)) != 0)
 		fail_msg("could not promote the standby: %s", out);
 	t0 = now();
 	while (!body_has("/healthz", "\"database\":\"ok\"") && now() - t0 < 20)
