@@ -429,6 +429,11 @@ test_replica_primary_gone_reads_stay_writes_come_back(void **state)
 	get_ok(path);
 	get_ok("/api/services?per_page=5");
 	get_ok("/areas");
+	snprintf(path, sizeof(path), "/shortlist?ids=%s", sid);
+	r = http_get(path);
+	assert_status(&r, 200);
+	assert_true(contains(r.body, "Replica Walk"));
+	resp_free(&r);
 	r = http_get("/healthz");
 	assert_status(&r, 200);
 	assert_true(contains(r.body, "\"database\":\"read-only\""));
