@@ -516,19 +516,30 @@ drop_directory(const char *name)
 	}
 }
 
-/* Run the group and print the line scripts/run-integration adds up. */
+/*
+ * Run the group and print the line scripts/run-integration adds up.  A
+ * group setup (NULL: none) starts what its tests share; cmocka runs the
+ * teardown also when a test fails.
+ */
 HARNESS_HELPER int
-run_group(const char *name, const struct CMUnitTest *t, size_t n)
+run_group(const char *name, const struct CMUnitTest *t, size_t n,
+    CMFixtureFunction setup, CMFixtureFunction teardown)
 {
 	int	failed;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	failed = _cmocka_run_group_tests(name, t, n, NULL, NULL);
+	failed = _cmocka_run_group_tests(name, t, n, setup, teardown);
 	curl_global_cleanup();
+	/* A group setup that failed: none of its tests ran. */
+	if (failed < 0)
+		failed = (int)n;
 	printf("%zu passed, %d failed\n", n - (size_t)failed, failed);
 	return (failed != 0);
 }
 
-#define RUN_TESTS(name, t)	run_group(name, t, sizeof(t) / sizeof((t)[0]))
+#define RUN_TESTS(name, t)	\
+	run_group(name, t, sizeof(t) / sizeof((t)[0]), NULL, NULL)
+#define RUN_TESTS_WITH(name, t, setup, teardown)	\
+	run_group(name, t, sizeof(t) / sizeof((t)[0]), setup, teardown)
 
 #endif

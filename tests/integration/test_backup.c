@@ -163,13 +163,6 @@ main(void)
 		cmocka_unit_test(
 		    test_restore_refuses_what_is_not_a_backup_and_changes_nothing),
 	};
-	size_t	n = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	failed = _cmocka_run_group_tests("backup", tests, n, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	printf("%zu passed, %d failed\n", n - (size_t)failed, failed);
-	return (failed != 0);
+	return (RUN_TESTS_WITH("backup", tests, group_setup, group_teardown));
 }

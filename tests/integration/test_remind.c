@@ -811,14 +811,6 @@ main(void)
 		cmocka_unit_test(
 		    test_remind_review_page_lists_an_overdue_listing),
 	};
-	size_t	n = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	failed = _cmocka_run_group_tests("remind", tests, n, smtp_start,
-	    smtp_stop);
-	curl_global_cleanup();
-	printf("%zu passed, %d failed\n", failed > 0 ? n - (size_t)failed : n,
-	    failed);
-	return (failed != 0);
+	return (RUN_TESTS_WITH("remind", tests, smtp_start, smtp_stop));
 }

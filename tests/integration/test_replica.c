@@ -493,13 +493,6 @@ main(void)
 		cmocka_unit_test(
 		    test_replica_primary_gone_reads_stay_writes_come_back),
 	};
-	size_t	n = sizeof(tests) / sizeof(tests[0]);
-	int	failed;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	failed = _cmocka_run_group_tests("replica", tests, n, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	printf("%zu passed, %d failed\n", n - (size_t)failed, failed);
-	return (failed != 0);
+	return (RUN_TESTS_WITH("replica", tests, group_setup, group_teardown));
 }
