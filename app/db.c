@@ -15,6 +15,7 @@
  * (db_set_timeout).  Non-blocking mode matters for PQfinish too, which
  * would otherwise wait for ever to send its goodbye into a full socket.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -219,8 +220,7 @@ db_set_timeout(int ms)
 static int
 ident(char c)
 {
-	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_');
+	return (isalnum((unsigned char)c) || c == '_');
 }
 
 /* sql holds word, not as part of a longer name (updated_at). */

@@ -256,17 +256,14 @@ static void
 word(char *out, size_t len)
 {
 	const char	*d;
-	size_t		 n = 0;
+	size_t		 n = 2;
 
-	for (d = test_suffix(); *d != '\0' && n + 3 < len; d++)
+	out[0] = 'z';
+	out[1] = 'q';
+	for (d = test_suffix(); *d != '\0' && n + 1 < len; d++)
 		if (*d >= '0' && *d <= '9')
 			out[n++] = (char)('k' + (*d - '0'));
 	out[n] = '\0';
-	if (n > 12)
-		memmove(out, out + n - 12, 13);
-	memmove(out + 2, out, strlen(out) + 1);
-	out[0] = 'z';
-	out[1] = 'q';
 }
 
 static void
