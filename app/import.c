@@ -4,9 +4,10 @@
  * A record is checked by listing_form_check, the messages a spreadsheet
  * owner or a feed's publisher gets being the ones a group gets on
  * /submit, with where the record is and the template's column.  A record
- * that passes becomes a listing document and is published by
- * listing_import(), which also tries the database's CHECKs (a record they
- * refuse is undone alone and reported like the others).  Everything is
+ * that passes becomes a listing document and waits with the next ones;
+ * a batch of them is published by listing_import_batch(), which also
+ * tries the database's CHECKs (a record they refuse is undone alone and
+ * reported like the others, from its form kept for that).  Everything is
  * one transaction; derived data (search rows, the directory version) is
  * rebuilt once at the end.
  */
@@ -28,16 +29,6 @@
 #include "postcode.h"
 
 static const struct db_stmt stmts[] = {
-	/* The organisation a name already belongs to, if one does. */
-	{ "imp_org_by_name",
-	  "SELECT id FROM organization WHERE lower(name) = lower($1)"
-	  " ORDER BY id LIMIT 1" },
-	/* What a record's listing is now, before it changes. */
-	{ "imp_before",
-	  "SELECT listing_document(k.service_id)::text FROM import_key k"
-	  " WHERE k.source = $1 AND k.key = $2" },
-	{ "imp_doc",
-	  "SELECT listing_document($1)::text" },
 	/*
 	 * Derived data (search rows, the directory version) rebuilt once
 	 * for the whole import, at its end, instead of after each statement
@@ -82,13 +73,32 @@ static const struct db_stmt stmts[] = {
 	  " service_at_location, schedule, service_taxonomy, phone, language,"
 	  " accessibility, submission, listing_change, import_key" },
 	{ "imp_apply",
-	  "/*writes*/ SELECT o_service, o_outcome, o_constraint"
-	  " FROM listing_import($1,"
-	  " $2, $3::jsonb, $4, $5::int)" },
+	  "/*writes*/ SELECT o_n, o_service, o_outcome, o_constraint,"
+	  " o_before::text, o_after::text FROM listing_import_batch($1,"
+	  " $2::jsonb, $3, $4::int, $5::boolean)" },
 };
 
 /* imp_apply's columns. */
-enum { IMP_SERVICE, IMP_OUTCOME, IMP_CONSTRAINT };
+enum { IMP_N, IMP_SERVICE, IMP_OUTCOME, IMP_CONSTRAINT, IMP_BEFORE,
+    IMP_AFTER };
+
+/*
+ * Records a batch: each one statement a table for a first import, where
+ * one record at a time took some forty (sql/functions/
+ * listing_import_batch.sql).  Small enough that a batch the database
+ * refuses, tried again a record at a time, costs little.
+ */
+#define IMPORT_BATCH	250
+
+/* A checked record waiting for its batch. */
+struct import_pending {
+	char			*where;
+	long long		 n;
+	char			*key;
+	char			*doc;
+	/* Its fields, to say in the form's words what the database refused. */
+	struct http_request	 req;
+};
 
 void
 import_init(void)
@@ -97,8 +107,26 @@ import_init(void)
 }
 
 static void
+pending_free(struct import_run *run)
+{
+	size_t	i;
+
+	for (i = 0; i < run->npend; i++) {
+		free(run->pend[i].where);
+		free(run->pend[i].key);
+		free(run->pend[i].doc);
+		http_request_free(&run->pend[i].req);
+	}
+	run->npend = 0;
+}
+
+static void
 run_free(struct import_run *run)
 {
+	pending_free(run);
+	free(run->pend);
+	run->pend = NULL;
+	postcode_cache_end();
 	buf_free(&run->actor);
 	buf_free(&run->touched);
 	buf_free(&run->done);
@@ -125,6 +153,11 @@ import_begin(struct import_run *run, const char *what, const char *unit,
 		base = file;
 	buf_printf(&run->actor, "import: %s (%s)", o->source, base);
 	buf_puts(&run->touched, "{");
+	if (postcode_cache_begin() == -1) {
+		snprintf(err, errlen, "out of memory");
+		run_free(run);
+		return (-1);
+	}
 	if (db_tx_begin() != DB_OK) {
 		snprintf(err, errlen, "%s", db_errmsg());
 		run_free(run);
@@ -181,23 +214,21 @@ static int
 check(struct http_request *req, const char *where, const char *constraint,
     FILE *report, char **doc, char *err, size_t errlen)
 {
-	struct db_result	*q = NULL;
 	struct form		 f;
-	const char		*p[1], *org;
 	int			 rc = 1;
 
 	*doc = NULL;
 	listing_form_init_import(&f);
-	/* An organisation we list already is that one, not a new one. */
-	if ((org = http_kv_get(&req->form, "org_name")) != NULL &&
-	    http_kv_get(&req->form, "org_id") == NULL) {
-		p[0] = org;
-		if (db_exec("imp_org_by_name", 1, p, &q) != DB_OK)
-			goto dberr;
-		(void)http_kv_add(&req->form, "org_id", db_rows(q) == 1 ?
-		    db_value(q, 0, 0) : "new");
-		db_free(q);
-		q = NULL;
+	/*
+	 * Not a choice from a list: the organisation is the one we list
+	 * under that name, found by listing_import_batch(), else a new one.
+	 */
+	if (http_kv_get(&req->form, "org_name") != NULL &&
+	    http_kv_get(&req->form, "org_id") == NULL &&
+	    http_kv_add(&req->form, "org_id", "new") == -1) {
+		snprintf(err, errlen, "%s: out of memory", where);
+		rc = -1;
+		goto out;
 	}
 	if (listing_form_check(&f, req) != DB_OK)
 		goto dberr;
@@ -218,83 +249,174 @@ dberr:
 	snprintf(err, errlen, "%s: %s", where, db_errmsg());
 	rc = -1;
 out:
-	db_free(q);
 	form_free(&f);
 	return (rc);
 }
 
-/*
- * A checked record published: 0; 1 when the database refused it (the
- * constraint's name in *constraint, the caller frees); -1 with err set.
- */
+/* The pending record numbered n, or NULL. */
+static struct import_pending *
+pending_of(struct import_run *run, long long n)
+{
+	size_t	i;
+
+	for (i = 0; i < run->npend; i++)
+		if (run->pend[i].n == n)
+			return (&run->pend[i]);
+	return (NULL);
+}
+
+/* One record's outcome (row i of q) counted and said. */
 static int
-apply(struct import_run *run, const char *where, long long n,
-    const char *doc, const char *key, char **constraint, char *err,
+outcome(struct import_run *run, struct db_result *q, int i, char *err,
     size_t errlen)
 {
 	const struct import_opts	*o = run->o;
-	struct db_result		*q = NULL, *a = NULL;
-	const char			*p[5], *outcome;
-	char				 months[16], name[256];
-	char				*before = NULL;
+	struct import_pending		*p;
+	const char			*what;
+	char				 name[256], *doc = NULL;
+	int				 k;
 
-	*constraint = NULL;
-	snprintf(months, sizeof(months), "%d", config.review_months);
-	p[0] = o->source;
-	p[1] = key;
-	if (o->on_change != NULL) {
-		if (db_exec("imp_before", 2, p, &q) != DB_OK)
-			goto dberr;
-		if (db_rows(q) == 1 && (before = strdup(db_value(q, 0, 0))) ==
-		    NULL)
-			goto dberr;
-		db_free(q);
-		q = NULL;
+	if ((p = pending_of(run, strtoll(db_value(q, i, IMP_N), NULL,
+	    10))) == NULL) {
+		snprintf(err, errlen, "the import's batch answered a record "
+		    "it was not given");
+		return (-1);
 	}
-	p[2] = doc;
-	p[3] = buf_cstr(&run->actor);
-	p[4] = months;
-	if (db_exec("imp_apply", 5, p, &q) != DB_OK)
-		goto dberr;
-	outcome = db_value(q, 0, IMP_OUTCOME);
-	if (strcmp(outcome, "bad") == 0) {
-		if ((*constraint = strdup(db_value(q, 0, IMP_CONSTRAINT))) ==
-		    NULL)
-			goto dberr;
-		db_free(q);
-		free(before);
-		return (1);
+	what = db_value(q, i, IMP_OUTCOME);
+	if (strcmp(what, "bad") == 0) {
+		run->bad++;
+		k = check(&p->req, p->where, db_value(q, i, IMP_CONSTRAINT),
+		    run->report, &doc, err, errlen);
+		free(doc);
+		return (k == -1 ? -1 : 0);
 	}
-	if (o->on_change != NULL && before != NULL &&
-	    strcmp(outcome, "updated") == 0) {
-		p[0] = db_value(q, 0, IMP_SERVICE);
-		if (db_exec("imp_doc", 1, p, &a) != DB_OK)
-			goto dberr;
-		o->on_change(o->change_arg, n, before, db_value(a, 0, 0));
-		db_free(a);
-	}
-	if (strcmp(outcome, "unchanged") == 0)
+	if (o->on_change != NULL && strcmp(what, "updated") == 0 &&
+	    !db_isnull(q, i, IMP_BEFORE))
+		o->on_change(o->change_arg, p->n, db_value(q, i, IMP_BEFORE),
+		    db_value(q, i, IMP_AFTER));
+	if (strcmp(what, "unchanged") == 0)
 		run->unchanged++;
 	else {
-		if (strcmp(outcome, "added") == 0)
+		if (strcmp(what, "added") == 0)
 			run->added++;
 		else
 			run->updated++;
 		buf_printf(&run->touched, "%s%s", run->touched.len > 1 ? "," :
-		    "", db_value(q, 0, IMP_SERVICE));
+		    "", db_value(q, i, IMP_SERVICE));
 	}
 	/* Said only if the import is kept (or is a dry run). */
-	buf_printf(&run->done, "%s: %s%s: %s\n", where, o->dry_run &&
-	    strcmp(outcome, "unchanged") != 0 ? "would be " : "", outcome,
-	    listing_document_name(doc, name, sizeof(name)) != NULL ? name :
-	    "(no name)");
-	db_free(q);
-	free(before);
+	buf_printf(&run->done, "%s: %s%s: %s\n", p->where, o->dry_run &&
+	    strcmp(what, "unchanged") != 0 ? "would be " : "", what,
+	    listing_document_name(p->doc, name, sizeof(name)) != NULL ?
+	    name : "(no name)");
 	return (0);
-dberr:
-	snprintf(err, errlen, "%s: %s", where, db_errmsg());
+}
+
+/* The records of a result, in the order they were read. */
+static int
+by_n(const void *a, const void *b)
+{
+	long long	x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/*
+ * The pending records published, each outcome counted and said: 0, or
+ * -1 with err set.
+ */
+static int
+flush(struct import_run *run, char *err, size_t errlen)
+{
+	struct db_result	*q = NULL;
+	struct buf		 rows;
+	const char		*p[5];
+	char			 months[16];
+	long long		(*order)[2] = NULL;
+	size_t			 i;
+	int			 nr, rc = -1;
+
+	if (run->npend == 0)
+		return (0);
+	buf_init(&rows);
+	buf_puts(&rows, "[");
+	for (i = 0; i < run->npend; i++) {
+		buf_printf(&rows, "%s{\"n\":%lld,\"key\":", i > 0 ? "," : "",
+		    run->pend[i].n);
+		buf_json_str(&rows, run->pend[i].key);
+		buf_printf(&rows, ",\"doc\":%s}", run->pend[i].doc);
+	}
+	buf_puts(&rows, "]");
+	if (rows.oom) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	snprintf(months, sizeof(months), "%d", config.review_months);
+	p[0] = run->o->source;
+	p[1] = buf_cstr(&rows);
+	p[2] = buf_cstr(&run->actor);
+	p[3] = months;
+	p[4] = run->o->on_change != NULL ? "true" : "false";
+	if (db_exec("imp_apply", 5, p, &q) != DB_OK) {
+		snprintf(err, errlen, "%s: %s", run->pend[0].where,
+		    db_errmsg());
+		goto out;
+	}
+	/* Said in the order read, whichever way each went. */
+	nr = db_rows(q);
+	if ((order = calloc(nr > 0 ? nr : 1, sizeof(*order))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < (size_t)nr; i++) {
+		order[i][0] = strtoll(db_value(q, i, IMP_N), NULL, 10);
+		order[i][1] = (long long)i;
+	}
+	qsort(order, nr, sizeof(*order), by_n);
+	for (i = 0; i < (size_t)nr; i++)
+		if (outcome(run, q, (int)order[i][1], err, errlen) == -1)
+			goto out;
+	rc = 0;
+out:
+	free(order);
 	db_free(q);
-	free(before);
+	buf_free(&rows);
+	pending_free(run);
+	return (rc);
+}
+
+/* A checked record kept for its batch: 0, or -1 with err set. */
+static int
+pend(struct import_run *run, struct http_request *req, const char *where,
+    long long n, const char *key, char *doc, char *err, size_t errlen)
+{
+	struct import_pending	*p;
+	size_t			 i;
+
+	if (run->pend == NULL && (run->pend = calloc(IMPORT_BATCH,
+	    sizeof(*run->pend))) == NULL)
+		goto oom;
+	p = &run->pend[run->npend];
+	memset(p, 0, sizeof(*p));
+	http_request_init(&p->req);
+	p->req.method = req->method;
+	p->n = n;
+	p->doc = doc;
+	run->npend++;
+	if ((p->where = strdup(where)) == NULL ||
+	    (p->key = strdup(key)) == NULL)
+		goto oom;
+	for (i = 0; i < req->form.n; i++)
+		if (http_kv_add(&p->req.form, req->form.v[i].key,
+		    req->form.v[i].value) == -1)
+			goto oom;
+	if (run->npend == IMPORT_BATCH)
+		return (flush(run, err, errlen));
+	return (0);
+oom:
+	if (run->pend == NULL)
+		free(doc);
+	snprintf(err, errlen, "%s: out of memory", where);
 	return (-1);
 }
 
@@ -303,7 +425,7 @@ import_record(struct import_run *run, struct http_request *req,
     const char *where, long long n, const char *key, int bad, char *err,
     size_t errlen)
 {
-	char	*doc = NULL, *constraint = NULL;
+	char	*doc = NULL;
 	int	 k;
 
 	run->read++;
@@ -314,11 +436,14 @@ import_record(struct import_run *run, struct http_request *req,
 	 * statistics are renewed as the import grows (1 000, 10 000, 100 000
 	 * rows), which makes the plans be made again.
 	 */
-	if ((run->read == 1000 || run->read == 10000 ||
-	    run->read == 100000) && db_exec("imp_analyze", 0, NULL, NULL) !=
-	    DB_OK) {
-		snprintf(err, errlen, "%s: %s", where, db_errmsg());
-		return (-1);
+	if (run->read == 1000 || run->read == 10000 ||
+	    run->read == 100000) {
+		if (flush(run, err, errlen) == -1)
+			return (-1);
+		if (db_exec("imp_analyze", 0, NULL, NULL) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", where, db_errmsg());
+			return (-1);
+		}
 	}
 	/*
 	 * Applied also when an earlier record was bad and it will all be
@@ -333,19 +458,7 @@ import_record(struct import_run *run, struct http_request *req,
 		run->bad++;
 		return (0);
 	}
-	k = apply(run, where, n, doc, key, &constraint, err, errlen);
-	free(doc);
-	doc = NULL;
-	if (k == 1) {
-		run->bad++;
-		k = check(req, where, constraint, run->report, &doc, err,
-		    errlen);
-		free(constraint);
-		free(doc);
-		if (k == 1)
-			k = 0;
-	}
-	return (k);
+	return (pend(run, req, where, n, key, doc, err, errlen));
 }
 
 int
@@ -356,6 +469,8 @@ import_withdraw_missing(struct import_run *run, const char *seen, char *err,
 	const char		*p[3];
 	int			 i;
 
+	if (flush(run, err, errlen) == -1)
+		return (-1);
 	p[0] = run->o->source;
 	p[1] = seen;
 	p[2] = buf_cstr(&run->actor);
@@ -401,6 +516,8 @@ commit(struct import_run *run, char *err, size_t errlen)
 int
 import_checkpoint(struct import_run *run, char *err, size_t errlen)
 {
+	if (flush(run, err, errlen) == -1)
+		return (-1);
 	if (run->o->dry_run)
 		return (0);
 	if (run->bad > 0 && !run->o->skip_bad)
@@ -431,6 +548,10 @@ import_end(struct import_run *run, char *err, size_t errlen)
 	const struct import_opts	*o = run->o;
 	int				 rc = -1;
 
+	if (flush(run, err, errlen) == -1) {
+		db_tx_rollback();
+		goto out;
+	}
 	buf_puts(&run->touched, "}");
 	if (o->bad_out != NULL)
 		*o->bad_out = run->bad;

@@ -3,12 +3,13 @@
  * reads (import_csv.c, import_oruk.c).  A run is one transaction.  Each
  * record arrives as the listing form's fields (put into a request, as if
  * the web form had sent them) and goes the way a submission goes: the
- * form layer's checks, a listing document, listing_import() (sql/functions)
- * under the record's key within its source, the database's own rules
- * tried in a subtransaction.  Every record not taken is reported with
- * where it is and why; with any (and no skip_bad), or in a dry run,
- * nothing is kept.  Derived data is rebuilt once, at the end.  Run from
- * the command line or a worker, one thread per run.
+ * form layer's checks, a listing document, then with the next ones (a
+ * batch) listing_import_batch() (sql/functions) under the record's key
+ * within its source, the database's own rules tried in a subtransaction.
+ * Every record not taken is reported with where it is and why; with any
+ * (and no skip_bad), or in a dry run, nothing is kept.  Derived data is
+ * rebuilt once, at the end.  Run from the command line or a worker, one
+ * thread per run.
  */
 #ifndef IMPORT_H
 #define IMPORT_H
@@ -40,6 +41,8 @@ struct import_opts {
 	void		*change_arg;
 };
 
+struct import_pending;
+
 struct import_run {
 	const struct import_opts	*o;
 	FILE				*report;
@@ -50,6 +53,12 @@ struct import_run {
 	long				 superseded, withdrawn;
 	long				 kept_added, kept_updated;
 	int				 checkpoints;
+	/*
+	 * Checked records not yet written: they go to the database a
+	 * batch at a time (listing_import_batch).
+	 */
+	struct import_pending		*pend;
+	size_t				 npend;
 };
 
 void	import_init(void);

