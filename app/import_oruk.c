@@ -85,7 +85,7 @@ put_num(struct http_request *req, const char *col, const cJSON *o,
 
 /* One session of the template, from a schedule's parts. */
 struct session {
-	char	freq[16], week[4], day[4], opens[6], closes[6];
+	char	freq[16], week[4], day[32], opens[6], closes[6];
 	char	from[11], to[11];
 };
 
@@ -139,7 +139,7 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	const char	*freq = str(sch, "freq"), *byday = str(sch, "byday");
 	const cJSON	*iv;
 	const char	*p;
-	char		 tok[8], opens[6], closes[6];
+	char		 tok[64], week[8], days[32], opens[6], closes[6];
 	int		 interval;
 	size_t		 k;
 
@@ -172,17 +172,23 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 		return (0);
 	}
 	memset(&s[*n], 0, sizeof(s[*n]));
-	if (strcasecmp(freq, "WEEKLY") == 0) {
+	if (listing_byday_split(tok, week, sizeof(week), days,
+	    sizeof(days)) == -1) {
+		fprintf(report, "%s: a schedule on '%s' (not days of the week) "
+		    "is left out\n", where, tok);
+		return (1);
+	}
+	snprintf(s[*n].day, sizeof(s[*n].day), "%s", days);
+	if (strcasecmp(freq, "WEEKLY") == 0 && week[0] == '\0') {
 		snprintf(s[*n].freq, sizeof(s[*n].freq), "%s", interval == 2 ?
 		    "fortnightly" : "weekly");
-		snprintf(s[*n].day, sizeof(s[*n].day), "%.2s", tok);
-	} else if (tok[0] == '-' && tok[1] == '1') {
+	} else if (strcasecmp(freq, "MONTHLY") == 0 &&
+	    strcmp(week, "-1") == 0) {
 		snprintf(s[*n].freq, sizeof(s[*n].freq), "last");
-		snprintf(s[*n].day, sizeof(s[*n].day), "%.2s", tok + 2);
-	} else if (tok[0] >= '1' && tok[0] <= '4') {
+	} else if (strcasecmp(freq, "MONTHLY") == 0 && strlen(week) == 1 &&
+	    week[0] >= '1' && week[0] <= '4') {
 		snprintf(s[*n].freq, sizeof(s[*n].freq), "monthly");
-		snprintf(s[*n].week, sizeof(s[*n].week), "%c", tok[0]);
-		snprintf(s[*n].day, sizeof(s[*n].day), "%.2s", tok + 1);
+		snprintf(s[*n].week, sizeof(s[*n].week), "%s", week);
 	} else {
 		fprintf(report, "%s: a monthly schedule on '%s' (not the first "
 		    "to fourth or the last of a weekday) is left out\n", where,
@@ -216,6 +222,21 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	return (0);
 }
 
+/* "1MO,1WE" or "MO, WE": days a session can hold together. */
+static int
+same_week(const char *byday)
+{
+	char	tok[64], week[8], days[32];
+	size_t	k;
+
+	for (k = 0; *byday != '\0' && k + 1 < sizeof(tok); byday++)
+		if (*byday != ' ')
+			tok[k++] = (char)toupper((unsigned char)*byday);
+	tok[k] = '\0';
+	return (listing_byday_split(tok, week, sizeof(week), days,
+	    sizeof(days)) == 0);
+}
+
 static void
 put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
     int venue, FILE *report, const char *where, int *bad)
@@ -236,9 +257,13 @@ put_schedules(struct http_request *req, const cJSON *svc, const cJSON *sal,
 		cJSON_ArrayForEach(sch, list[k]) {
 			if (!cJSON_IsObject(sch))
 				continue;
-			/* A rule on several days: one session a day. */
+			/*
+			 * A rule on several days is one session when the
+			 * days share their week of the month (or have none),
+			 * else one session a day.
+			 */
 			if ((byday = str(sch, "byday")) == NULL ||
-			    strchr(byday, ',') == NULL) {
+			    strchr(byday, ',') == NULL || same_week(byday)) {
 				(void)sessions(sch, s, &n, report, where);
 				continue;
 			}

@@ -208,8 +208,10 @@ struct lfield {
 	  "day&rdquo;.", .kind = FORM_SELECT, .choices = weeks },	\
 	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
 	  .csv = "session" #n "_week" },					\
-	{ .f = { .name = "s" #n "_day", .label = "Day",			\
-	  .kind = FORM_SELECT, .choices = days, .no_optional = 1 },	\
+	{ .f = { .name = "s" #n "_day", .label = "Days", .hint =	\
+	  "Tick each day it runs at these times.",			\
+	  .kind = FORM_CHECKBOXES, .choices = days, .no_optional = 1,	\
+	  .anchor = "s" #n "_day", .wrap_class = "field days" },	\
 	  .part = L_SESSION, .slot = n, .conv = L_OWN,			\
 	  .csv = "session" #n "_day" },					\
 	{ .f = { .name = "s" #n "_start", .label = "Starts at",	\
@@ -564,12 +566,37 @@ csv_day(const char *v)
 	return (NULL);
 }
 
+/*
+ * A session's days as a spreadsheet gives them ("Monday; Wednesday",
+ * "MO,WE,FR", "Tue Thu"): each a box ticked, as the form sends them.  A
+ * word that is no day is sent as it is, for the form to refuse.
+ */
+static int
+put_days(struct http_request *req, const char *name, const char *value)
+{
+	char		*copy, *p, *tok;
+	const char	*d;
+	int		 rc = 0;
+
+	if ((copy = strdup(value)) == NULL)
+		return (-1);
+	for (p = copy; rc == 0 && (tok = strsep(&p, ",;/ \t")) != NULL; ) {
+		if (*tok == '\0' || strcasecmp(tok, "and") == 0 ||
+		    strcmp(tok, "&") == 0)
+			continue;
+		rc = http_kv_add(&req->form, name, (d = csv_day(tok)) !=
+		    NULL ? d : tok);
+	}
+	free(copy);
+	return (rc);
+}
+
 int
 listing_csv_put(struct http_request *req, const char *column,
     const char *value, char *err, size_t errlen)
 {
 	const struct lfield	*r = NULL;
-	const char		*p, *e, *d;
+	const char		*p, *e;
 	struct buf		 b;
 	char			 item[256], name[32];
 	size_t			 i;
@@ -648,9 +675,8 @@ listing_csv_put(struct http_request *req, const char *column,
 		snprintf(name, sizeof(name), "s%d_venue", r->slot);
 		if (http_kv_get(&req->form, name) == NULL)
 			(void)http_kv_add(&req->form, name, "1");
-		if (strstr(r->f.name, "_day") != NULL &&
-		    (d = csv_day(value)) != NULL)
-			value = d;
+		if (strstr(r->f.name, "_day") != NULL)
+			return (put_days(req, r->f.name, value));
 	}
 	return (http_kv_add(&req->form, r->f.name, value));
 }
@@ -826,7 +852,8 @@ check_session(struct form *f, int n, int nvenues)
 		slot_fail(f, 's', n, "pattern", msg);
 	}
 	if (slot(f, 's', n, "day") == NULL && !slot_error(f, 's', n, "day")) {
-		snprintf(msg, sizeof(msg), "Session %d: choose the day", n);
+		snprintf(msg, sizeof(msg), "Session %d: choose the days it "
+		    "runs", n);
 		slot_fail(f, 's', n, "day", msg);
 	}
 	if (pat != NULL && strcmp(pat, "monthly") == 0 &&
@@ -1063,21 +1090,26 @@ session_json(const struct form *f, int n)
 {
 	cJSON		*o = cJSON_CreateObject();
 	const char	*pat = slot(f, 's', n, "pattern");
-	const char	*day = slot(f, 's', n, "day");
-	const char	*v = slot(f, 's', n, "venue");
-	char		 byday[8];
+	const char	*v = slot(f, 's', n, "venue"), *week = "";
+	char		 name[32], byday[64];
+	size_t		 i, len = 0;
 	int		 monthly;
 
 	if (o == NULL)
 		return (NULL);
 	monthly = strcmp(pat, "monthly") == 0 || strcmp(pat, "last") == 0;
-	if (strcmp(pat, "monthly") == 0)
-		snprintf(byday, sizeof(byday), "%s%s",
-		    slot(f, 's', n, "week"), day);
+	if (strcmp(pat, "monthly") == 0 && slot(f, 's', n, "week") != NULL)
+		week = slot(f, 's', n, "week");
 	else if (strcmp(pat, "last") == 0)
-		snprintf(byday, sizeof(byday), "-1%s", day);
-	else
-		snprintf(byday, sizeof(byday), "%s", day);
+		week = "-1";
+	/* The days in the week's order, each with the month's week. */
+	snprintf(name, sizeof(name), "s%d_day", n);
+	byday[0] = '\0';
+	for (i = 0; days[i].value != NULL; i++)
+		if (form_checked(f, name, days[i].value))
+			len += (size_t)snprintf(byday + len, sizeof(byday) -
+			    len, "%s%s%s", len > 0 ? "," : "", week,
+			    days[i].value);
 	cJSON_AddNumberToObject(o, "venue", venue_num(v));
 	cJSON_AddStringToObject(o, "freq", monthly ? "MONTHLY" : "WEEKLY");
 	cJSON_AddNumberToObject(o, "interval",
@@ -1252,34 +1284,75 @@ set_slot(struct form *f, char c, int n, const char *key, const char *v)
 		form_set(f, name, v);
 }
 
+/* p starts with a day's code, MO..SU. */
+static int
+is_day(const char *p)
+{
+	size_t	i;
+
+	for (i = 0; days[i].value != NULL; i++)
+		if (strncmp(p, days[i].value, 2) == 0)
+			return (1);
+	return (0);
+}
+
+/* The form cannot show "1MO,3WE": see listing.h. */
+int
+listing_byday_split(const char *byday, char *week, size_t wlen, char *out,
+    size_t olen)
+{
+	const char	*p = byday;
+	size_t		 k, len = 0;
+
+	week[0] = out[0] = '\0';
+	while (*p != '\0') {
+		k = strspn(p, "+-0123456789");
+		if (p == byday)
+			snprintf(week, wlen, "%.*s", (int)k, p);
+		else if (strlen(week) != k || strncmp(week, p, k) != 0)
+			return (-1);
+		p += k;
+		if (strlen(p) < 2 || (p[2] != ',' && p[2] != '\0') ||
+		    !is_day(p))
+			return (-1);
+		len += (size_t)snprintf(out + len, olen - len, "%s%.2s",
+		    len > 0 ? "," : "", p);
+		if (len >= olen)
+			return (-1);
+		p += p[2] == ',' ? 3 : 2;
+	}
+	return (0);
+}
+
 static void
 load_session(struct form *f, int n, const cJSON *x)
 {
 	const char	*freq, *byday;
-	char		 tmp[32], week[2];
+	char		 tmp[32], week[8], day[64];
 	long long	 iv;
 
 	freq = jget(x, "freq", tmp, sizeof(tmp));
-	byday = jget(x, "byday", tmp, sizeof(tmp));
 	set_slot(f, 's', n, "venue", jget(x, "venue", tmp, sizeof(tmp)));
 	iv = (long long)cJSON_GetNumberValue(
 	    cJSON_GetObjectItemCaseSensitive(x, "interval"));
 	byday = jget(x, "byday", tmp, sizeof(tmp));
-	if (freq != NULL && strcmp(freq, "MONTHLY") == 0 && byday != NULL) {
-		if (strncmp(byday, "-1", 2) == 0) {
+	if (byday == NULL || listing_byday_split(byday, week, sizeof(week), day,
+	    sizeof(day)) == -1)
+		;
+	else if (freq != NULL && strcmp(freq, "MONTHLY") == 0) {
+		if (strcmp(week, "-1") == 0) {
 			set_slot(f, 's', n, "pattern", "last");
-			set_slot(f, 's', n, "day", byday + 2);
-		} else if (byday[0] >= '1' && byday[0] <= '4') {
-			week[0] = byday[0];
-			week[1] = '\0';
+			set_slot(f, 's', n, "day", day);
+		} else if (strlen(week) == 1 && week[0] >= '1' &&
+		    week[0] <= '4') {
 			set_slot(f, 's', n, "pattern", "monthly");
 			set_slot(f, 's', n, "week", week);
-			set_slot(f, 's', n, "day", byday + 1);
+			set_slot(f, 's', n, "day", day);
 		}
-	} else if (byday != NULL) {
+	} else if (week[0] == '\0') {
 		set_slot(f, 's', n, "pattern", iv == 2 ? "fortnightly" :
 		    "weekly");
-		set_slot(f, 's', n, "day", byday);
+		set_slot(f, 's', n, "day", day);
 	}
 	set_slot(f, 's', n, "start", jget(x, "opens_at", tmp, sizeof(tmp)));
 	set_slot(f, 's', n, "end", jget(x, "closes_at", tmp, sizeof(tmp)));
@@ -1652,29 +1725,40 @@ session_text(struct buf *b, const cJSON *x)
 {
 	static const char *const ord[] = { "", "first", "second", "third",
 	    "fourth" };
-	const char	*freq, *byday, *day, *v;
-	char		 t1[32], t2[32], t3[32];
+	const char	*freq, *byday, *v;
+	char		 t1[32], t2[32], t3[32], week[8], day[64], one[3];
+	struct buf	 names;
+	size_t		 i, nd;
 	int		 iv, w = 0;
 
 	freq = jget(x, "freq", t1, sizeof(t1));
 	byday = jget(x, "byday", t2, sizeof(t2));
 	iv = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x,
 	    "interval"));
-	if (byday == NULL)
-		byday = "";
-	day = byday;
-	if (strncmp(byday, "-1", 2) == 0)
-		day = byday + 2;
-	else if (byday[0] >= '1' && byday[0] <= '4') {
-		w = byday[0] - '0';
-		day = byday + 1;
+	if (byday == NULL || listing_byday_split(byday, week, sizeof(week), day,
+	    sizeof(day)) == -1) {
+		/* Not one the form makes: the rule as it is. */
+		buf_printf(b, "%s", byday != NULL ? byday : "?");
+		goto times;
+	}
+	if (strlen(week) == 1 && week[0] >= '1' && week[0] <= '4')
+		w = week[0] - '0';
+	/* "Monday, Wednesday and Friday" */
+	buf_init(&names);
+	nd = (strlen(day) + 1) / 3;
+	for (i = 0; i < nd; i++) {
+		snprintf(one, sizeof(one), "%.2s", day + 3 * i);
+		buf_printf(&names, "%s%s", i == 0 ? "" : i + 1 == nd ?
+		    " and " : ", ", choice_label(days, one));
 	}
 	if (freq != NULL && strcmp(freq, "MONTHLY") == 0)
 		buf_printf(b, "The %s %s of the month", w > 0 ? ord[w] : "last",
-		    choice_label(days, day));
+		    buf_cstr(&names));
 	else
 		buf_printf(b, "%s %s", iv == 2 ? "Every other" : "Every",
-		    choice_label(days, day));
+		    buf_cstr(&names));
+	buf_free(&names);
+times:
 	buf_printf(b, ", %s to %s, at venue %s",
 	    or_empty(jget(x, "opens_at", t1, sizeof(t1)), "?"),
 	    or_empty(jget(x, "closes_at", t2, sizeof(t2)), "?"),

@@ -71,5 +71,11 @@ void	 listing_document_html(struct buf *, const char *);
 int	 listing_diff_html(struct buf *, const char *, const char *);
 /* The name and a contact e-mail of a document, for lists; NULL if none. */
 const char *listing_document_name(const char *, char *, size_t);
+/*
+ * A rule's days as a session holds them: "2MO,2WE" is the week they
+ * share ("2"; "-1" for the last, "" for every week) and the days
+ * ("MO,WE").  -1 when they share none ("1MO,3WE") or are not days.
+ */
+int	listing_byday_split(const char *, char *, size_t, char *, size_t);
 
 #endif

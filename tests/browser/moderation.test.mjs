@@ -97,7 +97,7 @@ async function fillListing(page, name, mode) {
 		await sec(id).getByLabel('Where').selectOption({ label: 'Venue 1' });
 		await sec(id).getByLabel('How often').selectOption(
 		    { label: 'Every week' });
-		await sec(id).getByLabel('Day').selectOption({ label: day });
+		await sec(id).getByLabel(day, { exact: true }).check();
 		await sec(id).getByLabel('Starts at').fill(start);
 		await sec(id).getByLabel('Ends at').fill(end);
 	}
@@ -167,7 +167,7 @@ async function approve(who, name, what) {
 // The id of the form's section that holds the Tuesday session.
 async function tuesday(page) {
 	for (let n = 1; n <= 4; n++)
-		if (await page.locator(`#s${n}_day`).inputValue() === 'TU')
+		if (await page.locator(`#s${n}_day-TU`).isChecked())
 			return `session-${n}`;
 	assert.fail('no Tuesday session in the form');
 }
@@ -453,12 +453,15 @@ test('keyboard: a walk is submitted, the moderator signs in and approves it, by 
 		await tabType(page, 'v1_postcode', VENUE_PC);
 		await tabType(page, 's1_venue', 'V');
 		await tabType(page, 's1_pattern', 'Every w');
-		await tabType(page, 's1_day', 'Tu');
+		// Days are boxes: Tab to one, Space ticks it.
+		await tabTo(page, focused, 's1_day-TU');
+		await page.keyboard.press('Space');
 		await tabType(page, 's1_start', '1000');
 		await tabType(page, 's1_end', '1100');
 		await tabType(page, 's2_venue', 'V');
 		await tabType(page, 's2_pattern', 'Every w');
-		await tabType(page, 's2_day', 'Th');
+		await tabTo(page, focused, 's2_day-TH');
+		await page.keyboard.press('Space');
 		await tabType(page, 's2_start', '1400');
 		await tabType(page, 's2_end', '1530');
 		await pickRadio(page, 'walk_grade', 'walk_grade-easy');

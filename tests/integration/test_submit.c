@@ -188,7 +188,7 @@ test_submit_errors_reshow_the_form_with_input_kept(void **state)
 	    "end time like 12:00"));
 	/* What a venue or session needs is not called optional. */
 	if (contains(r.body, "for=\"v1_postcode\">Postcode (optional)") ||
-	    contains(r.body, "for=\"s1_day\">Day (optional)") ||
+	    contains(r.body, "<legend>Days (optional)") ||
 	    contains(r.body, "for=\"s1_start\">Starts at (optional)") ||
 	    !contains(r.body, "for=\"s1_week\">Which week of the month "
 	    "(optional)"))
@@ -667,25 +667,6 @@ test_rejected_listing_is_changed_and_sent_again(void **state)
 	resp_free(&r);
 }
 
-/* The value selected in the select named name, or "" (the first). */
-static void
-selected_in(const char *html, const char *name, char *out, size_t len)
-{
-	char		 id[64];
-	const char	*p, *end, *sel;
-
-	out[0] = '\0';
-	snprintf(id, sizeof(id), "id=\"%s\"", name);
-	if ((p = strstr(html, id)) == NULL ||
-	    (end = strstr(p, "</select>")) == NULL ||
-	    (sel = strstr(p, " selected")) == NULL || sel > end)
-		return;
-	while (sel > p && strncmp(sel, "value=\"", 7) != 0)
-		sel--;
-	sel += 7;
-	snprintf(out, len, "%.*s", (int)strcspn(sel, "\""), sel);
-}
-
 /* Sessions stay in the order the group gave (Tuesday, then Thursday). */
 static void
 test_sessions_keep_the_groups_order(void **state)
@@ -710,11 +691,63 @@ test_sessions_keep_the_groups_order(void **state)
 	assert_string_equal(v, "TU,TH");
 	snprintf(path, sizeof(path), "/edit/%s/change", token);
 	r = http_get(path);
-	selected_in(r.body, "s1_day", v, sizeof(v));
-	if (strcmp(v, "TU") != 0)
-		fail_msg("session 1 is \"%s\", not Tuesday:\n%s", v, r.body);
-	selected_in(r.body, "s2_day", v, sizeof(v));
-	assert_string_equal(v, "TH");
+	if (!contains(r.body, "id=\"s1_day-TU\" value=\"TU\" checked") ||
+	    contains(r.body, "id=\"s1_day-TH\" value=\"TH\" checked") ||
+	    !contains(r.body, "id=\"s2_day-TH\" value=\"TH\" checked"))
+		fail_msg("session 1 is not Tuesday, 2 not Thursday:\n%s",
+		    r.body);
+	resp_free(&r);
+}
+
+/*
+ * A session on several days (ticked in any order, one twice) is one
+ * session with its days in the week's order: stored so, shown back
+ * ticked on the edit form, and said on the service page.
+ */
+static void
+test_a_session_on_several_days(void **state)
+{
+	struct session	 s;
+	struct resp	 r;
+	char		 body[4096], loc[512], token[80], sub[40], svc[40];
+	char		 path[200], v[128];
+	const char	*p[1], *t;
+
+	(void)state;
+	forget_my_submissions();
+	browser(&s, "/submit");
+	walk_body(body, sizeof(body), &s, "Three day walk",
+	    "&s1_day=FR&s1_day=MO&s1_day=TU");
+	r = post(&s, "/submit", body);
+	if (r.status != 303 || resp_header(&r, "Location", loc,
+	    sizeof(loc)) != 0 || (t = strstr(loc, "/edit/")) == NULL)
+		fail_msg("submit: %d\n%s", r.status, r.body);
+	snprintf(token, sizeof(token), "%.*s", (int)strcspn(t + 6, "?"),
+	    t + 6);
+	resp_free(&r);
+	submission_of(token, sub, sizeof(sub));
+	p[0] = sub;
+	sql_str("SELECT string_agg(x->>'byday', '|' ORDER BY i) FROM"
+	    " submission, jsonb_array_elements(document->'sessions') WITH"
+	    " ORDINALITY AS a (x, i) WHERE id = $1", 1, p, v, sizeof(v));
+	assert_string_equal(v, "MO,TU,FR|TH");
+	snprintf(path, sizeof(path), "/edit/%s/change", token);
+	r = http_get(path);
+	if (!contains(r.body, "id=\"s1_day-MO\" value=\"MO\" checked") ||
+	    !contains(r.body, "id=\"s1_day-TU\" value=\"TU\" checked") ||
+	    !contains(r.body, "id=\"s1_day-FR\" value=\"FR\" checked") ||
+	    contains(r.body, "id=\"s1_day-WE\" value=\"WE\" checked"))
+		fail_msg("the edit form does not tick Monday, Tuesday and "
+		    "Friday:\n%s", r.body);
+	resp_free(&r);
+	publish(sub, svc, sizeof(svc));
+	snprintf(path, sizeof(path), "/services/%s", svc);
+	r = http_get(path);
+	assert_status(&r, 200);
+	if (!contains(r.body, "Mondays, Tuesdays and Fridays, 10:00 to "
+	    "11:00"))
+		fail_msg("the service page does not say the days:\n%s",
+		    r.body);
 	resp_free(&r);
 }
 
@@ -947,6 +980,7 @@ main(void)
 		cmocka_unit_test(test_submit_offers_an_existing_organisation),
 		cmocka_unit_test(test_organisation_question_is_asked_once),
 		cmocka_unit_test(test_sessions_keep_the_groups_order),
+		cmocka_unit_test(test_a_session_on_several_days),
 		cmocka_unit_test(
 		    test_submission_survives_kill_9_and_a_database_restart),
 	};

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "form.h"
+#include "http.h"
 #include "listing.h"
 #include "unit.h"
 
@@ -41,12 +42,12 @@ static const char full[] =
     "\"city\":null,\"postcode\":\"G11 5LW\",\"hide_address\":true,"
     "\"accessibility\":null}],"
     "\"sessions\":[{\"venue\":1,\"freq\":\"WEEKLY\",\"interval\":1,"
-    "\"byday\":\"TU\",\"opens_at\":\"10:00\",\"closes_at\":\"11:00\","
+    "\"byday\":\"TU,TH\",\"opens_at\":\"10:00\",\"closes_at\":\"11:00\","
     "\"valid_from\":null,\"valid_to\":null},{\"venue\":2,\"freq\":"
     "\"WEEKLY\",\"interval\":2,\"byday\":\"FR\",\"opens_at\":\"14:00\","
     "\"closes_at\":\"15:00\",\"valid_from\":\"2027-04-02\",\"valid_to\":"
     "\"2027-09-24\"},{\"venue\":1,\"freq\":\"MONTHLY\",\"interval\":1,"
-    "\"byday\":\"1SA\",\"opens_at\":\"09:00\",\"closes_at\":\"10:00\","
+    "\"byday\":\"1SA,1SU\",\"opens_at\":\"09:00\",\"closes_at\":\"10:00\","
     "\"valid_from\":null,\"valid_to\":null},{\"venue\":1,\"freq\":"
     "\"MONTHLY\",\"interval\":1,\"byday\":\"-1SU\",\"opens_at\":\"12:00\","
     "\"closes_at\":\"13:00\",\"valid_from\":null,\"valid_to\":null}],"
@@ -135,6 +136,11 @@ test_drawing_and_diff_label_each_field(void **state)
 	    "group</dd>"));
 	assert_non_null(strstr(buf_cstr(&b), "<dt>Session 4</dt><dd>The "
 	    "last Sunday of the month"));
+	/* Sessions on several days. */
+	assert_non_null(strstr(buf_cstr(&b), "<dt>Session 1</dt><dd>Every "
+	    "Tuesday and Thursday, 10:00 to 11:00"));
+	assert_non_null(strstr(buf_cstr(&b), "<dt>Session 3</dt><dd>The "
+	    "first Saturday and Sunday of the month"));
 	assert_non_null(strstr(buf_cstr(&b), "<dt>Languages</dt><dd>BSL, "
 	    "English</dd>"));
 	/* Not known is not drawn. */
@@ -149,6 +155,37 @@ test_drawing_and_diff_label_each_field(void **state)
 	buf_free(&b);
 }
 
+/* A spreadsheet's days: each a box ticked, as the form sends them. */
+static void
+test_csv_days_are_boxes(void **state)
+{
+	struct http_request	 req;
+	const char		*v[8];
+	char			 err[128];
+	size_t			 n;
+
+	(void)state;
+	http_request_init(&req);
+	req.method = HTTP_POST;		/* read from the form, as importers do */
+	assert_int_equal(listing_csv_put(&req, "session1_day",
+	    "Monday; wed and FR", err, sizeof(err)), 0);
+	n = http_param_all(&req, "s1_day", v, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "MO");
+	assert_string_equal(v[1], "WE");
+	assert_string_equal(v[2], "FR");
+	assert_int_equal(listing_csv_put(&req, "session2_day", "TU,TH", err,
+	    sizeof(err)), 0);
+	assert_int_equal(http_param_all(&req, "s2_day", v, 8), 2);
+	assert_string_equal(v[1], "TH");
+	/* Not a day: sent as it is, for the form to refuse. */
+	assert_int_equal(listing_csv_put(&req, "session3_day", "Funday", err,
+	    sizeof(err)), 0);
+	assert_int_equal(http_param_all(&req, "s3_day", v, 8), 1);
+	assert_string_equal(v[0], "Funday");
+	http_request_free(&req);
+}
+
 int
 main(void)
 {
@@ -156,6 +193,7 @@ main(void)
 		cmocka_unit_test(test_document_survives_the_form),
 		cmocka_unit_test(test_every_check_lands_on_its_field),
 		cmocka_unit_test(test_drawing_and_diff_label_each_field),
+		cmocka_unit_test(test_csv_days_are_boxes),
 	};
 
 	return (RUN_UNIT_TESTS("listing", tests));

@@ -74,6 +74,7 @@ test_a_service_maps_onto_the_template(void **state)
 	    "  \"31/02/2027\"},"
 	    "  {\"freq\": \"DAILY\", \"byday\": \"MO\", \"opens_at\": \"9:00\"}]}";
 	struct http_request	 req;
+	const char		*days[8];
 	char			*rep = NULL;
 	size_t			 len = 0;
 	FILE			*f;
@@ -89,14 +90,17 @@ test_a_service_maps_onto_the_template(void **state)
 	assert_null(http_kv_get(&req.form, "email"));
 	assert_string_equal(http_kv_get(&req.form, "min_age"), "60");
 	assert_string_equal(http_kv_get(&req.form, "v1_postcode"), "G12 8QQ");
-	assert_string_equal(http_kv_get(&req.form, "s1_day"), "TU");
-	assert_string_equal(http_kv_get(&req.form, "s2_day"), "TH");
-	assert_string_equal(http_kv_get(&req.form, "s2_start"), "12:00");
-	assert_string_equal(http_kv_get(&req.form, "s3_pattern"), "last");
-	assert_string_equal(http_kv_get(&req.form, "s3_day"), "FR");
-	assert_string_equal(http_kv_get(&req.form, "s3_from"), "2027-04-01");
-	assert_string_equal(http_kv_get(&req.form, "s3_to"), "2027-09-30");
-	assert_null(http_kv_get(&req.form, "s4_pattern"));
+	/* A rule on two days: one session on both, as the form sends it. */
+	req.method = HTTP_POST;
+	assert_int_equal(http_param_all(&req, "s1_day", days, 8), 2);
+	assert_string_equal(days[0], "TU");
+	assert_string_equal(days[1], "TH");
+	assert_string_equal(http_kv_get(&req.form, "s1_start"), "12:00");
+	assert_string_equal(http_kv_get(&req.form, "s2_pattern"), "last");
+	assert_string_equal(http_kv_get(&req.form, "s2_day"), "FR");
+	assert_string_equal(http_kv_get(&req.form, "s2_from"), "2027-04-01");
+	assert_string_equal(http_kv_get(&req.form, "s2_to"), "2027-09-30");
+	assert_null(http_kv_get(&req.form, "s3_pattern"));
 	if (strstr(rep, "2 locations; a listing holds one venue: 'Hall' is "
 	    "kept") == NULL || strstr(rep, "a schedule without a day, an "
 	    "opening and a closing time") == NULL || strstr(rep, "a schedule "
