@@ -462,19 +462,26 @@ import_record(struct import_run *run, struct http_request *req,
 }
 
 int
-import_withdraw_missing(struct import_run *run, const char *seen, char *err,
+import_withdraw_missing(struct import_run *run, const cJSON *seen, char *err,
     size_t errlen)
 {
 	struct db_result	*r = NULL;
 	const char		*p[3];
-	int			 i;
+	char			*keys;
+	int			 i, k;
 
 	if (flush(run, err, errlen) == -1)
 		return (-1);
+	if ((keys = cJSON_PrintUnformatted(seen)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
 	p[0] = run->o->source;
-	p[1] = seen;
+	p[1] = keys;
 	p[2] = buf_cstr(&run->actor);
-	if (db_exec("imp_withdraw", 3, p, &r) != DB_OK) {
+	k = db_exec("imp_withdraw", 3, p, &r);
+	free(keys);
+	if (k != DB_OK) {
 		snprintf(err, errlen, "withdrawing what the feed no longer "
 		    "has: %s", db_errmsg());
 		return (-1);
@@ -600,6 +607,37 @@ import_end(struct import_run *run, char *err, size_t errlen)
 out:
 	run_free(run);
 	return (rc);
+}
+
+int
+import_pages(const char *what, const char *url, const struct import_opts *o,
+    FILE *report, import_pages_fn pages, void *arg, const cJSON *seen,
+    char *err, size_t errlen)
+{
+	struct import_run	 run;
+	size_t			 n;
+
+	if (import_begin(&run, what, "services", url, o, report, err,
+	    errlen) == -1)
+		return (-1);
+	if (pages(&run, arg, err, errlen) == -1) {
+		if (run.checkpoints > 0) {
+			n = strlen(err);
+			snprintf(err + n, errlen - n, " (the %d page%s before "
+			    "it %s imported; run it again to go on: %s will "
+			    "be unchanged)", run.checkpoints,
+			    run.checkpoints == 1 ? "" : "s",
+			    run.checkpoints == 1 ? "was" : "were",
+			    run.checkpoints == 1 ? "it" : "they");
+		}
+		goto fail;
+	}
+	if (o->full && import_withdraw_missing(&run, seen, err, errlen) == -1)
+		goto fail;
+	return (import_end(&run, err, errlen));
+fail:
+	import_abort(&run);
+	return (-1);
 }
 
 /* The cells of a record, for the importers of JSON feeds. */

@@ -92,7 +92,21 @@ int	import_checkpoint(struct import_run *, char *, size_t);
  * JSON array of every key the run read) withdrawn, each said.  0, or -1
  * with err set.
  */
-int	import_withdraw_missing(struct import_run *, const char *, char *,
+struct cJSON;
+int	import_withdraw_missing(struct import_run *, const struct cJSON *,
+	    char *, size_t);
+/*
+ * A whole run over a feed read from its address (url) page by page:
+ * pages(run, arg, ...) reads them, committing each with
+ * import_checkpoint; with o->full, what the source gave before and seen
+ * (the keys the pages read) lacks is withdrawn; then import_end.  A page
+ * that fails says how many before it were kept.  As import_end, or -1
+ * with err set.
+ */
+typedef int	(*import_pages_fn)(struct import_run *, void *, char *,
+		    size_t);
+int	import_pages(const char *, const char *, const struct import_opts *,
+	    FILE *, import_pages_fn, void *, const struct cJSON *, char *,
 	    size_t);
 /*
  * The summary; then commit (rebuilding derived data), or roll back in a

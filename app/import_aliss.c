@@ -21,8 +21,16 @@
 #include "http.h"
 #include "import.h"
 #include "import_aliss.h"
+#include "net.h"
 
 #define MAX_FILE	(256UL * 1024 * 1024)
+#define PAGE_MAX	(64UL * 1024 * 1024)	/* one page of the API */
+#define PAGE_TIMEOUT_S	60L
+#define PAGE_TRIES	3	/* a page that fails is tried again twice */
+#define MAX_PAGES	100000
+
+/* The keys read, for --full (a run's; one run at a time). */
+static cJSON	*seen;
 
 /* Plain text as ALISS writes it: CR LF as LF, ends trimmed. */
 static void
@@ -160,8 +168,149 @@ static int
 service(struct import_run *imp, const cJSON *svc, long long n, char *err,
     size_t errlen)
 {
-	return (import_json_service(imp, svc, n, "aliss:", map, NULL, err,
+	return (import_json_service(imp, svc, n, "aliss:", map, seen, err,
 	    errlen));
+}
+
+/*
+ * The services of an API response: a v4 search or import page's "data",
+ * a v3 search's "results", or an array of them; *detail set instead when
+ * it is one service's detail ({"data": {...}}).  NULL when it is none.
+ */
+static const cJSON *
+services_of(const cJSON *doc, const cJSON **detail)
+{
+	const cJSON	*d = cJSON_GetObjectItemCaseSensitive(doc, "data");
+
+	*detail = NULL;
+	if (cJSON_IsArray(doc))
+		return (doc);
+	if (cJSON_IsArray(d))
+		return (d);
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "results")))
+		return (cJSON_GetObjectItemCaseSensitive(doc, "results"));
+	if (cJSON_IsObject(d))
+		*detail = d;
+	return (NULL);
+}
+
+/*
+ * The API read from its address, page after page by each response's
+ * "next" link, each page parsed and let go before the next (memory stays
+ * flat), one transaction a page.  A page that is not the API's, or an
+ * address already read (the links loop), stops the run with its number.
+ */
+static int
+api_pages(struct import_run *imp, void *arg, char *err, size_t errlen)
+{
+	const char	*first = arg;
+	struct net	*n = NULL;
+	struct buf	 body;
+	cJSON		*doc = NULL, *read = NULL;
+	const cJSON	*list, *detail, *svc, *v, *next;
+	char		*url = NULL, e[512];
+	long long	 count = 0;
+	int		 page, rc = -1, k;
+
+	buf_init(&body);
+	if ((n = net_new()) == NULL || (read = cJSON_CreateObject()) == NULL ||
+	    (url = strdup(first)) == NULL) {
+		snprintf(err, errlen, "cannot start libcurl");
+		goto out;
+	}
+	for (page = 1; ; page++) {
+		if (page > MAX_PAGES) {
+			snprintf(err, errlen, "more than %d pages: stopped",
+			    MAX_PAGES);
+			goto out;
+		}
+		if ((v = cJSON_GetObjectItemCaseSensitive(read, url)) != NULL) {
+			snprintf(err, errlen, "page %d (%s) is page %d again: "
+			    "the API's next links loop; stopped", page, url,
+			    v->valueint);
+			goto out;
+		}
+		cJSON_AddNumberToObject(read, url, page);
+		if (net_fetch(n, url, PAGE_MAX, PAGE_TIMEOUT_S, PAGE_TRIES,
+		    &body, e, sizeof(e)) == -1) {
+			snprintf(err, errlen, "page %d (%s): %s", page, url, e);
+			goto out;
+		}
+		if ((doc = cJSON_ParseWithLength(body.data != NULL ?
+		    body.data : "", body.len)) == NULL) {
+			snprintf(err, errlen, "page %d (%s) is not JSON: is it "
+			    "the address of ALISS's API (.../api/v4/...)?",
+			    page, url);
+			goto out;
+		}
+		if ((list = services_of(doc, &detail)) == NULL &&
+		    detail == NULL) {
+			snprintf(err, errlen, "page %d (%s) is JSON but not "
+			    "from ALISS's API: no \"data\" of services", page,
+			    url);
+			goto out;
+		}
+		if (detail != NULL) {
+			if (service(imp, detail, ++count, err, errlen) == -1)
+				goto out;
+		} else
+			cJSON_ArrayForEach(svc, list)
+				if (service(imp, svc, ++count, err,
+				    errlen) == -1)
+					goto out;
+		next = cJSON_GetObjectItemCaseSensitive(doc, "next");
+		if (!cJSON_IsString(next) || (strncmp(next->valuestring,
+		    "https://", 8) != 0 && strncmp(next->valuestring,
+		    "http://", 7) != 0))
+			break;
+		free(url);
+		if ((url = strdup(next->valuestring)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		cJSON_Delete(doc);
+		doc = NULL;
+		/* One transaction a page (the last is import_end's). */
+		if ((k = import_checkpoint(imp, err, errlen)) == -1)
+			goto out;
+		if (k == 1)
+			break;
+	}
+	rc = 0;
+out:
+	free(url);
+	cJSON_Delete(doc);
+	cJSON_Delete(read);
+	net_free(n);
+	buf_free(&body);
+	return (rc);
+}
+
+int
+import_aliss_url(const char *url, const struct import_opts *o,
+    FILE *report, char *err, size_t errlen)
+{
+	struct import_opts	 opts = *o;
+	int			 rc = -1;
+
+	if (opts.source_url == NULL)
+		opts.source_url = url;
+	if (opts.attribution == NULL)
+		opts.attribution = ALISS_ATTRIBUTION;
+	if (opts.full && (seen = cJSON_CreateArray()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	if (net_open() == -1)
+		snprintf(err, errlen, "cannot start libcurl");
+	else {
+		rc = import_pages("import aliss", url, &opts, report,
+		    api_pages, (void *)url, seen, err, errlen);
+		net_close();
+	}
+	cJSON_Delete(seen);
+	seen = NULL;
+	return (rc);
 }
 
 int
@@ -171,7 +320,7 @@ import_aliss(const char *path, const struct import_opts *o, FILE *report,
 	struct import_opts	 opts = *o;
 	struct import_run	 imp;
 	struct buf		 b;
-	const cJSON		*list, *svc;
+	const cJSON		*list, *svc, *detail;
 	cJSON			*doc = NULL;
 	gzFile			 f;
 	char			 chunk[65536];
@@ -208,37 +357,37 @@ import_aliss(const char *path, const struct import_opts *o, FILE *report,
 		    path);
 		goto out;
 	}
-	if (cJSON_IsArray(doc))
-		list = doc;
-	else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "data")))
-		list = cJSON_GetObjectItemCaseSensitive(doc, "data");
-	else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc,
-	    "results")))
-		list = cJSON_GetObjectItemCaseSensitive(doc, "results");
-	else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "data")))
-		list = NULL;	/* one service's detail */
-	else {
+	if ((list = services_of(doc, &detail)) == NULL && detail == NULL) {
 		snprintf(err, errlen, "%s is JSON but not from ALISS's API: no "
 		    "\"data\" or \"results\" of services", path);
+		goto out;
+	}
+	if (opts.full && (seen = cJSON_CreateArray()) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	if (import_begin(&imp, "import aliss", "services", path, &opts,
 	    report, err, errlen) == -1)
 		goto out;
 	began = 1;
-	if (list == NULL) {
-		if (service(&imp, cJSON_GetObjectItemCaseSensitive(doc, "data"),
-		    1, err, errlen) == -1)
+	if (detail != NULL) {
+		if (service(&imp, detail, 1, err, errlen) == -1)
 			goto out;
 	} else
 		cJSON_ArrayForEach(svc, list)
 			if (service(&imp, svc, ++n, err, errlen) == -1)
 				goto out;
+	/* --full: the file is all ALISS has; what it lacks is withdrawn. */
+	if (opts.full && import_withdraw_missing(&imp, seen, err, errlen) ==
+	    -1)
+		goto out;
 	began = 0;
 	rc = import_end(&imp, err, errlen);
 out:
 	if (began)
 		import_abort(&imp);
+	cJSON_Delete(seen);
+	seen = NULL;
 	cJSON_Delete(doc);
 	gzclose(f);
 	buf_free(&b);

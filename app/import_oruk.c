@@ -597,43 +597,23 @@ ndjson_line(struct import_run *imp, const char *text, size_t len,
 }
 
 /*
- * One page into body: tried again after 1 and 2 s when the server did
- * not answer or answered 429 or 5xx (it may be busy); anything else is
- * said at once.  0, or -1 with err set.
- */
-static int
-fetch(struct net *n, const char *url, struct buf *body, char *err,
-    size_t errlen)
-{
-	long	status;
-	int	try, rc;
-
-	for (try = 1; ; try++) {
-		buf_reset(body);
-		rc = net_get(n, url, PAGE_MAX, PAGE_TIMEOUT_S, body, &status,
-		    err, errlen);
-		if (rc == 0 && status == 200)
-			return (0);
-		if (rc == 0)
-			snprintf(err, errlen, "HTTP %ld", status);
-		if (rc == -2 || (rc == 0 && status != 429 && status < 500) ||
-		    try == PAGE_TRIES)
-			return (-1);
-		sleep(1U << (try - 1));
-	}
-}
-
-/*
  * A feed's /services read page by page (page=1, 2 ... until last_page or
  * total_pages), each page parsed and let go before the next, so memory
  * stays flat however many there are.  since: modified_after, for an
  * incremental run.  A page that is not a feed's, or that repeats an
  * earlier one (the feed loops), stops the run with its number.
  */
+/* A feed's address, and what changed since (or NULL). */
+struct feed {
+	const char	*url;
+	const char	*since;
+};
+
 static int
-feed_pages(struct import_run *imp, const char *base, const char *since,
-    char *err, size_t errlen)
+feed_pages(struct import_run *imp, void *arg, char *err, size_t errlen)
 {
+	const struct feed	*feed = arg;
+	const char		*base = feed->url, *since = feed->since;
 	struct net	*n = NULL;
 	struct buf	 url, body;
 	cJSON		*doc = NULL, *firsts = NULL;
@@ -658,7 +638,8 @@ feed_pages(struct import_run *imp, const char *base, const char *since,
 			buf_puts(&url, "&modified_after=");
 			buf_url(&url, since);
 		}
-		if (fetch(n, buf_cstr(&url), &body, e, sizeof(e)) == -1) {
+		if (net_fetch(n, buf_cstr(&url), PAGE_MAX, PAGE_TIMEOUT_S,
+		    PAGE_TRIES, &body, e, sizeof(e)) == -1) {
 			snprintf(err, errlen, "page %d (%s): %s", page,
 			    buf_cstr(&url), e);
 			goto out;
@@ -723,52 +704,20 @@ int
 import_oruk_url(const char *url, const char *since,
     const struct import_opts *o, FILE *report, char *err, size_t errlen)
 {
-	struct import_run	 imp;
-	char			*keys;
-	int			 rc = -1;
+	struct feed	 feed = { url, since };
+	int		 rc = -1;
 
 	if (o->full && (seen = cJSON_CreateArray()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
-	if (net_open() == -1) {
+	if (net_open() == -1)
 		snprintf(err, errlen, "cannot start libcurl");
-		goto done;
+	else {
+		rc = import_pages("import oruk", url, o, report, feed_pages,
+		    &feed, seen, err, errlen);
+		net_close();
 	}
-	if (import_begin(&imp, "import oruk", "services", url, o, report, err,
-	    errlen) == -1)
-		goto out;
-	if (feed_pages(&imp, url, since, err, errlen) == -1) {
-		if (imp.checkpoints > 0) {
-			size_t	n = strlen(err);
-
-			snprintf(err + n, errlen - n, " (the %d page%s before "
-			    "it %s imported; run it again to go on: %s will "
-			    "be unchanged)", imp.checkpoints,
-			    imp.checkpoints == 1 ? "" : "s",
-			    imp.checkpoints == 1 ? "was" : "were",
-			    imp.checkpoints == 1 ? "it" : "they");
-		}
-		goto fail;
-	}
-	if (o->full) {
-		if ((keys = cJSON_PrintUnformatted(seen)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-		rc = import_withdraw_missing(&imp, keys, err, errlen);
-		free(keys);
-		if (rc == -1)
-			goto fail;
-	}
-	rc = import_end(&imp, err, errlen);
-	goto out;
-fail:
-	import_abort(&imp);
-	rc = -1;
-out:
-	net_close();
-done:
 	cJSON_Delete(seen);
 	seen = NULL;
 	return (rc);
@@ -863,18 +812,8 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 		snprintf(err, errlen, "%s has no services", path);
 		goto out;
 	}
-	if (o->full) {
-		char	*keys;
-
-		if ((keys = cJSON_PrintUnformatted(seen)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-		n = import_withdraw_missing(&imp, keys, err, errlen);
-		free(keys);
-		if (n == -1)
-			goto out;
-	}
+	if (o->full && import_withdraw_missing(&imp, seen, err, errlen) == -1)
+		goto out;
 	began = 0;
 	rc = import_end(&imp, err, errlen);
 out:

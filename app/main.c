@@ -58,9 +58,11 @@ usage(FILE *f)
 	    "[--url URL] [--full]\n"
 	    "  import oruk URL [--dry-run] [--skip-bad] [--source NAME] "
 	    "[--since DATE]\n"
-	    "  import aliss FILE [--dry-run] [--skip-bad] [--source NAME]\n"
+	    "  import aliss FILE|URL [--dry-run] [--skip-bad] [--source NAME] "
+	    "[--full]\n"
 	    "                          load listings from a spreadsheet in the\n"
-	    "                          template's columns (see the README)\n"
+	    "                          template's columns, an Open Referral\n"
+	    "                          feed or ALISS's API (see the README)\n"
 	    "  export csv [FILE]       the published listings in the import\n"
 	    "                          template (standard output if no FILE)\n"
 	    "  import practices FILE   load or update GP practices: an NHS ODS\n"
@@ -324,14 +326,16 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 		fprintf(stderr, "usage: signpost import %s FILE [--dry-run] "
 		    "[--skip-bad] [--source NAME] [--url URL]%s\n", kind,
 		    csv ? "" : " [--full]\n       signpost import oruk URL "
-		    "[--dry-run] [--skip-bad] [--source NAME] [--since DATE]");
+		    "[--dry-run] [--skip-bad] [--source NAME] [--since DATE]"
+		    "\n       signpost import aliss URL [--dry-run] "
+		    "[--skip-bad] [--source NAME] [--full]");
 		return (2);
 	}
 	url = strncmp(file, "http://", 7) == 0 ||
 	    strncmp(file, "https://", 8) == 0;
-	if (url && strcmp(kind, "oruk") != 0) {
-		fprintf(stderr, "signpost: import %s reads a file; save the "
-		    "API's response first\n", kind);
+	if (url && csv) {
+		fprintf(stderr, "signpost: import csv reads a file; save the "
+		    "spreadsheet first\n");
 		return (2);
 	}
 	if (since != NULL && !url) {
@@ -341,16 +345,24 @@ cmd_import_listings(const char *kind, int argc, char **argv)
 	}
 	/*
 	 * A feed read whole from its address is the whole feed: what it no
-	 * longer has is withdrawn.  Only what changed since a date is not.
+	 * longer has is withdrawn.  Only what changed since a date is not;
+	 * nor is ALISS's, whose address is as often a search (--full says
+	 * it is all of it).
 	 */
-	if (url && since == NULL)
+	if (url && since == NULL && strcmp(kind, "oruk") == 0)
 		o.full = 1;
+	if (since != NULL && strcmp(kind, "oruk") != 0) {
+		fprintf(stderr, "signpost: --since is for an Open Referral "
+		    "feed\n");
+		return (2);
+	}
 	if (url && o.source_url == NULL)
 		o.source_url = file;
 	need_database();
 	if ((rc = csv ? import_csv(file, &o, stdout, err, sizeof(err)) :
-	    strcmp(kind, "aliss") == 0 ? import_aliss(file, &o, stdout, err,
-	    sizeof(err)) :
+	    strcmp(kind, "aliss") == 0 ? (url ? import_aliss_url(file, &o,
+	    stdout, err, sizeof(err)) : import_aliss(file, &o, stdout, err,
+	    sizeof(err))) :
 	    url ? import_oruk_url(file, since, &o, stdout, err, sizeof(err)) :
 	    import_oruk(file, &o, stdout, err, sizeof(err))) == -1) {
 		log_warn("import %s: %s", kind, err);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -207,4 +208,26 @@ net_get(struct net *n, const char *url, size_t max, long timeout_s,
 		return (-1);
 	}
 	return (0);
+}
+
+int
+net_fetch(struct net *n, const char *url, size_t max, long timeout_s,
+    int tries, struct buf *body, char *err, size_t errlen)
+{
+	long	status;
+	int	try, rc;
+
+	for (try = 1; ; try++) {
+		buf_reset(body);
+		rc = net_get(n, url, max, timeout_s, body, &status, err,
+		    errlen);
+		if (rc == 0 && status == 200)
+			return (0);
+		if (rc == 0)
+			snprintf(err, errlen, "HTTP %ld", status);
+		if (rc == -2 || (rc == 0 && status != 429 && status < 500) ||
+		    try >= tries)
+			return (-1);
+		sleep(1U << (try - 1));
+	}
 }

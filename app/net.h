@@ -37,5 +37,13 @@ int	net_smtp_send(struct net *, const char *, const char *,
  */
 int	net_get(struct net *, const char *, size_t, long, struct buf *,
 	    long *, char *, size_t);
+/*
+ * A page of a feed: net_get, tried again after 1, 2, 4 ... s (tries in
+ * all) when no answer came or the answer was 429 or 5xx (the server may
+ * be busy); anything else is said at once.  0 with a 200's body, or -1
+ * and why in err ("HTTP 404").
+ */
+int	net_fetch(struct net *, const char *, size_t, long, int, struct buf *,
+	    char *, size_t);
 
 #endif

@@ -7,7 +7,13 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -377,6 +383,83 @@ contains(const char *hay, const char *needle)
 		return (0);
 	}
 	return (1);
+}
+
+/* A TCP port on loopback nobody listens on now, or -1. */
+HARNESS_HELPER int
+free_port(void)
+{
+	struct sockaddr_in	sa;
+	socklen_t		len = sizeof(sa);
+	int			fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return (-1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	close(fd);
+	return (port);
+}
+
+/* Something listens on the loopback port. */
+HARNESS_HELPER int
+port_open(int port)
+{
+	struct sockaddr_in	sa;
+	int			fd, ok;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return (0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return (ok);
+}
+
+/*
+ * A helper server, python3 with args (a NULL-terminated list after
+ * "python3"), its output in log: 0 once it listens on the loopback port,
+ * with *pid its process for the caller to stop; -1 (said) when it exits
+ * or does not listen within 10 s (then it is stopped).
+ */
+HARNESS_HELPER int
+python_server(char *const args[], const char *log, int port, pid_t *pid)
+{
+	int	i, fd;
+
+	if ((*pid = fork()) == -1)
+		return (-1);
+	if (*pid == 0) {
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execv("/usr/bin/python3", args);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {
+		if (port_open(port))
+			return (0);
+		if (waitpid(*pid, NULL, WNOHANG) == *pid) {
+			*pid = -1;
+			fprintf(stderr, "%s exited; see %s\n", args[2], log);
+			return (-1);
+		}
+		usleep(50000);
+	}
+	fprintf(stderr, "%s did not listen on port %d\n", args[2], port);
+	kill(*pid, SIGTERM);
+	waitpid(*pid, NULL, 0);
+	*pid = -1;
+	return (-1);
 }
 
 /*

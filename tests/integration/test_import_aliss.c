@@ -164,6 +164,190 @@ test_import_aliss_a_service_and_files_that_are_not_aliss(void **state)
 	unlink(path);
 }
 
+static pid_t	web_pid = -1;
+static int	web_port;
+static char	web_dir[64];
+
+static int
+web_stop(void **state)
+{
+	char	cmd[128];
+
+	(void)state;
+	if (web_pid > 0) {
+		kill(web_pid, SIGTERM);
+		waitpid(web_pid, NULL, 0);
+		web_pid = -1;
+	}
+	if (web_dir[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", web_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", web_dir);
+		web_dir[0] = '\0';
+	}
+	return (0);
+}
+
+/* A static file server on loopback over web_dir. */
+static int
+web_start(void **state)
+{
+	char		 port[16], log[128];
+	char *const	 args[] = { "python3", "-m", "http.server", port,
+	    "--bind", "127.0.0.1", "--directory", web_dir, NULL };
+
+	snprintf(web_dir, sizeof(web_dir), "/tmp/signpost-aliss-web.XXXXXX");
+	if (mkdtemp(web_dir) == NULL || (web_port = free_port()) == -1)
+		return (-1);
+	snprintf(port, sizeof(port), "%d", web_port);
+	snprintf(log, sizeof(log), "%s/server.log", web_dir);
+	if (python_server(args, log, web_port, &web_pid) == -1) {
+		(void)web_stop(state);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A page of the API in web_dir: the example's services from..to-1, its
+ * "next" the page named next (NULL: the last).  A page of raw text when
+ * raw is not NULL.
+ */
+static void
+web_page(const char *name, const cJSON *all, int from, int to,
+    const char *next, const char *raw)
+{
+	char	 path[128], url[128];
+	cJSON	*page, *data;
+	char	*text;
+	FILE	*f;
+	int	 i;
+
+	snprintf(path, sizeof(path), "%s/%s", web_dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		fail_msg("cannot write %s", path);
+	if (raw != NULL) {
+		fputs(raw, f);
+		fclose(f);
+		return;
+	}
+	page = cJSON_CreateObject();
+	cJSON_AddNumberToObject(page, "count", cJSON_GetArraySize(all));
+	if (next != NULL) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", web_port,
+		    next);
+		cJSON_AddStringToObject(page, "next", url);
+	} else
+		cJSON_AddNullToObject(page, "next");
+	cJSON_AddNullToObject(page, "previous");
+	data = cJSON_AddArrayToObject(page, "data");
+	for (i = from; i < to; i++)
+		cJSON_AddItemToArray(data, cJSON_Duplicate(
+		    cJSON_GetArrayItem(all, i), 1));
+	text = cJSON_PrintUnformatted(page);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(page);
+}
+
+static int
+import_url(const char *page, const char *flags, char *out, size_t len)
+{
+	char	args[1024];
+
+	snprintf(args, sizeof(args), "import aliss "
+	    "'http://127.0.0.1:%d/%s' --source 'ALISS web %s' %s", web_port,
+	    page, test_suffix(), flags);
+	return (run_signpost(args, out, len));
+}
+
+static void
+test_import_aliss_from_its_address(void **state)
+{
+	static char	 out[65536];
+	char		 path[1200], got[256], src[128];
+	const char	*root = getenv("SIGNPOST_TEST_ROOT");
+	cJSON		*example, *all;
+	FILE		*f;
+	long		 n;
+	char		*text;
+	int		 rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sql/data/aliss-services-example.json",
+	    root != NULL ? root : ".");
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("cannot read %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = malloc((size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	text[n] = '\0';
+	fclose(f);
+	example = cJSON_Parse(text);
+	free(text);
+	assert_non_null(example);
+	all = cJSON_GetObjectItemCaseSensitive(example, "data");
+	assert_int_equal(cJSON_GetArraySize(all), 6);
+	snprintf(src, sizeof(src), "ALISS web %s", test_suffix());
+
+	/* Three pages, each linking the next. */
+	web_page("1.json", all, 0, 2, "2.json", NULL);
+	web_page("2.json", all, 2, 4, "3.json", NULL);
+	web_page("3.json", all, 4, 6, NULL, NULL);
+	rc = import_url("1.json", "", out, sizeof(out));
+	if (rc != 0 || !contains(out, "6 services read; 6 added, 0 updated, "
+	    "0 unchanged, 0 not imported"))
+		fail_msg("three pages: exit %d\n%s", rc, out);
+	one("SELECT count(*) || '|' || min(s.url) FROM import_key k"
+	    " JOIN import_source s ON s.name = k.source WHERE k.source = $1",
+	    src, got, sizeof(got));
+	snprintf(path, sizeof(path), "6|http://127.0.0.1:%d/1.json",
+	    web_port);
+	assert_string_equal(got, path);
+
+	/* Again, as all of ALISS: nothing changes, nothing withdrawn. */
+	rc = import_url("1.json", "--full", out, sizeof(out));
+	if (rc != 0 || !contains(out, "0 added, 0 updated, 6 unchanged, "
+	    "0 not imported, 0 withdrawn"))
+		fail_msg("again: exit %d\n%s", rc, out);
+
+	/* The last page without its last service: withdrawn, said. */
+	web_page("3.json", all, 4, 5, NULL, NULL);
+	rc = import_url("1.json", "--full", out, sizeof(out));
+	if (rc != 0 || !contains(out, "5 unchanged, 0 not imported, "
+	    "1 withdrawn") || !contains(out, "withdrawn (no longer in the "
+	    "feed)"))
+		fail_msg("one gone: exit %d\n%s", rc, out);
+	one("SELECT count(*) FROM import_key k JOIN service s"
+	    " ON s.id = k.service_id WHERE k.source = $1"
+	    " AND s.status = 'active'", src, got, sizeof(got));
+	assert_string_equal(got, "5");
+
+	/* Links that loop: stopped at the page that comes round again. */
+	web_page("3.json", all, 4, 6, "1.json", NULL);
+	rc = import_url("1.json", "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "page 4 (http://127.0.0.1:") ||
+	    !contains(out, "/1.json) is page 1 again: the API's next links "
+	    "loop; stopped (the 3 pages before it were imported"))
+		fail_msg("a loop: exit %d\n%s", rc, out);
+
+	/* A link to nothing, and a page that is not JSON. */
+	web_page("2.json", all, 2, 4, "gone.json", NULL);
+	rc = import_url("1.json", "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "/gone.json): HTTP 404"))
+		fail_msg("404: exit %d\n%s", rc, out);
+	web_page("2.json", all, 2, 4, "html.json", NULL);
+	web_page("html.json", all, 0, 0, NULL, "<html><body>Busy</body>"
+	    "</html>");
+	rc = import_url("1.json", "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "/html.json) is not JSON"))
+		fail_msg("HTML: exit %d\n%s", rc, out);
+	cJSON_Delete(example);
+}
+
 int
 main(void)
 {
@@ -171,7 +355,8 @@ main(void)
 		cmocka_unit_test(test_import_aliss_the_example_response),
 		cmocka_unit_test(
 		    test_import_aliss_a_service_and_files_that_are_not_aliss),
+		cmocka_unit_test(test_import_aliss_from_its_address),
 	};
 
-	return (RUN_TESTS("import_aliss", tests));
+	return (RUN_TESTS_WITH("import_aliss", tests, web_start, web_stop));
 }

@@ -41,46 +41,11 @@ smtp_kill(void)
 }
 
 static int
-free_port(void)
-{
-	struct sockaddr_in	sa;
-	socklen_t		len = sizeof(sa);
-	int			fd, port = -1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return (-1);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return (port);
-}
-
-static int
-port_open(int port)
-{
-	struct sockaddr_in	sa;
-	int			fd, ok;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return (0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	return (ok);
-}
-
-static int
 smtp_start(void **state)
 {
-	char	listen[64], log[192];
-	int	i, fd;
+	char		 listen[64], log[192];
+	char *const	 args[] = { "python3", "-m", "aiosmtpd", "-n", "-l",
+	    listen, "-c", "aiosmtpd.handlers.Mailbox", mail_dir, NULL };
 
 	(void)state;
 	snprintf(smtp_dir, sizeof(smtp_dir), "/tmp/signpost-smtp.XXXXXX");
@@ -90,32 +55,7 @@ smtp_start(void **state)
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", smtp_port);
 	snprintf(log, sizeof(log), "%s/aiosmtpd.log", smtp_dir);
 	atexit(smtp_kill);
-	if ((smtp_pid = fork()) == -1)
-		return (-1);
-	if (smtp_pid == 0) {
-		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n",
-		    "-l", listen, "-c", "aiosmtpd.handlers.Mailbox", mail_dir,
-		    (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 200; i++) {
-		if (port_open(smtp_port))
-			return (0);
-		if (waitpid(smtp_pid, NULL, WNOHANG) == smtp_pid) {
-			smtp_pid = -1;
-			fprintf(stderr, "aiosmtpd exited; see %s\n", log);
-			return (-1);
-		}
-		usleep(50000);
-	}
-	fprintf(stderr, "aiosmtpd did not listen on %s\n", listen);
-	smtp_kill();
-	return (-1);
+	return (python_server(args, log, smtp_port, &smtp_pid));
 }
 
 static int
