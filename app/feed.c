@@ -118,14 +118,16 @@ static const struct db_stmt stmts[] = {
 	  "WHERE " FILTER NEAR "ORDER BY l.grid <-> point($11, $12), sal.id" },
 
 	{ "feed_tax_count",
-	  "SELECT count(*) FROM taxonomy tx WHERE ($1::text IS NULL "
+	  "SELECT count(*) FROM feed_taxonomy tx WHERE ($1::text IS NULL "
 	  "OR position(lower($1) IN lower(tx.name)) > 0)" },
 	{ "feed_tax_page",
-	  "SELECT json_strip_nulls(" TAXONOMY_JSON ")::text FROM taxonomy tx "
+	  "SELECT json_strip_nulls(" TAXONOMY_JSON ")::text "
+	  "FROM feed_taxonomy tx "
 	  "WHERE ($1::text IS NULL OR position(lower($1) IN lower(tx.name)) "
 	  "> 0) ORDER BY tx.name, tx.id LIMIT $2 OFFSET $3" },
 	{ "feed_tax_one",
-	  "SELECT json_strip_nulls(" TAXONOMY_JSON ")::text FROM taxonomy tx "
+	  "SELECT json_strip_nulls(" TAXONOMY_JSON ")::text "
+	  "FROM feed_taxonomy tx "
 	  "WHERE tx.id = $1" },
 
 #define TERM_FILTER \
@@ -134,14 +136,16 @@ static const struct db_stmt stmts[] = {
 	"AND ($3::uuid IS NULL OR t.parent_id = $3) " \
 	"AND (NOT $4::boolean OR t.parent_id IS NULL) "
 	{ "feed_term_count",
-	  "SELECT count(*) FROM taxonomy_term t WHERE " TERM_FILTER },
+	  "SELECT count(*) FROM feed_taxonomy_term t WHERE " TERM_FILTER },
 	{ "feed_term_page",
-	  "SELECT json_strip_nulls(" TERM_JSON ")::text FROM taxonomy_term t "
-	  "JOIN taxonomy tx ON tx.id = t.taxonomy_id WHERE " TERM_FILTER
+	  "SELECT json_strip_nulls(" TERM_JSON ")::text "
+	  "FROM feed_taxonomy_term t "
+	  "JOIN feed_taxonomy tx ON tx.id = t.taxonomy_id WHERE " TERM_FILTER
 	  "ORDER BY tx.name, t.name, t.id LIMIT $5 OFFSET $6" },
 	{ "feed_term_one",
-	  "SELECT json_strip_nulls(" TERM_JSON ")::text FROM taxonomy_term t "
-	  "JOIN taxonomy tx ON tx.id = t.taxonomy_id WHERE t.id = $1" },
+	  "SELECT json_strip_nulls(" TERM_JSON ")::text "
+	  "FROM feed_taxonomy_term t "
+	  "JOIN feed_taxonomy tx ON tx.id = t.taxonomy_id WHERE t.id = $1" },
 
 	{ "feed_org_count",
 	  "SELECT count(*) FROM organization o WHERE ($1::text IS NULL "

@@ -17,6 +17,10 @@
 #define DATE(x)	"to_char(" x ", 'YYYY-MM-DD')"
 #define COORD(x) "round((" x ")::numeric, 6)"
 
+/* A listing's sources as the feed's terms (sql/026), k and ft. */
+#define FROM_SOURCE_TERMS \
+	"FROM import_key k JOIN feed_taxonomy_term ft ON ft.source = k.source "
+
 /*
  * The service filters, shared by /services, /service_at_locations and
  * the GeoJSON; s is the service row.
@@ -34,10 +38,14 @@
 	"    WITH RECURSIVE sub (id, depth) AS (SELECT $2::uuid, 0 UNION ALL " \
 	"    SELECT t.id, sub.depth + 1 FROM taxonomy_term t JOIN sub " \
 	"    ON t.parent_id = sub.id WHERE sub.depth < 10) " \
-	"    SELECT id FROM sub))) " \
+	"    SELECT id FROM sub)) " \
+	"    OR s.id IN (SELECT k.service_id " FROM_SOURCE_TERMS \
+	"    WHERE ft.id = $2)) " \
 	"AND ($3::uuid IS NULL OR s.id IN (SELECT st.service_id " \
 	"    FROM service_taxonomy st JOIN taxonomy_term t " \
-	"    ON t.id = st.taxonomy_term_id WHERE t.taxonomy_id = $3)) " \
+	"    ON t.id = st.taxonomy_term_id WHERE t.taxonomy_id = $3) " \
+	"    OR s.id IN (SELECT k.service_id " FROM_SOURCE_TERMS \
+	"    WHERE ft.taxonomy_id = $3)) " \
 	"AND ($4::uuid IS NULL OR s.organization_id = $4) " \
 	"AND ($5::timestamptz IS NULL OR s.updated_at >= $5) " \
 	"AND ($6::int IS NULL OR (coalesce(s.minimum_age, 0) <= $6 " \
@@ -86,7 +94,9 @@
 	    "CASE WHEN s.is_free THEN 'Free' END), " \
 	"'accreditations', " NB("s.accreditations") ", " \
 	"'minimum_age', s.minimum_age, 'maximum_age', s.maximum_age, " \
-	"'assured_date', " DATE("s.assured_date") ", " \
+	"'assured_date', " DATE("coalesce(s.assured_date, (SELECT " \
+	    "max(k.checked_at) FROM import_key k " \
+	    "WHERE k.service_id = s.id)::date)") ", " \
 	"'assurer_email', s.assurer_email, 'alert', " NB("s.alert") ", " \
 	"'last_modified', " TS("s.updated_at") ", 'organization', " ORG_JSON
 
@@ -156,7 +166,8 @@
  * The whole service.  Schedules of its service_at_locations are listed
  * with the service (ORUK's service_at_location has no schedules) and
  * carry service_at_location_id; categories are attributes (ORUK has no
- * service.taxonomy_terms), with ids derived from the link.
+ * service.taxonomy_terms), with ids derived from the link, and so are the
+ * sources an imported listing came from (sql/026), after them.
  */
 #define SERVICE_FULL_JSON \
 	"json_strip_nulls(json_build_object(" SERVICE_FIELDS ", " \
@@ -207,14 +218,18 @@
 	"    'title', " NB("c.title") ") ORDER BY c.name, c.id) " \
 	"    FROM contact c WHERE c.service_id = s.id), " \
 	"'attributes', (SELECT json_agg(json_build_object(" \
-	"    'id', md5('signpost-attribute-' || st.service_id || '-' || " \
-	"    st.taxonomy_term_id)::uuid, 'link_id', st.service_id, " \
-	"    'link_type', 'service', 'taxonomy_term_id', t.id, " \
-	"    'taxonomy_term', " TERM_JSON ") ORDER BY t.name, t.id) " \
-	"    FROM service_taxonomy st " \
-	"    JOIN taxonomy_term t ON t.id = st.taxonomy_term_id " \
-	"    JOIN taxonomy tx ON tx.id = t.taxonomy_id " \
-	"    WHERE st.service_id = s.id)))::text"
+	"    'id', a.id, 'link_id', s.id, " \
+	"    'link_type', a.link_type, 'taxonomy_term_id', t.id, " \
+	"    'taxonomy_term', " TERM_JSON ") ORDER BY a.k, t.name, t.id) " \
+	"    FROM (SELECT md5('signpost-attribute-' || st.service_id || '-' " \
+	"    || st.taxonomy_term_id)::uuid AS id, st.taxonomy_term_id AS tid, " \
+	"    'service' AS link_type, 0 AS k FROM service_taxonomy st " \
+	"    WHERE st.service_id = s.id UNION ALL " \
+	"    SELECT md5('signpost-source-' || k.service_id || '-' || " \
+	"    k.source)::uuid, ft.id, 'data_source', 1 " FROM_SOURCE_TERMS \
+	"    WHERE k.service_id = s.id) a " \
+	"    JOIN feed_taxonomy_term t ON t.id = a.tid " \
+	"    JOIN feed_taxonomy tx ON tx.id = t.taxonomy_id)))::text"
 
 #define FROM_SERVICES \
 	"FROM service s JOIN organization o ON o.id = s.organization_id "

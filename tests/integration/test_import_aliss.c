@@ -90,6 +90,65 @@ test_import_aliss_the_example_response(void **state)
 		    strstr(r.body, "detail-foot") : r.body);
 	resp_free(&r);
 
+	/*
+	 * The feed carries it too: an attribute naming the source, with its
+	 * licence and address, the day it was read as assured_date; the
+	 * source's term lists its listings and is in /taxonomies.
+	 */
+	snprintf(path, sizeof(path), "/api/services/%s", got);
+	r = http_get(path);
+	assert_status(&r, 200);
+	{
+		cJSON		*j = resp_json(&r), *a, *t;
+		const cJSON	*src = NULL;
+		char		 today[16], term[64];
+		time_t		 now = time(NULL);
+
+		strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&now));
+		assert_non_null(j);
+		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(j,
+		    "attributes"))
+			if (strcmp(jstr(a, "link_type"), "data_source") == 0)
+				src = cJSON_GetObjectItemCaseSensitive(a,
+				    "taxonomy_term");
+		if (src == NULL || strcmp(jstr(src, "name"), source) != 0 ||
+		    strcmp(jstr(src, "description"), "Contains data from ALISS "
+		    "(aliss.org), licensed under CC BY 4.0") != 0 ||
+		    strcmp(jstr(src, "term_uri"), "https://www.aliss.org/") !=
+		    0 || strcmp(jstr(src, "taxonomy"), "Data sources") != 0 ||
+		    strcmp(jstr(j, "assured_date"), today) != 0)
+			fail_msg("no source in the feed's document:\n%s",
+			    r.body);
+		snprintf(term, sizeof(term), "%s", jstr(src, "id"));
+		cJSON_Delete(j);
+		resp_free(&r);
+		snprintf(path, sizeof(path), "/api/services?taxonomy_term_id="
+		    "%s", term);
+		r = http_get(path);
+		assert_status(&r, 200);
+		j = resp_json(&r);
+		if (jnum(j, "total_items") != 6)
+			fail_msg("the source's term lists %.0f:\n%.2000s",
+			    jnum(j, "total_items"), r.body);
+		cJSON_Delete(j);
+		resp_free(&r);
+		snprintf(path, sizeof(path), "/api/taxonomy_terms/%s", term);
+		r = http_get(path);
+		assert_status(&r, 200);
+		j = resp_json(&r);
+		t = j != NULL ? cJSON_GetObjectItemCaseSensitive(j, "name") :
+		    NULL;
+		if (!cJSON_IsString(t) || strcmp(t->valuestring, source) != 0)
+			fail_msg("the source's term:\n%s", r.body);
+		cJSON_Delete(j);
+		resp_free(&r);
+		r = http_get("/api/taxonomies");
+		assert_status(&r, 200);
+		if (!contains(r.body, "\"name\":\"Data sources\""))
+			fail_msg("no Data sources taxonomy:\n%.2000s", r.body);
+	}
+	resp_free(&r);
+
 	/* /about/data names it with its count and licence. */
 	r = http_get("/about/data");
 	assert_status(&r, 200);
