@@ -23,6 +23,7 @@
 #include "http.h"
 #include "import.h"
 #include "import_oruk.h"
+#include "json_split.h"
 #include "listing.h"
 #include "net.h"
 
@@ -723,14 +724,44 @@ import_oruk_url(const char *url, const char *since,
 	return (rc);
 }
 
+/* An element of a file that is one array: a service. */
+struct element {
+	struct import_run	*imp;
+	const char		*path;
+	char			*err;
+	size_t			 errlen;
+	int			 failed;	/* err is the service's */
+};
+
+static int
+element(void *arg, const char *text, size_t len, long long n)
+{
+	struct element	*e = arg;
+	cJSON		*svc;
+	int		 rc;
+
+	if ((svc = cJSON_ParseWithLength(text, len)) == NULL) {
+		snprintf(e->err, e->errlen, "%s: service %lld of the array is "
+		    "not JSON", e->path, n);
+		e->failed = 1;
+		return (-1);
+	}
+	rc = service(e->imp, svc, n, e->err, e->errlen);
+	cJSON_Delete(svc);
+	e->failed = rc == -1;
+	return (rc);
+}
+
 int
 import_oruk(const char *path, const struct import_opts *o, FILE *report,
     char *err, size_t errlen)
 {
 	struct import_run	 imp;
+	struct json_split	 js;
+	struct element		 el;
 	struct buf		 b;
 	gzFile			 f;
-	char			 chunk[65536];
+	char			 chunk[65536], why[256];
 	const char		*nl, *s;
 	long long		 line = 0;
 	size_t			 off;
@@ -746,17 +777,29 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 		gzclose(f);
 		return (-1);
 	}
+	el.imp = &imp;
+	el.path = path;
+	el.err = err;
+	el.errlen = errlen;
+	el.failed = 0;
+	json_split_init(&js, MAX_DOC, element, &el);
 	if (import_begin(&imp, "import oruk", "services", path, o, report,
 	    err, errlen) == -1)
 		goto out;
 	began = 1;
 	/*
-	 * NDJSON a line at a time (memory stays flat however many); any
-	 * other shape is one document, read whole.  It is NDJSON when the
-	 * first line is a service by itself (an object with an id or a
-	 * name, not a page's "contents").
+	 * NDJSON a line at a time, and an array a service at a time (memory
+	 * stays flat however many); any other shape is one document, read
+	 * whole.  It is NDJSON when the first line is a service by itself
+	 * (an object with an id or a name, not a page's "contents").
 	 */
 	while ((n = gzread(f, chunk, sizeof(chunk))) > 0) {
+		if (whole == 2) {
+			if (json_split_feed(&js, chunk, (size_t)n, why,
+			    sizeof(why)) == -1)
+				goto split;
+			continue;
+		}
 		if (buf_append(&b, chunk, (size_t)n) == -1 ||
 		    b.len > MAX_DOC) {
 			snprintf(err, errlen, "%s: %s", path, b.oom ?
@@ -767,6 +810,14 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 			s = b.data + strspn(b.data, " \t\r\n\xef\xbb\xbf");
 			if (*s == '\0')
 				continue;
+			if (*s == '[') {
+				whole = 2;
+				if (json_split_feed(&js, s, b.len - (size_t)(s -
+				    b.data), why, sizeof(why)) == -1)
+					goto split;
+				buf_reset(&b);
+				continue;
+			}
 			if (*s != '{')
 				whole = 1;
 			else if ((nl = memchr(s, '\n', b.len - (size_t)(s -
@@ -801,7 +852,10 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 		snprintf(err, errlen, "%s: %s", path, gzerror(f, &e));
 		goto out;
 	}
-	if (whole == 1 || (whole == -1 && b.len > 0 &&
+	if (whole == 2) {
+		if (json_split_end(&js, why, sizeof(why)) == -1)
+			goto split;
+	} else if (whole == 1 || (whole == -1 && b.len > 0 &&
 	    b.data[strspn(b.data, " \t\r\n")] != '\0')) {
 		if (document(&imp, b.data, b.len, path, err, errlen) == -1)
 			goto out;
@@ -816,9 +870,15 @@ import_oruk(const char *path, const struct import_opts *o, FILE *report,
 		goto out;
 	began = 0;
 	rc = import_end(&imp, err, errlen);
+	goto out;
+split:
+	/* The splitter's own complaint; a service's is already in err. */
+	if (!el.failed)
+		snprintf(err, errlen, "%s: %s", path, why);
 out:
 	if (began)
 		import_abort(&imp);
+	json_split_free(&js);
 	gzclose(f);
 	buf_free(&b);
 	cJSON_Delete(seen);

@@ -406,6 +406,45 @@ test_import_oruk_files_that_are_not_a_feed(void **state)
 	unlink(path);
 
 	/*
+	 * One array of services, read a service at a time (json_split.c):
+	 * taken; cut short, or followed by something else, said and nothing
+	 * kept.
+	 */
+	snprintf(text, sizeof(text), "\xef\xbb\xbf [ {\"id\": \"ar1-%s\", "
+	    "\"name\": \"Array one %s\", \"organization\": {\"name\": "
+	    "\"Ar Org %s\"}},\n {\"id\": \"ar2-%s\", \"name\": \"Array "
+	    "[two] %s\", \"organization\": {\"name\": \"Ar Org %s\"}} ]\n",
+	    s, s, s, s, s, s);
+	write_file(path, sizeof(path), text, strlen(text));
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 0 || !contains(out, "2 services read; 2 added"))
+		fail_msg("an array: exit %d\n%s", rc, out);
+	unlink(path);
+	snprintf(text, sizeof(text), "[{\"id\": \"ar3-%s\", \"name\": "
+	    "\"Array three %s\", \"organization\": {\"name\": \"Ar Org "
+	    "%s\"}}, {\"id\": \"ar4", s, s, s);
+	write_file(path, sizeof(path), text, strlen(text));
+	rc = import(path, "--skip-bad", out, sizeof(out));
+	if (rc != 1 || !contains(out, "the array is not closed: the file "
+	    "ends inside it") || !contains(out, "cut short"))
+		fail_msg("an array cut short: exit %d\n%s", rc, out);
+	snprintf(text, sizeof(text), "[] {}");
+	write_file(path, sizeof(path), text, strlen(text));
+	rc = import(path, "", out, sizeof(out));
+	if (rc != 1 || !contains(out, "something after the array's end, at "
+	    "byte 3"))
+		fail_msg("after the array: exit %d\n%s", rc, out);
+	unlink(path);
+	{
+		char	key[128], got[32];
+
+		snprintf(key, sizeof(key), "id:ar3-%s", s);
+		value(NULL, "SELECT count(*) FROM import_key WHERE key = $1",
+		    key, got, sizeof(got));
+		assert_string_equal(got, "0");
+	}
+
+	/*
 	 * NDJSON with a broken line and a name that is not UTF-8: each
 	 * said, the others taken.
 	 */
