@@ -222,7 +222,8 @@
 	"    'link_type', a.link_type, 'taxonomy_term_id', t.id, " \
 	"    'taxonomy_term', " TERM_JSON ") ORDER BY a.k, t.name, t.id) " \
 	"    FROM (SELECT md5('signpost-attribute-' || st.service_id || '-' " \
-	"    || st.taxonomy_term_id)::uuid AS id, st.taxonomy_term_id AS tid, " \
+	"    || st.taxonomy_term_id)::uuid AS id, " \
+	"    st.taxonomy_term_id AS tid, " \
 	"    'service' AS link_type, 0 AS k FROM service_taxonomy st " \
 	"    WHERE st.service_id = s.id UNION ALL " \
 	"    SELECT md5('signpost-source-' || k.service_id || '-' || " \

@@ -1,10 +1,11 @@
 /*
- * import_aliss: `signpost import aliss FILE`, services from ALISS (A Local
- * Information System for Scotland) as its API gives them: a v4 search
- * response ({"data": [...]}), a service's detail ({"data": {...}}), a v3
- * search ({"results": [...]}), or a JSON array of services; plain or
- * gzipped; or read from the API's address page by page.  Each service becomes the template's cells and goes through
- * the import run (import.c) like a spreadsheet row, keyed by its ALISS id.
+ * import_aliss: `signpost import aliss FILE|URL`, services from ALISS (A
+ * Local Information System for Scotland) as its API gives them: a v4
+ * search response ({"data": [...]}), a service's detail ({"data":
+ * {...}}), a v3 search ({"results": [...]}), or a JSON array of services;
+ * plain or gzipped; or read from the API's address page by page.  Each
+ * service becomes the template's cells and goes through the import run
+ * (import.c) like a spreadsheet row, keyed by its ALISS id.
  * ALISS's categories are ours (sql/004 is its tree), matched by slug.
  * Every listing imported carries ALISS's licence, CC BY 4.0, in its
  * source's attribution, which its page shows.  Command line, one thread.

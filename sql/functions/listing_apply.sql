@@ -158,7 +158,8 @@ BEGIN
 	-- not know are left out (importers map and report them first).
 	IF old THEN
 		DELETE FROM service_area sa
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean, doc jsonb)
+		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean,
+		    doc jsonb)
 		WHERE NOT r.new AND r.doc -> 'service' ? 'areas'
 		AND sa.service_id = r.svc;
 	END IF;
@@ -174,9 +175,10 @@ BEGIN
 	-- uses them too (demo and imported data share places).
 	IF old THEN
 		DELETE FROM location l
-		USING service_at_location x, jsonb_to_recordset(b) AS r (svc uuid,
-		    new boolean)
-		WHERE NOT r.new AND x.service_id = r.svc AND l.id = x.location_id
+		USING service_at_location x, jsonb_to_recordset(b)
+		    AS r (svc uuid, new boolean)
+		WHERE NOT r.new AND x.service_id = r.svc
+		AND l.id = x.location_id
 		AND NOT EXISTS (SELECT 1 FROM service_at_location y
 		    WHERE y.location_id = l.id AND y.service_id <> r.svc);
 	END IF;
