@@ -90,13 +90,18 @@ enum { IMP_N, IMP_SERVICE, IMP_OUTCOME, IMP_CONSTRAINT, IMP_BEFORE,
  */
 #define IMPORT_BATCH	250
 
-/* A checked record waiting for its batch. */
+/*
+ * A record waiting for its batch: checked when the batch is (its
+ * postcodes looked up with the others', one query), then published.
+ */
 struct import_pending {
 	char			*where;
 	long long		 n;
 	char			*key;
-	char			*doc;
-	/* Its fields, to say in the form's words what the database refused. */
+	char			*doc;		/* once checked, if good */
+	int			 bad;		/* the reader found it bad */
+	/* Its fields: checked, and said again in the form's words when
+	 * the database refuses it. */
 	struct http_request	 req;
 };
 
@@ -322,31 +327,73 @@ by_n(const void *a, const void *b)
 }
 
 /*
- * The pending records published, each outcome counted and said: 0, or
- * -1 with err set.
+ * The venues' postcodes of the pending records looked up in one query
+ * (postcode_cache_fill) before each is checked: a round trip a record
+ * was most of what checking it cost.
+ */
+static void
+prefetch(struct import_run *run)
+{
+	const char	**pcs;
+	size_t		  i, n = 0;
+
+	if ((pcs = calloc(run->npend * LISTING_VENUES, sizeof(*pcs))) ==
+	    NULL)
+		return;
+	for (i = 0; i < run->npend; i++)
+		n += listing_venue_postcodes(&run->pend[i].req, pcs + n,
+		    LISTING_VENUES);
+	(void)postcode_cache_fill(pcs, n);
+	free(pcs);
+}
+
+/*
+ * The pending records checked, the good ones published, each outcome
+ * counted and said: 0, or -1 with err set.
  */
 static int
 flush(struct import_run *run, char *err, size_t errlen)
 {
 	struct db_result	*q = NULL;
+	struct import_pending	*pp;
 	struct buf		 rows;
 	const char		*p[5];
 	char			 months[16];
 	long long		(*order)[2] = NULL;
-	size_t			 i;
-	int			 nr, rc = -1;
+	size_t			 i, sent = 0;
+	int			 nr, k, rc = -1;
 
 	if (run->npend == 0)
 		return (0);
 	buf_init(&rows);
+	prefetch(run);
 	buf_puts(&rows, "[");
+	/*
+	 * Applied also when an earlier record was bad and it will all be
+	 * undone: the database's own rules are tried only here, and what
+	 * they refuse is said now rather than after the file is corrected.
+	 */
 	for (i = 0; i < run->npend; i++) {
-		buf_printf(&rows, "%s{\"n\":%lld,\"key\":", i > 0 ? "," : "",
-		    run->pend[i].n);
-		buf_json_str(&rows, run->pend[i].key);
-		buf_printf(&rows, ",\"doc\":%s}", run->pend[i].doc);
+		pp = &run->pend[i];
+		if ((k = check(&pp->req, pp->where, NULL, run->report,
+		    &pp->doc, err, errlen)) == -1)
+			goto out;
+		if (k == 1 || pp->bad) {
+			free(pp->doc);
+			pp->doc = NULL;
+			run->bad++;
+			continue;
+		}
+		buf_printf(&rows, "%s{\"n\":%lld,\"key\":", sent++ > 0 ?
+		    "," : "", pp->n);
+		buf_json_str(&rows, pp->key);
+		buf_printf(&rows, ",\"doc\":%s}", pp->doc);
 	}
 	buf_puts(&rows, "]");
+	if (sent == 0) {
+		rc = 0;
+		goto out;
+	}
 	if (rows.oom) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -385,10 +432,10 @@ out:
 	return (rc);
 }
 
-/* A checked record kept for its batch: 0, or -1 with err set. */
+/* A record kept for its batch: 0, or -1 with err set. */
 static int
 pend(struct import_run *run, struct http_request *req, const char *where,
-    long long n, const char *key, char *doc, char *err, size_t errlen)
+    long long n, const char *key, int bad, char *err, size_t errlen)
 {
 	struct import_pending	*p;
 	size_t			 i;
@@ -401,7 +448,7 @@ pend(struct import_run *run, struct http_request *req, const char *where,
 	http_request_init(&p->req);
 	p->req.method = req->method;
 	p->n = n;
-	p->doc = doc;
+	p->bad = bad;
 	run->npend++;
 	if ((p->where = strdup(where)) == NULL ||
 	    (p->key = strdup(key)) == NULL)
@@ -414,8 +461,6 @@ pend(struct import_run *run, struct http_request *req, const char *where,
 		return (flush(run, err, errlen));
 	return (0);
 oom:
-	if (run->pend == NULL)
-		free(doc);
 	snprintf(err, errlen, "%s: out of memory", where);
 	return (-1);
 }
@@ -425,9 +470,6 @@ import_record(struct import_run *run, struct http_request *req,
     const char *where, long long n, const char *key, int bad, char *err,
     size_t errlen)
 {
-	char	*doc = NULL;
-	int	 k;
-
 	run->read++;
 	/*
 	 * Into an empty or small directory, the plans of listing_import's
@@ -445,20 +487,7 @@ import_record(struct import_run *run, struct http_request *req,
 			return (-1);
 		}
 	}
-	/*
-	 * Applied also when an earlier record was bad and it will all be
-	 * undone: the database's own rules are tried only here, and what
-	 * they refuse is said now rather than after the file is corrected.
-	 */
-	if ((k = check(req, where, NULL, run->report, &doc, err, errlen)) !=
-	    0 || bad) {
-		free(doc);
-		if (k == -1)
-			return (-1);
-		run->bad++;
-		return (0);
-	}
-	return (pend(run, req, where, n, key, doc, err, errlen));
+	return (pend(run, req, where, n, key, bad, err, errlen));
 }
 
 int

@@ -1284,6 +1284,23 @@ set_slot(struct form *f, char c, int n, const char *key, const char *v)
 		form_set(f, name, v);
 }
 
+size_t
+listing_venue_postcodes(const struct http_request *req, const char **out,
+    size_t max)
+{
+	char		 name[32];
+	const char	*v;
+	size_t		 n = 0;
+	int		 i;
+
+	for (i = 1; i <= LISTING_VENUES && n < max; i++) {
+		snprintf(name, sizeof(name), "v%d_postcode", i);
+		if ((v = http_kv_get(&req->form, name)) != NULL)
+			out[n++] = v;
+	}
+	return (n);
+}
+
 /* p starts with a day's code, MO..SU. */
 static int
 is_day(const char *p)

@@ -77,5 +77,8 @@ const char *listing_document_name(const char *, char *, size_t);
  * ("MO,WE").  -1 when they share none ("1MO,3WE") or are not days.
  */
 int	listing_byday_split(const char *, char *, size_t, char *, size_t);
+/* The venues' postcodes in a request's form (at most max): how many. */
+size_t	listing_venue_postcodes(const struct http_request *, const char **,
+	    size_t);
 
 #endif

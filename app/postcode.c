@@ -240,16 +240,22 @@ postcode_kind_name(enum postcode_kind kind)
  * Look-up.  Area names come from the area table; codes with no name there
  * (a few English ones near the border) are given as the code alone.
  */
+/* A full postcode and the names of its areas: postcode_info's order. */
+#define POSTCODE_SELECT \
+	"SELECT p.postcode, p.latitude, p.longitude, p.easting, p.northing," \
+	" p.council_area_code, ca.name, p.health_board_code, hb.name," \
+	" p.ward_code, w.name" \
+	" FROM postcode p" \
+	" LEFT JOIN area ca ON ca.code = p.council_area_code" \
+	" LEFT JOIN area hb ON hb.code = p.health_board_code" \
+	" LEFT JOIN area w ON w.code = p.ward_code"
+
 static const struct db_stmt stmts[] = {
 	{ "postcode_get",
-	  "SELECT p.postcode, p.latitude, p.longitude, p.easting, p.northing,"
-	  " p.council_area_code, ca.name, p.health_board_code, hb.name,"
-	  " p.ward_code, w.name"
-	  " FROM postcode p"
-	  " LEFT JOIN area ca ON ca.code = p.council_area_code"
-	  " LEFT JOIN area hb ON hb.code = p.health_board_code"
-	  " LEFT JOIN area w ON w.code = p.ward_code"
-	  " WHERE p.postcode = $1" },
+	  POSTCODE_SELECT " WHERE p.postcode = $1" },
+	/* Many at once (postcode_cache_fill): an array of postcodes. */
+	{ "postcode_get_many",
+	  POSTCODE_SELECT " WHERE p.postcode = ANY ($1::text[])" },
 	{ "postcode_district_get",
 	  "SELECT d.outward, d.latitude, d.longitude, round(d.easting),"
 	  " round(d.northing),"
@@ -277,9 +283,10 @@ postcode_init(void)
 }
 
 static void
-copy_field(char *dst, size_t len, const struct db_result *r, int col)
+copy_field(char *dst, size_t len, const struct db_result *r, int row,
+    int col)
 {
-	const char	*v = db_value(r, 0, col);
+	const char	*v = db_value(r, row, col);
 
 	if (v == NULL || str_copy(dst, len, v) == -1)
 		dst[0] = '\0';
@@ -361,6 +368,35 @@ postcode_lookup(const char *input, struct postcode_info *out)
 	return (rc);
 }
 
+/* Row row of a postcode look-up (POSTCODE_SELECT's columns) into out. */
+static enum postcode_lookup
+info_of(const struct db_result *r, int row, struct postcode_info *out)
+{
+	if (db_value(r, row, 1) == NULL) {
+		/* Only a sector can be without: see sql/010. */
+		log_warn("postcode %s has no latitude/longitude yet; "
+		    "\"signpost migrate\" or a restart fills them",
+		    out->postcode);
+		return (POSTCODE_DB_ERROR);
+	}
+	if (str_to_double(db_value(r, row, 1), -90, 90, &out->latitude) ==
+	    -1 || str_to_double(db_value(r, row, 2), -180, 180,
+	    &out->longitude) == -1 || str_to_double(db_value(r, row, 3),
+	    -1e7, 1e7, &out->easting) == -1 ||
+	    str_to_double(db_value(r, row, 4), -1e7, 1e7, &out->northing) ==
+	    -1)
+		return (POSTCODE_DB_ERROR);
+	copy_field(out->council_area_code, sizeof(out->council_area_code),
+	    r, row, 5);
+	copy_field(out->council_area, sizeof(out->council_area), r, row, 6);
+	copy_field(out->health_board_code, sizeof(out->health_board_code),
+	    r, row, 7);
+	copy_field(out->health_board, sizeof(out->health_board), r, row, 8);
+	copy_field(out->ward_code, sizeof(out->ward_code), r, row, 9);
+	copy_field(out->ward, sizeof(out->ward), r, row, 10);
+	return (POSTCODE_FOUND);
+}
+
 /* A canonical postcode of that kind from the database. */
 static enum postcode_lookup
 lookup(const char *canon, enum postcode_kind kind, struct postcode_info *out)
@@ -379,37 +415,66 @@ lookup(const char *canon, enum postcode_kind kind, struct postcode_info *out)
 	if (st != DB_OK)
 		return (st == DB_UNAVAILABLE ? POSTCODE_DB_DOWN :
 		    POSTCODE_DB_ERROR);
-	if (db_rows(r) == 0) {
-		rc = POSTCODE_NOT_FOUND;
+	rc = db_rows(r) == 0 ? POSTCODE_NOT_FOUND : info_of(r, 0, out);
+	db_free(r);
+	return (rc);
+}
+
+int
+postcode_cache_fill(const char *const *inputs, size_t n)
+{
+	struct db_result	*r = NULL;
+	struct postcode_info	 pi;
+	struct pc_slot		*c;
+	struct buf		 arr;
+	const char		*p[1];
+	char			 canon[POSTCODE_MAX];
+	size_t			 i;
+	int			 k, rc = -1;
+
+	if (pc_cache == NULL)
+		return (0);
+	buf_init(&arr);
+	for (i = 0; i < n; i++) {
+		if (postcode_parse(inputs[i], canon, sizeof(canon)) !=
+		    POSTCODE_FULL)
+			continue;
+		c = pc_slot(canon, POSTCODE_FULL);
+		if (c->used && c->pi.kind == POSTCODE_FULL &&
+		    strcmp(c->pi.postcode, canon) == 0)
+			continue;
+		/* Letters, digits and a space: quoted as they are. */
+		buf_printf(&arr, "%s\"%s\"", arr.len > 0 ? "," : "{", canon);
+	}
+	if (arr.len == 0) {
+		rc = 0;
 		goto out;
 	}
-	if (db_value(r, 0, 1) == NULL) {
-		/* Only a sector can be without: see sql/010. */
-		log_warn("postcode %s has no latitude/longitude yet; "
-		    "\"signpost migrate\" or a restart fills them", canon);
-		rc = POSTCODE_DB_ERROR;
+	buf_puts(&arr, "}");
+	p[0] = buf_cstr(&arr);
+	if (arr.oom || db_exec("postcode_get_many", 1, p, &r) != DB_OK)
 		goto out;
+	for (k = 0; k < db_rows(r); k++) {
+		memset(&pi, 0, sizeof(pi));
+		snprintf(pi.postcode, sizeof(pi.postcode), "%s",
+		    db_value(r, k, 0));
+		pi.kind = POSTCODE_FULL;
+		if (info_of(r, k, &pi) != POSTCODE_FOUND)
+			continue;
+		c = pc_slot(pi.postcode, POSTCODE_FULL);
+		c->used = 1;
+		c->rc = POSTCODE_FOUND;
+		c->pi = pi;
 	}
-	if (str_to_double(db_value(r, 0, 1), -90, 90, &out->latitude) == -1 ||
-	    str_to_double(db_value(r, 0, 2), -180, 180, &out->longitude) ==
-	    -1 ||
-	    str_to_double(db_value(r, 0, 3), -1e7, 1e7, &out->easting) == -1 ||
-	    str_to_double(db_value(r, 0, 4), -1e7, 1e7, &out->northing) ==
-	    -1) {
-		rc = POSTCODE_DB_ERROR;
-		goto out;
-	}
-	copy_field(out->council_area_code, sizeof(out->council_area_code),
-	    r, 5);
-	copy_field(out->council_area, sizeof(out->council_area), r, 6);
-	copy_field(out->health_board_code, sizeof(out->health_board_code),
-	    r, 7);
-	copy_field(out->health_board, sizeof(out->health_board), r, 8);
-	copy_field(out->ward_code, sizeof(out->ward_code), r, 9);
-	copy_field(out->ward, sizeof(out->ward), r, 10);
-	rc = POSTCODE_FOUND;
+	/*
+	 * One asked for and not there is left to its own look-up: a slot
+	 * without it may have been taken by another of the batch, so its
+	 * absence here does not say it is not a postcode.
+	 */
+	rc = 0;
 out:
 	db_free(r);
+	buf_free(&arr);
 	return (rc);
 }
 

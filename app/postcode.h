@@ -66,6 +66,12 @@ enum postcode_lookup	postcode_lookup(const char *, struct postcode_info *);
  */
 int	postcode_cache_begin(void);
 void	postcode_cache_end(void);
+/*
+ * The full postcodes among inputs (as typed) looked up in one query and
+ * those found remembered, when the cache is on: an import's batch.  0,
+ * or -1 when the database failed (each is then looked up alone).
+ */
+int	postcode_cache_fill(const char *const *, size_t);
 void	postcode_not_found(const struct postcode_info *, char *, size_t);
 int	postcode_import(const char *, char *, size_t);
 int	postcode_fill_latlon(char *, size_t);

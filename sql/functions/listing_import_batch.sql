@@ -41,7 +41,8 @@ BEGIN
 	CREATE TEMP TABLE imp_batch ON COMMIT DROP AS
 	SELECT x.n, x.key, x.doc,
 	    md5((x.doc #- '{organization,id}')::text) AS md5sum,
-	    NULL::uuid AS svc, gen_random_uuid() AS sub
+	    NULL::uuid AS svc, gen_random_uuid() AS sub,
+	    gen_random_uuid() AS org
 	FROM (SELECT y.*, row_number() OVER (PARTITION BY y.key
 		ORDER BY y.n) AS nth
 	    FROM jsonb_to_recordset(p_rows) AS y (n bigint, key text,
@@ -113,36 +114,28 @@ BEGIN
 	WHERE nullif(b.doc #>> '{organization,id}', '') IS NULL
 	AND lower(b.doc #>> '{organization,name}') = o.lname;
 	-- A new name is one new organisation, written from the first record
-	-- that names it; the later ones name it by id, so they go second.
-	UPDATE imp_batch b SET svc = a.o_service
-	FROM listing_apply_batch((SELECT jsonb_agg(jsonb_build_object(
-		'n', b1.n, 'doc', b1.doc))
-	    FROM (SELECT b2.*, row_number() OVER (PARTITION BY
-		lower(b2.doc #>> '{organization,name}') ORDER BY b2.n) AS k
-		FROM imp_batch b2) b1
-	    WHERE nullif(b1.doc #>> '{organization,id}', '') IS NOT NULL
-	    OR b1.k = 1)) a
-	WHERE b.n = a.o_n;
+	-- that names it, its id made here so that the later ones name it by
+	-- id; all of them published in one call, reviewed today.
 	UPDATE imp_batch b SET doc = jsonb_set(b.doc, '{organization,id}',
-	    to_jsonb(s.organization_id::text))
-	FROM imp_batch f
-	JOIN service s ON s.id = f.svc
-	WHERE b.svc IS NULL
-	AND lower(f.doc #>> '{organization,name}')
-	    = lower(b.doc #>> '{organization,name}');
+	    to_jsonb(f.org::text))
+	FROM (SELECT DISTINCT ON (lower(b2.doc #>> '{organization,name}'))
+		lower(b2.doc #>> '{organization,name}') AS lname, b2.n,
+		b2.org
+	    FROM imp_batch b2
+	    WHERE nullif(b2.doc #>> '{organization,id}', '') IS NULL
+	    ORDER BY lower(b2.doc #>> '{organization,name}'), b2.n) f
+	WHERE nullif(b.doc #>> '{organization,id}', '') IS NULL
+	AND lower(b.doc #>> '{organization,name}') = f.lname
+	AND b.n <> f.n;
 	UPDATE imp_batch b SET svc = a.o_service
 	FROM listing_apply_batch((SELECT jsonb_agg(jsonb_build_object(
-		'n', b1.n, 'doc', b1.doc))
-	    FROM imp_batch b1 WHERE b1.svc IS NULL)) a
+		'n', b1.n, 'doc', b1.doc, 'org', b1.org,
+		'review_months', p_review_months))
+	    FROM imp_batch b1)) a
 	WHERE b.n = a.o_n;
 
-	-- What listing_publish() leaves: reviewed today, the submission
-	-- approved, the history entry, and the key remembered.
-	UPDATE service s SET last_reviewed = current_date,
-	    review_due = current_date + make_interval(months =>
-		p_review_months)
-	FROM imp_batch b
-	WHERE s.id = b.svc;
+	-- What listing_publish() leaves besides: the submission approved,
+	-- the history entry, and the key remembered.
 	INSERT INTO submission (id, kind, service_id, document, status,
 	    decided_at)
 	SELECT b.sub, 'new', b.svc, b.doc, 'approved', now()
