@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -26,6 +27,7 @@
 #include "http.h"
 #include "import.h"
 #include "listing.h"
+#include "log.h"
 #include "postcode.h"
 
 static const struct db_stmt stmts[] = {
@@ -134,7 +136,9 @@ run_free(struct import_run *run)
 	postcode_cache_end();
 	buf_free(&run->actor);
 	buf_free(&run->touched);
-	buf_free(&run->done);
+	if (run->done != NULL)
+		fclose(run->done);
+	run->done = NULL;
 }
 
 int
@@ -151,7 +155,16 @@ import_begin(struct import_run *run, const char *what, const char *unit,
 	run->unit = unit;
 	buf_init(&run->actor);
 	buf_init(&run->touched);
-	buf_init(&run->done);
+	/*
+	 * Each record's line of the report, said only if the import is
+	 * kept: in a file, so memory does not grow with the records.
+	 */
+	if ((run->done = tmpfile()) == NULL) {
+		snprintf(err, errlen, "a temporary file: %s",
+		    strerror(errno));
+		run_free(run);
+		return (-1);
+	}
 	if ((base = strrchr(file, '/')) != NULL)
 		base++;
 	else
@@ -310,7 +323,7 @@ outcome(struct import_run *run, struct db_result *q, int i, char *err,
 		    "", db_value(q, i, IMP_SERVICE));
 	}
 	/* Said only if the import is kept (or is a dry run). */
-	buf_printf(&run->done, "%s: %s%s: %s\n", p->where, o->dry_run &&
+	fprintf(run->done, "%s: %s%s: %s\n", p->where, o->dry_run &&
 	    strcmp(what, "unchanged") != 0 ? "would be " : "", what,
 	    listing_document_name(p->doc, name, sizeof(name)) != NULL ?
 	    name : "(no name)");
@@ -518,13 +531,31 @@ import_withdraw_missing(struct import_run *run, const cJSON *seen, char *err,
 	for (i = 0; i < db_rows(r); i++) {
 		buf_printf(&run->touched, "%s%s", run->touched.len > 1 ? "," :
 		    "", db_value(r, i, 0));
-		buf_printf(&run->done, "%s: %swithdrawn (no longer in the "
+		fprintf(run->done, "%s: %swithdrawn (no longer in the "
 		    "feed): %s\n", run->what, run->o->dry_run ? "would be " :
 		    "", db_value(r, i, 1));
 		run->withdrawn++;
 	}
 	db_free(r);
 	return (0);
+}
+
+/* The records' lines so far into the report, and the file emptied. */
+static void
+say_done(struct import_run *run)
+{
+	char	chunk[8192];
+	size_t	n;
+
+	fflush(run->done);
+	rewind(run->done);
+	while ((n = fread(chunk, 1, sizeof(chunk), run->done)) > 0)
+		fwrite(chunk, 1, n, run->report);
+	fflush(run->report);
+	rewind(run->done);
+	if (ftruncate(fileno(run->done), 0) == -1)
+		log_warn("import: the report's temporary file: %s",
+		    strerror(errno));
 }
 
 /* Derived data rebuilt for what was applied, and the commit. */
@@ -534,10 +565,11 @@ commit(struct import_run *run, char *err, size_t errlen)
 	const char	*p[1];
 
 	p[0] = buf_cstr(&run->touched);
-	if (run->touched.oom || run->done.oom ||
+	if (run->touched.oom || ferror(run->done) ||
 	    db_exec("imp_refresh", 1, p, NULL) != DB_OK) {
 		snprintf(err, errlen, "%s", run->touched.oom ||
-		    run->done.oom ? "out of memory" : db_errmsg());
+		    ferror(run->done) ? "the report's temporary file could not "
+		    "be written" : db_errmsg());
 		db_tx_rollback();
 		return (-1);
 	}
@@ -565,9 +597,7 @@ import_checkpoint(struct import_run *run, char *err, size_t errlen)
 	run->kept_updated = run->updated;
 	run->checkpoints++;
 	/* Said as it goes: a long feed shows its progress. */
-	fputs(buf_cstr(&run->done), run->report);
-	fflush(run->report);
-	buf_reset(&run->done);
+	say_done(run);
 	buf_reset(&run->touched);
 	buf_puts(&run->touched, "{");
 	if (db_tx_begin() != DB_OK || db_exec("imp_bulk", 0, NULL, NULL) !=
@@ -610,7 +640,7 @@ import_end(struct import_run *run, char *err, size_t errlen)
 		rc = 1;
 		goto out;
 	}
-	fputs(buf_cstr(&run->done), run->report);
+	say_done(run);
 	fprintf(run->report, "%s: %ld %s read; %ld %s, %ld %s, %ld "
 	    "unchanged, %ld not imported%s", run->what, run->read, run->unit,
 	    run->added, o->dry_run ? "would be added" : "added", run->updated,

@@ -48,7 +48,8 @@ struct import_run {
 	FILE				*report;
 	const char			*what;	/* "import csv" */
 	const char			*unit;	/* "rows" */
-	struct buf			 actor, touched, done;
+	struct buf			 actor, touched;
+	FILE				*done;	/* records' report lines */
 	long				 read, added, updated, unchanged, bad;
 	long				 superseded, withdrawn;
 	long				 kept_added, kept_updated;
