@@ -55,8 +55,8 @@ struct import_run {
 	long				 kept_added, kept_updated;
 	int				 checkpoints;
 	/*
-	 * Checked records not yet written: they go to the database a
-	 * batch at a time (listing_import_batch).
+	 * Records waiting for their batch: checked and published a batch
+	 * at a time (listing_import_batch).
 	 */
 	struct import_pending		*pend;
 	size_t				 npend;

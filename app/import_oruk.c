@@ -128,6 +128,18 @@ feed_date(const char *v, char *out, size_t len)
 	return (0);
 }
 
+/* A feed's byday as we write it: upper case, no spaces ("mo, we"). */
+static void
+rule_days(const char *byday, char *out, size_t len)
+{
+	size_t	k;
+
+	for (k = 0; *byday != '\0' && k + 1 < len; byday++)
+		if (*byday != ' ')
+			out[k++] = (char)toupper((unsigned char)*byday);
+	out[k] = '\0';
+}
+
 /*
  * A schedule on one day as a session appended to s[*n] (at most
  * MAX_SESSIONS; *n may pass it, to be said).  A rule the template cannot
@@ -142,7 +154,6 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 	const char	*p;
 	char		 tok[64], week[8], days[32], opens[6], closes[6];
 	int		 interval;
-	size_t		 k;
 
 	iv = cJSON_GetObjectItemCaseSensitive(sch, "interval");
 	interval = cJSON_IsNumber(iv) ? iv->valueint : 1;
@@ -164,10 +175,7 @@ sessions(const cJSON *sch, struct session *s, int *n, FILE *report,
 		    "out\n", where, freq, interval);
 		return (1);
 	}
-	for (k = 0, p = byday; *p != '\0' && k + 1 < sizeof(tok); p++)
-		if (*p != ' ')
-			tok[k++] = (char)toupper((unsigned char)*p);
-	tok[k] = '\0';
+	rule_days(byday, tok, sizeof(tok));
 	if (*n >= MAX_SESSIONS) {
 		(*n)++;	/* counted, to be said */
 		return (0);
@@ -228,12 +236,8 @@ static int
 same_week(const char *byday)
 {
 	char	tok[64], week[8], days[32];
-	size_t	k;
 
-	for (k = 0; *byday != '\0' && k + 1 < sizeof(tok); byday++)
-		if (*byday != ' ')
-			tok[k++] = (char)toupper((unsigned char)*byday);
-	tok[k] = '\0';
+	rule_days(byday, tok, sizeof(tok));
 	return (listing_byday_split(tok, week, sizeof(week), days,
 	    sizeof(days)) == 0);
 }

@@ -27,7 +27,6 @@ DECLARE
 	b	jsonb;
 	vs	jsonb;
 	bad	text;
-	old	boolean;
 BEGIN
 	-- The rows with what they will be: service and organisation ids
 	-- (new ones made here), and whether the organisation is theirs to
@@ -47,10 +46,6 @@ BEGIN
 	IF b IS NULL THEN
 		RETURN;
 	END IF;
-	-- Listings that have rows to replace (none in a batch of new ones,
-	-- whose deletes are then not run).
-	old := jsonb_path_exists(b, '$[*] ? (@.new == false)');
-
 	-- A new organisation, or ours to update: a listing made from a
 	-- submission owns the organisation it brought.
 	INSERT INTO organization (id, name)
@@ -98,11 +93,9 @@ BEGIN
 	WHERE r.new
 	ORDER BY r.n;
 	-- The kind may change; walk_detail's key follows only if it goes.
-	IF old THEN
-		DELETE FROM walk_detail w
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND w.service_id = r.svc;
-	END IF;
+	DELETE FROM walk_detail w
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND w.service_id = r.svc;
 	UPDATE service SET organization_id = x.org, name = s ->> 'name',
 	    kind = s ->> 'kind', description = s ->> 'description',
 	    eligibility_description = s ->> 'eligibility',
@@ -129,32 +122,26 @@ BEGIN
 		review_months integer, doc jsonb)) x
 	WHERE service.id = x.svc;
 
-	IF old THEN
-		DELETE FROM service_taxonomy st
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND st.service_id = r.svc;
-	END IF;
+	DELETE FROM service_taxonomy st
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND st.service_id = r.svc;
 	INSERT INTO service_taxonomy (service_id, taxonomy_term_id)
 	SELECT DISTINCT r.svc, t.id
 	FROM jsonb_to_recordset(b) AS r (svc uuid, doc jsonb)
 	CROSS JOIN LATERAL
 	    jsonb_array_elements_text(r.doc #> '{service,categories}') c (slug)
 	JOIN taxonomy_term t ON t.slug = c.slug;
-	IF old THEN
-		DELETE FROM phone p
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND p.service_id = r.svc;
-	END IF;
+	DELETE FROM phone p
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND p.service_id = r.svc;
 	INSERT INTO phone (service_id, number)
 	SELECT r.svc, r.doc #>> '{service,phone}'
 	FROM jsonb_to_recordset(b) AS r (n bigint, svc uuid, doc jsonb)
 	WHERE r.doc #>> '{service,phone}' IS NOT NULL
 	ORDER BY r.n;
-	IF old THEN
-		DELETE FROM language l
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND l.service_id = r.svc;
-	END IF;
+	DELETE FROM language l
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND l.service_id = r.svc;
 	INSERT INTO language (service_id, name)
 	SELECT r.svc, x.l
 	FROM jsonb_to_recordset(b) AS r (n bigint, svc uuid, doc jsonb)
@@ -165,13 +152,11 @@ BEGIN
 	-- The areas it covers, when the document says (one from before
 	-- sql/functions had areas leaves them as they are); codes we do
 	-- not know are left out (importers map and report them first).
-	IF old THEN
-		DELETE FROM service_area sa
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean,
-		    doc jsonb)
-		WHERE NOT r.new AND r.doc -> 'service' ? 'areas'
-		AND sa.service_id = r.svc;
-	END IF;
+	DELETE FROM service_area sa
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean,
+	    doc jsonb)
+	WHERE NOT r.new AND r.doc -> 'service' ? 'areas'
+	AND sa.service_id = r.svc;
 	INSERT INTO service_area (service_id, area_code, area_kind, name)
 	SELECT DISTINCT r.svc, a.code, a.kind, a.name
 	FROM jsonb_to_recordset(b) AS r (svc uuid, doc jsonb)
@@ -182,25 +167,19 @@ BEGIN
 
 	-- Venues: the listing's old locations go unless another listing
 	-- uses them too (demo and imported data share places).
-	IF old THEN
-		DELETE FROM location l
-		USING service_at_location x, jsonb_to_recordset(b)
-		    AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND x.service_id = r.svc
-		AND l.id = x.location_id
-		AND NOT EXISTS (SELECT 1 FROM service_at_location y
-		    WHERE y.location_id = l.id AND y.service_id <> r.svc);
-	END IF;
-	IF old THEN
-		DELETE FROM service_at_location x
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND x.service_id = r.svc;
-	END IF;
-	IF old THEN
-		DELETE FROM schedule x
-		USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
-		WHERE NOT r.new AND x.service_id = r.svc;
-	END IF;
+	DELETE FROM location l
+	USING service_at_location x, jsonb_to_recordset(b)
+	    AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND x.service_id = r.svc
+	AND l.id = x.location_id
+	AND NOT EXISTS (SELECT 1 FROM service_at_location y
+	    WHERE y.location_id = l.id AND y.service_id <> r.svc);
+	DELETE FROM service_at_location x
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND x.service_id = r.svc;
+	DELETE FROM schedule x
+	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
+	WHERE NOT r.new AND x.service_id = r.svc;
 	-- Each venue its own location, numbered in the document's order.
 	SELECT jsonb_agg(jsonb_build_object('n', r.n, 'svc', r.svc,
 	    'org', r.org, 'pos', x.pos, 'v', x.v, 'postcode', p.postcode,

@@ -54,9 +54,10 @@ forget_my_submissions(void)
 	    " WHERE submitter_ip IN ('127.0.0.1', '::1')", 0, NULL));
 }
 
-/* Submit; the 64-hex token from the redirect. */
+/* Submit (extra: more fields, or NULL); the token from the redirect. */
 static void
-submit_walk(const char *name, char *token, size_t len)
+submit_walk_with(const char *name, const char *extra, char *token,
+    size_t len)
 {
 	struct session	 s;
 	struct resp	 r;
@@ -65,7 +66,7 @@ submit_walk(const char *name, char *token, size_t len)
 
 	forget_my_submissions();
 	browser(&s, "/submit");
-	walk_body(body, sizeof(body), &s, name, NULL);
+	walk_body(body, sizeof(body), &s, name, extra);
 	r = post(&s, "/submit", body);
 	assert_status(&r, 303);
 	assert_int_equal(resp_header(&r, "Location", loc, sizeof(loc)), 0);
@@ -74,6 +75,12 @@ submit_walk(const char *name, char *token, size_t len)
 	snprintf(token, len, "%.*s", (int)strcspn(p + 6, "?"), p + 6);
 	assert_int_equal(strlen(token), 64);
 	resp_free(&r);
+}
+
+static void
+submit_walk(const char *name, char *token, size_t len)
+{
+	submit_walk_with(name, NULL, token, len);
 }
 
 static void
@@ -707,24 +714,13 @@ test_sessions_keep_the_groups_order(void **state)
 static void
 test_a_session_on_several_days(void **state)
 {
-	struct session	 s;
 	struct resp	 r;
-	char		 body[4096], loc[512], token[80], sub[40], svc[40];
-	char		 path[200], v[128];
-	const char	*p[1], *t;
+	char		 token[80], sub[40], svc[40], path[200], v[128];
+	const char	*p[1];
 
 	(void)state;
-	forget_my_submissions();
-	browser(&s, "/submit");
-	walk_body(body, sizeof(body), &s, "Three day walk",
-	    "&s1_day=FR&s1_day=MO&s1_day=TU");
-	r = post(&s, "/submit", body);
-	if (r.status != 303 || resp_header(&r, "Location", loc,
-	    sizeof(loc)) != 0 || (t = strstr(loc, "/edit/")) == NULL)
-		fail_msg("submit: %d\n%s", r.status, r.body);
-	snprintf(token, sizeof(token), "%.*s", (int)strcspn(t + 6, "?"),
-	    t + 6);
-	resp_free(&r);
+	submit_walk_with("Three day walk", "&s1_day=FR&s1_day=MO&s1_day=TU",
+	    token, sizeof(token));
 	submission_of(token, sub, sizeof(sub));
 	p[0] = sub;
 	sql_str("SELECT string_agg(x->>'byday', '|' ORDER BY i) FROM"
