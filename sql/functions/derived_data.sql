@@ -12,7 +12,9 @@
 -- rewritten after nearly every statement of listing_apply, the search
 -- vector once per category.  With the flag on they do nothing, and the
 -- import calls directory_refresh() once at its end with the services it
--- wrote, which rebuilds their derived rows in one set-based pass.  Only
+-- wrote, which rebuilds their derived rows in one set-based pass (the
+-- search vectors excepted: listing_apply_batch() writes them with the
+-- services' rows, sql/functions/search_vector.sql).  Only
 -- rows of those services are derived from what listing_apply writes
 -- (organisations feed none of it, shared venues are kept, not changed), so
 -- that list is all that needs refreshing.
@@ -24,9 +26,10 @@ LANGUAGE sql STABLE AS $$
 	    OR coalesce(current_setting('signpost.bulk', true) = 'on', false)
 $$;
 
--- The services' search vectors, search words and search rows, rebuilt
--- after a bulk import (sql/007's search_point_refresh takes the set-based
--- path for more than 1 000), and one directory_version bump.
+-- The services' search words and search rows, rebuilt after a bulk import
+-- (sql/007's search_point_refresh takes the set-based path for more than
+-- 1 000), and one directory_version bump.  Their search vectors are
+-- written with their rows (listing_apply_batch()).
 CREATE OR REPLACE FUNCTION directory_refresh(p_services uuid[])
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -35,38 +38,6 @@ BEGIN
 	THEN
 		RETURN;
 	END IF;
-	-- service_search_document() for every service at once: its
-	-- recursive walk up the categories, made once per term here instead
-	-- of once per service (0.2 ms a service, 4 of the 5 s of a refresh of
-	-- 20 000).  The same vector: names of its own categories (B) and of
-	-- their ancestors (D), each set of names distinct and in order.
-	WITH RECURSIVE up (term_id, parent_id, name, depth) AS (
-		SELECT t.id, t.parent_id, t.name, 0 FROM taxonomy_term t
-	UNION ALL
-		SELECT up.term_id, p.parent_id, p.name, up.depth + 1
-		FROM up JOIN taxonomy_term p ON p.id = up.parent_id
-		WHERE up.depth < 10
-	), ids AS (
-		SELECT DISTINCT unnest(p_services) AS id
-	), names AS (
-		SELECT st.service_id,
-		    string_agg(DISTINCT up.name, ' ')
-			FILTER (WHERE up.depth = 0) AS own,
-		    string_agg(DISTINCT up.name, ' ')
-			FILTER (WHERE up.depth > 0) AS above
-		FROM ids JOIN service_taxonomy st ON st.service_id = ids.id
-		JOIN up ON up.term_id = st.taxonomy_term_id
-		GROUP BY st.service_id
-	)
-	UPDATE service s
-	SET search_vector =
-	    setweight(to_tsvector('english', coalesce(s.name, '')), 'A')
-	    || setweight(to_tsvector('english', coalesce(n.own, '')), 'B')
-	    || setweight(to_tsvector('english', coalesce(s.description, '')),
-		'C')
-	    || setweight(to_tsvector('english', coalesce(n.above, '')), 'D')
-	FROM ids LEFT JOIN names n ON n.service_id = ids.id
-	WHERE s.id = ids.id;
 	INSERT INTO search_word (word)
 	SELECT DISTINCT w
 	FROM (SELECT DISTINCT unnest(p_services) AS id) ids
@@ -79,7 +50,7 @@ BEGIN
 END;
 $$;
 
--- A BEFORE trigger: the vector keeps its default ('') while deferred.
+-- A BEFORE trigger: while deferred, the vector is left as written.
 CREATE OR REPLACE FUNCTION service_search_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

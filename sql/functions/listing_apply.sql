@@ -35,8 +35,7 @@ BEGIN
 	    coalesce(r.service, gen_random_uuid()), 'new', r.service IS NULL,
 	    'org', coalesce(nullif(r.doc #>> '{organization,id}', '')::uuid,
 		s.organization_id, r.org, gen_random_uuid()),
-	    'new_org', r.service IS NULL
-		AND nullif(r.doc #>> '{organization,id}', '') IS NULL,
+	    'found', s.id IS NOT NULL,
 	    'own_org', nullif(r.doc #>> '{organization,id}', '') IS NULL,
 	    'review_months', r.review_months, 'doc', r.doc) ORDER BY r.n)
 	INTO b
@@ -47,13 +46,21 @@ BEGIN
 		RETURN;
 	END IF;
 	-- A new organisation, or ours to update: a listing made from a
-	-- submission owns the organisation it brought.
-	INSERT INTO organization (id, name)
-	SELECT r.org, r.doc #>> '{organization,name}'
-	FROM jsonb_to_recordset(b) AS r (n bigint, org uuid, new_org boolean,
-	    doc jsonb)
-	WHERE r.new_org
-	ORDER BY r.n;
+	-- submission owns the organisation it brought.  One statement for
+	-- both (a new one written once, not made and then updated: its
+	-- triggers and index entries were half of what it cost).
+	INSERT INTO organization (id, name, description, website, email,
+	    charity_number)
+	SELECT r.org, o ->> 'name', o ->> 'description', o ->> 'website',
+	    o ->> 'email', o ->> 'charity_number'
+	FROM jsonb_to_recordset(b) AS r (n bigint, org uuid, own_org boolean,
+	    doc jsonb),
+	    LATERAL (SELECT r.doc -> 'organization') x (o)
+	WHERE r.own_org
+	ORDER BY r.n
+	ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
+	    description = EXCLUDED.description, website = EXCLUDED.website,
+	    email = EXCLUDED.email, charity_number = EXCLUDED.charity_number;
 	SELECT r.org::text INTO bad
 	FROM jsonb_to_recordset(b) AS r (org uuid, own_org boolean)
 	WHERE NOT r.own_org
@@ -64,15 +71,6 @@ BEGIN
 		    USING ERRCODE = 'foreign_key_violation',
 		    CONSTRAINT = 'service_organization_id_fkey';
 	END IF;
-	UPDATE organization o SET name = x.o ->> 'name',
-	    description = x.o ->> 'description',
-	    website = x.o ->> 'website', email = x.o ->> 'email',
-	    charity_number = x.o ->> 'charity_number'
-	FROM (SELECT r.org, r.doc -> 'organization' AS o
-	    FROM jsonb_to_recordset(b) AS r (org uuid, own_org boolean,
-		doc jsonb)
-	    WHERE r.own_org) x
-	WHERE o.id = x.org;
 	DELETE FROM phone p
 	USING jsonb_to_recordset(b) AS r (org uuid, own_org boolean)
 	WHERE r.own_org AND p.organization_id = r.org
@@ -85,42 +83,77 @@ BEGIN
 	WHERE r.own_org AND r.doc #>> '{organization,phone}' IS NOT NULL
 	ORDER BY r.n;
 
-	INSERT INTO service (id, organization_id, name, kind)
-	SELECT r.svc, r.org, r.doc #>> '{service,name}',
-	    r.doc #>> '{service,kind}'
-	FROM jsonb_to_recordset(b) AS r (n bigint, svc uuid, new boolean,
-	    org uuid, doc jsonb)
-	WHERE r.new
-	ORDER BY r.n;
 	-- The kind may change; walk_detail's key follows only if it goes.
 	DELETE FROM walk_detail w
 	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
 	WHERE NOT r.new AND w.service_id = r.svc;
-	UPDATE service SET organization_id = x.org, name = s ->> 'name',
-	    kind = s ->> 'kind', description = s ->> 'description',
-	    eligibility_description = s ->> 'eligibility',
-	    minimum_age = (s ->> 'minimum_age')::smallint,
-	    maximum_age = (s ->> 'maximum_age')::smallint,
-	    is_free = coalesce((s ->> 'is_free')::boolean, false),
-	    cost_description = s ->> 'cost',
-	    self_referral = (s ->> 'self_referral')::boolean,
-	    professional_referral = (s ->> 'professional_referral')::boolean,
-	    drop_in = (s ->> 'drop_in')::boolean,
-	    booking_required = (s ->> 'booking_required')::boolean,
-	    referral_description = s ->> 'referral',
-	    email = s ->> 'email', url = s ->> 'website',
-	    review_email = x.doc ->> 'contact_email',
-	    status = 'active',
-	    last_reviewed = CASE WHEN x.review_months IS NULL
-		THEN service.last_reviewed ELSE current_date END,
-	    review_due = CASE WHEN x.review_months IS NULL
-		THEN service.review_due ELSE current_date
-		+ make_interval(months => x.review_months) END
-	FROM (SELECT r.svc, r.org, r.review_months, r.doc,
+	-- A new listing is written once, an old one updated (reviewed dates
+	-- kept unless the row says it is reviewed today), with its search
+	-- vector from the categories the document names
+	-- (sql/functions/search_vector.sql; the triggers make it again
+	-- unless an import has them stand aside).
+	WITH cats AS (
+		SELECT DISTINCT r.n, t.id AS term
+		FROM jsonb_to_recordset(b) AS r (n bigint, doc jsonb)
+		CROSS JOIN LATERAL jsonb_array_elements_text(
+		    r.doc #> '{service,categories}') c (slug)
+		JOIN taxonomy_term t ON t.slug = c.slug
+	), names AS (
+		SELECT cats.n,
+		    string_agg(DISTINCT l.name, ' ')
+			FILTER (WHERE l.depth = 0) AS own,
+		    string_agg(DISTINCT l.name, ' ')
+			FILTER (WHERE l.depth > 0) AS above
+		FROM cats
+		JOIN taxonomy_lineage(ARRAY(SELECT DISTINCT cats.term
+		    FROM cats)) l ON l.term_id = cats.term
+		GROUP BY cats.n
+	)
+	INSERT INTO service (id, organization_id, name, kind, description,
+	    eligibility_description, minimum_age, maximum_age, is_free,
+	    cost_description, self_referral, professional_referral, drop_in,
+	    booking_required, referral_description, email, url, review_email,
+	    status, last_reviewed, review_due, search_vector)
+	SELECT x.svc, x.org, s ->> 'name', s ->> 'kind', s ->> 'description',
+	    s ->> 'eligibility', (s ->> 'minimum_age')::smallint,
+	    (s ->> 'maximum_age')::smallint,
+	    coalesce((s ->> 'is_free')::boolean, false), s ->> 'cost',
+	    (s ->> 'self_referral')::boolean,
+	    (s ->> 'professional_referral')::boolean,
+	    (s ->> 'drop_in')::boolean, (s ->> 'booking_required')::boolean,
+	    s ->> 'referral', s ->> 'email', s ->> 'website',
+	    x.doc ->> 'contact_email', 'active',
+	    CASE WHEN x.review_months IS NOT NULL THEN current_date END,
+	    current_date + make_interval(months => x.review_months),
+	    search_vector_build(s ->> 'name', names.own, s ->> 'description',
+		names.above)
+	FROM (SELECT r.n, r.svc, r.org, r.review_months, r.doc,
 		r.doc -> 'service' AS s
-	    FROM jsonb_to_recordset(b) AS r (svc uuid, org uuid,
-		review_months integer, doc jsonb)) x
-	WHERE service.id = x.svc;
+	    FROM jsonb_to_recordset(b) AS r (n bigint, svc uuid, new boolean,
+		found boolean, org uuid, review_months integer, doc jsonb)
+	    -- A listing gone meanwhile is not made again (what follows
+	    -- refuses its rows, as before).
+	    WHERE r.new OR r.found) x
+	LEFT JOIN names ON names.n = x.n
+	ORDER BY x.n
+	ON CONFLICT (id) DO UPDATE SET
+	    organization_id = EXCLUDED.organization_id, name = EXCLUDED.name,
+	    kind = EXCLUDED.kind, description = EXCLUDED.description,
+	    eligibility_description = EXCLUDED.eligibility_description,
+	    minimum_age = EXCLUDED.minimum_age,
+	    maximum_age = EXCLUDED.maximum_age, is_free = EXCLUDED.is_free,
+	    cost_description = EXCLUDED.cost_description,
+	    self_referral = EXCLUDED.self_referral,
+	    professional_referral = EXCLUDED.professional_referral,
+	    drop_in = EXCLUDED.drop_in,
+	    booking_required = EXCLUDED.booking_required,
+	    referral_description = EXCLUDED.referral_description,
+	    email = EXCLUDED.email, url = EXCLUDED.url,
+	    review_email = EXCLUDED.review_email, status = EXCLUDED.status,
+	    last_reviewed = coalesce(EXCLUDED.last_reviewed,
+		service.last_reviewed),
+	    review_due = coalesce(EXCLUDED.review_due, service.review_due),
+	    search_vector = EXCLUDED.search_vector;
 
 	DELETE FROM service_taxonomy st
 	USING jsonb_to_recordset(b) AS r (svc uuid, new boolean)
