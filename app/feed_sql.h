@@ -184,9 +184,9 @@
 	"    'opens_at', sc.opens_at::text, 'closes_at', sc.closes_at::text, " \
 	"    'notes', " NB("sc.notes") ") " \
 	"    ORDER BY sc.opens_at, sc.id) FROM schedule sc " \
-	"    WHERE sc.service_id = s.id OR sc.service_at_location_id IN " \
-	"    (SELECT x.id FROM service_at_location x " \
-	"    WHERE x.service_id = s.id)), " \
+	"    WHERE sc.service_id = s.id OR sc.service_at_location_id = " \
+	"    ANY (ARRAY(SELECT x.id FROM service_at_location x " \
+	"    WHERE x.service_id = s.id))), " \
 	"'service_areas', (SELECT json_agg(json_build_object('id', sa.id, " \
 	"    'service_id', sa.service_id, " \
 	"    'name', coalesce(" NB("sa.name") ", ar.name, sa.area_code), " \
