@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,92 @@ import_init(void)
 	db_register(stmts, sizeof(stmts) / sizeof(stmts[0]));
 }
 
+/*
+ * What a feed names again and again (its terms, its areas) looked up once
+ * a run: a look-up each time was 25 000 queries for 10 000 services, 3.2 s
+ * of a 15 s import.  Direct-mapped, keyed by the look-up's whole text
+ * (the answer may differ with any of its parts); the directory's terms
+ * and areas do not change while it runs.  Emptied by import_begin and
+ * run_free.
+ */
+#define MEMO_SLOTS	512
+
+struct memo_slot {
+	char	*key;
+	char	*val;		/* NULL: not one of ours */
+};
+
+static __thread struct memo_slot	memo[MEMO_SLOTS];
+
+static void
+memo_clear(void)
+{
+	size_t	i;
+
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		free(memo[i].key);
+		free(memo[i].val);
+		memo[i].key = memo[i].val = NULL;
+	}
+}
+
+static struct memo_slot *
+memo_slot(const char *key)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return (&memo[h % MEMO_SLOTS]);
+}
+
+/*
+ * The first column of the named statement's answer for these parameters
+ * (joined by tabs as the key), *val NULL when it has no row: 0, or -1
+ * when the database failed.  *val is the memo's: valid until the next
+ * call.
+ */
+static int
+memo_lookup(const char *stmt, int n, const char *const *prm,
+    const char **val)
+{
+	struct db_result	*r = NULL;
+	struct memo_slot	*m;
+	struct buf		 key;
+	int			 i, rc = -1;
+
+	buf_init(&key);
+	buf_puts(&key, stmt);
+	for (i = 0; i < n; i++)
+		buf_printf(&key, "\t%s", prm[i]);
+	if (key.oom)
+		goto out;
+	m = memo_slot(buf_cstr(&key));
+	if (m->key != NULL && strcmp(m->key, buf_cstr(&key)) == 0) {
+		*val = m->val;
+		rc = 0;
+		goto out;
+	}
+	if (db_exec(stmt, n, prm, &r) != DB_OK)
+		goto out;
+	free(m->key);
+	free(m->val);
+	m->val = NULL;
+	if ((m->key = strdup(buf_cstr(&key))) == NULL ||
+	    (db_rows(r) == 1 && (m->val = strdup(db_value(r, 0, 0))) ==
+	    NULL)) {
+		free(m->key);
+		m->key = NULL;
+		goto out;
+	}
+	*val = m->val;
+	rc = 0;
+out:
+	db_free(r);
+	buf_free(&key);
+	return (rc);
+}
+
 static void
 pending_free(struct import_run *run)
 {
@@ -134,6 +221,7 @@ run_free(struct import_run *run)
 	free(run->pend);
 	run->pend = NULL;
 	postcode_cache_end();
+	memo_clear();
 	buf_free(&run->actor);
 	buf_free(&run->touched);
 	if (run->done != NULL)
@@ -171,6 +259,7 @@ import_begin(struct import_run *run, const char *what, const char *unit,
 		base = file;
 	buf_printf(&run->actor, "import: %s (%s)", o->source, base);
 	buf_puts(&run->touched, "{");
+	memo_clear();
 	if (postcode_cache_begin() == -1) {
 		snprintf(err, errlen, "out of memory");
 		run_free(run);
@@ -897,9 +986,8 @@ int
 import_categories(struct http_request *req, const char *tl, FILE *report,
     const char *where, int *bad, char *err, size_t errlen)
 {
-	struct db_result	*r = NULL;
 	struct buf		 slugs, line;
-	const char		*p, *e, *tab, *prm[2];
+	const char		*p, *e, *tab, *prm[2], *slug;
 	int			 rc = -1;
 
 	buf_init(&slugs);
@@ -914,18 +1002,16 @@ import_categories(struct http_request *req, const char *tl, FILE *report,
 		line.data[tab - line.data] = '\0';
 		prm[0] = line.data;
 		prm[1] = tab + 1;
-		if (db_exec("imp_term", 2, prm, &r) != DB_OK) {
+		if (memo_lookup("imp_term", 2, prm, &slug) == -1) {
 			snprintf(err, errlen, "%s: %s", where, db_errmsg());
 			goto out;
 		}
-		if (db_rows(r) == 1)
+		if (slug != NULL)
 			buf_printf(&slugs, "%s%s", slugs.len > 0 ? ";" : "",
-			    db_value(r, 0, 0));
+			    slug);
 		else
 			fprintf(report, "%s: category '%s' is not one of ours: "
 			    "left out\n", where, tab + 1);
-		db_free(r);
-		r = NULL;
 	}
 	if (slugs.len > 0)
 		import_put(req, "categories", buf_cstr(&slugs), report, where,
@@ -941,9 +1027,8 @@ int
 import_areas(struct http_request *req, const char *lines, FILE *report,
     const char *where, int *bad, char *err, size_t errlen)
 {
-	struct db_result	*r = NULL;
 	struct buf		 codes, line;
-	const char		*p, *e, *prm[3];
+	const char		*p, *e, *prm[3], *code;
 	char			*t1, *t2;
 	int			 rc = -1;
 
@@ -962,22 +1047,19 @@ import_areas(struct http_request *req, const char *lines, FILE *report,
 		prm[0] = line.data;
 		prm[1] = t1;
 		prm[2] = t2;
-		if (db_exec("imp_area", 3, prm, &r) != DB_OK) {
+		if (memo_lookup("imp_area", 3, prm, &code) == -1) {
 			snprintf(err, errlen, "%s: %s", where, db_errmsg());
 			goto out;
 		}
-		if (db_rows(r) == 1) {
-			if (strcmp(db_value(r, 0, 0), line.data) != 0)
+		if (code != NULL) {
+			if (strcmp(code, line.data) != 0)
 				fprintf(report, "%s: area %s (%s) is today's "
-				    "%s\n", where, line.data, t1,
-				    db_value(r, 0, 0));
+				    "%s\n", where, line.data, t1, code);
 			buf_printf(&codes, "%s%s", codes.len > 0 ? ";" : "",
-			    db_value(r, 0, 0));
+			    code);
 		} else
 			fprintf(report, "%s: area %s (%s) is not one we know: "
 			    "left out\n", where, line.data, t1);
-		db_free(r);
-		r = NULL;
 	}
 	if (codes.len > 0)
 		import_put(req, "areas", buf_cstr(&codes), report, where, bad);
