@@ -78,7 +78,7 @@ static const struct db_stmt stmts[] = {
 	{ "imp_apply",
 	  "/*writes*/ SELECT o_n, o_service, o_outcome, o_constraint,"
 	  " o_before::text, o_after::text FROM listing_import_batch($1,"
-	  " $2::jsonb, $3, $4::int, $5::boolean)" },
+	  " $2::jsonb, $3, $4::int, $5::boolean, $6::boolean)" },
 };
 
 /* imp_apply's columns. */
@@ -459,7 +459,7 @@ flush(struct import_run *run, char *err, size_t errlen)
 	struct db_result	*q = NULL;
 	struct import_pending	*pp;
 	struct buf		 rows;
-	const char		*p[5];
+	const char		*p[6];
 	char			 months[16];
 	long long		(*order)[2] = NULL;
 	size_t			 i, sent = 0;
@@ -506,7 +506,8 @@ flush(struct import_run *run, char *err, size_t errlen)
 	p[2] = buf_cstr(&run->actor);
 	p[3] = months;
 	p[4] = run->o->on_change != NULL ? "true" : "false";
-	if (db_exec("imp_apply", 5, p, &q) != DB_OK) {
+	p[5] = run->o->dry_run ? "true" : "false";
+	if (db_exec("imp_apply", 6, p, &q) != DB_OK) {
 		snprintf(err, errlen, "%s: %s", run->pend[0].where,
 		    db_errmsg());
 		goto out;
