@@ -53,6 +53,15 @@ struct db_conn {
 	int		 streaming;
 	int		 in_tx;		/* between db_tx_begin and its end */
 	int		 timed_out;	/* out of time: do not retry */
+	/*
+	 * db_send: a statement sent, its answer not read yet (sent), or
+	 * read early by another call and kept for db_collect (kept).
+	 */
+	int		 sent;
+	long long	 sent_deadline;
+	int		 kept;
+	enum db_status	 kept_st;
+	PGresult	*kept_res;
 	char		 sqlstate[6];
 	char		 errmsg[512];
 };
@@ -97,6 +106,7 @@ thread_free(void *p)
 		PQfinish(t->rw.conn);
 	if (t->ro.conn != NULL)
 		PQfinish(t->ro.conn);
+	PQclear(t->rw.kept_res);
 	free(t);
 }
 
@@ -301,6 +311,14 @@ drop_conn(struct db_conn *t)
 		PQfinish(t->conn);
 	t->conn = NULL;
 	t->streaming = 0;
+	/* A statement sent on it will never be answered: db_collect says
+	 * so. */
+	if (t->sent) {
+		t->sent = 0;
+		t->kept = 1;
+		t->kept_st = DB_UNAVAILABLE;
+		t->kept_res = NULL;
+	}
 	/* A transaction dies with its connection; the caller learns it
 	 * from the failed call and must not carry on as if inside one. */
 	t->in_tx = 0;
@@ -626,6 +644,31 @@ closed_by_server(struct db_conn *t)
 	return (0);
 }
 
+/*
+ * Another call while a db_send statement is out: its answer is read now
+ * and kept for db_collect, so that this call can go (the caller only
+ * loses the overlap).
+ */
+static void
+settle(struct db_conn *t)
+{
+	PGresult	*r;
+	enum db_status	 st;
+
+	if (!t->sent)
+		return;
+	st = finish(t, t->sent_deadline, &r);
+	if (!t->sent) {
+		/* finish() dropped the connection: drop_conn kept the loss. */
+		PQclear(r);
+		return;
+	}
+	t->sent = 0;
+	t->kept = 1;
+	t->kept_st = st;
+	t->kept_res = r;
+}
+
 static int
 ensure_conn(struct db_conn *t, long long deadline)
 {
@@ -636,6 +679,7 @@ ensure_conn(struct db_conn *t, long long deadline)
 	enum wait			 w;
 	long long			 cdl = deadline;
 
+	settle(t);
 	if (t->conn != NULL && PQstatus(t->conn) == CONNECTION_OK &&
 	    !closed_by_server(t))
 		return (0);
@@ -798,6 +842,76 @@ db_exec(const char *name, int n, const char *const *params,
 	if (reads_only[idx] && worth_retry(t, st, had_conn, in_tx, deadline))
 		st = exec_once(t, idx, n, params, deadline, out);
 	return (st);
+}
+
+enum db_status
+db_send(const char *name, int n, const char *const *params)
+{
+	struct db_conn		*t;
+	enum db_status		 st;
+	enum wait		 w;
+	long long		 deadline;
+	int			 idx;
+
+	if ((idx = find_stmt(name)) == -1) {
+		t = writer();
+		set_error(t, "26000", "unknown prepared statement");
+		log_warn("db: unknown statement %s", name);
+		return (DB_ERROR);
+	}
+	t = route(0);
+	if (streaming() != NULL || t->sent || t->kept) {
+		set_error(t, "55000", "a stream is open, or a sent statement "
+		    "is not collected");
+		return (DB_ERROR);
+	}
+	if (call_begin(t, &deadline) == -1)
+		return (DB_UNAVAILABLE);
+	if (ensure_conn(t, deadline) == -1)
+		return (DB_UNAVAILABLE);
+	if ((st = prepare(t, idx, deadline)) != DB_OK)
+		return (st);
+	if (!PQsendQueryPrepared(t->conn, stmts[idx]->name, n, params, NULL,
+	    NULL, 0))
+		return (send_failed(t));
+	/* All of it on its way: the server cannot start on a part. */
+	if ((w = flush(t->conn, deadline)) != W_READY)
+		return (give_up(t, w, limit_ms));
+	t->sent = 1;
+	t->sent_deadline = deadline;
+	return (DB_OK);
+}
+
+enum db_status
+db_collect(struct db_result **out)
+{
+	struct db_conn		*t = writer();
+	PGresult		*r;
+	enum db_status		 st;
+
+	if (out != NULL)
+		*out = NULL;
+	if (t->kept) {
+		t->kept = 0;
+		r = t->kept_res;
+		st = t->kept_st;
+		t->kept_res = NULL;
+	} else if (t->sent) {
+		st = finish(t, t->sent_deadline, &r);
+		/* Also when finish() dropped the connection (drop_conn kept
+		 * the loss, said here). */
+		t->sent = 0;
+		t->kept = 0;
+	} else {
+		set_error(t, "55000", "no statement was sent");
+		return (DB_ERROR);
+	}
+	if (st != DB_OK || out == NULL) {
+		PQclear(r);
+		return (st);
+	}
+	*out = (struct db_result *)r;
+	return (DB_OK);
 }
 
 /* One command in the simple protocol (several statements may be in it). */

@@ -71,6 +71,16 @@ int		 db_stmt_reads_only(const char *);
 enum db_status	db_exec(const char *, int, const char *const *,
 		    struct db_result **);
 /*
+ * A statement sent now and its answer collected later, so that the caller
+ * works while the server does (an import checks its next records while
+ * the last batch is written).  One at a time, on the write connection;
+ * db_collect answers as db_exec would.  Any other call in between reads
+ * that answer first and keeps it for db_collect: it is correct, only the
+ * overlap is lost.
+ */
+enum db_status	db_send(const char *, int, const char *const *);
+enum db_status	db_collect(struct db_result **);
+/*
  * A transaction on this thread's connection.  Statements in it are never
  * re-sent on a new connection: if the connection is lost, every call
  * fails (DB_UNAVAILABLE) and the transaction is gone.  Outside one, only

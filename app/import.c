@@ -108,6 +108,24 @@ struct import_pending {
 	struct http_request	 req;
 };
 
+/*
+ * Records a batch: read, then checked (their documents in rows), then
+ * sent to listing_import_batch() and their outcomes said.  A run has
+ * two: while the database writes one, the next is checked (the client's
+ * work, a tenth of an import, done on the other core).  said: what
+ * checking it reported, said after the batch before it is, so the report
+ * keeps the order of the records.
+ */
+struct import_batch {
+	struct import_pending	 rec[IMPORT_BATCH];
+	size_t			 n;
+	struct buf		 rows;
+	size_t			 good;		/* records in rows */
+	int			 sent;		/* awaiting db_collect */
+	char			*said;
+	size_t			 saidlen;
+};
+
 void
 import_init(void)
 {
@@ -200,26 +218,42 @@ out:
 	return (rc);
 }
 
+/* A batch emptied for the next records. */
 static void
-pending_free(struct import_run *run)
+batch_reset(struct import_batch *b)
 {
 	size_t	i;
 
-	for (i = 0; i < run->npend; i++) {
-		free(run->pend[i].where);
-		free(run->pend[i].key);
-		free(run->pend[i].doc);
-		http_request_free(&run->pend[i].req);
+	for (i = 0; i < b->n; i++) {
+		free(b->rec[i].where);
+		free(b->rec[i].key);
+		free(b->rec[i].doc);
+		http_request_free(&b->rec[i].req);
 	}
-	run->npend = 0;
+	b->n = 0;
+	b->good = 0;
+	buf_reset(&b->rows);
+	free(b->said);
+	b->said = NULL;
+	b->saidlen = 0;
 }
 
 static void
 run_free(struct import_run *run)
 {
-	pending_free(run);
-	free(run->pend);
-	run->pend = NULL;
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		if (run->batch[i] == NULL)
+			continue;
+		/* An answer nobody will read (the run failed meanwhile). */
+		if (run->batch[i]->sent)
+			(void)db_collect(NULL);
+		batch_reset(run->batch[i]);
+		buf_free(&run->batch[i]->rows);
+		free(run->batch[i]);
+		run->batch[i] = NULL;
+	}
 	postcode_cache_end();
 	memo_clear();
 	buf_free(&run->actor);
@@ -360,22 +394,22 @@ out:
 	return (rc);
 }
 
-/* The pending record numbered n, or NULL. */
+/* The batch's record numbered n, or NULL. */
 static struct import_pending *
-pending_of(struct import_run *run, long long n)
+pending_of(struct import_batch *b, long long n)
 {
 	size_t	i;
 
-	for (i = 0; i < run->npend; i++)
-		if (run->pend[i].n == n)
-			return (&run->pend[i]);
+	for (i = 0; i < b->n; i++)
+		if (b->rec[i].n == n)
+			return (&b->rec[i]);
 	return (NULL);
 }
 
 /* One record's outcome (row i of q) counted and said. */
 static int
-outcome(struct import_run *run, struct db_result *q, int i, char *err,
-    size_t errlen)
+outcome(struct import_run *run, struct import_batch *b, struct db_result *q,
+    int i, char *err, size_t errlen)
 {
 	const struct import_opts	*o = run->o;
 	struct import_pending		*p;
@@ -383,7 +417,7 @@ outcome(struct import_run *run, struct db_result *q, int i, char *err,
 	char				 name[256], *doc = NULL;
 	int				 k;
 
-	if ((p = pending_of(run, strtoll(db_value(q, i, IMP_N), NULL,
+	if ((p = pending_of(b, strtoll(db_value(q, i, IMP_N), NULL,
 	    10))) == NULL) {
 		snprintf(err, errlen, "the import's batch answered a record "
 		    "it was not given");
@@ -429,110 +463,203 @@ by_n(const void *a, const void *b)
 }
 
 /*
- * The venues' postcodes of the pending records looked up in one query
+ * The venues' postcodes of a batch's records looked up in one query
  * (postcode_cache_fill) before each is checked: a round trip a record
  * was most of what checking it cost.
  */
 static void
-prefetch(struct import_run *run)
+prefetch(struct import_batch *b)
 {
 	const char	**pcs;
 	size_t		  i, n = 0;
 
-	if ((pcs = calloc(run->npend * LISTING_VENUES, sizeof(*pcs))) ==
-	    NULL)
+	if ((pcs = calloc(b->n * LISTING_VENUES, sizeof(*pcs))) == NULL)
 		return;
-	for (i = 0; i < run->npend; i++)
-		n += listing_venue_postcodes(&run->pend[i].req, pcs + n,
+	for (i = 0; i < b->n; i++)
+		n += listing_venue_postcodes(&b->rec[i].req, pcs + n,
 		    LISTING_VENUES);
 	(void)postcode_cache_fill(pcs, n);
 	free(pcs);
 }
 
 /*
- * The pending records checked, the good ones published, each outcome
- * counted and said: 0, or -1 with err set.
+ * A batch's records checked (what is wrong said to report), the good
+ * ones' documents put in its rows: 0, or -1 with err set.
  */
 static int
-flush(struct import_run *run, char *err, size_t errlen)
+check_batch(struct import_run *run, struct import_batch *b, FILE *report,
+    char *err, size_t errlen)
 {
-	struct db_result	*q = NULL;
 	struct import_pending	*pp;
-	struct buf		 rows;
-	const char		*p[6];
-	char			 months[16];
-	long long		(*order)[2] = NULL;
-	size_t			 i, sent = 0;
-	int			 nr, k, rc = -1;
+	size_t			 i;
+	int			 k;
 
-	if (run->npend == 0)
-		return (0);
-	buf_init(&rows);
-	prefetch(run);
-	buf_puts(&rows, "[");
+	buf_reset(&b->rows);
+	buf_puts(&b->rows, "[");
 	/*
 	 * Applied also when an earlier record was bad and it will all be
-	 * undone: the database's own rules are tried only here, and what
+	 * undone: the database's own rules are tried only there, and what
 	 * they refuse is said now rather than after the file is corrected.
 	 */
-	for (i = 0; i < run->npend; i++) {
-		pp = &run->pend[i];
-		if ((k = check(&pp->req, pp->where, NULL, run->report,
-		    &pp->doc, err, errlen)) == -1)
-			goto out;
+	for (i = 0; i < b->n; i++) {
+		pp = &b->rec[i];
+		if ((k = check(&pp->req, pp->where, NULL, report, &pp->doc,
+		    err, errlen)) == -1)
+			return (-1);
 		if (k == 1 || pp->bad) {
 			free(pp->doc);
 			pp->doc = NULL;
 			run->bad++;
 			continue;
 		}
-		buf_printf(&rows, "%s{\"n\":%lld,\"key\":", sent++ > 0 ?
+		buf_printf(&b->rows, "%s{\"n\":%lld,\"key\":", b->good++ > 0 ?
 		    "," : "", pp->n);
-		buf_json_str(&rows, pp->key);
-		buf_printf(&rows, ",\"doc\":%s}", pp->doc);
+		buf_json_str(&b->rows, pp->key);
+		buf_printf(&b->rows, ",\"doc\":%s}", pp->doc);
 	}
-	buf_puts(&rows, "]");
-	if (sent == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (rows.oom) {
+	buf_puts(&b->rows, "]");
+	if (b->rows.oom) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return (-1);
 	}
+	return (0);
+}
+
+/* A checked batch's good records sent to be published: 0, or -1. */
+static int
+send_batch(struct import_run *run, struct import_batch *b, char *err,
+    size_t errlen)
+{
+	const char	*p[6];
+	char		 months[16];
+
+	if (b->good == 0)
+		return (0);
 	snprintf(months, sizeof(months), "%d", config.review_months);
 	p[0] = run->o->source;
-	p[1] = buf_cstr(&rows);
+	p[1] = buf_cstr(&b->rows);
 	p[2] = buf_cstr(&run->actor);
 	p[3] = months;
 	p[4] = run->o->on_change != NULL ? "true" : "false";
 	p[5] = run->o->dry_run ? "true" : "false";
-	if (db_exec("imp_apply", 6, p, &q) != DB_OK) {
-		snprintf(err, errlen, "%s: %s", run->pend[0].where,
-		    db_errmsg());
-		goto out;
+	if (db_send("imp_apply", 6, p) != DB_OK) {
+		snprintf(err, errlen, "%s: %s", b->rec[0].where, db_errmsg());
+		return (-1);
 	}
-	/* Said in the order read, whichever way each went. */
-	nr = db_rows(q);
-	if ((order = calloc(nr > 0 ? nr : 1, sizeof(*order))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < (size_t)nr; i++) {
-		order[i][0] = strtoll(db_value(q, i, IMP_N), NULL, 10);
-		order[i][1] = (long long)i;
-	}
-	qsort(order, nr, sizeof(*order), by_n);
-	for (i = 0; i < (size_t)nr; i++)
-		if (outcome(run, q, (int)order[i][1], err, errlen) == -1)
+	b->sent = 1;
+	return (0);
+}
+
+/*
+ * A sent batch's outcomes read, counted and said in the order read
+ * (whichever way each went), then what checking the batch after it
+ * reported; the batch emptied.  0, or -1 with err set.
+ */
+static int
+finish_batch(struct import_run *run, struct import_batch *b, char *err,
+    size_t errlen)
+{
+	struct db_result	*q = NULL;
+	long long		(*order)[2] = NULL;
+	size_t			 i;
+	int			 nr, rc = -1;
+
+	if (b->sent) {
+		b->sent = 0;
+		if (db_collect(&q) != DB_OK) {
+			snprintf(err, errlen, "%s: %s", b->rec[0].where,
+			    db_errmsg());
 			goto out;
+		}
+		nr = db_rows(q);
+		if ((order = calloc(nr > 0 ? nr : 1, sizeof(*order))) ==
+		    NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < (size_t)nr; i++) {
+			order[i][0] = strtoll(db_value(q, i, IMP_N), NULL, 10);
+			order[i][1] = (long long)i;
+		}
+		qsort(order, nr, sizeof(*order), by_n);
+		for (i = 0; i < (size_t)nr; i++)
+			if (outcome(run, b, q, (int)order[i][1], err,
+			    errlen) == -1)
+				goto out;
+	}
 	rc = 0;
 out:
 	free(order);
 	db_free(q);
-	buf_free(&rows);
-	pending_free(run);
+	batch_reset(b);
 	return (rc);
+}
+
+/*
+ * The batch being filled is full (or the run needs everything read so
+ * far): its postcodes fetched, the batch before it sent, this one checked
+ * while the database writes that one, whose outcomes are then said; this
+ * one waits, checked, to be sent with the next.  0, or -1 with err set.
+ */
+static int
+advance(struct import_run *run, char *err, size_t errlen)
+{
+	struct import_batch	*cur = run->batch[run->fill];
+	struct import_batch	*prev = run->batch[!run->fill];
+	FILE			*said = NULL;
+	char			*text = NULL;
+	size_t			 len = 0;
+	int			 rc = -1;
+
+	prefetch(cur);
+	if (prev->n > 0 && send_batch(run, prev, err, errlen) == -1)
+		goto out;
+	if (prev->n > 0 && (said = open_memstream(&text, &len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (check_batch(run, cur, said != NULL ? said : run->report, err,
+	    errlen) == -1)
+		goto out;
+	if (said != NULL) {
+		if (fclose(said) != 0) {
+			said = NULL;
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		said = NULL;
+	}
+	if (prev->n > 0 && finish_batch(run, prev, err, errlen) == -1)
+		goto out;
+	if (len > 0)
+		fwrite(text, 1, len, run->report);
+	run->fill = !run->fill;
+	rc = 0;
+out:
+	if (said != NULL)
+		fclose(said);
+	free(text);
+	return (rc);
+}
+
+/*
+ * Every record read so far published and its outcome said: 0, or -1 with
+ * err set.
+ */
+static int
+flush(struct import_run *run, char *err, size_t errlen)
+{
+	struct import_batch	*last;
+
+	if (run->batch[0] == NULL)
+		return (0);
+	if (run->batch[run->fill]->n > 0 && advance(run, err, errlen) == -1)
+		return (-1);
+	last = run->batch[!run->fill];
+	if (last->n > 0 && (send_batch(run, last, err, errlen) == -1 ||
+	    finish_batch(run, last, err, errlen) == -1))
+		return (-1);
+	return (0);
 }
 
 /* A record kept for its batch: 0, or -1 with err set. */
@@ -540,19 +667,26 @@ static int
 pend(struct import_run *run, struct http_request *req, const char *where,
     long long n, const char *key, int bad, char *err, size_t errlen)
 {
+	struct import_batch	*b;
 	struct import_pending	*p;
 	size_t			 i;
+	int			 k;
 
-	if (run->pend == NULL && (run->pend = calloc(IMPORT_BATCH,
-	    sizeof(*run->pend))) == NULL)
-		goto oom;
-	p = &run->pend[run->npend];
+	for (k = 0; k < 2; k++)
+		if (run->batch[k] == NULL) {
+			if ((run->batch[k] = calloc(1,
+			    sizeof(*run->batch[k]))) == NULL)
+				goto oom;
+			buf_init(&run->batch[k]->rows);
+		}
+	b = run->batch[run->fill];
+	p = &b->rec[b->n];
 	memset(p, 0, sizeof(*p));
 	http_request_init(&p->req);
 	p->req.method = req->method;
 	p->n = n;
 	p->bad = bad;
-	run->npend++;
+	b->n++;
 	if ((p->where = strdup(where)) == NULL ||
 	    (p->key = strdup(key)) == NULL)
 		goto oom;
@@ -560,8 +694,8 @@ pend(struct import_run *run, struct http_request *req, const char *where,
 		if (http_kv_add(&p->req.form, req->form.v[i].key,
 		    req->form.v[i].value) == -1)
 			goto oom;
-	if (run->npend == IMPORT_BATCH)
-		return (flush(run, err, errlen));
+	if (b->n == IMPORT_BATCH)
+		return (advance(run, err, errlen));
 	return (0);
 oom:
 	snprintf(err, errlen, "%s: out of memory", where);

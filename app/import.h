@@ -41,7 +41,7 @@ struct import_opts {
 	void		*change_arg;
 };
 
-struct import_pending;
+struct import_batch;
 
 struct import_run {
 	const struct import_opts	*o;
@@ -56,10 +56,11 @@ struct import_run {
 	int				 checkpoints;
 	/*
 	 * Records waiting for their batch: checked and published a batch
-	 * at a time (listing_import_batch).
+	 * at a time (listing_import_batch), one batch filled while the one
+	 * before it waits to be sent (import.c).
 	 */
-	struct import_pending		*pend;
-	size_t				 npend;
+	struct import_batch		*batch[2];
+	int				 fill;
 };
 
 void	import_init(void);

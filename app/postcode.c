@@ -295,19 +295,26 @@ copy_field(char *dst, size_t len, const struct db_result *r, int row,
 /*
  * An import names the same venues row after row: a lookup remembered
  * saves a round trip to the database for each (a fifth of the time an
- * import spent checking a row, measured on 5 000 rows).  Direct-mapped:
- * a postcode takes the slot its hash names, pushing out the one before,
- * so the memory is fixed (about 1.5 MB) however long the file.
+ * import spent checking a row, measured on 5 000 rows).  A postcode may
+ * take one of PC_CACHE_WAYS slots from the one its hash names, pushing
+ * out the one filled longest ago, so the memory is fixed (about 1.5 MB)
+ * however long the file.  With one slot, two of a batch's 250 postcodes
+ * shared a slot some eight times a batch, and each such miss went to the
+ * database while the batch before was being written (import.c), which
+ * then waited for it.
  */
 #define PC_CACHE_SLOTS	4096
+#define PC_CACHE_WAYS	4
 
 struct pc_slot {
 	int			used;
+	unsigned int		gen;	/* postcode_cache_fill's count */
 	enum postcode_lookup	rc;
 	struct postcode_info	pi;
 };
 
 static __thread struct pc_slot	*pc_cache;
+static __thread unsigned int	 pc_gen;
 
 int
 postcode_cache_begin(void)
@@ -325,15 +332,48 @@ postcode_cache_end(void)
 	pc_cache = NULL;
 }
 
-/* The slot a canonical postcode of that kind takes (FNV-1a). */
-static struct pc_slot *
-pc_slot(const char *canon, enum postcode_kind kind)
+/* The first slot a canonical postcode of that kind may take (FNV-1a). */
+static size_t
+pc_hash(const char *canon, enum postcode_kind kind)
 {
 	unsigned int	h = 2166136261u ^ (unsigned int)kind;
 
 	for (; *canon != '\0'; canon++)
 		h = (h ^ (unsigned char)*canon) * 16777619u;
-	return (&pc_cache[h % PC_CACHE_SLOTS]);
+	return (h % PC_CACHE_SLOTS);
+}
+
+/* The slot holding that postcode, or NULL. */
+static struct pc_slot *
+pc_find(const char *canon, enum postcode_kind kind)
+{
+	struct pc_slot	*c;
+	size_t		 h = pc_hash(canon, kind), i;
+
+	for (i = 0; i < PC_CACHE_WAYS; i++) {
+		c = &pc_cache[(h + i) % PC_CACHE_SLOTS];
+		if (c->used && c->pi.kind == kind &&
+		    strcmp(c->pi.postcode, canon) == 0)
+			return (c);
+	}
+	return (NULL);
+}
+
+/* The slot to remember that postcode in: a free one, else the oldest. */
+static struct pc_slot *
+pc_victim(const char *canon, enum postcode_kind kind)
+{
+	struct pc_slot	*c, *old = NULL;
+	size_t		 h = pc_hash(canon, kind), i;
+
+	for (i = 0; i < PC_CACHE_WAYS; i++) {
+		c = &pc_cache[(h + i) % PC_CACHE_SLOTS];
+		if (!c->used)
+			return (c);
+		if (old == NULL || pc_gen - c->gen > pc_gen - old->gen)
+			old = c;
+	}
+	return (old);
 }
 
 static enum postcode_lookup	lookup(const char *, enum postcode_kind,
@@ -353,15 +393,15 @@ postcode_lookup(const char *input, struct postcode_info *out)
 		return (POSTCODE_MALFORMED);
 	if (pc_cache == NULL)
 		return (lookup(canon, kind, out));
-	c = pc_slot(canon, kind);
-	if (c->used && c->pi.kind == kind && strcmp(c->pi.postcode, canon) ==
-	    0) {
+	if ((c = pc_find(canon, kind)) != NULL) {
 		*out = c->pi;
 		return (c->rc);
 	}
 	rc = lookup(canon, kind, out);
 	if (rc == POSTCODE_FOUND || rc == POSTCODE_NOT_FOUND) {
+		c = pc_victim(canon, kind);
 		c->used = 1;
+		c->gen = pc_gen;
 		c->rc = rc;
 		c->pi = *out;
 	}
@@ -435,14 +475,16 @@ postcode_cache_fill(const char *const *inputs, size_t n)
 	if (pc_cache == NULL)
 		return (0);
 	buf_init(&arr);
+	/* What this fill brings is pushed out last. */
+	pc_gen++;
 	for (i = 0; i < n; i++) {
 		if (postcode_parse(inputs[i], canon, sizeof(canon)) !=
 		    POSTCODE_FULL)
 			continue;
-		c = pc_slot(canon, POSTCODE_FULL);
-		if (c->used && c->pi.kind == POSTCODE_FULL &&
-		    strcmp(c->pi.postcode, canon) == 0)
+		if ((c = pc_find(canon, POSTCODE_FULL)) != NULL) {
+			c->gen = pc_gen;
 			continue;
+		}
 		/* Letters, digits and a space: quoted as they are. */
 		buf_printf(&arr, "%s\"%s\"", arr.len > 0 ? "," : "{", canon);
 	}
@@ -461,15 +503,17 @@ postcode_cache_fill(const char *const *inputs, size_t n)
 		pi.kind = POSTCODE_FULL;
 		if (info_of(r, k, &pi) != POSTCODE_FOUND)
 			continue;
-		c = pc_slot(pi.postcode, POSTCODE_FULL);
+		if ((c = pc_find(pi.postcode, POSTCODE_FULL)) == NULL)
+			c = pc_victim(pi.postcode, POSTCODE_FULL);
 		c->used = 1;
+		c->gen = pc_gen;
 		c->rc = POSTCODE_FOUND;
 		c->pi = pi;
 	}
 	/*
-	 * One asked for and not there is left to its own look-up: a slot
-	 * without it may have been taken by another of the batch, so its
-	 * absence here does not say it is not a postcode.
+	 * One asked for and not there is left to its own look-up: it may
+	 * have been pushed out by others of the batch, so its absence here
+	 * does not say it is not a postcode.
 	 */
 	rc = 0;
 out:

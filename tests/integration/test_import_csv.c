@@ -370,6 +370,12 @@ test_import_csv_rows_in_batches(void **state)
 		else
 			snprintf(name, sizeof(name), "service=Batch walk %d %s",
 			    i, test_suffix());
+		/*
+		 * A postcode we do not have is looked up while it is checked,
+		 * when the batch before it is being written: that answer is
+		 * kept for its batch, and this one is said.
+		 */
+		pairs[5] = i == 450 ? "postcode=G12 9ZZ" : "postcode=G12 8QQ";
 		add_row(text, len, pairs);
 	}
 	write_file(path, sizeof(path), text);
@@ -385,15 +391,17 @@ test_import_csv_rows_in_batches(void **state)
 	    !contains(out, "line 601: added: Batch walk 600 ") ||
 	    !contains(out, "line 301: Something in the form could not be "
 	    "saved") || contains(out, "line 301: added") ||
-	    !contains(out, "599 added, 0 updated, 0 unchanged, 1 not "
+	    !contains(out, "line 451: postcode 'G12 9ZZ': We cannot find "
+	    "the postcode") || contains(out, "line 451: added") ||
+	    !contains(out, "598 added, 0 updated, 0 unchanged, 2 not "
 	    "imported"))
 		fail_msg("600 rows: exit %d\n%.2000s", rc, out);
-	assert_int_equal(count(KEYS), keys + 599);
+	assert_int_equal(count(KEYS), keys + 598);
 	/* One history entry each, credited to the import, the listing's. */
 	assert_int_equal(count(CHANGES " AND c.action = 'created'"
 	    " AND c.actor LIKE 'import: %' AND c.after = listing_document("
 	    "c.service_id) AND c.after #>> '{service,name}' LIKE 'Batch walk"
-	    " %'"), 599);
+	    " %'"), 598);
 	assert_int_equal(count("SELECT count(DISTINCT s.organization_id)"
 	    " FROM import_key k JOIN service s ON s.id = k.service_id"
 	    " WHERE k.source = $1 AND s.name LIKE 'Batch walk %'"), 1);
@@ -404,20 +412,20 @@ test_import_csv_rows_in_batches(void **state)
 	    " AND sb.status = 'approved'"
 	    " WHERE k.source = $1 AND sc.byday = 'TU'"
 	    " AND sb.document #>> '{service,name}' LIKE 'Batch walk %'"),
-	    599);
+	    598);
 	/* In search: derived data rebuilt for every one of them. */
 	assert_int_equal(count("SELECT count(DISTINCT sp.service_id)"
 	    " FROM import_key k JOIN search_point sp"
 	    " ON sp.service_id = k.service_id JOIN service s"
 	    " ON s.id = k.service_id WHERE k.source = $1"
-	    " AND s.name LIKE 'Batch walk %'"), 599);
-	assert_int_equal(count_src(p), keys + 599);
+	    " AND s.name LIKE 'Batch walk %'"), 598);
+	assert_int_equal(count_src(p), keys + 598);
 
 	rc = import(path, "--skip-bad", out, sizeof(out));
-	if (rc != 0 || !contains(out, "0 added, 0 updated, 599 unchanged, "
-	    "1 not imported"))
+	if (rc != 0 || !contains(out, "0 added, 0 updated, 598 unchanged, "
+	    "2 not imported"))
 		fail_msg("600 rows again: exit %d\n%.2000s", rc, out);
-	assert_int_equal(count(CHANGES), changes + 599);
+	assert_int_equal(count(CHANGES), changes + 598);
 	PQclear(test_sql("ALTER TABLE service DROP CONSTRAINT"
 	    " import_test_refused", 0, NULL));
 	unlink(path);
