@@ -731,6 +731,19 @@ find_stmt(const char *name)
 	return (-1);
 }
 
+/* find_stmt, saying so when there is none by that name. */
+static int
+known_stmt(const char *name)
+{
+	int	idx;
+
+	if ((idx = find_stmt(name)) == -1) {
+		set_error(writer(), "26000", "unknown prepared statement");
+		log_warn("db: unknown statement %s", name);
+	}
+	return (idx);
+}
+
 const char *
 db_stmt_sql(const char *name)
 {
@@ -771,11 +784,11 @@ prepare(struct db_conn *t, int idx, long long deadline)
 	return (st);
 }
 
+/* A registered statement sent (prepared first if it is not yet). */
 static enum db_status
-exec_once(struct db_conn *t, int idx, int n, const char *const *params,
-    long long deadline, struct db_result **out)
+send_prepared(struct db_conn *t, int idx, int n, const char *const *params,
+    long long deadline)
 {
-	PGresult	*r;
 	enum db_status	 st;
 
 	if (ensure_conn(t, deadline) == -1)
@@ -785,6 +798,18 @@ exec_once(struct db_conn *t, int idx, int n, const char *const *params,
 	if (!PQsendQueryPrepared(t->conn, stmts[idx]->name, n, params, NULL,
 	    NULL, 0))
 		return (send_failed(t));
+	return (DB_OK);
+}
+
+static enum db_status
+exec_once(struct db_conn *t, int idx, int n, const char *const *params,
+    long long deadline, struct db_result **out)
+{
+	PGresult	*r;
+	enum db_status	 st;
+
+	if ((st = send_prepared(t, idx, n, params, deadline)) != DB_OK)
+		return (st);
 	if ((st = finish(t, deadline, &r)) != DB_OK || out == NULL) {
 		PQclear(r);
 		return (st);
@@ -823,12 +848,8 @@ db_exec(const char *name, int n, const char *const *params,
 
 	if (out != NULL)
 		*out = NULL;
-	if ((idx = find_stmt(name)) == -1) {
-		t = writer();
-		set_error(t, "26000", "unknown prepared statement");
-		log_warn("db: unknown statement %s", name);
+	if ((idx = known_stmt(name)) == -1)
 		return (DB_ERROR);
-	}
 	t = route(reads_only[idx]);
 	if (streaming() != NULL) {
 		set_error(t, "55000", "a stream is open on this thread");
@@ -853,12 +874,8 @@ db_send(const char *name, int n, const char *const *params)
 	long long		 deadline;
 	int			 idx;
 
-	if ((idx = find_stmt(name)) == -1) {
-		t = writer();
-		set_error(t, "26000", "unknown prepared statement");
-		log_warn("db: unknown statement %s", name);
+	if ((idx = known_stmt(name)) == -1)
 		return (DB_ERROR);
-	}
 	t = route(0);
 	if (streaming() != NULL || t->sent || t->kept) {
 		set_error(t, "55000", "a stream is open, or a sent statement "
@@ -867,13 +884,8 @@ db_send(const char *name, int n, const char *const *params)
 	}
 	if (call_begin(t, &deadline) == -1)
 		return (DB_UNAVAILABLE);
-	if (ensure_conn(t, deadline) == -1)
-		return (DB_UNAVAILABLE);
-	if ((st = prepare(t, idx, deadline)) != DB_OK)
+	if ((st = send_prepared(t, idx, n, params, deadline)) != DB_OK)
 		return (st);
-	if (!PQsendQueryPrepared(t->conn, stmts[idx]->name, n, params, NULL,
-	    NULL, 0))
-		return (send_failed(t));
 	/* All of it on its way: the server cannot start on a part. */
 	if ((w = flush(t->conn, deadline)) != W_READY)
 		return (give_up(t, w, limit_ms));
