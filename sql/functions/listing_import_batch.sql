@@ -159,9 +159,13 @@ BEGIN
 		    ON d.id = b.svc
 		ORDER BY b.n;
 	END IF;
+	-- The version by the service's key: joined, a batch (a temporary
+	-- table without statistics) was hashed against every service (a
+	-- scan of them all a batch, until the directory was large enough to
+	-- change the plan).
 	INSERT INTO import_key (source, key, service_id, doc_md5, version)
-	SELECT p_source, b.key, b.svc, b.md5sum, s.version
-	FROM imp_batch b
-	JOIN service s ON s.id = b.svc;
+	SELECT p_source, b.key, b.svc, b.md5sum,
+	    (SELECT s.version FROM service s WHERE s.id = b.svc)
+	FROM imp_batch b;
 END;
 $$;
