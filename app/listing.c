@@ -461,21 +461,54 @@ static const struct lfield rows[] = {
  */
 static struct form_field	fields[NROWS], import_fields[NROWS];
 static size_t			nfields;
+/*
+ * The rows with a template column, by its name: an import puts a row's
+ * hundred-odd cells, each found here (a search through every row for
+ * each was a fifth of what the import did in C).
+ */
+static const struct lfield	*by_csv[NROWS];
+static size_t			 ncsv;
 
 static pthread_once_t	fields_once = PTHREAD_ONCE_INIT;
+
+static int
+csv_cmp(const void *a, const void *b)
+{
+	const struct lfield	*x = *(const struct lfield *const *)a;
+	const struct lfield	*y = *(const struct lfield *const *)b;
+
+	return (strcmp(x->csv, y->csv));
+}
 
 static void
 fields_make(void)
 {
 	size_t	i;
 
-	for (i = 0; i < NROWS; i++)
+	for (i = 0; i < NROWS; i++) {
 		if (rows[i].f.name != NULL) {
 			import_fields[nfields] = rows[i].f;
 			if (rows[i].import_optional)
 				import_fields[nfields].required = 0;
 			fields[nfields++] = rows[i].f;
 		}
+		if (rows[i].csv != NULL)
+			by_csv[ncsv++] = &rows[i];
+	}
+	qsort(by_csv, ncsv, sizeof(by_csv[0]), csv_cmp);
+}
+
+/* The row of a template column, or NULL. */
+static const struct lfield *
+row_of_csv(const char *column)
+{
+	struct lfield		 key = { .csv = NULL };
+	const struct lfield	*kp = &key, *const *r;
+
+	(void)pthread_once(&fields_once, fields_make);
+	key.csv = column;
+	r = bsearch(&kp, by_csv, ncsv, sizeof(by_csv[0]), csv_cmp);
+	return (r != NULL ? *r : NULL);
 }
 
 void
@@ -516,12 +549,11 @@ listing_csv_columns(const char **out, size_t max)
 int
 listing_csv_required(const char *column)
 {
-	size_t	i;
+	const struct lfield	*r;
 
-	for (i = 0; i < NROWS; i++)
-		if (rows[i].csv != NULL && strcmp(rows[i].csv, column) == 0)
-			return (rows[i].f.required && !rows[i].import_optional);
-	return (0);
+	if ((r = row_of_csv(column)) == NULL)
+		return (0);
+	return (r->f.required && !r->import_optional);
 }
 
 const char *
@@ -595,17 +627,14 @@ int
 listing_csv_put(struct http_request *req, const char *column,
     const char *value, char *err, size_t errlen)
 {
-	const struct lfield	*r = NULL;
+	const struct lfield	*r;
 	const char		*p, *e;
 	struct buf		 b;
 	char			 item[256], name[32];
 	size_t			 i;
 	int			 y;
 
-	for (i = 0; i < NROWS; i++)
-		if (rows[i].csv != NULL && strcmp(rows[i].csv, column) == 0)
-			r = &rows[i];
-	if (r == NULL) {
+	if ((r = row_of_csv(column)) == NULL) {
 		snprintf(err, errlen, "%s is not a column of the template",
 		    column);
 		return (-1);
