@@ -112,9 +112,7 @@ struct import_pending {
  * Records a batch: read, then checked (their documents in rows), then
  * sent to listing_import_batch() and their outcomes said.  A run has
  * two: while the database writes one, the next is checked (the client's
- * work, a tenth of an import, done on the other core).  said: what
- * checking it reported, said after the batch before it is, so the report
- * keeps the order of the records.
+ * work, a tenth of an import, done on the other core; advance()).
  */
 struct import_batch {
 	struct import_pending	 rec[IMPORT_BATCH];
@@ -122,8 +120,6 @@ struct import_batch {
 	struct buf		 rows;
 	size_t			 good;		/* records in rows */
 	int			 sent;		/* awaiting db_collect */
-	char			*said;
-	size_t			 saidlen;
 };
 
 void
@@ -233,9 +229,6 @@ batch_reset(struct import_batch *b)
 	b->n = 0;
 	b->good = 0;
 	buf_reset(&b->rows);
-	free(b->said);
-	b->said = NULL;
-	b->saidlen = 0;
 }
 
 static void

@@ -502,11 +502,10 @@ fields_make(void)
 static const struct lfield *
 row_of_csv(const char *column)
 {
-	struct lfield		 key = { .csv = NULL };
+	struct lfield		 key = { .csv = column };
 	const struct lfield	*kp = &key, *const *r;
 
 	(void)pthread_once(&fields_once, fields_make);
-	key.csv = column;
 	r = bsearch(&kp, by_csv, ncsv, sizeof(by_csv[0]), csv_cmp);
 	return (r != NULL ? *r : NULL);
 }
